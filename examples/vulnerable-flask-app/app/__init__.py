@@ -1,0 +1,1 @@
+"""Bookshelf: a small library-lending web app (deliberately vulnerable)."""

@@ -1,0 +1,3 @@
+"""bastion: a Python security auditor."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,6 @@
+"""The public entry point: `scan(paths, options) -> ScanResult`."""
+
+from bastion.api.config_loader import LoadedConfig, load_config
+from bastion.api.scan import ScanOptions, ScanResult, scan
+
+__all__ = ["LoadedConfig", "ScanOptions", "ScanResult", "load_config", "scan"]

@@ -1,0 +1,136 @@
+"""Find and validate the configuration: `bastion.toml`, or `[tool.bastion]` in `pyproject.toml`.
+
+Walks up from the scanned path; the first `bastion.toml`, or the first `pyproject.toml` that has a
+`[tool.bastion]` table, wins (a `pyproject.toml` without one is passed over, as ruff does). Command-line values
+are merged into the file's table before validation, so both are checked by the same schema and CLI flags win.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from bastion.core.config import BastionConfig
+from bastion.core.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: BastionConfig
+    path: Path | None  # the file it came from, None for defaults
+    root: Path  # the project root: paths in reports are relative to it
+
+
+def find_config_file(start: Path) -> Path | None:
+    directory = start if start.is_dir() else start.parent
+    directory = directory.resolve()
+    for candidate_dir in (directory, *directory.parents):
+        bastion_toml = candidate_dir / "bastion.toml"
+        if bastion_toml.is_file():
+            return bastion_toml
+        pyproject = candidate_dir / "pyproject.toml"
+        if pyproject.is_file() and _has_bastion_table(pyproject):
+            return pyproject
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest enclosing git work tree, else the scanned directory itself."""
+    directory = (start if start.is_dir() else start.parent).resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return directory
+
+
+def _has_bastion_table(pyproject: Path) -> bool:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        # A broken pyproject.toml that does mention bastion must be reported, not skipped.
+        try:
+            return "[tool.bastion" in pyproject.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    return isinstance(data.get("tool"), dict) and "bastion" in data["tool"]
+
+
+def read_table(path: Path) -> dict[str, Any]:
+    """The bastion table of a config file, raw; ConfigError naming the file when it cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the configuration file is not valid UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        table = tool.get("bastion", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.bastion] must be a table")
+        return table
+    return data
+
+
+def load_config(
+    start: Path,
+    *,
+    config_file: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    isolated: bool = False,
+) -> LoadedConfig:
+    """Find, merge and validate the configuration for a scan rooted at `start`."""
+    path = None if isolated else (config_file or find_config_file(start))
+    table: dict[str, Any] = read_table(path) if path is not None else {}
+    merged = {**table, **{key: value for key, value in (overrides or {}).items() if value is not None}}
+    config = validate(merged, path)
+    root = path.parent.resolve() if path is not None else find_project_root(start)
+    return LoadedConfig(config, path, root)
+
+
+def validate(table: Mapping[str, Any], path: Path | None) -> BastionConfig:
+    try:
+        return BastionConfig.model_validate(dict(table))
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc, path)) from None
+
+
+def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
+    """One line per problem: the file, the table, the key, what is wrong and what is allowed."""
+    where = f"{path}: " if path is not None else "configuration: "
+    table = "[tool.bastion]" if path is None or path.name == "pyproject.toml" else "bastion.toml"
+    lines = []
+    for error in exc.errors():
+        location = [str(part) for part in error["loc"]]
+        key = ".".join(location) or "(table)"
+        if error["type"] == "extra_forbidden":
+            allowed = ", ".join(_allowed_keys(location[:-1]))
+            lines.append(f"{where}{table}: unknown key {key!r}; allowed keys are: {allowed}")
+        else:
+            message = error["msg"].removeprefix("Value error, ")
+            lines.append(f"{where}{table}: key {key!r}: {message} (got {error.get('input')!r})")
+    return "\n".join(lines)
+
+
+def _allowed_keys(section: list[str]) -> list[str]:
+    model: Any = BastionConfig
+    for part in section:
+        field = next((f for f in model.model_fields.values() if (f.alias or "") == part), None)
+        if field is None or not hasattr(field.annotation, "model_fields"):
+            break
+        model = field.annotation
+    return sorted(field.alias or name for name, field in model.model_fields.items())

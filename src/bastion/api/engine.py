@@ -1,0 +1,216 @@
+"""Per-file analysis, sequential or on all cores, with identical, identically ordered results either way."""
+
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Any
+
+from bastion.core.config import BastionConfig
+from bastion.core.finding import Finding
+from bastion.core.notice import Notice, NoticeKind
+from bastion.core.rule import get_rule
+from bastion.rules import load_all
+from bastion.rules.base import AstRule, FactCollector, ProjectRule, TextRule
+from bastion.rules.runner import AstDispatcher, run_collectors, run_text_rules
+from bastion.semantic.module import build_module
+from bastion.source.discovery import SourceFile
+from bastion.source.reading import ReadError, TextDocument, read_document
+from bastion.source.suppressions import Suppression, find_suppressions
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+_RECURSION_LIMIT = 8000
+
+
+@dataclass(frozen=True)
+class AnalyzerSpec:
+    """Everything a worker process needs to build its analyzer (it must pickle)."""
+
+    config: BastionConfig
+    codes: tuple[str, ...]
+    return_types: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class FileResult:
+    rel: str
+    findings: list[Finding] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    lines: int = 0
+    read: bool = False
+    python: bool = False
+
+
+class Analyzer:
+    def __init__(self, spec: AnalyzerSpec) -> None:
+        load_all()
+        self.config = spec.config
+        self.return_types = dict(spec.return_types)
+        classes = [cls for code in spec.codes if (cls := get_rule(code)) is not None]
+        self.ast_rules = [cls(spec.config) for cls in classes if issubclass(cls, AstRule)]
+        self.text_rules = [cls(spec.config) for cls in classes if issubclass(cls, TextRule)]
+        self.collectors = self._collectors(classes)
+        self.dispatcher = AstDispatcher(self.ast_rules)
+
+    def _collectors(self, classes: Sequence[type]) -> list[FactCollector]:
+        by_name: dict[str, FactCollector] = {}
+        for cls in classes:
+            if issubclass(cls, ProjectRule):
+                for collector in cls.collectors:
+                    if collector.name not in by_name:
+                        by_name[collector.name] = collector(self.config)
+        return [by_name[name] for name in sorted(by_name)]
+
+    def analyse(self, file: SourceFile) -> FileResult:
+        result = FileResult(file.rel)
+        if file.is_known_binary:
+            return result
+        text_rules = [rule for rule in self.text_rules if rule.applies_to(file)]
+        text_collectors = [c for c in self.collectors if c.wants_text(file)]
+        if not file.is_python and not text_rules and not text_collectors and file.suffix:
+            return result
+        try:
+            document = read_document(file, max_size=self.config.max_file_size)
+        except ReadError as error:
+            if file.is_python or text_rules or text_collectors or error.kind is not NoticeKind.BINARY:
+                result.notices.append(Notice(error.kind, str(error), path=file.rel))
+            return result
+        result.read = True
+        result.lines = len(document.lines)
+        if document.is_python:
+            self._analyse_python(document, result)
+            text_rules = text_rules or [rule for rule in self.text_rules if rule.applies_to(file)]
+        else:
+            result.suppressions = find_suppressions(document.text, python_tree=None)
+            facts, notices = run_collectors(lambda c: c.collect_text(document), text_collectors, file.rel)
+            result.facts.update(facts)
+            result.notices.extend(notices)
+        if text_rules:
+            findings, notices = run_text_rules(document, text_rules, self.config)
+            result.findings.extend(findings)
+            result.notices.extend(notices)
+        return result
+
+    def _analyse_python(self, document: TextDocument, result: FileResult) -> None:
+        result.python = True
+        rel = document.rel
+        try:
+            tree = ast.parse(document.text, filename=rel)
+        except SyntaxError as error:
+            line = error.lineno or None
+            result.notices.append(Notice(NoticeKind.PARSE_ERROR, f"could not parse: {error.msg}; skipped", rel, line))
+            result.suppressions = find_suppressions(document.text, python_tree=None)
+            return
+        except (RecursionError, MemoryError):
+            result.notices.append(Notice(NoticeKind.PARSE_ERROR, "code nested too deeply to parse; skipped", rel))
+            return
+        except ValueError as error:
+            result.notices.append(Notice(NoticeKind.PARSE_ERROR, f"could not parse: {error}; skipped", rel))
+            return
+        module = build_module(document, tree, return_types=self.return_types)
+        try:
+            findings, notices = self.dispatcher.run(module, self.config)
+        except RecursionError:
+            findings = []
+            notices = [Notice(NoticeKind.PARSE_ERROR, "code nested too deeply to analyse; rules skipped", rel)]
+        result.findings.extend(findings)
+        result.notices.extend(notices)
+        facts, collector_notices = run_collectors(lambda c: c.collect_module(module), self.collectors, rel)
+        result.facts.update(facts)
+        result.notices.extend(collector_notices)
+        result.suppressions = find_suppressions(document.text, python_tree=tree)
+
+
+# -- running over many files -----------------------------------------------------------------------------------
+
+_worker_analyzer: Analyzer | None = None
+
+
+def _init_worker(spec: AnalyzerSpec) -> None:
+    global _worker_analyzer
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
+    _worker_analyzer = Analyzer(spec)
+
+
+def _analyse_chunk(files: list[SourceFile]) -> list[FileResult]:
+    assert _worker_analyzer is not None, "worker used before initialisation"
+    return [_worker_analyzer.analyse(file) for file in files]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def analyse_files(
+    files: Sequence[SourceFile],
+    spec: AnalyzerSpec,
+    *,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FileResult]:
+    """Analyse every file; results come back sorted by path whatever the number of jobs."""
+    total = len(files)
+    if jobs <= 1 or total < PARALLEL_THRESHOLD:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
+        try:
+            analyzer = Analyzer(spec)
+            results = []
+            for done, file in enumerate(files, start=1):
+                results.append(analyzer.analyse(file))
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            sys.setrecursionlimit(previous)
+        return results
+    return _analyse_parallel(files, spec, jobs, progress)
+
+
+def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
+    # Largest files first, dealt round-robin into many small chunks, so that no worker is left with the tail.
+    count = max(jobs * 8, 1)
+    ordered = sorted(files, key=lambda f: f.size, reverse=True)
+    chunks: list[list[SourceFile]] = [[] for _ in range(min(count, len(ordered)))]
+    for position, file in enumerate(ordered):
+        chunks[position % len(chunks)].append(file)
+    return chunks
+
+
+def _pool_context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # forkserver: workers start from a clean process, safe with the progress bar's thread (unlike fork).
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _analyse_parallel(
+    files: Sequence[SourceFile],
+    spec: AnalyzerSpec,
+    jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[FileResult]:
+    total = len(files)
+    done = 0
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(spec,)
+    ) as pool:
+        futures: list[Future[list[FileResult]]] = [pool.submit(_analyse_chunk, chunk) for chunk in _chunks(files, jobs)]
+        for future in as_completed(futures):
+            chunk_results = future.result()
+            results.extend(chunk_results)
+            done += len(chunk_results)
+            if progress is not None:
+                progress(done, total)
+    results.sort(key=lambda r: r.rel)
+    return results

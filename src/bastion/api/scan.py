@@ -1,0 +1,221 @@
+"""`scan()`: discover, analyse, run project rules, then suppress, filter, fingerprint and baseline."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bastion.api.baseline import apply_baseline, read_baseline
+from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_jobs
+from bastion.api.fingerprints import assign_fingerprints
+from bastion.api.selection import PerFileIgnores, enabled_rules
+from bastion.core.config import BastionConfig
+from bastion.core.errors import UsageError
+from bastion.core.finding import Finding, Location
+from bastion.core.notice import Notice, NoticeKind
+from bastion.core.result import BaselineEntry, ScanResult, SuppressedFinding, SuppressionInfo
+from bastion.core.rule import Rule, all_rules, get_rule
+from bastion.rules import load_all
+from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
+from bastion.rules.meta.unused_suppression import UnusedSuppression
+from bastion.rules.runner import crash_notice
+from bastion.source.discovery import Discovery, discover
+from bastion.source.suppressions import Suppression, SuppressionOrigin
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class ScanOptions:
+    config: BastionConfig = field(default_factory=BastionConfig)
+    root: Path | None = None
+    jobs: int | None = None
+    baseline: Path | None = None
+    report_unused_suppressions: bool = False
+    services: ScanServices = field(default_factory=ScanServices)
+    progress: ProgressCallback | None = None
+    config_path: Path | None = None
+
+
+def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
+    started = time.perf_counter()
+    config = options.config
+    all_known = load_all()
+    rules = enabled_rules(config, all_known)
+    per_file_ignores = PerFileIgnores(config.per_file_ignores, all_known)
+    baseline_entries = read_baseline(options.baseline) if options.baseline is not None else None
+    targets = [Path(path) for path in paths] or [Path()]
+    for target in targets:
+        if not target.exists() and not target.is_symlink():
+            raise UsageError(f"{target}: no such file or directory")
+    root = (options.root or targets[0]).resolve()
+    if root.is_file():
+        root = root.parent
+    discovery = discover(
+        [t.absolute() for t in targets], root, config.all_excludes, respect_gitignore=config.respect_gitignore
+    )
+    spec = AnalyzerSpec(config, tuple(rule.code for rule in rules))
+    jobs = options.jobs or default_jobs()
+    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress)
+
+    notices = list(discovery.notices)
+    findings: list[Finding] = []
+    for result in results:
+        findings.extend(result.findings)
+        notices.extend(result.notices)
+    project_findings, project_notices = _run_project_rules(rules, root, discovery, config, results, options.services)
+    findings.extend(project_findings)
+    notices.extend(project_notices)
+
+    enabled_codes = {rule.code for rule in rules}
+    findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]
+    findings.sort(key=Finding.sort_key)
+    active, suppressed, unused = _apply_suppressions(findings, results, enabled_codes)
+    if options.report_unused_suppressions and UnusedSuppression.code in enabled_codes:
+        active.extend(_unused_findings(unused))
+        active.sort(key=Finding.sort_key)
+    active = assign_fingerprints(active)
+
+    baselined: list[Finding] = []
+    stale: list[BaselineEntry] = []
+    if baseline_entries is not None:
+        outcome = apply_baseline(active, baseline_entries)
+        active, baselined, stale = outcome.new, outcome.accepted, outcome.stale
+        for entry in outcome.expired:
+            notices.append(
+                Notice(
+                    NoticeKind.INFO,
+                    f"baseline entry for {entry.code} expired on {entry.expires}; reported again",
+                    path=entry.path,
+                )
+            )
+
+    notices.sort(key=Notice.sort_key)
+    return ScanResult(
+        root=root,
+        findings=active,
+        suppressed=suppressed,
+        baselined=baselined,
+        stale_baseline=stale,
+        notices=_dedupe(notices),
+        rules=rules,
+        files_discovered=len(discovery.files),
+        files_read=sum(1 for r in results if r.read),
+        python_files=sum(1 for r in results if r.python),
+        lines=sum(r.lines for r in results),
+        duration=time.perf_counter() - started,
+        skipped_by_exclude=discovery.skipped_by_exclude,
+        skipped_by_gitignore=discovery.skipped_by_gitignore,
+        config_path=options.config_path,
+    )
+
+
+def _run_project_rules(
+    rules: Sequence[type[Rule]],
+    root: Path,
+    discovery: Discovery,
+    config: BastionConfig,
+    results: Sequence[FileResult],
+    services: ScanServices,
+) -> tuple[list[Finding], list[Notice]]:
+    project_rules = [cls for cls in rules if issubclass(cls, ProjectRule)]
+    if not project_rules:
+        return [], []
+    facts: dict[str, dict[str, object]] = {}
+    for result in results:
+        for name, value in result.facts.items():
+            facts.setdefault(name, {})[result.rel] = value
+    context = ProjectContext(root=root, files=discovery.files, config=config, facts=facts, services=services)
+    findings: list[Finding] = []
+    for cls in project_rules:
+        rule = cls(config)
+        try:
+            findings.extend(rule.check_project(context))
+        except Exception as error:
+            context.notices.append(crash_notice(rule, ".", error))
+    return findings, context.notices
+
+
+def _suppression_matches(suppression: Suppression, rule: type[Rule] | None, code: str) -> bool:
+    origin = suppression.origin
+    if origin is SuppressionOrigin.BASTION:
+        return not suppression.ids or any(code.startswith(selector) for selector in suppression.ids)
+    if origin is SuppressionOrigin.NOSEC:
+        return not suppression.ids or (rule is not None and any(i in rule.bandit for i in suppression.ids))
+    if origin is SuppressionOrigin.NOQA:
+        return rule is not None and any(i in rule.ruff for i in suppression.ids)
+    return code.startswith("SEC")
+
+
+def _apply_suppressions(
+    findings: Iterable[Finding], results: Sequence[FileResult], enabled: set[str]
+) -> tuple[list[Finding], list[SuppressedFinding], list[tuple[str, Suppression]]]:
+    by_file = {result.rel: result.suppressions for result in results if result.suppressions}
+    used: set[tuple[str, int, SuppressionOrigin]] = set()
+    active: list[Finding] = []
+    suppressed: list[SuppressedFinding] = []
+    for finding in findings:
+        candidates = by_file.get(finding.location.path)
+        match = None
+        if candidates:
+            rule = get_rule(finding.code)
+            for suppression in candidates:
+                if suppression.covers(finding.location.line) and _suppression_matches(suppression, rule, finding.code):
+                    match = suppression
+                    break
+        if match is None:
+            active.append(finding)
+        else:
+            used.add((finding.location.path, match.line, match.origin))
+            suppressed.append(SuppressedFinding(finding, SuppressionInfo(match.line, match.describe())))
+    unused = [
+        (rel, suppression)
+        for rel, suppressions in by_file.items()
+        for suppression in suppressions
+        if (rel, suppression.line, suppression.origin) not in used and _reportable(suppression, enabled)
+    ]
+    return active, suppressed, unused
+
+
+def _reportable(suppression: Suppression, enabled: set[str]) -> bool:
+    """Whether an unused suppression is worth reporting: it must name (or map to) a rule that ran, so that a
+    `--select SEC` run does not call every PAT suppression stale. A peer's bare marker is left to the peer."""
+    if suppression.origin is SuppressionOrigin.BASTION:
+        if not suppression.ids:
+            return True
+        return any(code.startswith(selector) for selector in suppression.ids for code in enabled)
+    rules = [rule for rule in all_rules() if rule.code in enabled]
+    if suppression.origin is SuppressionOrigin.NOSEC and suppression.ids:
+        return any(i in rule.bandit for rule in rules for i in suppression.ids)
+    if suppression.origin is SuppressionOrigin.NOQA:
+        return any(i in rule.ruff for rule in rules for i in suppression.ids)
+    return False
+
+
+def _unused_findings(unused: Sequence[tuple[str, Suppression]]) -> list[Finding]:
+    findings = []
+    for rel, suppression in unused:
+        findings.append(
+            Finding(
+                code=UnusedSuppression.code,
+                message=f"unused suppression `{suppression.describe()}`: it matches no finding",
+                location=Location(rel, suppression.line),
+                severity=UnusedSuppression.severity,
+                confidence=UnusedSuppression.confidence,
+                fix_hint=UnusedSuppression.fix_hint,
+                context=suppression.describe(),
+            )
+        )
+    return findings
+
+
+def _dedupe(notices: list[Notice]) -> list[Notice]:
+    seen: set[Notice] = set()
+    unique = []
+    for notice in notices:
+        if notice not in seen:
+            seen.add(notice)
+            unique.append(notice)
+    return unique

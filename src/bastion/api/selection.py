@@ -1,0 +1,79 @@
+"""Which rules run: `select`, `extend-select`, `ignore` (codes or prefixes), and `per-file-ignores`.
+
+The most specific selector wins (`--ignore PAT --select PAT101` runs PAT101 only among PAT rules, as in ruff);
+on a tie, ignore wins. Rules that are off by default run only when selected by their exact code or `ALL`.
+A selector that matches no rule is an error: a typo must not silently turn a check off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pathspec
+
+from bastion.core.config import BastionConfig
+from bastion.core.errors import ConfigError
+from bastion.core.finding import Finding
+from bastion.core.rule import Rule
+
+ALL = "ALL"
+
+
+def validate_selectors(selectors: Iterable[str], rules: Sequence[type[Rule]], option: str) -> None:
+    codes = [rule.code for rule in rules]
+    for selector in selectors:
+        if selector == ALL:
+            continue
+        if not any(code.startswith(selector) for code in codes):
+            raise ConfigError(
+                f"{option}: {selector!r} matches no rule; use a code (PAT101), a prefix (PAT1, PAT) or ALL; "
+                "`bastion rules` lists them"
+            )
+
+
+def _specificity(selector: str, code: str) -> int:
+    if selector == ALL:
+        return 0
+    return len(selector) if code.startswith(selector) else -1
+
+
+def enabled_rules(config: BastionConfig, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+    select = config.select
+    validate_selectors(select or (), rules, "select")
+    validate_selectors(config.extend_select, rules, "extend-select")
+    validate_selectors(config.ignore, rules, "ignore")
+    enabled = []
+    for rule in rules:
+        best_enable = -1
+        exact_or_all = False
+        for selector in (*(select if select is not None else (ALL,)), *config.extend_select):
+            score = _specificity(selector, rule.code)
+            best_enable = max(best_enable, score)
+            exact_or_all |= selector == rule.code or (selector == ALL and select is not None)
+        best_ignore = max((_specificity(s, rule.code) for s in config.ignore), default=-1)
+        if best_enable < 0 or best_ignore >= best_enable:
+            continue
+        if not rule.default_enabled and not exact_or_all:
+            continue
+        enabled.append(rule)
+    return enabled
+
+
+class PerFileIgnores:
+    """`per-file-ignores = { "tests/**" = ["PAT1"] }`: gitignore-style patterns relative to the project root."""
+
+    def __init__(self, table: Mapping[str, Sequence[str]], rules: Sequence[type[Rule]]) -> None:
+        self.entries: list[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]]] = []
+        for pattern, codes in table.items():
+            validate_selectors(codes, rules, f"per-file-ignores[{pattern!r}]")
+            self.entries.append((pathspec.GitIgnoreSpec.from_lines([pattern]), tuple(codes)))
+
+    def ignores(self, finding: Finding) -> bool:
+        if not self.entries:
+            return False
+        for spec, codes in self.entries:
+            if spec.match_file(finding.location.path) and any(
+                code == ALL or finding.code.startswith(code) for code in codes
+            ):
+                return True
+        return False

@@ -1,0 +1,98 @@
+"""The configuration schema (`[tool.bastion]` or `bastion.toml`), validated by pydantic.
+
+Loading the file is the API layer's job; this module only says what is allowed. Keys are written with hyphens in
+TOML (`extend-exclude`) and are attributes with underscores here. Family sections (`[tool.bastion.deps]` ...) are
+nested models so that an unknown key anywhere is an error, not silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bastion.core.severity import Severity
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env/",
+    "env/",
+    "node_modules",
+    "build",
+    "dist",
+    "__pycache__",
+    "site-packages",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "*.egg-info",
+)
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?\s*$")
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+def _hyphen(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class BastionConfig(_Section):
+    """Everything `[tool.bastion]` may hold. CLI flags override these values."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    fail_on: Severity = Severity.LOW
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    respect_gitignore: bool = True
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _parse_severity(cls, value: object) -> object:
+        if isinstance(value, str):
+            return Severity.parse(value)
+        return value
+
+    @field_validator("max_file_size", mode="before")
+    @classmethod
+    def _parse_size(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = _SIZE.match(value)
+            if not match:
+                raise ValueError(f"{value!r} is not a size; write bytes (2097152) or a unit (2MB, 512KB)")
+            return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+        if isinstance(value, bool):
+            raise ValueError("expected a size in bytes or a string such as '2MB'")
+        return value
+
+    @field_validator("select", "extend_select", "ignore", mode="after")
+    @classmethod
+    def _upper_codes(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        return tuple(code.strip().upper() for code in value)
+
+    @field_validator("per_file_ignores", mode="after")
+    @classmethod
+    def _upper_per_file(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        return {pattern: tuple(code.strip().upper() for code in codes) for pattern, codes in value.items()}
+
+    @property
+    def all_excludes(self) -> tuple[str, ...]:
+        return self.exclude + self.extend_exclude

@@ -1,0 +1,41 @@
+"""Notices: things the user must know about the scan itself (a file skipped, a service down)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class NoticeKind(str, Enum):
+    PARSE_ERROR = "parse-error"
+    DECODE_ERROR = "decode-error"
+    TOO_LARGE = "too-large"
+    BINARY = "binary"
+    SYMLINK = "symlink"
+    UNREADABLE = "unreadable"
+    INTERNAL_ERROR = "internal-error"
+    CONFIG = "config"
+    SERVICE_UNAVAILABLE = "service-unavailable"
+    INFO = "info"
+
+    @property
+    def blocking(self) -> bool:
+        """A blocking notice means part of the audit did not run: the scan cannot be called clean (exit 2)."""
+        return self in (NoticeKind.INTERNAL_ERROR, NoticeKind.SERVICE_UNAVAILABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    kind: NoticeKind
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def render(self) -> str:
+        where = self.path or ""
+        if where and self.line:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}" if where else self.message
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path or "", self.line or 0, self.kind.value, self.message)

@@ -1,0 +1,72 @@
+"""What a scan returns. Defined here, below the reporters, so that every layer can read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from bastion.core.finding import Finding
+from bastion.core.notice import Notice
+from bastion.core.rule import Rule
+from bastion.core.severity import Severity
+
+
+@dataclass(frozen=True)
+class SuppressionInfo:
+    """Which comment suppressed a finding (for `--show-suppressed` and SARIF `suppressions`)."""
+
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SuppressedFinding:
+    finding: Finding
+    suppression: SuppressionInfo
+
+
+@dataclass(frozen=True)
+class BaselineEntry:
+    fingerprint: str
+    code: str
+    path: str
+    message: str
+    reason: str = ""
+    expires: dt.date | None = None
+
+    def expired(self, today: dt.date) -> bool:
+        return self.expires is not None and self.expires < today
+
+
+@dataclass
+class ScanResult:
+    root: Path
+    findings: list[Finding]
+    suppressed: list[SuppressedFinding]
+    baselined: list[Finding]
+    stale_baseline: list[BaselineEntry]
+    notices: list[Notice]
+    rules: list[type[Rule]]
+    files_discovered: int
+    files_read: int
+    python_files: int
+    lines: int
+    duration: float
+    skipped_by_exclude: int = 0
+    skipped_by_gitignore: int = 0
+    config_path: Path | None = None
+
+    @property
+    def incomplete(self) -> bool:
+        """Part of the audit did not run (a service was unreachable, a rule crashed)."""
+        return any(notice.kind.blocking for notice in self.notices)
+
+    def failing(self, threshold: Severity) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity >= threshold]
+
+    def exit_code(self, threshold: Severity) -> int:
+        """2 when the audit is incomplete, 1 when findings reach the threshold, else 0."""
+        if self.incomplete:
+            return 2
+        return 1 if self.failing(threshold) else 0

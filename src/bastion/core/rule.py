@@ -1,0 +1,94 @@
+"""Rule metadata and the registry. Defining a concrete rule class (one with a `code`) registers it."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from enum import Enum
+from typing import ClassVar
+
+from bastion.core.severity import Confidence, Severity
+
+
+class FixAvailability(str, Enum):
+    NONE = "none"
+    SOMETIMES = "sometimes"
+    ALWAYS = "always"
+
+
+class RuleStatus(str, Enum):
+    STABLE = "stable"
+    PREVIEW = "preview"
+
+
+FAMILIES: dict[str, str] = {
+    "PAT": "pattern",
+    "TNT": "taint",
+    "SEC": "secrets",
+    "DEP": "dependencies",
+    "CFG": "configuration",
+    "BST": "bastion",
+}
+
+_CODE_SHAPE = re.compile(r"^(?P<family>[A-Z]{3})\d{3}$")
+_REGISTRY: dict[str, type[Rule]] = {}
+
+
+class Rule:
+    """Metadata every rule carries. Family-specific base classes (in `bastion.rules`) add the check method.
+
+    The class docstring is the rule's documentation in Markdown, with the headings *What it does*,
+    *Why is this bad?*, *Example*, *Use instead* and *References*.
+    """
+
+    code: ClassVar[str] = ""
+    slug: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    severity: ClassVar[Severity] = Severity.MEDIUM
+    confidence: ClassVar[Confidence] = Confidence.HIGH
+    cwe: ClassVar[tuple[int, ...]] = ()
+    fix_hint: ClassVar[str] = ""
+    fix: ClassVar[FixAvailability] = FixAvailability.NONE
+    status: ClassVar[RuleStatus] = RuleStatus.STABLE
+    tags: ClassVar[tuple[str, ...]] = ()
+    # Peer rule ids this rule covers: `# nosec B602` and `# noqa: S602` suppress it, docs/parity.md lists it.
+    bandit: ClassVar[tuple[str, ...]] = ()
+    ruff: ClassVar[tuple[str, ...]] = ()
+    # Rules that are off unless selected explicitly (opt-in sources, noisy hygiene checks).
+    default_enabled: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        code = cls.__dict__.get("code")
+        if not code:
+            return
+        if not _CODE_SHAPE.match(code):
+            raise ValueError(f"rule {cls.__name__}: code {code!r} is not a family prefix and three digits")
+        if code[:3] not in FAMILIES:
+            raise ValueError(f"rule {cls.__name__}: unknown family {code[:3]!r}")
+        existing = _REGISTRY.get(code)
+        if existing is not None and existing.__qualname__ != cls.__qualname__:
+            raise ValueError(f"rule code {code} is used by both {existing.__name__} and {cls.__name__}")
+        _REGISTRY[code] = cls
+
+    @classmethod
+    def family(cls) -> str:
+        return cls.code[:3]
+
+    @classmethod
+    def documentation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or "")
+
+    @classmethod
+    def name(cls) -> str:
+        """The rule's name in PascalCase words, as SARIF wants it."""
+        return "".join(part.capitalize() for part in cls.slug.split("-"))
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every registered rule, by code. Rules register when their module is imported (`bastion.rules.load_all`)."""
+    return [_REGISTRY[code] for code in sorted(_REGISTRY)]
+
+
+def get_rule(code: str) -> type[Rule] | None:
+    return _REGISTRY.get(code.upper())

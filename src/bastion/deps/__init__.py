@@ -1,0 +1,1 @@
+"""Dependency audit: manifest and lock-file sources, vulnerability services (OSV online and offline)."""

@@ -1,0 +1,47 @@
+"""Bits every reporter shares: rule lookup, summaries, documentation splitting."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bastion.core.finding import Finding
+from bastion.core.rule import FAMILIES, Rule, get_rule
+from bastion.core.severity import Severity
+
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+def rule_for(code: str) -> type[Rule] | None:
+    return get_rule(code)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(finding.severity for finding in findings)
+    return {severity.label: counts.get(severity, 0) for severity in sorted(Severity, reverse=True)}
+
+
+def family_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = Counter(finding.code[:3] for finding in findings)
+    return {family: counts[family] for family in FAMILIES if counts.get(family)}
+
+
+def doc_sections(documentation: str) -> dict[str, str]:
+    """Split a rule's Markdown doc into its `## Heading` sections."""
+    sections: dict[str, str] = {}
+    matches = list(_HEADING.finditer(documentation))
+    for position, match in enumerate(matches):
+        end = matches[position + 1].start() if position + 1 < len(matches) else len(documentation)
+        sections[match.group(1)] = documentation[match.end() : end].strip()
+    return sections
+
+
+def first_paragraph(text: str) -> str:
+    return text.strip().split("\n\n", 1)[0].replace("\n", " ").strip()
+
+
+def rule_description(rule: type[Rule]) -> str:
+    """A sentence or two saying why the rule matters (the doc's *Why is this bad?*)."""
+    sections = doc_sections(rule.documentation())
+    return first_paragraph(sections.get("Why is this bad?", "")) or rule.summary

@@ -1,0 +1,104 @@
+"""The JSON report. Its shape is versioned (`schema_version`) and described by `schemas/report-v1.json`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bastion import __version__
+from bastion.core.finding import Finding
+from bastion.core.notice import Notice
+from bastion.core.result import ScanResult
+from bastion.core.severity import Severity
+from bastion.report.common import family_counts, rule_for, severity_counts
+
+SCHEMA_VERSION = 1
+
+
+def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    rule = rule_for(finding.code)
+    location = finding.location
+    return {
+        "code": finding.code,
+        "slug": rule.slug if rule else "",
+        "family": finding.code[:3],
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "message": finding.message,
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "end_line": location.end_line,
+        "end_column": location.end_column,
+        "snippet": finding.snippet.strip(),
+        "fix": finding.fix_hint,
+        "cwe": [f"CWE-{number}" for number in (rule.cwe if rule else ())],
+        "scope": finding.scope,
+        "fingerprint": finding.fingerprint,
+        "flow": [
+            {
+                "path": step.location.path,
+                "line": step.location.line,
+                "column": step.location.column,
+                "message": step.message,
+            }
+            for step in finding.flow
+        ],
+        "properties": _plain(dict(finding.properties)),
+    }
+
+
+def notice_to_dict(notice: Notice) -> dict[str, Any]:
+    return {
+        "kind": notice.kind.value,
+        "path": notice.path,
+        "line": notice.line,
+        "message": notice.message,
+        "blocking": notice.kind.blocking,
+    }
+
+
+def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: bool = False) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "bastion", "version": __version__},
+        "root": str(result.root),
+        "summary": {
+            "findings": len(result.findings),
+            "by_severity": severity_counts(result.findings),
+            "by_family": family_counts(result.findings),
+            "failing": len(result.failing(threshold)),
+            "fail_on": threshold.label,
+            "suppressed": len(result.suppressed),
+            "baselined": len(result.baselined),
+            "stale_baseline_entries": len(result.stale_baseline),
+            "files_scanned": result.files_read,
+            "python_files": result.python_files,
+            "lines": result.lines,
+            "rules": len(result.rules),
+            "incomplete": result.incomplete,
+            "duration_seconds": round(result.duration, 3),
+        },
+        "findings": [finding_to_dict(finding) for finding in result.findings],
+        "suppressed": [
+            {**finding_to_dict(item.finding), "suppressed_by": item.suppression.text}
+            for item in (result.suppressed if show_suppressed else [])
+        ],
+        "notices": [notice_to_dict(notice) for notice in result.notices],
+    }
+
+
+def render_json(result: ScanResult, *, threshold: Severity, show_suppressed: bool = False) -> str:
+    return json.dumps(report_dict(result, threshold=threshold, show_suppressed=show_suppressed), indent=2) + "\n"
+
+
+def _plain(value: Any) -> Any:
+    """Properties may hold tuples or sets; JSON wants lists."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(item) for item in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,166 @@
+"""SARIF 2.1.0, shaped for GitHub code scanning.
+
+Relative `artifactLocation.uri` with `uriBaseId` `%SRCROOT%`; one `rules[]` entry per rule that ran, with
+`shortDescription`, `fullDescription`, `help` (text and Markdown), `properties.tags` (`security`,
+`external/cwe/cwe-NNN`), `properties.security-severity` (a string) and `precision`; results with
+`partialFingerprints["bastion/v1"]`, `codeFlows` for taint paths, and `invocations[0]` saying whether the run
+succeeded, with a notification for each file that could not be scanned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+from urllib.parse import quote
+
+from bastion import __version__
+from bastion.core.finding import Finding, Location
+from bastion.core.notice import Notice
+from bastion.core.result import ScanResult, SuppressedFinding
+from bastion.core.rule import FAMILIES, Rule
+from bastion.core.severity import Confidence, Severity
+from bastion.report.common import rule_description
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "bastion/v1"
+INFORMATION_URI = "https://github.com/bastion-security/bastion"
+SRCROOT = "%SRCROOT%"
+
+_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+_PRECISION = {Confidence.HIGH: "high", Confidence.MEDIUM: "medium", Confidence.LOW: "low"}
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/:@-._~!$&'()*+,;=")
+
+
+def _physical(location: Location, snippet: str | None = None) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(location.line, 1), "startColumn": max(location.column, 1)}
+    if location.end_line is not None and location.end_line >= location.line:
+        region["endLine"] = location.end_line
+        if location.end_column is not None and (
+            location.end_line > location.line or location.end_column > location.column
+        ):
+            region["endColumn"] = location.end_column
+    if snippet:
+        region["snippet"] = {"text": snippet}
+    return {"artifactLocation": {"uri": _uri(location.path), "uriBaseId": SRCROOT}, "region": region}
+
+
+def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    documentation = rule.documentation()
+    tags = ["security", FAMILIES.get(rule.family(), rule.family())]
+    tags += [f"external/cwe/cwe-{number:03d}" for number in rule.cwe]
+    tags += [tag for tag in rule.tags if tag not in tags]
+    return {
+        "id": rule.code,
+        "name": rule.name(),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule_description(rule)},
+        "help": {"text": documentation or rule.summary, "markdown": documentation or rule.summary},
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.code.lower()}",
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+        "properties": {
+            "tags": tags[:20],
+            "security-severity": f"{rule.severity.security_score:.1f}",
+            "precision": _PRECISION[rule.confidence],
+        },
+    }
+
+
+def _result(
+    finding: Finding, rule_index: dict[str, int], suppressed: SuppressedFinding | None = None
+) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "level": _LEVEL[finding.severity],
+        "message": {"text": finding.message + (f" Fix: {finding.fix_hint}" if finding.fix_hint else "")},
+        "locations": [{"physicalLocation": _physical(finding.location, finding.snippet.strip() or None)}],
+        "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint} if finding.fingerprint else {},
+        "properties": {"severity": finding.severity.label, "confidence": finding.confidence.label},
+    }
+    if finding.code in rule_index:
+        result["ruleIndex"] = rule_index[finding.code]
+    if not result["partialFingerprints"]:
+        del result["partialFingerprints"]
+    if finding.flow:
+        result["codeFlows"] = [
+            {
+                "threadFlows": [
+                    {
+                        "locations": [
+                            {
+                                "location": {
+                                    "physicalLocation": _physical(step.location, step.snippet or None),
+                                    "message": {"text": step.message},
+                                }
+                            }
+                            for step in finding.flow[:1000]
+                        ]
+                    }
+                ]
+            }
+        ]
+        first = finding.flow[0]
+        result["relatedLocations"] = [
+            {"id": 1, "physicalLocation": _physical(first.location), "message": {"text": first.message}}
+        ]
+    if suppressed is not None:
+        result["suppressions"] = [{"kind": "inSource", "justification": suppressed.suppression.text}]
+    return result
+
+
+def _notification(notice: Notice) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "level": "error" if notice.kind.blocking else "warning",
+        "message": {"text": notice.render()},
+        "descriptor": {"id": notice.kind.value},
+    }
+    if notice.path:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(notice.path), "uriBaseId": SRCROOT}}
+        if notice.line:
+            physical["region"] = {"startLine": notice.line}
+        item["locations"] = [{"physicalLocation": physical}]
+    return item
+
+
+def sarif_document(result: ScanResult, *, show_suppressed: bool = False) -> dict[str, Any]:
+    rules = sorted(result.rules, key=lambda rule: rule.code)
+    rule_index = {rule.code: position for position, rule in enumerate(rules)}
+    results = [_result(finding, rule_index) for finding in result.findings]
+    if show_suppressed:
+        results += [_result(item.finding, rule_index, item) for item in result.suppressed]
+    root_uri = result.root.as_uri().rstrip("/") + "/"
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "bastion",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [rule_descriptor(rule) for rule in rules],
+            }
+        },
+        "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "invocations": [
+            {
+                "executionSuccessful": not result.incomplete,
+                "endTimeUtc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "toolExecutionNotifications": [_notification(notice) for notice in result.notices],
+            }
+        ],
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_sarif(result: ScanResult, *, show_suppressed: bool = False) -> str:
+    return json.dumps(sarif_document(result, show_suppressed=show_suppressed), indent=2) + "\n"

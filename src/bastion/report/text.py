@@ -1,0 +1,127 @@
+"""The human report: findings grouped by file, each with its source line, a caret and a fix; then a summary.
+
+Colour only when the console is a terminal; piped output is plain ASCII-safe text in a stable order.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from bastion.core.finding import Finding
+from bastion.core.notice import Notice
+from bastion.core.result import ScanResult
+from bastion.core.severity import Severity
+from bastion.report.common import family_counts, severity_counts
+
+SEVERITY_STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def render_findings(console: Console, result: ScanResult, *, show_suppressed: bool = False) -> None:
+    findings = result.findings
+    for path, group in itertools.groupby(findings, key=lambda f: f.location.path):
+        console.print(Text(path, style="bold underline"))
+        for finding in group:
+            _render_finding(console, finding)
+        console.print()
+    if show_suppressed and result.suppressed:
+        console.print(Text(f"Suppressed ({len(result.suppressed)}):", style="bold"))
+        for item in result.suppressed:
+            finding = item.finding
+            line = Text("  ")
+            line.append(f"{finding.location}", style="bold")
+            line.append(f"  {finding.code}  {finding.message}  ")
+            line.append(f"(by `{item.suppression.describe()}` on line {item.suppression.line})", style="dim")
+            console.print(line)
+        console.print()
+
+
+def _render_finding(console: Console, finding: Finding) -> None:
+    location = finding.location
+    head = Text("  ")
+    head.append(f"{location.line}:{location.column}".ljust(8), style="bold")
+    head.append(f"{finding.code}  ", style="bold magenta")
+    head.append(finding.severity.label.ljust(8), style=SEVERITY_STYLE[finding.severity])
+    head.append(finding.message)
+    if finding.confidence.label != "high":
+        head.append(f"  ({finding.confidence.label} confidence)", style="dim")
+    console.print(head)
+    snippet = finding.snippet
+    if snippet:
+        stripped = snippet.lstrip()
+        indent = len(snippet) - len(stripped)
+        console.print(Text("          | ", style="blue") + Text(stripped))
+        start = max(location.column - 1 - indent, 0)
+        if location.end_line in (None, location.line) and location.end_column:
+            width = max(location.end_column - location.column, 1)
+        else:
+            width = max(len(stripped) - start, 1)
+        width = min(width, max(len(stripped) - start, 1))
+        console.print(Text("          | ", style="blue") + Text(" " * start + "^" * width, style="bold red"))
+    for number, step in enumerate(finding.flow, start=1):
+        step_line = Text(f"          {number}. ", style="dim")
+        step_line.append(f"{step.location.path}:{step.location.line}", style="bold")
+        step_line.append(f"  {step.message}")
+        console.print(step_line)
+    if finding.fix_hint:
+        console.print(Text("          fix: ", style="green bold") + Text(finding.fix_hint))
+
+
+def render_summary(console: Console, result: ScanResult, *, threshold: Severity) -> None:
+    findings = result.findings
+    counts = severity_counts(findings)
+    breakdown = ", ".join(f"{count} {label}" for label, count in counts.items())
+    total = len(findings)
+    title = Text()
+    if total:
+        title.append(f"Found {total} finding{'s' if total != 1 else ''}", style="bold")
+        title.append(f": {breakdown}")
+    else:
+        title.append("No findings", style="bold green")
+    console.print(title)
+    families = family_counts(findings)
+    if families:
+        console.print("By family: " + ", ".join(f"{family} {count}" for family, count in families.items()))
+    extra = []
+    if result.suppressed:
+        extra.append(f"{len(result.suppressed)} suppressed")
+    if result.baselined:
+        extra.append(f"{len(result.baselined)} accepted by the baseline")
+    if result.stale_baseline:
+        extra.append(f"{len(result.stale_baseline)} baseline entries no longer match (fixed or moved)")
+    console.print(
+        f"Scanned {result.files_read} files ({result.lines:,} lines, {result.python_files} Python) "
+        f"in {result.duration:.2f} s with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."
+    )
+    _render_notices(console, result.notices)
+    failing = len(result.failing(threshold))
+    if result.incomplete:
+        console.print(
+            Text(
+                "INCOMPLETE: part of the audit did not run (see the notices above); exit code 2.",
+                style="bold red",
+            )
+        )
+    elif failing:
+        console.print(Text(f"{failing} finding(s) at or above '{threshold.label}'.", style="bold"))
+
+
+def _render_notices(console: Console, notices: Sequence[Notice]) -> None:
+    if not notices:
+        return
+    console.print(Text(f"Notices ({len(notices)}):", style="bold"))
+    for notice in notices:
+        style = "bold red" if notice.kind.blocking else "yellow"
+        line = Text("  ")
+        line.append(f"[{notice.kind.value}] ", style=style)
+        line.append(notice.render())
+        console.print(line)

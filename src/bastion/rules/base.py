@@ -1,0 +1,283 @@
+"""The rule framework: the three kinds of rule, the contexts they are given, and fact collectors.
+
+- `AstRule`: looks at nodes of one Python module. All enabled AST rules share one traversal per file; a rule
+  names the node types it wants, and `ast.Call` rules may name the qualified callees they care about, so that
+  the traversal resolves each call once and hands it only to the rules that asked for that name.
+- `TextRule`: looks at the decoded text of files it `applies_to` (secrets in `.env`, a Dockerfile ...).
+- `ProjectRule`: runs once per scan over facts gathered from every file by `FactCollector`s (taint summaries,
+  framework settings, manifests). Collectors run in the per-file workers; facts must pickle.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from bastion.core.config import BastionConfig
+from bastion.core.finding import Finding, FlowStep, Location
+from bastion.core.notice import Notice, NoticeKind
+from bastion.core.rule import Rule
+from bastion.core.severity import Confidence, Severity
+from bastion.semantic.index import ModuleIndex, Scope
+from bastion.semantic.module import PythonModule
+from bastion.source.discovery import SourceFile
+from bastion.source.reading import ReadError, TextDocument, read_document
+
+
+class ConfiguredRule(Rule):
+    """A rule instance, built once per process with the scan's configuration."""
+
+    def __init__(self, config: BastionConfig) -> None:
+        self.config = config
+
+
+class AstRule(ConfiguredRule):
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+    # For `ast.Call` rules: the qualified callee names this rule cares about; None means every call.
+    callees: ClassVar[frozenset[str] | None] = None
+
+    def check(self, node: Any, ctx: ModuleContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class TextRule(ConfiguredRule):
+    def applies_to(self, file: SourceFile) -> bool:
+        raise NotImplementedError
+
+    def check_text(self, document: TextDocument, ctx: TextContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+class FactCollector:
+    """Gathers picklable facts from each file for project rules. One instance per process."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, config: BastionConfig) -> None:
+        self.config = config
+
+    def collect_module(self, module: PythonModule) -> Any:
+        """Facts about a Python module, or None."""
+        return None
+
+    def wants_text(self, file: SourceFile) -> bool:
+        """Whether `collect_text` should see this non-Python file."""
+        return False
+
+    def collect_text(self, document: TextDocument) -> Any:
+        return None
+
+
+class ProjectRule(ConfiguredRule):
+    collectors: ClassVar[tuple[type[FactCollector], ...]] = ()
+
+    def check_project(self, project: ProjectContext) -> Iterable[Finding]:
+        raise NotImplementedError
+
+
+def _snippet(line: str) -> str:
+    # Indentation is kept so that reports can place the caret; reports strip it for display.
+    return line.rstrip()[:400]
+
+
+@dataclass
+class ModuleContext:
+    """What an AST rule sees while the traversal stands on a node."""
+
+    module: PythonModule
+    config: BastionConfig
+    scope: Scope
+    ancestors: list[ast.AST] = field(default_factory=list)
+    # The qualified name of the callee of the `ast.Call` being dispatched (resolved once for all rules).
+    call_name: str | None = None
+
+    @property
+    def index(self) -> ModuleIndex:
+        return self.module.index
+
+    @property
+    def path(self) -> str:
+        return self.module.rel
+
+    @property
+    def parent(self) -> ast.AST | None:
+        """The parent of the node being checked."""
+        return self.ancestors[-2] if len(self.ancestors) >= 2 else None
+
+    def qualified_name(self, expr: ast.AST) -> str | None:
+        return self.module.index.qualified_name(expr, self.scope)
+
+    def constant(self, expr: ast.AST | None) -> Any:
+        """The constant value of `expr` (following names bound once to constants), or `UNKNOWN`."""
+        if expr is None:
+            from bastion.semantic.constants import UNKNOWN
+
+            return UNKNOWN
+        return self.module.index.constant_value(expr, self.scope)
+
+    def location(self, node: ast.AST) -> Location:
+        line = getattr(node, "lineno", 1)
+        end_line = getattr(node, "end_lineno", None) or line
+        text = self.module.document.line(line)
+        column = _char_column(text, getattr(node, "col_offset", 0)) + 1
+        end_text = text if end_line == line else self.module.document.line(end_line)
+        end_offset = getattr(node, "end_col_offset", None)
+        end_column = _char_column(end_text, end_offset) + 1 if end_offset is not None else None
+        return Location(self.path, line, column, end_line, end_column)
+
+    def finding(
+        self,
+        rule: Rule,
+        node: ast.AST,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        fix_hint: str | None = None,
+        flow: Sequence[FlowStep] = (),
+        properties: Mapping[str, Any] | None = None,
+        context: str | None = None,
+        snippet: str | None = None,
+    ) -> Finding:
+        location = self.location(node)
+        line_text = snippet if snippet is not None else _snippet(self.module.document.line(location.line))
+        return Finding(
+            code=rule.code,
+            message=message,
+            location=location,
+            severity=severity if severity is not None else rule.severity,
+            confidence=confidence if confidence is not None else rule.confidence,
+            fix_hint=fix_hint if fix_hint is not None else rule.fix_hint,
+            snippet=line_text,
+            scope=self.scope.qualname,
+            context=context if context is not None else "",
+            flow=tuple(flow),
+            properties=properties or {},
+        )
+
+
+@dataclass
+class TextContext:
+    document: TextDocument
+    config: BastionConfig
+
+    @property
+    def path(self) -> str:
+        return self.document.rel
+
+    def finding(
+        self,
+        rule: Rule,
+        line: int,
+        message: str,
+        *,
+        column: int = 1,
+        end_line: int | None = None,
+        end_column: int | None = None,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        fix_hint: str | None = None,
+        snippet: str | None = None,
+        context: str | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            code=rule.code,
+            message=message,
+            location=Location(self.path, line, column, end_line, end_column),
+            severity=severity if severity is not None else rule.severity,
+            confidence=confidence if confidence is not None else rule.confidence,
+            fix_hint=fix_hint if fix_hint is not None else rule.fix_hint,
+            snippet=snippet if snippet is not None else _snippet(self.document.line(line)),
+            context=context or "",
+            properties=properties or {},
+        )
+
+
+@dataclass
+class ScanServices:
+    """Outside services the project rules may use. Families add their service here (dependency audit ...)."""
+
+    offline: bool = False
+
+
+@dataclass
+class ProjectContext:
+    """What a project rule sees: every file the scan reached, the facts collected from them, and services."""
+
+    root: Path
+    files: Sequence[SourceFile]
+    config: BastionConfig
+    facts: Mapping[str, Mapping[str, Any]]
+    services: ScanServices
+    notices: list[Notice] = field(default_factory=list)
+    _documents: dict[str, TextDocument | None] = field(default_factory=dict, repr=False)
+    _by_rel: dict[str, SourceFile] | None = field(default=None, repr=False)
+
+    def file(self, rel: str) -> SourceFile | None:
+        if self._by_rel is None:
+            self._by_rel = {source.rel: source for source in self.files}
+        return self._by_rel.get(rel)
+
+    def document(self, rel: str) -> TextDocument | None:
+        """The decoded text of a scanned file (read once, cached), or None if it cannot be read."""
+        if rel not in self._documents:
+            source = self.file(rel)
+            document = None
+            if source is not None:
+                try:
+                    document = read_document(source, max_size=self.config.max_file_size)
+                except ReadError:
+                    document = None
+            self._documents[rel] = document
+        return self._documents[rel]
+
+    def source_line(self, rel: str, line: int) -> str:
+        document = self.document(rel)
+        return _snippet(document.line(line)) if document is not None else ""
+
+    def facts_of(self, collector: type[FactCollector]) -> Mapping[str, Any]:
+        """Facts from `collector`, keyed by file path (relative to the root)."""
+        return self.facts.get(collector.name, {})
+
+    def notice(self, kind: NoticeKind, message: str, *, path: str | None = None, line: int | None = None) -> None:
+        self.notices.append(Notice(kind, message, path=path, line=line))
+
+    def finding(
+        self,
+        rule: Rule,
+        location: Location,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        fix_hint: str | None = None,
+        snippet: str = "",
+        scope: str = "",
+        context: str = "",
+        flow: Sequence[FlowStep] = (),
+        properties: Mapping[str, Any] | None = None,
+    ) -> Finding:
+        return Finding(
+            code=rule.code,
+            message=message,
+            location=location,
+            severity=severity if severity is not None else rule.severity,
+            confidence=confidence if confidence is not None else rule.confidence,
+            fix_hint=fix_hint if fix_hint is not None else rule.fix_hint,
+            snippet=snippet,
+            scope=scope,
+            context=context,
+            flow=tuple(flow),
+            properties=properties or {},
+        )
+
+
+def _char_column(text: str, byte_offset: int) -> int:
+    """AST columns count UTF-8 bytes; reports count characters."""
+    if text.isascii():
+        return byte_offset
+    return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))

@@ -1,0 +1,1 @@
+"""Rules about bastion's own markers (unused suppressions)."""

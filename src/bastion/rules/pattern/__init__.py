@@ -1,0 +1,1 @@
+"""PAT: dangerous calls and settings visible in one place."""

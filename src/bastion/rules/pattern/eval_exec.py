@@ -1,0 +1,65 @@
+"""PAT101: `eval` / `exec` on a value that is not a constant."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.semantic.calls import argument
+from bastion.semantic.constants import UNKNOWN
+
+
+class EvalExec(AstRule):
+    """## What it does
+    Finds calls to the built-in `eval` and `exec` whose code argument is not a constant string.
+
+    ## Why is this bad?
+    `eval` and `exec` run any Python they are given. When the string comes from a request, a file, a message
+    queue or a database, whoever controls that data can run code in your process: read secrets, open a shell,
+    change data. Restricting `globals`/`__builtins__` does not make it safe; escapes are well known.
+
+    ## Example
+    ```python
+    def calculate(expression):
+        return eval(expression)
+    ```
+
+    ## Use instead
+    ```python
+    import ast
+
+
+    def calculate(expression):
+        return ast.literal_eval(expression)
+    ```
+    To read data, use `json.loads` or `ast.literal_eval`; to choose among behaviours, use a dictionary of
+    allowed functions.
+
+    ## References
+    - [Python docs: `ast.literal_eval`](https://docs.python.org/3/library/ast.html#ast.literal_eval)
+    - [CWE-95: Eval Injection](https://cwe.mitre.org/data/definitions/95.html)
+    """
+
+    code = "PAT101"
+    slug = "eval-exec-non-constant"
+    summary = "`eval`/`exec` called on a value that is not a constant"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (95,)
+    fix_hint = "parse data with ast.literal_eval or json.loads; never evaluate strings built at run time"
+    bandit = ("B307", "B102")
+    ruff = ("S307", "S102")
+    node_types = (ast.Call,)
+    callees = frozenset({"builtins.eval", "builtins.exec"})
+
+    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+        source = argument(node, 0, "source")
+        if source is None and not node.args:
+            return
+        if source is not None and ctx.constant(source) is not UNKNOWN:
+            return
+        function = (ctx.call_name or "").rsplit(".", 1)[-1]
+        yield ctx.finding(self, node, f"`{function}` runs code built at run time; whoever controls it runs code")

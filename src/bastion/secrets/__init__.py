@@ -1,0 +1,1 @@
+"""Secret detection: provider key shapes, generic high-entropy values, filters, redaction, git history."""

@@ -1,0 +1,1 @@
+"""Finding files, reading and decoding them, parsing Python, reading suppression comments."""

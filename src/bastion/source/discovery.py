@@ -1,0 +1,313 @@
+"""Walk the scanned paths and decide which files the scan reaches.
+
+Honours `.gitignore` files at every level (and `.git/info/exclude`), the configured excludes (gitignore syntax,
+relative to the project root), skips virtual environments (a directory holding `pyvenv.cfg`), never follows a
+symlink out of the scanned tree, and never loops.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from bastion.core.notice import Notice, NoticeKind
+
+# Files whose extension says they are not text: skipped without a notice, they are expected in any tree.
+BINARY_SUFFIXES = frozenset(
+    {
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".gif",
+        ".bmp",
+        ".ico",
+        ".webp",
+        ".tiff",
+        ".psd",
+        ".svgz",
+        ".mp3",
+        ".mp4",
+        ".wav",
+        ".ogg",
+        ".flac",
+        ".avi",
+        ".mov",
+        ".mkv",
+        ".webm",
+        ".zip",
+        ".gz",
+        ".tgz",
+        ".bz2",
+        ".xz",
+        ".7z",
+        ".rar",
+        ".tar",
+        ".whl",
+        ".egg",
+        ".jar",
+        ".war",
+        ".pyc",
+        ".pyo",
+        ".pyd",
+        ".so",
+        ".dll",
+        ".dylib",
+        ".exe",
+        ".bin",
+        ".o",
+        ".a",
+        ".class",
+        ".woff",
+        ".woff2",
+        ".ttf",
+        ".otf",
+        ".eot",
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".xls",
+        ".xlsx",
+        ".ppt",
+        ".pptx",
+        ".sqlite",
+        ".sqlite3",
+        ".db",
+        ".parquet",
+        ".npy",
+        ".npz",
+        ".pkl",
+        ".pickle",
+        ".h5",
+        ".onnx",
+        ".pt",
+        ".pth",
+        ".ckpt",
+        ".safetensors",
+        ".DS_Store",
+    }
+)
+PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file the scan reaches: its absolute path, its path relative to the project root, and its size."""
+
+    path: Path
+    rel: str
+    size: int
+
+    @property
+    def suffix(self) -> str:
+        return os.path.splitext(self.rel)[1].lower()
+
+    @property
+    def is_python(self) -> bool:
+        return self.suffix in PYTHON_SUFFIXES
+
+    @property
+    def is_known_binary(self) -> bool:
+        return self.suffix in BINARY_SUFFIXES
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    skipped_by_exclude: int = 0
+    skipped_by_gitignore: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _IgnoreFile:
+    base: str  # directory of the .gitignore, relative to the project root ("" for the root)
+    spec: pathspec.GitIgnoreSpec
+
+
+def relative_to_root(path: Path, root: Path) -> str:
+    """`path` relative to `root` with forward slashes; absolute (POSIX form) when it lies outside."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class Walker:
+    def __init__(
+        self,
+        root: Path,
+        excludes: Sequence[str],
+        *,
+        respect_gitignore: bool = True,
+    ) -> None:
+        self.root = root
+        self.exclude_spec = pathspec.GitIgnoreSpec.from_lines(excludes)
+        self.respect_gitignore = respect_gitignore
+        self.result = Discovery()
+        self._seen_dirs: set[tuple[int, int]] = set()
+
+    def walk(self, targets: Sequence[Path]) -> Discovery:
+        seen_files: set[str] = set()
+        for target in targets:
+            self._walk_target(target, seen_files)
+        self.result.files.sort(key=lambda f: f.rel)
+        return self.result
+
+    # -- targets -------------------------------------------------------------------------------------------
+
+    def _walk_target(self, target: Path, seen_files: set[str]) -> None:
+        rel = relative_to_root(target, self.root)
+        try:
+            st = target.lstat()
+        except OSError as exc:
+            self._notice(NoticeKind.UNREADABLE, rel, f"cannot read: {exc.strerror or exc}")
+            return
+        if stat.S_ISLNK(st.st_mode):
+            resolved = self._check_symlink(target, rel)
+            if resolved is None:
+                return
+            target, st = resolved, resolved.stat()
+        if stat.S_ISDIR(st.st_mode):
+            # An explicitly named directory is scanned even if an exclude pattern would match it.
+            ignores = self._ignore_files_above(target)
+            self._walk_dir(target, ignores, seen_files)
+        elif stat.S_ISREG(st.st_mode) and rel not in seen_files:
+            seen_files.add(rel)
+            self.result.files.append(SourceFile(target, rel, st.st_size))
+
+    def _ignore_files_above(self, directory: Path) -> list[_IgnoreFile]:
+        """The .gitignore files between the project root and `directory` (exclusive) also apply inside it."""
+        if not self.respect_gitignore:
+            return []
+        chain: list[_IgnoreFile] = []
+        info_exclude = self.root / ".git" / "info" / "exclude"
+        if info_exclude.is_file():
+            chain.extend(self._load_ignore(info_exclude, ""))
+        try:
+            parts = directory.resolve().relative_to(self.root.resolve()).parts
+        except ValueError:
+            return chain
+        current = self.root
+        for part in ("", *parts[:-1]) if parts else ():
+            current = current / part if part else current
+            chain.extend(self._load_ignore(current / ".gitignore", relative_to_root(current, self.root)))
+        return chain
+
+    def _load_ignore(self, path: Path, base: str) -> list[_IgnoreFile]:
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return []
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        return [_IgnoreFile("" if base == "." else base, spec)] if spec.patterns else []
+
+    # -- directories ---------------------------------------------------------------------------------------
+
+    def _walk_dir(self, directory: Path, ignores: list[_IgnoreFile], seen_files: set[str]) -> None:
+        try:
+            st = directory.stat()
+        except OSError:
+            return
+        key = (st.st_dev, st.st_ino)
+        if key in self._seen_dirs:
+            return
+        self._seen_dirs.add(key)
+        dir_rel = relative_to_root(directory, self.root)
+        if dir_rel == ".":
+            dir_rel = ""
+        if self.respect_gitignore:
+            ignores = ignores + self._load_ignore(directory / ".gitignore", dir_rel)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self._notice(NoticeKind.UNREADABLE, dir_rel or ".", f"cannot list directory: {exc.strerror or exc}")
+            return
+        for entry in entries:
+            rel = f"{dir_rel}/{entry.name}" if dir_rel else entry.name
+            self._visit_entry(entry, rel, ignores, seen_files)
+
+    def _visit_entry(self, entry: os.DirEntry[str], rel: str, ignores: list[_IgnoreFile], seen_files: set[str]) -> None:
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            return
+        if is_link:
+            # Links are never followed: a target inside the tree is scanned where it lives, one outside is not ours.
+            self._check_symlink(Path(entry.path), rel, report_inside=False)
+            return
+        if self._excluded(rel, is_dir):
+            self.result.skipped_by_exclude += 1
+            return
+        if self._gitignored(rel, is_dir, ignores):
+            self.result.skipped_by_gitignore += 1
+            return
+        if is_dir:
+            if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                self.result.skipped_by_exclude += 1
+                return
+            self._walk_dir(Path(entry.path), ignores, seen_files)
+            return
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError as exc:
+            self._notice(NoticeKind.UNREADABLE, rel, f"cannot read: {exc.strerror or exc}")
+            return
+        if stat.S_ISREG(st.st_mode) and rel not in seen_files:
+            seen_files.add(rel)
+            self.result.files.append(SourceFile(Path(entry.path), rel, st.st_size))
+
+    def _excluded(self, rel: str, is_dir: bool) -> bool:
+        return self.exclude_spec.match_file(rel + "/" if is_dir else rel)
+
+    @staticmethod
+    def _gitignored(rel: str, is_dir: bool, ignores: Iterable[_IgnoreFile]) -> bool:
+        # Deeper .gitignore files take precedence over shallower ones, as in git.
+        for ignore in reversed(list(ignores)):
+            sub = rel[len(ignore.base) + 1 :] if ignore.base else rel
+            if ignore.base and not rel.startswith(ignore.base + "/"):
+                continue
+            result = ignore.spec.check_file(sub + "/" if is_dir else sub)
+            if result.include is not None:
+                return bool(result.include)
+        return False
+
+    # -- symlinks ------------------------------------------------------------------------------------------
+
+    def _check_symlink(self, link: Path, rel: str, *, report_inside: bool = True) -> Path | None:
+        """Return the resolved target when it may be scanned; report loops, broken links and escapes."""
+        try:
+            resolved = link.resolve(strict=True)
+        except RuntimeError:
+            self._notice(NoticeKind.SYMLINK, rel, "symlink loop; skipped")
+            return None
+        except OSError as exc:
+            if "loop" in str(exc).lower() or getattr(exc, "errno", None) == 40:
+                self._notice(NoticeKind.SYMLINK, rel, "symlink loop; skipped")
+            else:
+                self._notice(NoticeKind.SYMLINK, rel, "broken symlink; skipped")
+            return None
+        root = self.root.resolve()
+        if resolved != root and root not in resolved.parents:
+            self._notice(NoticeKind.SYMLINK, rel, f"symlink points outside the scanned tree (to {resolved}); skipped")
+            return None
+        return resolved if report_inside else None
+
+    def _notice(self, kind: NoticeKind, rel: str, message: str) -> None:
+        self.result.notices.append(Notice(kind, message, path=rel))
+
+
+def discover(
+    targets: Sequence[Path],
+    root: Path,
+    excludes: Sequence[str],
+    *,
+    respect_gitignore: bool = True,
+) -> Discovery:
+    """Every regular file under `targets` that the scan should reach, sorted by relative path."""
+    return Walker(root, excludes, respect_gitignore=respect_gitignore).walk(targets)

@@ -1,0 +1,1 @@
+"""Taint analysis: untrusted data from sources to sinks, within and across functions and modules."""
