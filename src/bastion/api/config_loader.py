@@ -21,7 +21,7 @@ from bastion.core.errors import ConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def read_table(path: Path) -> dict[str, Any]:
         table = tool.get("bastion", {}) if isinstance(tool, dict) else {}
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [tool.bastion] must be a table")
-        return table
-    return data
+        return dict(table)
+    return dict(data)
 
 
 def load_config(

@@ -61,6 +61,14 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress)
 
     notices = list(discovery.notices)
+    if not any(result.read for result in results):
+        notices.append(
+            Notice(
+                NoticeKind.INFO,
+                f"nothing was scanned: {len(discovery.files)} files found, {discovery.skipped_by_exclude} paths "
+                f"excluded, {discovery.skipped_by_gitignore} ignored by .gitignore",
+            )
+        )
     findings: list[Finding] = []
     for result in results:
         findings.extend(result.findings)

@@ -155,10 +155,10 @@ def _decorated_route(function: FunctionNode, scope: Scope, index: ModuleIndex) -
         return RouteHandler(function, framework, methods, path, decorators, _path_params(path or ""))
     if "rest_framework.decorators.api_view" in decorators:
         call = function.decorator_list[decorators.index("rest_framework.decorators.api_view")]
-        methods = (
+        listed = (
             _string_list(argument(call, 0, "http_method_names"), scope, index) if isinstance(call, ast.Call) else None
         )
-        return RouteHandler(function, "django", tuple(m.upper() for m in methods or ("GET",)), None, decorators, ())
+        return RouteHandler(function, "django", tuple(m.upper() for m in listed or ("GET",)), None, decorators, ())
     return None
 
 

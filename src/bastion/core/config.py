@@ -19,8 +19,6 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".svn",
     ".venv",
     "venv",
-    ".env/",
-    "env/",
     "node_modules",
     "build",
     "dist",

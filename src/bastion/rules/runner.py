@@ -17,6 +17,8 @@ from bastion.source.reading import TextDocument
 _SCOPE_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
 _child_fields_cache: dict[type[ast.AST], tuple[str, ...]] = {}
+# Nodes without children worth visiting; skipped unless a rule asks for their type.
+_LEAF_TYPES = (ast.Name, ast.Constant, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal)
 
 
 def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
@@ -52,10 +54,16 @@ class AstDispatcher:
                 else:
                     self.by_type.setdefault(node_type, []).append(rule)
         self.wants_calls = bool(self.calls_any or self.calls_by_name)
+        # `a.b.c(...)` resolves to something ending in `.c`: when no rule wants a callee ending in `c` (and no
+        # rule wants every call), the call need not be resolved at all. Most method calls end here.
+        self.callee_tails = frozenset(name.rsplit(".", 1)[-1] for name in self.calls_by_name)
+        self.leaves = frozenset(kind for kind in _LEAF_TYPES if kind not in self.by_type)
+        self.empty = not self.by_type and not self.wants_calls
 
     def run(self, module: PythonModule, config: BastionConfig) -> tuple[list[Finding], list[Notice]]:
         run = _DispatchRun(self, module, config)
-        run.visit(module.tree)
+        if not self.empty:
+            run.visit(module.tree)
         return run.findings, run.notices
 
 
@@ -90,15 +98,18 @@ class _DispatchRun:
 
     def _visit_children(self, node: ast.AST, kind: type[ast.AST]) -> None:
         visit = self.visit
-        for name in _child_fields(kind):
+        skip = self.dispatcher.leaves
+        fields = _child_fields_cache.get(kind) or _child_fields(kind)
+        for name in fields:
             value = getattr(node, name, None)
             if value is None:
                 continue
             if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    # Names and constants are leaves no rule asked for: not worth a call each.
+                    if type(item) not in skip and isinstance(item, ast.AST):
                         visit(item)
-            elif isinstance(value, ast.AST):
+            elif type(value) not in skip and isinstance(value, ast.AST):
                 visit(value)
 
     def _visit_scope(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda) -> None:
@@ -146,7 +157,11 @@ class _DispatchRun:
 
     def _dispatch_call(self, node: ast.Call) -> None:
         dispatcher = self.dispatcher
-        name = self.index.qualified_name(node.func, self.ctx.scope)
+        func = node.func
+        if type(func) is ast.Attribute and not dispatcher.calls_any and func.attr not in dispatcher.callee_tails:
+            self.ctx.call_name = None
+            return
+        name = self.index.qualified_name(func, self.ctx.scope)
         self.ctx.call_name = name
         if name is not None:
             rules = dispatcher.calls_by_name.get(name)

@@ -263,9 +263,9 @@ class _BindingCollector:
     def _parameters(self, args: ast.arguments) -> None:
         for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
             self._add(Binding(arg.arg, BindingKind.PARAMETER, arg))
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                self._add(Binding(arg.arg, BindingKind.PARAMETER, arg))
+        for star in (args.vararg, args.kwarg):
+            if star is not None:
+                self._add(Binding(star.arg, BindingKind.PARAMETER, star))
 
     def _statement(self, node: ast.stmt) -> None:
         kind = type(node)

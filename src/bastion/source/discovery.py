@@ -173,8 +173,14 @@ class Walker:
                 return
             target, st = resolved, resolved.stat()
         if stat.S_ISDIR(st.st_mode):
-            # An explicitly named directory is scanned even if an exclude pattern would match it.
+            # An explicitly named directory is scanned even if an exclude pattern or a .gitignore above it
+            # matches it: scanning nothing, silently, is the worst answer to an explicit request.
             ignores = self._ignore_files_above(target)
+            if rel not in ("", ".") and self._gitignored(rel, True, ignores):
+                self._notice(
+                    NoticeKind.INFO, rel, "ignored by a .gitignore above it; scanned because it was named explicitly"
+                )
+                ignores = []
             self._walk_dir(target, ignores, seen_files)
         elif stat.S_ISREG(st.st_mode) and rel not in seen_files:
             seen_files.add(rel)

@@ -1,0 +1,126 @@
+"""Machine reports: SARIF validates against the official 2.1.0 schema and suits GitHub; JSON matches its schema."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from bastion.api import ScanOptions, scan
+from bastion.core.config import BastionConfig
+from bastion.core.result import ScanResult
+from bastion.core.severity import Severity
+from bastion.report.html import render_html
+from bastion.report.json_report import render_json
+from bastion.report.sarif import sarif_document
+from tests.conftest import make_services
+from tests.foundation.conftest import write_tree
+
+SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
+EXAMPLE_APP = Path(__file__).resolve().parents[2] / "examples" / "vulnerable-flask-app"
+
+
+def _scan(folder: Path, **options: object) -> ScanResult:
+    return scan([folder], ScanOptions(config=BastionConfig(), root=folder, jobs=1, services=make_services(), **options))
+
+
+@pytest.fixture(scope="module")
+def example_result() -> ScanResult:
+    return _scan(EXAMPLE_APP)
+
+
+@pytest.fixture(scope="module")
+def sarif_validator() -> jsonschema.Draft4Validator:
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    return jsonschema.Draft4Validator(schema)
+
+
+def test_example_app_sarif_validates(example_result: ScanResult, sarif_validator: jsonschema.Draft4Validator) -> None:
+    document = sarif_document(example_result)
+    errors = sorted(sarif_validator.iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:10])
+    assert example_result.findings
+
+
+def test_sarif_has_what_github_reads(example_result: ScanResult) -> None:
+    document = sarif_document(example_result)
+    assert document["version"] == "2.1.0"
+    run = document["runs"][0]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "bastion" and driver["semanticVersion"]
+    rules = {rule["id"]: rule for rule in driver["rules"]}
+    for rule in rules.values():
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert "## What it does" in rule["help"]["markdown"]
+        tags = rule["properties"]["tags"]
+        assert "security" in tags and len(tags) <= 20
+        assert any(tag.startswith("external/cwe/cwe-") and len(tag.rsplit("-", 1)[1]) >= 3 for tag in tags)
+        score = rule["properties"]["security-severity"]
+        assert isinstance(score, str) and 0.0 <= float(score) <= 10.0
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].startswith("file:///")
+    fingerprints = set()
+    for result in run["results"]:
+        assert result["ruleId"] in rules
+        assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        uri = location["artifactLocation"]["uri"]
+        assert not uri.startswith("/") and "\\" not in uri and "://" not in uri
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert location["region"]["startLine"] >= 1
+        fingerprints.add(result["partialFingerprints"]["bastion/v1"])
+    assert len(fingerprints) == len(run["results"]), "fingerprints must be unique"
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+
+
+def test_sarif_notifications_for_unscannable_files(tmp_path: Path, sarif_validator: jsonschema.Draft4Validator) -> None:
+    project = write_tree(tmp_path / "p", {"ok.py": "import os\nos.system(x)\n", "broken.py": "def f(:\n"})
+    document = sarif_document(_scan(project))
+    assert not list(sarif_validator.iter_errors(document))
+    notifications = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any(
+        n["descriptor"]["id"] == "parse-error"
+        and n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "broken.py"
+        for n in notifications
+    )
+
+
+def test_fingerprints_survive_unrelated_edits(tmp_path: Path) -> None:
+    source = "import os\n\n\ndef ping(host):\n    os.system('ping ' + host)\n\n\ndef clear():\n    os.system('clear')\n"
+    project = write_tree(tmp_path / "p", {"app.py": source})
+    before = {f.code + f.scope: f.fingerprint for f in _scan(project).findings}
+    (project / "app.py").write_text(
+        "# a new header comment\nimport sys\n\n" + source.replace("\n\n\ndef clear", "\n\n\n\n\ndef clear")
+    )
+    after = {f.code + f.scope: f.fingerprint for f in _scan(project).findings}
+    assert before == after and len(before) == 2
+    (project / "app.py").write_text(source.replace("'ping '", "'ping -c 1 '"))
+    changed = {f.code + f.scope: f.fingerprint for f in _scan(project).findings}
+    assert changed["PAT302app.ping"] != before["PAT302app.ping"]
+    assert changed["PAT302app.clear"] == before["PAT302app.clear"]
+
+
+def test_json_report_matches_its_schema(example_result: ScanResult, tmp_path: Path) -> None:
+    schema = json.loads(
+        resources.files("bastion.report").joinpath("schemas/report-v1.json").read_text(encoding="utf-8")
+    )
+    validator = jsonschema.Draft202012Validator(schema)
+    document = json.loads(render_json(example_result, threshold=Severity.LOW, show_suppressed=True))
+    errors = list(validator.iter_errors(document))
+    assert not errors, errors[:3]
+    assert document["summary"]["findings"] == len(example_result.findings)
+    finding = document["findings"][0]
+    assert finding["path"] and finding["line"] >= 1 and finding["cwe"][0].startswith("CWE-")
+    # The schema itself must reject what it should.
+    document["findings"][0]["severity"] = "severe"
+    assert list(validator.iter_errors(document))
+
+
+def test_html_report_escapes_untrusted_text(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", {"app.py": "import os\nos.system('<script>alert(1)</script>' + x)\n"})
+    page = render_html(_scan(project), threshold=Severity.LOW)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
