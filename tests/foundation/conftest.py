@@ -33,7 +33,9 @@ def make_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m bastion` as a user would, in a subprocess (stdout piped: no colour, no progress)."""
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    environment = {**os.environ, "COLUMNS": "200"}
+    environment.pop("NO_COLOR", None)
+    environment.pop("FORCE_COLOR", None)
     environment.pop("BASTION_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "bastion", *args],

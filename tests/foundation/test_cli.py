@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.foundation.conftest import run_cli, write_tree
 
@@ -179,3 +186,20 @@ def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
     assert len(sequential) == 60
     assert report("2") == sequential
     assert report("3") == sequential
+
+
+@pytest.mark.skipif(shutil.which("script") is None, reason="needs util-linux `script` for a pseudo-terminal")
+def test_colour_and_progress_only_on_a_terminal(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", VULNERABLE)
+    command = f"{shlex.quote(sys.executable)} -m bastion scan {shlex.quote(str(project))} --isolated"
+    on_tty = subprocess.run(
+        ["script", "-qec", command, "/dev/null"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "TERM": "xterm"},
+    )
+    assert "\x1b[" in on_tty.stdout, "colour on a terminal"
+    assert "scanning" in on_tty.stdout, "progress bar on a terminal"
+    piped = run_cli("scan", str(project), "--isolated")
+    assert "\x1b[" not in piped.stdout + piped.stderr and "scanning" not in piped.stderr
