@@ -107,3 +107,11 @@ def test_unknown_code_in_per_file_ignores_is_an_error(tmp_path: Path) -> None:
     project = write_tree(tmp_path, {"bastion.toml": "per-file-ignores = { 'x.py' = ['ZZZ1'] }\n", "x.py": ""})
     result = run_cli("scan", str(project))
     assert result.returncode == 2 and "matches no rule" in result.stderr
+
+
+def test_config_command_shows_what_is_in_effect(tmp_path: Path) -> None:
+    project = write_tree(tmp_path, {"bastion.toml": "fail-on = 'high'\nignore = ['PAT5']\n", "app.py": ""})
+    result = run_cli("config", str(project))
+    assert result.returncode == 0
+    assert f"configuration file: {project / 'bastion.toml'}" in result.stdout
+    assert 'fail-on = "high"' in result.stdout and 'ignore = ["PAT5"]' in result.stdout

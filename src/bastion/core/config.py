@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from bastion.core.severity import Severity
 
@@ -66,6 +66,10 @@ class BastionConfig(_Section):
         if isinstance(value, str):
             return Severity.parse(value)
         return value
+
+    @field_serializer("fail_on")
+    def _severity_label(self, value: Severity) -> str:
+        return value.label
 
     @field_validator("max_file_size", mode="before")
     @classmethod
