@@ -55,10 +55,12 @@ def cli() -> None:
 
 def _register() -> None:
     from bastion.cli.config_cmd import config_command
+    from bastion.cli.deps_cmd import deps_command
     from bastion.cli.rules_cmd import rule_command, rules_command
     from bastion.cli.scan_cmd import scan_command
 
     cli.add_command(scan_command)
+    cli.add_command(deps_command)
     cli.add_command(rules_command)
     cli.add_command(rule_command)
     cli.add_command(config_command)

@@ -16,6 +16,7 @@ from bastion.api import ScanOptions, load_config, scan
 from bastion.api.baseline import write_baseline
 from bastion.cli.main import handle_errors
 from bastion.cli.options import SEVERITY_CHOICE, split_codes, split_list
+from bastion.cli.services import build_services
 from bastion.core.errors import UsageError
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
@@ -91,6 +92,28 @@ def scan_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Report suppression comments that match no finding (BST001).",
         ),
         click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal."),
+        click.option(
+            "--db",
+            type=click.Path(path_type=Path, exists=True),
+            help="Audit dependencies against this offline OSV data (a folder of OSV JSON files, or OSV's PyPI "
+            "all.zip) instead of OSV online; no network.",
+        ),
+        click.option(
+            "--offline",
+            is_flag=True,
+            help="Never use the network; without --db the vulnerability audit is skipped, with a notice.",
+        ),
+        click.option("--osv-url", metavar="URL", help="OSV API base URL [default: https://api.osv.dev]."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1, max=600),
+            help="Seconds to wait for each OSV request [default: 15].",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="Where the offline index and OSV records are cached [default: the user cache directory].",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -139,6 +162,12 @@ def run_scan(
     show_suppressed: bool,
     report_unused_suppressions: bool,
     no_progress: bool,
+    db: Path | None = None,
+    offline: bool = False,
+    osv_url: str | None = None,
+    timeout: float | None = None,
+    cache_dir: Path | None = None,
+    env_paths: tuple[str, ...] | None = None,
     services: ScanServices | None = None,
     forced_select: tuple[str, ...] | None = None,
 ) -> int:
@@ -161,6 +190,17 @@ def run_scan(
     loaded = load_config(targets[0], config_file=config_file, overrides=overrides, isolated=isolated)
     if baseline is not None and write_baseline_to is not None:
         raise UsageError("--baseline and --write-baseline cannot be used together")
+    if services is None:
+        services = build_services(
+            loaded.config,
+            root=loaded.root,
+            db=db,
+            offline=offline,
+            osv_url=osv_url,
+            timeout=timeout,
+            cache_dir=cache_dir,
+            env_paths=env_paths,
+        )
     show_progress = not no_progress and sys.stderr.isatty()
     with _progress(show_progress) as progress:
         result = scan(
@@ -171,7 +211,7 @@ def run_scan(
                 jobs=jobs,
                 baseline=baseline,
                 report_unused_suppressions=report_unused_suppressions,
-                services=services or ScanServices(),
+                services=services,
                 progress=progress,
                 config_path=loaded.path,
             ),

@@ -45,6 +45,17 @@ def _hyphen(name: str) -> str:
     return name.replace("_", "-")
 
 
+class DepsConfig(_Section):
+    """`[tool.bastion.deps]`: the dependency audit. `--osv-url` and `--timeout` override the first two."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
+
+    osv_url: str = "https://api.osv.dev"
+    timeout: float = Field(default=15.0, gt=0, le=600)
+    # False audits every declared package whatever its environment marker (`sys_platform == "win32"` ...).
+    evaluate_markers: bool = True
+
+
 class BastionConfig(_Section):
     """Everything `[tool.bastion]` may hold. CLI flags override these values."""
 
@@ -59,6 +70,7 @@ class BastionConfig(_Section):
     fail_on: Severity = Severity.LOW
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
+    deps: DepsConfig = Field(default_factory=DepsConfig)
 
     @field_validator("fail_on", mode="before")
     @classmethod

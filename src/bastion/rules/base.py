@@ -14,7 +14,7 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding, FlowStep, Location
@@ -25,6 +25,10 @@ from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import ReadError, TextDocument, read_document
+
+if TYPE_CHECKING:
+    from bastion.deps.model import Manifest
+    from bastion.deps.services.interface import VulnerabilityService
 
 
 class ConfiguredRule(Rule):
@@ -202,6 +206,10 @@ class ScanServices:
     """Outside services the project rules may use. Families add their service here (dependency audit ...)."""
 
     offline: bool = False
+    # The dependency audit's advisories: None means OSV online, unless `offline` (then the audit is skipped).
+    vulnerabilities: VulnerabilityService | None = None
+    # Installed environments to audit beside the manifests found in the tree (`bastion deps --env`).
+    environments: tuple[Manifest, ...] = ()
 
 
 @dataclass

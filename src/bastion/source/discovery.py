@@ -146,6 +146,7 @@ class Walker:
         respect_gitignore: bool = True,
     ) -> None:
         self.root = root
+        self.excludes = list(excludes)
         self.exclude_spec = pathspec.GitIgnoreSpec.from_lines(excludes)
         self.respect_gitignore = respect_gitignore
         self.result = Discovery()
@@ -181,10 +182,25 @@ class Walker:
                     NoticeKind.INFO, rel, "ignored by a .gitignore above it; scanned because it was named explicitly"
                 )
                 ignores = []
-            self._walk_dir(target, ignores, seen_files)
+            if rel not in ("", ".") and self._excluded(rel, True):
+                self._walk_excluded_target(target, rel, ignores, seen_files)
+            else:
+                self._walk_dir(target, ignores, seen_files)
         elif stat.S_ISREG(st.st_mode) and rel not in seen_files:
             seen_files.add(rel)
             self.result.files.append(SourceFile(target, rel, st.st_size))
+
+    def _walk_excluded_target(self, target: Path, rel: str, ignores: list[_IgnoreFile], seen_files: set[str]) -> None:
+        """An explicitly named directory that an exclude pattern covers (`examples` in the project's config, and
+        `bastion scan examples/app`): the patterns that cover it do not apply inside it, the others still do."""
+        self._notice(NoticeKind.INFO, rel, "excluded by the configuration; scanned because it was named explicitly")
+        kept = [p for p in self.excludes if not pathspec.GitIgnoreSpec.from_lines([p]).match_file(rel + "/")]
+        outer = self.exclude_spec
+        self.exclude_spec = pathspec.GitIgnoreSpec.from_lines(kept)
+        try:
+            self._walk_dir(target, ignores, seen_files)
+        finally:
+            self.exclude_spec = outer
 
     def _ignore_files_above(self, directory: Path) -> list[_IgnoreFile]:
         """The .gitignore files between the project root and `directory` (exclusive) also apply inside it."""

@@ -1,0 +1,323 @@
+"""An offline OSV database: a directory of OSV JSON files, or OSV's PyPI bulk export (`all.zip`).
+
+The data is indexed once into a small SQLite file (advisories by PEP 503 package name, already reduced to what
+matching needs), kept in the user cache directory and keyed on the data's path and a signature of it (the
+size and modification time of the zip, or of every JSON file in the directory). Later runs only check the
+signature and read the rows of the packages they audit, so an audit does not pay for the size of the export.
+When the cache directory cannot be written the index is built in memory for this run only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bastion import __version__
+from bastion.core.severity import Severity
+from bastion.deps.advisory import Advisory, AffectedVersions, RangeEvent, advisories_from_record
+from bastion.deps.model import PackageVersion
+from bastion.deps.services.interface import DatabaseError, VulnerabilityService
+from bastion.deps.severity import AdvisorySeverity
+
+# Part of the index key with bastion's version: a change in how records are reduced must rebuild old indexes.
+INDEX_FORMAT = "4"
+_MAX_WARNINGS_LISTED = 3
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    records: int  # OSV files read
+    advisories: int  # (record, package) rows indexed
+    withdrawn: int
+    unreadable: int
+    seconds: float
+    rebuilt: bool
+
+
+class OfflineDatabase(VulnerabilityService):
+    """Advisories from local OSV data. Nothing here touches the network."""
+
+    def __init__(self, path: Path, *, cache_dir: Path | None = None) -> None:
+        self.path = Path(path).expanduser()
+        self.cache_dir = cache_dir
+        self._connection: sqlite3.Connection | None = None
+        self._by_package: dict[str, tuple[Advisory, ...]] = {}
+        self._warnings: list[str] = []
+        self.stats: IndexStats | None = None
+
+    @property
+    def description(self) -> str:
+        return f"offline database {self.path}"
+
+    def warnings(self) -> Sequence[str]:
+        return tuple(self._warnings)
+
+    def query(self, packages: Sequence[PackageVersion]) -> Mapping[PackageVersion, tuple[Advisory, ...]]:
+        answers: dict[PackageVersion, tuple[Advisory, ...]] = {}
+        for package in packages:
+            known = self.package_advisories(package.name)
+            answers[package] = tuple(a for a in known if a.affects(package.version))
+        return answers
+
+    def package_advisories(self, name: str) -> tuple[Advisory, ...]:
+        """Every advisory the database holds for a package (PEP 503 name)."""
+        cached = self._by_package.get(name)
+        if cached is None:
+            rows = self._connect().execute("SELECT data FROM advisory WHERE package = ? ORDER BY id", (name,))
+            cached = tuple(_advisory_from_json(name, json.loads(data)) for (data,) in rows)
+            self._by_package[name] = cached
+        return cached
+
+    def open(self) -> IndexStats:
+        """Check the data and build or reuse the index now (the first query does it otherwise)."""
+        self._connect()
+        assert self.stats is not None
+        return self.stats
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    # -- the index --------------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            self._connection = self._open_index()
+        return self._connection
+
+    def _open_index(self) -> sqlite3.Connection:
+        signature = data_signature(self.path)
+        index_file = self._index_file()
+        if index_file is not None:
+            connection = _try_open(index_file, signature) if index_file.is_file() else None
+            if connection is not None:
+                self.stats = _stored_stats(connection)
+                self._warnings = _stored_warnings(connection)
+                return connection
+            connection = self._build_file(index_file, signature)
+            if connection is not None:
+                return connection
+        connection = sqlite3.connect(":memory:")
+        self._build(connection, signature)
+        return connection
+
+    def _build_file(self, index_file: Path, signature: str) -> sqlite3.Connection | None:
+        """Build the index into the cache, atomically (concurrent runs never see half an index); None when the
+        cache cannot be written."""
+        try:
+            index_file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=index_file.name, suffix=".tmp", dir=index_file.parent)
+            os.close(handle)
+        except OSError:
+            return None
+        try:
+            connection = sqlite3.connect(temporary)
+            try:
+                self._build(connection, signature)
+            finally:
+                connection.close()
+            os.replace(temporary, index_file)
+            return sqlite3.connect(index_file)
+        except (OSError, sqlite3.Error):
+            return None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def _index_file(self) -> Path | None:
+        base = self.cache_dir if self.cache_dir is not None else default_cache_dir()
+        if base is None:
+            return None
+        key = hashlib.sha256(str(self.path.resolve()).encode("utf-8")).hexdigest()[:20]
+        return base / "osv-index" / f"{key}.sqlite3"
+
+    def _build(self, connection: sqlite3.Connection, signature: str) -> None:
+        started = time.perf_counter()
+        connection.executescript(
+            """
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE advisory (package TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL);
+            """
+        )
+        records = advisories = withdrawn = unreadable = 0
+        problems: list[str] = []
+        rows: list[tuple[str, str, str]] = []
+        for name, loaded in _records(self.path):
+            if isinstance(loaded, str):
+                unreadable += 1
+                problems.append(f"{name}: {loaded}")
+                continue
+            records += 1
+            if loaded.get("withdrawn"):
+                withdrawn += 1
+                continue
+            for advisory in advisories_from_record(loaded):
+                rows.append((advisory.package, advisory.id, json.dumps(_advisory_to_json(advisory))))
+            if len(rows) >= 2000:
+                connection.executemany("INSERT INTO advisory VALUES (?, ?, ?)", rows)
+                advisories += len(rows)
+                rows.clear()
+        connection.executemany("INSERT INTO advisory VALUES (?, ?, ?)", rows)
+        advisories += len(rows)
+        connection.execute("CREATE INDEX advisory_package ON advisory (package)")
+        if records == 0 and unreadable == 0:
+            raise DatabaseError(f"{self.path} holds no OSV JSON records (*.json); the dependency audit did not run")
+        if advisories == 0 and records == 0:
+            raise DatabaseError(f"{self.path}: none of its OSV records could be read; the dependency audit did not run")
+        seconds = time.perf_counter() - started
+        self._warnings = _summarise_problems(self.path, problems)
+        self.stats = IndexStats(records, advisories, withdrawn, unreadable, seconds, rebuilt=True)
+        meta = {
+            "format": INDEX_FORMAT,
+            "signature": signature,
+            "stats": json.dumps([records, advisories, withdrawn, unreadable, seconds]),
+            "warnings": json.dumps(self._warnings),
+        }
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        connection.commit()
+
+
+def default_cache_dir() -> Path | None:
+    try:
+        import platformdirs
+
+        return Path(platformdirs.user_cache_dir("bastion", appauthor=False))
+    except Exception:  # pragma: no cover - an exotic platform without a cache directory
+        return None
+
+
+def data_signature(path: Path) -> str:
+    """What changes when the data changes: size and mtime of the zip, or of every JSON file in the directory."""
+    digest = hashlib.sha256(f"{INDEX_FORMAT}:{__version__}".encode())
+    try:
+        if path.is_file():
+            status = path.stat()
+            digest.update(f"zip:{status.st_size}:{status.st_mtime_ns}".encode())
+            return digest.hexdigest()
+        if not path.is_dir():
+            raise DatabaseError(f"{path}: no such file or directory; give --db a folder of OSV JSON files or a zip")
+        for entry in _json_files(path):
+            status = entry.stat()
+            digest.update(f"{entry.relative_to(path).as_posix()}:{status.st_size}:{status.st_mtime_ns};".encode())
+    except OSError as error:
+        raise DatabaseError(f"{path}: cannot read the advisory database: {error.strerror or error}") from None
+    return digest.hexdigest()
+
+
+def _json_files(folder: Path) -> list[Path]:
+    found = []
+    for directory, subdirectories, files in os.walk(folder):
+        subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
+        found.extend(Path(directory) / name for name in sorted(files) if name.endswith(".json"))
+    return found
+
+
+def _records(path: Path) -> Iterator[tuple[str, dict[str, Any] | str]]:
+    """(name, record) for each OSV file, or (name, reason) when a file cannot be read as an OSV record."""
+    if path.is_dir():
+        for file in _json_files(path):
+            try:
+                yield file.name, _decode(file.read_bytes())
+            except OSError as error:
+                yield file.name, f"cannot read: {error.strerror or error}"
+        return
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        raise DatabaseError(f"{path}: not a folder of OSV JSON files nor a zip of them ({error})") from None
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.endswith(".json"):
+                continue
+            try:
+                yield info.filename, _decode(archive.read(info))
+            except (OSError, zipfile.BadZipFile, RuntimeError) as error:
+                yield info.filename, f"cannot read from the zip: {error}"
+
+
+def _decode(data: bytes) -> dict[str, Any] | str:
+    try:
+        record = json.loads(data)
+    except (ValueError, RecursionError) as error:
+        return f"not valid JSON ({error})"
+    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+        return "not an OSV record (no `id`)"
+    return record
+
+
+def _summarise_problems(path: Path, problems: list[str]) -> list[str]:
+    if not problems:
+        return []
+    listed = "; ".join(problems[:_MAX_WARNINGS_LISTED])
+    more = f" and {len(problems) - _MAX_WARNINGS_LISTED} more" if len(problems) > _MAX_WARNINGS_LISTED else ""
+    return [f"{path}: {len(problems)} advisory file(s) skipped: {listed}{more}"]
+
+
+def _try_open(index_file: Path, signature: str) -> sqlite3.Connection | None:
+    try:
+        connection = sqlite3.connect(index_file)
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+    except sqlite3.Error:
+        return None
+    if meta.get("format") == INDEX_FORMAT and meta.get("signature") == signature:
+        return connection
+    connection.close()
+    return None
+
+
+def _stored_stats(connection: sqlite3.Connection) -> IndexStats:
+    (value,) = connection.execute("SELECT value FROM meta WHERE key = 'stats'").fetchone()
+    records, advisories, withdrawn, unreadable, seconds = json.loads(value)
+    return IndexStats(records, advisories, withdrawn, unreadable, seconds, rebuilt=False)
+
+
+def _stored_warnings(connection: sqlite3.Connection) -> list[str]:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'warnings'").fetchone()
+    return list(json.loads(row[0])) if row else []
+
+
+def _advisory_to_json(advisory: Advisory) -> dict[str, Any]:
+    severity = advisory.severity
+    return {
+        "id": advisory.id,
+        "al": list(advisory.aliases),
+        "su": advisory.summary,
+        "mo": advisory.modified,
+        "pu": advisory.published,
+        "sv": [int(severity.level), severity.score, severity.vector, severity.source],
+        "af": [
+            {"r": [[[e.kind, e.version] for e in events] for events in entry.ranges], "v": sorted(entry.versions)}
+            for entry in advisory.affected
+        ],
+    }
+
+
+def _advisory_from_json(package: str, data: dict[str, Any]) -> Advisory:
+    level, score, vector, source = data["sv"]
+    return Advisory(
+        id=data["id"],
+        package=package,
+        aliases=tuple(data["al"]),
+        summary=data["su"],
+        modified=data["mo"],
+        published=data["pu"],
+        severity=AdvisorySeverity(Severity(level), score, vector, source),
+        affected=tuple(
+            AffectedVersions(
+                tuple(tuple(RangeEvent(kind, version) for kind, version in events) for events in entry["r"]),
+                frozenset(entry["v"]),
+            )
+            for entry in data["af"]
+        ),
+    )

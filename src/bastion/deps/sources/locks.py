@@ -1,0 +1,331 @@
+"""Lock files: `poetry.lock`, `uv.lock`, `pdm.lock`, `pylock.toml` (PEP 751) and `Pipfile.lock`.
+
+A lock pins every package, transitive ones included, each in its own entry: one dependency per entry, placed at
+the entry's `name` line (the line that brings the package in). Entries from git, a URL or a local path are not
+auditable; a lock's own project (uv's `source = { editable = "." }`) is not a PyPI package at all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from bastion.deps.model import Dependency, DependencyKind, Manifest, ManifestKind, ManifestProblem
+from bastion.deps.sources.base import DependencySource, file_name, items, load_toml, str_value, table
+from bastion.deps.sources.locate import Span, TomlLines, json_key_line
+from bastion.deps.sources.pep508 import redact_credentials, snippet
+from bastion.deps.versions import normalise_name, pinned_version
+from bastion.source.reading import split_lines
+
+_PYLOCK_NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
+
+
+def _entries(data: Mapping[str, Any], lines: TomlLines, key: str) -> Iterator[tuple[Mapping[str, Any], int]]:
+    """Each `[[key]]` entry and the line of its `name` key."""
+    entries = [entry for entry in items(data.get(key)) if isinstance(entry, Mapping)]
+    spans: list[Span | None] = list(lines.array_tables(key))
+    if len(spans) != len(entries):
+        spans = [None] * len(entries)  # an inline array of tables: place each by its name string instead
+    for entry, span in zip(entries, spans, strict=True):
+        name = str_value(entry.get("name"))
+        if span is not None:
+            line = lines.key("name", lines.body(span)) or span.start
+        else:
+            line = lines.string(name, 1, len(lines.lines)) or 1
+        yield entry, line
+
+
+def _lock_manifest(
+    path: str, kind: ManifestKind, lines: TomlLines, dependencies: list[Dependency], problems: list[ManifestProblem]
+) -> Manifest:
+    anchor = min((d.line for d in dependencies), default=1)
+    return Manifest(
+        path=path,
+        kind=kind,
+        dependencies=tuple(dependencies),
+        problems=tuple(problems),
+        anchor_line=anchor,
+        anchor_text=snippet(lines.line(anchor)),
+    )
+
+
+def _missing_name(line: int) -> ManifestProblem:
+    return ManifestProblem(line, "a package entry without a name; skipped")
+
+
+def _entry(
+    entry: Mapping[str, Any],
+    line: int,
+    lines: TomlLines,
+    *,
+    kind: DependencyKind,
+    reference: str = "",
+    version: str | None = None,
+    hashes: int = 0,
+    group: str = "",
+    marker: str = "",
+) -> Dependency:
+    name = str_value(entry.get("name"))
+    return Dependency(
+        name=normalise_name(name),
+        display_name=name,
+        line=line,
+        line_text=snippet(lines.line(line)),
+        specifier=f"=={version}" if version else "",
+        version=version if kind is DependencyKind.REGISTRY else None,
+        marker=marker,
+        kind=kind,
+        reference=redact_credentials(reference),
+        hashes=hashes,
+        group=group,
+    )
+
+
+# poetry.lock `[package.source] type`; "legacy" is a private package index, whose packages carry PyPI versions
+# and are audited as such.
+_POETRY_SOURCE_KINDS = {
+    "git": DependencyKind.VCS,
+    "directory": DependencyKind.PATH,
+    "file": DependencyKind.PATH,
+    "url": DependencyKind.URL,
+}
+
+
+class PoetryLockSource(DependencySource):
+    kind = ManifestKind.POETRY_LOCK
+
+    def matches(self, rel: str) -> bool:
+        return file_name(rel) == "poetry.lock"
+
+    def parse(self, text: str, path: str) -> Manifest:
+        data, failed = load_toml(text, path, self.kind)
+        if data is None:
+            assert failed is not None
+            return failed
+        lines = TomlLines(text)
+        dependencies, problems = [], []
+        for entry, line in _entries(data, lines, "package"):
+            if not str_value(entry.get("name")):
+                problems.append(_missing_name(line))
+                continue
+            source = table(entry.get("source"))
+            source_type = str_value(source.get("type"))
+            kind = _POETRY_SOURCE_KINDS.get(source_type, DependencyKind.REGISTRY)
+            groups = [g for g in items(entry.get("groups")) if isinstance(g, str)] or [str_value(entry.get("category"))]
+            dependencies.append(
+                _entry(
+                    entry,
+                    line,
+                    lines,
+                    kind=kind,
+                    reference=str_value(source.get("url")),
+                    version=str_value(entry.get("version")) or None,
+                    hashes=len(items(entry.get("files"))),
+                    group=",".join(g for g in groups if g and g != "main"),
+                    marker=str_value(entry.get("markers")) if isinstance(entry.get("markers"), str) else "",
+                )
+            )
+        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+
+
+class UvLockSource(DependencySource):
+    kind = ManifestKind.UV_LOCK
+
+    def matches(self, rel: str) -> bool:
+        return file_name(rel) == "uv.lock"
+
+    def parse(self, text: str, path: str) -> Manifest:
+        data, failed = load_toml(text, path, self.kind)
+        if data is None:
+            assert failed is not None
+            return failed
+        lines = TomlLines(text)
+        dependencies, problems = [], []
+        for entry, line in _entries(data, lines, "package"):
+            if not str_value(entry.get("name")):
+                problems.append(_missing_name(line))
+                continue
+            kind, reference = _uv_source(table(entry.get("source")))
+            hashes = len(items(entry.get("wheels"))) + (1 if isinstance(entry.get("sdist"), Mapping) else 0)
+            version = str_value(entry.get("version")) or None
+            dependencies.append(
+                _entry(entry, line, lines, kind=kind, reference=reference, version=version, hashes=hashes)
+            )
+        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+
+
+def _uv_source(source: Mapping[str, Any]) -> tuple[DependencyKind, str]:
+    if "registry" in source:
+        return DependencyKind.REGISTRY, ""
+    for key in ("editable", "virtual"):
+        # The workspace's own members: the project being locked, not something from PyPI.
+        if key in source:
+            return DependencyKind.PROJECT, str_value(source.get(key))
+    if "git" in source:
+        return DependencyKind.VCS, str_value(source.get("git"))
+    if "url" in source:
+        return DependencyKind.URL, str_value(source.get("url"))
+    for key in ("path", "directory"):
+        if key in source:
+            return DependencyKind.PATH, str_value(source.get(key))
+    return DependencyKind.REGISTRY, ""
+
+
+class PdmLockSource(DependencySource):
+    kind = ManifestKind.PDM_LOCK
+
+    def matches(self, rel: str) -> bool:
+        return file_name(rel) == "pdm.lock"
+
+    def parse(self, text: str, path: str) -> Manifest:
+        data, failed = load_toml(text, path, self.kind)
+        if data is None:
+            assert failed is not None
+            return failed
+        lines = TomlLines(text)
+        dependencies, problems = [], []
+        for entry, line in _entries(data, lines, "package"):
+            if not str_value(entry.get("name")):
+                problems.append(_missing_name(line))
+                continue
+            kind, reference = DependencyKind.REGISTRY, ""
+            if isinstance(entry.get("git"), str):
+                kind, reference = DependencyKind.VCS, entry["git"]
+            elif isinstance(entry.get("url"), str):
+                kind, reference = DependencyKind.URL, entry["url"]
+            elif isinstance(entry.get("path"), str):
+                kind, reference = DependencyKind.PATH, entry["path"]
+            groups = [g for g in items(entry.get("groups")) if isinstance(g, str) and g != "default"]
+            dependencies.append(
+                _entry(
+                    entry,
+                    line,
+                    lines,
+                    kind=kind,
+                    reference=reference,
+                    version=str_value(entry.get("version")) or None,
+                    hashes=len(items(entry.get("files"))),
+                    group=",".join(groups),
+                    marker=str_value(entry.get("marker")),
+                )
+            )
+        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+
+
+class PylockSource(DependencySource):
+    """PEP 751 `pylock.toml` and `pylock.<name>.toml`."""
+
+    kind = ManifestKind.PYLOCK
+
+    def matches(self, rel: str) -> bool:
+        return bool(_PYLOCK_NAME.match(file_name(rel)))
+
+    def parse(self, text: str, path: str) -> Manifest:
+        data, failed = load_toml(text, path, self.kind)
+        if data is None:
+            assert failed is not None
+            return failed
+        lines = TomlLines(text)
+        dependencies, problems = [], []
+        for entry, line in _entries(data, lines, "packages"):
+            if not str_value(entry.get("name")):
+                problems.append(_missing_name(line))
+                continue
+            kind, reference = _pylock_source(entry)
+            wheels = [w for w in items(entry.get("wheels")) if isinstance(w, Mapping)]
+            hashed = sum(1 for w in wheels if table(w.get("hashes"))) + (
+                1 if table(table(entry.get("sdist")).get("hashes")) else 0
+            )
+            dependencies.append(
+                _entry(
+                    entry,
+                    line,
+                    lines,
+                    kind=kind,
+                    reference=reference,
+                    version=str_value(entry.get("version")) or None,
+                    hashes=hashed,
+                    marker=str_value(entry.get("marker")),
+                )
+            )
+        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+
+
+def _pylock_source(entry: Mapping[str, Any]) -> tuple[DependencyKind, str]:
+    vcs = table(entry.get("vcs"))
+    if vcs:
+        return DependencyKind.VCS, str_value(vcs.get("url")) or str_value(vcs.get("path"))
+    directory = table(entry.get("directory"))
+    if directory:
+        return DependencyKind.PATH, str_value(directory.get("path"))
+    archive = table(entry.get("archive"))
+    if archive:
+        if str_value(archive.get("url")):
+            return DependencyKind.URL, str_value(archive.get("url"))
+        return DependencyKind.PATH, str_value(archive.get("path"))
+    return DependencyKind.REGISTRY, ""
+
+
+class PipfileLockSource(DependencySource):
+    """`Pipfile.lock` (JSON): the `default` and `develop` sections."""
+
+    kind = ManifestKind.PIPFILE_LOCK
+
+    def matches(self, rel: str) -> bool:
+        return file_name(rel) == "Pipfile.lock"
+
+    def parse(self, text: str, path: str) -> Manifest:
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as error:
+            line = getattr(error, "lineno", None)
+            problem = ManifestProblem(line, f"not valid JSON: {str(error).split(':')[0]}; not audited")
+            return Manifest(path, self.kind, problems=(problem,))
+        if not isinstance(data, Mapping):
+            return Manifest(path, self.kind, problems=(ManifestProblem(1, "not a Pipfile.lock (no JSON object)"),))
+        lines = split_lines(text)
+        dependencies: list[Dependency] = []
+        for section, group in (("default", ""), ("develop", "dev")):
+            section_line = json_key_line(lines, section) or 0
+            for name, entry in table(data.get(section)).items():
+                if not isinstance(entry, Mapping):
+                    continue
+                line = json_key_line(lines, name, section_line) or section_line or 1
+                dependencies.append(self._dependency(name, entry, line, lines[line - 1] if lines else "", group))
+        anchor = min((d.line for d in dependencies), default=1)
+        return Manifest(
+            path=path,
+            kind=self.kind,
+            dependencies=tuple(dependencies),
+            anchor_line=anchor,
+            anchor_text=snippet(lines[anchor - 1] if lines else ""),
+        )
+
+    @staticmethod
+    def _dependency(name: str, entry: Mapping[str, Any], line: int, line_text: str, group: str) -> Dependency:
+        kind, reference = DependencyKind.REGISTRY, ""
+        for key, source_kind in (("git", DependencyKind.VCS), ("hg", DependencyKind.VCS), ("svn", DependencyKind.VCS)):
+            if isinstance(entry.get(key), str):
+                kind, reference = source_kind, entry[key]
+        if kind is DependencyKind.REGISTRY:
+            if isinstance(entry.get("path"), str):
+                kind, reference = DependencyKind.PATH, entry["path"]
+            elif isinstance(entry.get("file"), str):
+                kind, reference = DependencyKind.URL, entry["file"]
+        specifier = str_value(entry.get("version"))
+        return Dependency(
+            name=normalise_name(name),
+            display_name=name,
+            line=line,
+            line_text=snippet(line_text),
+            specifier=specifier,
+            version=pinned_version(specifier) if kind is DependencyKind.REGISTRY else None,
+            marker=str_value(entry.get("markers")),
+            kind=kind,
+            reference=redact_credentials(reference),
+            hashes=len(items(entry.get("hashes"))),
+            group=group,
+            editable=entry.get("editable") is True,
+        )

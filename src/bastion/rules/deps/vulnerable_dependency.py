@@ -1,0 +1,200 @@
+"""DEP101: a pinned dependency with a known vulnerability (OSV), reported at the line that pins it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.notice import NoticeKind
+from bastion.core.severity import Confidence, Severity
+from bastion.deps.aliases import AdvisoryGroup
+from bastion.deps.audit import PackageReport, audit_packages
+from bastion.deps.model import Dependency, DependencyKind, Manifest, PackageVersion
+from bastion.deps.services.factory import online_service
+from bastion.deps.services.interface import ServiceError, VulnerabilityService
+from bastion.deps.versions import parse_version
+from bastion.rules.base import ProjectContext, ProjectRule
+from bastion.rules.deps.collector import ManifestCollector
+from bastion.rules.deps.project import ProjectDependencies, dependencies_of, location_of, project_dependencies
+
+_NOT_FROM_PYPI = {
+    DependencyKind.VCS: "a version-control reference",
+    DependencyKind.URL: "a URL",
+    DependencyKind.PATH: "a local path",
+}
+
+
+class VulnerableDependency(ProjectRule):
+    """## What it does
+    Audits every pinned dependency in requirements files, `pyproject.toml` and lock files (`poetry.lock`,
+    `uv.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml`) against the OSV advisory database, online or from a
+    local copy (`--db`), and reports each known vulnerability at the line that pins the package, with its ids
+    and aliases (PYSEC, GHSA and CVE shown together), the versions that fix it, and the smallest upgrade that
+    fixes every known advisory of the package.
+
+    ## Why is this bad?
+    A published vulnerability comes with a description of how to exploit it. Old releases of web frameworks,
+    template engines, YAML and HTTP libraries are among the first things attackers try.
+
+    ## Example
+    ```text file=requirements.txt
+    flask==0.12.2
+    ```
+
+    ## Use instead
+    ```text file=requirements.txt
+    flask==2.2.5
+    ```
+
+    ## References
+    - [OSV: the Open Source Vulnerability database](https://osv.dev/)
+    - [PyPA Advisory Database](https://github.com/pypa/advisory-database)
+    - [CWE-1395: Dependency on Vulnerable Third-Party Component](https://cwe.mitre.org/data/definitions/1395.html)
+    """
+
+    code = "DEP101"
+    slug = "vulnerable-dependency"
+    summary = "a pinned dependency has a known vulnerability"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (1395,)
+    fix_hint = "upgrade the package to a release that fixes the advisory"
+    tags = ("dependency", "supply-chain")
+    collectors = (ManifestCollector,)
+
+    def check_project(self, project: ProjectContext) -> Iterator[Finding]:
+        assembled = project_dependencies(project)
+        assembled.emit_notices(project)
+        audited = list(self._auditable(project, assembled))
+        if not audited:
+            return
+        service = _service(project)
+        if service is None:
+            project.notice(
+                NoticeKind.INFO,
+                f"dependency audit skipped: --offline without --db; {len(audited)} pinned package(s) were not "
+                "checked for known vulnerabilities",
+            )
+            return
+        packages = [PackageVersion(dependency.name, dependency.version or "") for _, dependency in audited]
+        try:
+            reports = audit_packages(packages, service)
+        except ServiceError as error:
+            project.notice(
+                NoticeKind.SERVICE_UNAVAILABLE,
+                f"the dependency audit did not run: {error}. {len(audited)} pinned package(s) were not checked; "
+                "give --db PATH (a folder of OSV JSON files or OSV's PyPI all.zip) to audit offline, or --offline "
+                "to skip the audit",
+            )
+            return
+        for warning in service.warnings():
+            project.notice(NoticeKind.INFO, warning)
+        for manifest, dependency in audited:
+            report = reports[PackageVersion(dependency.name, dependency.version or "")]
+            for group in report.groups:
+                yield self._finding(project, manifest, dependency, group, report, service)
+
+    def _auditable(
+        self, project: ProjectContext, assembled: ProjectDependencies
+    ) -> Iterator[tuple[Manifest, Dependency]]:
+        """The pinned PyPI dependencies to audit; a notice for each one that cannot be."""
+        for manifest, dependency in dependencies_of(assembled.manifests):
+            kind = dependency.kind
+            if kind is DependencyKind.PROJECT:
+                continue
+            if kind in _NOT_FROM_PYPI:
+                where = f" ({dependency.reference})" if dependency.reference else ""
+                project.notice(
+                    NoticeKind.INFO,
+                    f"`{dependency.display_name}` comes from {_NOT_FROM_PYPI[kind]}{where}, not a PyPI release: "
+                    "not audited for known vulnerabilities",
+                    path=manifest.path,
+                    line=dependency.line,
+                )
+                continue
+            if dependency.version is None:
+                continue  # a range or no version: nothing to look up (DEP201 reports it where no lock exists)
+            if parse_version(dependency.version) is None:
+                project.notice(
+                    NoticeKind.INFO,
+                    f"`{dependency.display_name}` is pinned to `{dependency.version}`, not a PEP 440 version: "
+                    "not audited",
+                    path=manifest.path,
+                    line=dependency.line,
+                )
+                continue
+            if not assembled.applies(dependency):
+                project.notice(
+                    NoticeKind.INFO,
+                    f"{dependency.label}: environment marker `{dependency.marker}` is false on this platform, so "
+                    "it is not installed here and was not audited (`evaluate-markers = false` in "
+                    "[tool.bastion.deps] audits it anyway)",
+                    path=manifest.path,
+                    line=dependency.line,
+                )
+                continue
+            yield manifest, dependency
+
+    def _finding(
+        self,
+        project: ProjectContext,
+        manifest: Manifest,
+        dependency: Dependency,
+        group: AdvisoryGroup,
+        report: PackageReport,
+        service: VulnerabilityService,
+    ) -> Finding:
+        aliases = f" ({', '.join(group.aliases)})" if group.aliases else ""
+        summary = f": {group.summary}" if group.summary else ""
+        severity = group.severity
+        return project.finding(
+            self,
+            location_of(manifest, dependency.line, dependency.line_text),
+            f"{dependency.display_name} {dependency.version} has a known vulnerability, {group.id}{aliases}{summary}",
+            severity=severity.level if severity.level > Severity.INFO else Severity.LOW,
+            fix_hint=_fix_hint(dependency, group, report),
+            snippet=dependency.line_text,
+            context=f"{dependency.name}:{group.key}",
+            properties={
+                "package": dependency.name,
+                "version": dependency.version,
+                "manifest": manifest.path,
+                "dependency_group": dependency.group,
+                "id": group.id,
+                "aliases": list(group.aliases),
+                "summary": group.summary,
+                "fixed_versions": list(group.fixed_versions),
+                "smallest_fix": report.smallest_fix,
+                "severity_source": severity.source,
+                "cvss_score": severity.score,
+                "cvss_vector": severity.vector,
+                "url": group.url,
+                "database": service.description,
+            },
+        )
+
+
+def _fix_hint(dependency: Dependency, group: AdvisoryGroup, report: PackageReport) -> str:
+    name = dependency.display_name
+    if report.smallest_fix is not None:
+        count = len(report.groups)
+        scope = (
+            "it" if count == 1 else "both" if count == 2 else f"all {count} advisories of {name} {dependency.version}"
+        )
+        return f"upgrade {name} to {report.smallest_fix}, the smallest release that fixes {scope}"
+    if group.fixed_versions:
+        return (
+            f"{group.id} is fixed in {', '.join(group.fixed_versions)}, but no release is known to fix every "
+            f"advisory of {name}: upgrade and review, or replace it"
+        )
+    return f"no fixed release of {name} is known: replace it, or remove it if it is not needed"
+
+
+def _service(project: ProjectContext) -> VulnerabilityService | None:
+    services = project.services
+    if services.vulnerabilities is not None:
+        return services.vulnerabilities
+    if services.offline:
+        return None
+    settings = project.config.deps
+    return online_service(osv_url=settings.osv_url, timeout=settings.timeout)
