@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from packaging.version import Version
@@ -57,28 +58,34 @@ class AffectedVersions:
 
 
 def _range_affects(events: tuple[RangeEvent, ...], version: Version) -> bool:
-    limits = [parsed for event in events if event.kind == "limit" and (parsed := _event_version(event)) is not None]
+    limits, ordered = _prepared(events)
     if limits and not any(version < limit for limit in limits):
         return False
     affected = False
-    for event in sorted((e for e in events if e.kind != "limit"), key=_event_sort_key):
-        if event.kind == "introduced":
-            bound = _event_version(event)
-            if event.version == "0" or (bound is not None and version >= bound):
-                affected = True
-        elif event.kind == "fixed":
-            bound = _event_version(event)
-            if bound is not None and version >= bound:
-                affected = False
-        elif event.kind == "last_affected":
-            bound = _event_version(event)
-            if bound is not None and version > bound:
-                affected = False
+    for kind, bound in ordered:
+        if bound is None:  # introduced: "0"
+            affected = True
+        elif kind == "introduced":
+            affected = affected or version >= bound
+        elif kind == "fixed":
+            affected = affected and version < bound
+        else:  # last_affected
+            affected = affected and version <= bound
     return affected
 
 
-def _event_version(event: RangeEvent) -> Version | None:
-    return parse_version(event.version)
+@lru_cache(maxsize=65536)
+def _prepared(events: tuple[RangeEvent, ...]) -> tuple[list[Version], list[tuple[str, Version | None]]]:
+    """A range's limits, and its other events sorted and parsed once (a fix search evaluates a range many
+    times). `introduced: "0"` has no bound; events whose version cannot be parsed are left out."""
+    limits = [parsed for e in events if e.kind == "limit" and (parsed := parse_version(e.version)) is not None]
+    ordered: list[tuple[str, Version | None]] = []
+    for event in sorted((e for e in events if e.kind != "limit"), key=_event_sort_key):
+        if event.kind == "introduced" and event.version == "0":
+            ordered.append((event.kind, None))
+        elif (parsed := parse_version(event.version)) is not None:
+            ordered.append((event.kind, parsed))
+    return limits, ordered
 
 
 _BEFORE_EVERYTHING = (-1, Version("0"))

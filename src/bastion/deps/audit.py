@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName, default_environment
+from packaging.markers import InvalidMarker, Marker, UndefinedComparison, UndefinedEnvironmentName
 
 from bastion.deps.advisory import Advisory
 from bastion.deps.aliases import AdvisoryGroup, merge_aliases
@@ -86,7 +86,8 @@ def marker_applies(dependency: Dependency, environment: Mapping[str, str] | None
     marker = _marker(dependency.marker)
     if marker is None:
         return True
-    values = dict(environment) if environment is not None else dict(default_environment())
+    # packaging fills in the running interpreter's values for every name not given here.
+    values: dict[str, str] = dict(environment or {})
     values.setdefault("extra", dependency.group[len("extra:") :] if dependency.group.startswith("extra:") else "")
     try:
         return marker.evaluate(values)

@@ -216,7 +216,7 @@ def data_signature(path: Path) -> str:
 
 
 def _json_files(folder: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for directory, subdirectories, files in os.walk(folder):
         subdirectories[:] = sorted(d for d in subdirectories if not d.startswith("."))
         found.extend(Path(directory) / name for name in sorted(files) if name.endswith(".json"))
