@@ -145,7 +145,9 @@ def measure_audit_once(lock: Path, database: Path, cache: Path) -> None:
     assert service.stats is not None and not service.stats.rebuilt, "the index should have been built already"
     vulnerable = sum(1 for report in reports.values() if report.groups)
     advisories = sum(len(report.groups) for report in reports.values())
-    print(json.dumps({"seconds": elapsed, "packages": len(packages), "vulnerable": vulnerable, "advisories": advisories}))
+    print(
+        json.dumps({"seconds": elapsed, "packages": len(packages), "vulnerable": vulnerable, "advisories": advisories})
+    )
 
 
 def main() -> None:

@@ -118,6 +118,8 @@ class Manifest:
     # A requirements file written by pip-compile or `uv pip compile`: a lock in all but name.
     generated: bool = False
     require_hashes: bool = False
+    # A pyproject.toml that builds a distribution: a library's, whose ranges are right and left alone.
+    library: bool = False
 
     @property
     def is_lock(self) -> bool:

@@ -172,9 +172,9 @@ class OfflineDatabase(VulnerabilityService):
         advisories += len(rows)
         connection.execute("CREATE INDEX advisory_package ON advisory (package)")
         if records == 0 and unreadable == 0:
-            raise DatabaseError(f"{self.path} holds no OSV JSON records (*.json); the dependency audit did not run")
+            raise DatabaseError(f"{self.path} holds no OSV JSON records (*.json)")
         if advisories == 0 and records == 0:
-            raise DatabaseError(f"{self.path}: none of its OSV records could be read; the dependency audit did not run")
+            raise DatabaseError(f"{self.path}: none of its OSV records could be read")
         seconds = time.perf_counter() - started
         self._warnings = _summarise_problems(self.path, problems)
         self.stats = IndexStats(records, advisories, withdrawn, unreadable, seconds, rebuilt=True)

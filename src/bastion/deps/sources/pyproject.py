@@ -124,6 +124,18 @@ def _group_problems(groups: Mapping[str, Any], line_of: Mapping[str, int]) -> It
                 stack.extend(edges.get(current, ()))
 
 
+def is_library(data: Mapping[str, Any]) -> bool:
+    """Whether the project builds a distribution (a `[build-system]`) and does not say it is not packaged:
+    Poetry's `package-mode = false`, uv's `package = false`, PDM's `distribution = false` mark applications."""
+    tool = table(data.get("tool"))
+    not_packaged = (
+        table(tool.get("poetry")).get("package-mode") is False
+        or table(tool.get("uv")).get("package") is False
+        or table(tool.get("pdm")).get("distribution") is False
+    )
+    return bool(table(data.get("build-system"))) and not not_packaged
+
+
 class PyprojectSource(DependencySource):
     kind = ManifestKind.PYPROJECT
 
@@ -164,6 +176,7 @@ class PyprojectSource(DependencySource):
             problems=tuple(collector.problems),
             anchor_line=anchor,
             anchor_text=snippet(lines.line(anchor)),
+            library=is_library(data),
         )
 
     @staticmethod

@@ -70,9 +70,13 @@ class MissingLockFile(ProjectRule):
             yield project.finding(
                 self,
                 location_of(manifest, manifest.anchor_line, manifest.anchor_text),
-                f"{manifest.path} declares {len(declared)} dependenc{'y' if len(declared) == 1 else 'ies'} and no "
-                "lock file beside it pins their own dependencies",
+                f"{manifest.path} declares {_count(len(declared))} and no lock file beside it pins what they "
+                "depend on in turn",
                 snippet=manifest.anchor_text,
                 context="whole-file",
                 properties={"manifest": manifest.path, "dependencies": len(declared)},
             )
+
+
+def _count(number: int) -> str:
+    return "1 dependency" if number == 1 else f"{number} dependencies"

@@ -16,19 +16,21 @@ _HYGIENE_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENTS
 
 class UnpinnedDependency(ProjectRule):
     """## What it does
-    Finds dependencies declared with no version (`numpy`) or with a range (`flask>=2.0`, `django~=4.2`) in
-    requirements files and `pyproject.toml`, when no lock file in the same directory pins what is installed
-    (`poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml`, or a requirements file compiled by
-    pip-compile or uv).
+    Finds application dependencies declared with no version (`numpy`) or with a range (`flask>=2.0`,
+    `django~=4.2`) in requirements files and `pyproject.toml`, when no lock file in the same directory pins what
+    is installed (`poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml`, or a requirements file
+    compiled by pip-compile or uv).
+
+    A `pyproject.toml` that builds a distribution (it has a `[build-system]`) is a library's: ranges are what a
+    library should declare, and the rule leaves it alone. One with no `[build-system]`, or that says it is not
+    packaged (Poetry's `package-mode = false`, `[tool.uv] package = false`, `[tool.pdm] distribution = false`),
+    is an application's.
 
     ## Why is this bad?
     Without a pin, each install takes whatever release is newest that day: a deployment can silently pick up a
     release with a new vulnerability, or one published by an attacker who took over the package, and nobody
     reviewed the change. It also means bastion cannot say which version is audited: a range is not checked
     against the advisory database at all.
-
-    A library's `pyproject.toml` is right to declare ranges; pin in a lock file for its development and CI (the
-    rule is then silent), or ignore DEP201 for that file with `per-file-ignores`.
 
     ## Example
     ```text file=requirements.txt
@@ -59,7 +61,7 @@ class UnpinnedDependency(ProjectRule):
         assembled = project_dependencies(project)
         assembled.emit_notices(project)
         for manifest, dependency in dependencies_of(assembled.manifests):
-            if manifest.kind not in _HYGIENE_KINDS or assembled.has_lock(manifest):
+            if manifest.kind not in _HYGIENE_KINDS or manifest.library or assembled.has_lock(manifest):
                 continue
             if dependency.kind is not DependencyKind.REGISTRY or dependency.pinned or not assembled.applies(dependency):
                 continue
@@ -78,7 +80,7 @@ class UnpinnedDependency(ProjectRule):
                 self,
                 location_of(manifest, dependency.line, dependency.line_text),
                 message,
-                # A pyproject.toml may be a library's, whose ranges are right: less sure than for requirements.
+                # An unpackaged pyproject.toml is most likely an application's, but less surely than requirements.
                 confidence=Confidence.MEDIUM if manifest.kind is ManifestKind.PYPROJECT else Confidence.HIGH,
                 snippet=dependency.line_text,
                 context=f"{dependency.name}:{dependency.group}",

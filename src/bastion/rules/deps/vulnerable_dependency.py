@@ -11,7 +11,7 @@ from bastion.deps.aliases import AdvisoryGroup
 from bastion.deps.audit import PackageReport, audit_packages
 from bastion.deps.model import Dependency, DependencyKind, Manifest, PackageVersion
 from bastion.deps.services.factory import online_service
-from bastion.deps.services.interface import ServiceError, VulnerabilityService
+from bastion.deps.services.interface import DatabaseError, ServiceError, VulnerabilityService
 from bastion.deps.versions import parse_version
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
@@ -80,11 +80,14 @@ class VulnerableDependency(ProjectRule):
         try:
             reports = audit_packages(packages, service)
         except ServiceError as error:
+            if isinstance(error, DatabaseError):
+                hint = "point --db at a folder of OSV JSON files or at OSV's PyPI all.zip"
+            else:
+                hint = "give --db PATH (OSV JSON files or OSV's PyPI all.zip) to audit offline, or --offline to skip it"
             project.notice(
                 NoticeKind.SERVICE_UNAVAILABLE,
-                f"the dependency audit did not run: {error}. {len(audited)} pinned package(s) were not checked; "
-                "give --db PATH (a folder of OSV JSON files or OSV's PyPI all.zip) to audit offline, or --offline "
-                "to skip the audit",
+                f"the dependency audit did not run: {error}; {len(audited)} pinned package(s) were not checked for "
+                f"known vulnerabilities ({hint})",
             )
             return
         for warning in service.warnings():
