@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -93,67 +94,63 @@ _POETRY_SOURCE_KINDS = {
 }
 
 
-class PoetryLockSource(DependencySource):
+class _TomlLockSource(DependencySource):
+    """A TOML lock file: an array of tables (`[[package]]`), one entry per locked package."""
+
+    entries_key = "package"
+
+    def parse(self, text: str, path: str) -> Manifest:
+        data, failed = load_toml(text, path, self.kind)
+        if data is None:
+            assert failed is not None
+            return failed
+        lines = TomlLines(text)
+        dependencies, problems = [], []
+        for entry, line in _entries(data, lines, self.entries_key):
+            if str_value(entry.get("name")):
+                dependencies.append(self.dependency(entry, line, lines))
+            else:
+                problems.append(_missing_name(line))
+        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+
+    @abstractmethod
+    def dependency(self, entry: Mapping[str, Any], line: int, lines: TomlLines) -> Dependency:
+        """The dependency one entry (with a name) locks."""
+
+
+class PoetryLockSource(_TomlLockSource):
     kind = ManifestKind.POETRY_LOCK
 
     def matches(self, rel: str) -> bool:
         return file_name(rel) == "poetry.lock"
 
-    def parse(self, text: str, path: str) -> Manifest:
-        data, failed = load_toml(text, path, self.kind)
-        if data is None:
-            assert failed is not None
-            return failed
-        lines = TomlLines(text)
-        dependencies, problems = [], []
-        for entry, line in _entries(data, lines, "package"):
-            if not str_value(entry.get("name")):
-                problems.append(_missing_name(line))
-                continue
-            source = table(entry.get("source"))
-            source_type = str_value(source.get("type"))
-            kind = _POETRY_SOURCE_KINDS.get(source_type, DependencyKind.REGISTRY)
-            groups = [g for g in items(entry.get("groups")) if isinstance(g, str)] or [str_value(entry.get("category"))]
-            dependencies.append(
-                _entry(
-                    entry,
-                    line,
-                    lines,
-                    kind=kind,
-                    reference=str_value(source.get("url")),
-                    version=str_value(entry.get("version")) or None,
-                    hashes=len(items(entry.get("files"))),
-                    group=",".join(g for g in groups if g and g != "main"),
-                    marker=str_value(entry.get("markers")) if isinstance(entry.get("markers"), str) else "",
-                )
-            )
-        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+    def dependency(self, entry: Mapping[str, Any], line: int, lines: TomlLines) -> Dependency:
+        source = table(entry.get("source"))
+        groups = [g for g in items(entry.get("groups")) if isinstance(g, str)] or [str_value(entry.get("category"))]
+        return _entry(
+            entry,
+            line,
+            lines,
+            kind=_POETRY_SOURCE_KINDS.get(str_value(source.get("type")), DependencyKind.REGISTRY),
+            reference=str_value(source.get("url")),
+            version=str_value(entry.get("version")) or None,
+            hashes=len(items(entry.get("files"))),
+            group=",".join(g for g in groups if g and g != "main"),
+            marker=str_value(entry.get("markers")),
+        )
 
 
-class UvLockSource(DependencySource):
+class UvLockSource(_TomlLockSource):
     kind = ManifestKind.UV_LOCK
 
     def matches(self, rel: str) -> bool:
         return file_name(rel) == "uv.lock"
 
-    def parse(self, text: str, path: str) -> Manifest:
-        data, failed = load_toml(text, path, self.kind)
-        if data is None:
-            assert failed is not None
-            return failed
-        lines = TomlLines(text)
-        dependencies, problems = [], []
-        for entry, line in _entries(data, lines, "package"):
-            if not str_value(entry.get("name")):
-                problems.append(_missing_name(line))
-                continue
-            kind, reference = _uv_source(table(entry.get("source")))
-            hashes = len(items(entry.get("wheels"))) + (1 if isinstance(entry.get("sdist"), Mapping) else 0)
-            version = str_value(entry.get("version")) or None
-            dependencies.append(
-                _entry(entry, line, lines, kind=kind, reference=reference, version=version, hashes=hashes)
-            )
-        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+    def dependency(self, entry: Mapping[str, Any], line: int, lines: TomlLines) -> Dependency:
+        kind, reference = _uv_source(table(entry.get("source")))
+        hashes = len(items(entry.get("wheels"))) + (1 if isinstance(entry.get("sdist"), Mapping) else 0)
+        version = str_value(entry.get("version")) or None
+        return _entry(entry, line, lines, kind=kind, reference=reference, version=version, hashes=hashes)
 
 
 def _uv_source(source: Mapping[str, Any]) -> tuple[DependencyKind, str]:
@@ -173,84 +170,58 @@ def _uv_source(source: Mapping[str, Any]) -> tuple[DependencyKind, str]:
     return DependencyKind.REGISTRY, ""
 
 
-class PdmLockSource(DependencySource):
+class PdmLockSource(_TomlLockSource):
     kind = ManifestKind.PDM_LOCK
 
     def matches(self, rel: str) -> bool:
         return file_name(rel) == "pdm.lock"
 
-    def parse(self, text: str, path: str) -> Manifest:
-        data, failed = load_toml(text, path, self.kind)
-        if data is None:
-            assert failed is not None
-            return failed
-        lines = TomlLines(text)
-        dependencies, problems = [], []
-        for entry, line in _entries(data, lines, "package"):
-            if not str_value(entry.get("name")):
-                problems.append(_missing_name(line))
-                continue
-            kind, reference = DependencyKind.REGISTRY, ""
-            if isinstance(entry.get("git"), str):
-                kind, reference = DependencyKind.VCS, entry["git"]
-            elif isinstance(entry.get("url"), str):
-                kind, reference = DependencyKind.URL, entry["url"]
-            elif isinstance(entry.get("path"), str):
-                kind, reference = DependencyKind.PATH, entry["path"]
-            groups = [g for g in items(entry.get("groups")) if isinstance(g, str) and g != "default"]
-            dependencies.append(
-                _entry(
-                    entry,
-                    line,
-                    lines,
-                    kind=kind,
-                    reference=reference,
-                    version=str_value(entry.get("version")) or None,
-                    hashes=len(items(entry.get("files"))),
-                    group=",".join(groups),
-                    marker=str_value(entry.get("marker")),
-                )
-            )
-        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+    def dependency(self, entry: Mapping[str, Any], line: int, lines: TomlLines) -> Dependency:
+        kind, reference = DependencyKind.REGISTRY, ""
+        for key, source_kind in (
+            ("git", DependencyKind.VCS),
+            ("url", DependencyKind.URL),
+            ("path", DependencyKind.PATH),
+        ):
+            if isinstance(entry.get(key), str):
+                kind, reference = source_kind, entry[key]
+                break
+        groups = [g for g in items(entry.get("groups")) if isinstance(g, str) and g != "default"]
+        return _entry(
+            entry,
+            line,
+            lines,
+            kind=kind,
+            reference=reference,
+            version=str_value(entry.get("version")) or None,
+            hashes=len(items(entry.get("files"))),
+            group=",".join(groups),
+            marker=str_value(entry.get("marker")),
+        )
 
 
-class PylockSource(DependencySource):
+class PylockSource(_TomlLockSource):
     """PEP 751 `pylock.toml` and `pylock.<name>.toml`."""
 
     kind = ManifestKind.PYLOCK
+    entries_key = "packages"
 
     def matches(self, rel: str) -> bool:
         return bool(_PYLOCK_NAME.match(file_name(rel)))
 
-    def parse(self, text: str, path: str) -> Manifest:
-        data, failed = load_toml(text, path, self.kind)
-        if data is None:
-            assert failed is not None
-            return failed
-        lines = TomlLines(text)
-        dependencies, problems = [], []
-        for entry, line in _entries(data, lines, "packages"):
-            if not str_value(entry.get("name")):
-                problems.append(_missing_name(line))
-                continue
-            kind, reference = _pylock_source(entry)
-            wheels = [w for w in items(entry.get("wheels")) if isinstance(w, Mapping)]
-            hashed = sum(1 for w in wheels if table(w.get("hashes"))) + (
-                1 if table(table(entry.get("sdist")).get("hashes")) else 0
-            )
-            dependencies.append(
-                _entry(
-                    entry,
-                    line,
-                    lines,
-                    kind=kind,
-                    reference=reference,
-                    version=str_value(entry.get("version")) or None,
-                    hashes=hashed,
-                    marker=str_value(entry.get("marker")),
-                )
-            )
-        return _lock_manifest(path, self.kind, lines, dependencies, problems)
+    def dependency(self, entry: Mapping[str, Any], line: int, lines: TomlLines) -> Dependency:
+        kind, reference = _pylock_source(entry)
+        files = [w for w in items(entry.get("wheels")) if isinstance(w, Mapping)] + [table(entry.get("sdist"))]
+        return _entry(
+            entry,
+            line,
+            lines,
+            kind=kind,
+            reference=reference,
+            version=str_value(entry.get("version")) or None,
+            hashes=sum(1 for file in files if table(file.get("hashes"))),
+            marker=str_value(entry.get("marker")),
+        )
 
 
 def _pylock_source(entry: Mapping[str, Any]) -> tuple[DependencyKind, str]:

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.deps.model import Dependency, DependencyKind, Manifest, ManifestKind
-from bastion.rules.base import ProjectContext, ProjectRule
-from bastion.rules.deps.collector import ManifestCollector
-from bastion.rules.deps.project import location_of, project_dependencies
+from bastion.rules.base import ProjectContext
+from bastion.rules.deps.project import DependencyRule, location_of
 
 
-class RequirementsWithoutHashes(ProjectRule):
+class RequirementsWithoutHashes(DependencyRule):
     """## What it does
     Finds requirements files (`requirements*.txt`) that pin packages without `--hash` values. A file with no
     hash at all is reported once, at its first requirement (info); in a file where some requirements have hashes
@@ -47,12 +46,9 @@ class RequirementsWithoutHashes(ProjectRule):
     confidence = Confidence.HIGH
     cwe = (494,)
     fix_hint = "generate hashes: pip-compile --generate-hashes, or uv pip compile --generate-hashes"
-    tags = ("dependency", "supply-chain")
-    collectors = (ManifestCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
-        assembled = project_dependencies(project)
-        assembled.emit_notices(project)
+        assembled = self.dependencies(project)
         for manifest in assembled.manifests:
             if manifest.kind is not ManifestKind.REQUIREMENTS:
                 continue

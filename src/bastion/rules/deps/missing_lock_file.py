@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.deps.model import DependencyKind, ManifestKind
-from bastion.rules.base import ProjectContext, ProjectRule
-from bastion.rules.deps.collector import ManifestCollector
-from bastion.rules.deps.project import location_of, project_dependencies
+from bastion.rules.base import ProjectContext
+from bastion.rules.deps.project import DependencyRule, location_of
 
 _MANIFEST_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENTS_IN, ManifestKind.PYPROJECT})
 
 
-class MissingLockFile(ProjectRule):
+class MissingLockFile(DependencyRule):
     """## What it does
     Reports a requirements file, pip-tools `.in` file or `pyproject.toml` that declares dependencies when no lock
     file sits in the same directory: no `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock` or `pylock.toml`,
@@ -55,12 +54,9 @@ class MissingLockFile(ProjectRule):
     confidence = Confidence.HIGH
     cwe = (1357,)
     fix_hint = "lock the project: uv lock, poetry lock, pdm lock, or pip-compile --generate-hashes"
-    tags = ("dependency", "supply-chain")
-    collectors = (ManifestCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
-        assembled = project_dependencies(project)
-        assembled.emit_notices(project)
+        assembled = self.dependencies(project)
         for manifest in assembled.manifests:
             if manifest.kind not in _MANIFEST_KINDS or assembled.has_lock(manifest):
                 continue

@@ -24,7 +24,7 @@ from bastion.core.notice import Notice, NoticeKind
 from bastion.deps.audit import marker_applies
 from bastion.deps.model import Dependency, Manifest, ManifestKind
 from bastion.deps.sources.requirements import parse_requirements
-from bastion.rules.base import ProjectContext
+from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
 
 LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
@@ -48,6 +48,18 @@ class ProjectDependencies:
     def emit_notices(self, project: ProjectContext) -> None:
         # Every DEP rule emits them, so that any selection reports them; the scan drops the duplicates.
         project.notices.extend(self.notices)
+
+
+class DependencyRule(ProjectRule):
+    """The base of the DEP rules: they read the manifests the collector parsed, assembled once per scan."""
+
+    tags = ("dependency", "supply-chain")
+    collectors = (ManifestCollector,)
+
+    def dependencies(self, project: ProjectContext) -> ProjectDependencies:
+        assembled = project_dependencies(project)
+        assembled.emit_notices(project)
+        return assembled
 
 
 _cache: tuple[weakref.ReferenceType[ProjectContext], ProjectDependencies] | None = None

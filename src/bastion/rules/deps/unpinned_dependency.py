@@ -7,14 +7,13 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.deps.model import DependencyKind, ManifestKind
-from bastion.rules.base import ProjectContext, ProjectRule
-from bastion.rules.deps.collector import ManifestCollector
-from bastion.rules.deps.project import dependencies_of, location_of, project_dependencies
+from bastion.rules.base import ProjectContext
+from bastion.rules.deps.project import DependencyRule, dependencies_of, location_of
 
 _HYGIENE_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENTS_IN, ManifestKind.PYPROJECT})
 
 
-class UnpinnedDependency(ProjectRule):
+class UnpinnedDependency(DependencyRule):
     """## What it does
     Finds application dependencies declared with no version (`numpy`) or with a range (`flask>=2.0`,
     `django~=4.2`) in requirements files and `pyproject.toml`, when no lock file in the same directory pins what
@@ -54,12 +53,9 @@ class UnpinnedDependency(ProjectRule):
     confidence = Confidence.HIGH
     cwe = (1357,)
     fix_hint = "pin the exact version (==), or lock the project (uv lock, poetry lock, pip-compile)"
-    tags = ("dependency", "supply-chain")
-    collectors = (ManifestCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
-        assembled = project_dependencies(project)
-        assembled.emit_notices(project)
+        assembled = self.dependencies(project)
         for manifest, dependency in dependencies_of(assembled.manifests):
             if manifest.kind not in _HYGIENE_KINDS or manifest.library or assembled.has_lock(manifest):
                 continue

@@ -13,9 +13,8 @@ from bastion.deps.model import Dependency, DependencyKind, Manifest, PackageVers
 from bastion.deps.services.factory import online_service
 from bastion.deps.services.interface import DatabaseError, ServiceError, VulnerabilityService
 from bastion.deps.versions import parse_version
-from bastion.rules.base import ProjectContext, ProjectRule
-from bastion.rules.deps.collector import ManifestCollector
-from bastion.rules.deps.project import ProjectDependencies, dependencies_of, location_of, project_dependencies
+from bastion.rules.base import ProjectContext
+from bastion.rules.deps.project import DependencyRule, ProjectDependencies, dependencies_of, location_of
 
 _NOT_FROM_PYPI = {
     DependencyKind.VCS: "a version-control reference",
@@ -24,7 +23,7 @@ _NOT_FROM_PYPI = {
 }
 
 
-class VulnerableDependency(ProjectRule):
+class VulnerableDependency(DependencyRule):
     """## What it does
     Audits every pinned dependency in requirements files, `pyproject.toml` and lock files (`poetry.lock`,
     `uv.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml`) against the OSV advisory database, online or from a
@@ -59,12 +58,9 @@ class VulnerableDependency(ProjectRule):
     confidence = Confidence.HIGH
     cwe = (1395,)
     fix_hint = "upgrade the package to a release that fixes the advisory"
-    tags = ("dependency", "supply-chain")
-    collectors = (ManifestCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
-        assembled = project_dependencies(project)
-        assembled.emit_notices(project)
+        assembled = self.dependencies(project)
         audited = list(self._auditable(project, assembled))
         if not audited:
             return
