@@ -164,6 +164,7 @@ def test_finding_properties_and_stable_context(result: ScanResult) -> None:
     assert properties["package"] == "pydantic"
     assert properties["version"] == "1.7.2"
     assert properties["aliases"] == ["GHSA-5jqp-qgf6-3pvh", "CVE-2021-29510"]
+    assert properties["ids"] == ["PYSEC-2021-47", "GHSA-5jqp-qgf6-3pvh", "CVE-2021-29510"]
     assert properties["fixed_versions"] == ["1.6.2", "1.7.4", "1.8.2"]
     assert properties["smallest_fix"] == "1.7.4"
     assert finding.context == "pydantic:CVE-2021-29510"

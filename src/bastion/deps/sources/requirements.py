@@ -302,14 +302,17 @@ def parse_requirements(
         problems=tuple(reader.problems),
         anchor_line=anchor,
         anchor_text=reader.snippet(anchor),
-        generated=kind is ManifestKind.REQUIREMENTS and bool(_GENERATED.search(head)),
+        generated=kind is ManifestKind.REQUIREMENTS and (bool(_GENERATED.search(head)) or path.endswith(".lock")),
         require_hashes=reader.require_hashes,
     )
 
 
 def is_requirements_name(rel: str) -> bool:
+    """`requirements.txt`, `dev-requirements.txt`, `requirements/base.txt`; Rye's `requirements*.lock` too."""
     name = file_name(rel).lower()
     parent = posixpath.basename(posixpath.dirname(rel)).lower()
+    if name.endswith(".lock"):
+        return name.startswith("requirements")
     return name.endswith(".txt") and ("requirements" in name or parent == "requirements")
 
 

@@ -6,8 +6,9 @@ no package), installed environments (`bastion deps --env`) are added, and each m
 file covers it. Problems found on the way become notices.
 
 A manifest is covered by a lock when it is one (`poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock`,
-`pylock*.toml`, or a requirements file written by pip-compile/uv or pinned throughout with hashes), when one of
-those lock files sits in its directory, or, for a pip-tools `x.in`, when `x.txt` sits beside it.
+`pylock*.toml`, Rye's `requirements*.lock`, or a requirements file written by pip-compile/uv or pinned throughout
+with hashes), when one of those lock files sits in its directory, or, for a pip-tools `x.in`, when `x.txt` sits
+beside it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from bastion.deps.sources.requirements import parse_requirements
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
 
-LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
+LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "requirements.lock")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 

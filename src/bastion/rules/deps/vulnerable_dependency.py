@@ -161,6 +161,7 @@ class VulnerableDependency(DependencyRule):
                 "dependency_group": dependency.group,
                 "id": group.id,
                 "aliases": list(group.aliases),
+                "ids": list(group.ids),
                 "summary": group.summary,
                 "fixed_versions": list(group.fixed_versions),
                 "smallest_fix": report.smallest_fix,
