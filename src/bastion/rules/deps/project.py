@@ -102,8 +102,8 @@ class _Assembly:
         return ProjectDependencies(tuple(kept), locked, tuple(self.notices), self.project.config.deps.evaluate_markers)
 
     def _follow_includes(self) -> None:
+        # Each file is read once (a file already known is never read again), so include cycles end.
         queue = sorted(rel for rel, manifest in self.manifests.items() if manifest.includes)
-        visited: set[str] = set(queue)
         while queue:
             manifest = self.manifests[queue.pop(0)]
             for include in manifest.includes:
@@ -126,9 +126,7 @@ class _Assembly:
                     )
                     continue
                 self.manifests[target] = parse_requirements(text, target)
-                if target not in visited:
-                    visited.add(target)
-                    queue.append(target)
+                queue.append(target)
 
     def _resolve(self, manifest: Manifest, target: str, line: int) -> str | None:
         """The included file's path relative to the root, or None (with a notice) when it is not followed."""

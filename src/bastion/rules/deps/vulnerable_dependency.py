@@ -72,9 +72,8 @@ class VulnerableDependency(DependencyRule):
                 "checked for known vulnerabilities",
             )
             return
-        packages = [PackageVersion(dependency.name, dependency.version or "") for _, dependency in audited]
         try:
-            reports = audit_packages(packages, service)
+            reports = audit_packages([package for _, _, package in audited], service)
         except ServiceError as error:
             if isinstance(error, DatabaseError):
                 hint = "point --db at a folder of OSV JSON files or at OSV's PyPI all.zip"
@@ -88,14 +87,14 @@ class VulnerableDependency(DependencyRule):
             return
         for warning in service.warnings():
             project.notice(NoticeKind.INFO, warning)
-        for manifest, dependency in audited:
-            report = reports[PackageVersion(dependency.name, dependency.version or "")]
+        for manifest, dependency, package in audited:
+            report = reports[package]
             for group in report.groups:
                 yield self._finding(project, manifest, dependency, group, report, service)
 
     def _auditable(
         self, project: ProjectContext, assembled: ProjectDependencies
-    ) -> Iterator[tuple[Manifest, Dependency]]:
+    ) -> Iterator[tuple[Manifest, Dependency, PackageVersion]]:
         """The pinned PyPI dependencies to audit; a notice for each one that cannot be."""
         for manifest, dependency in dependencies_of(assembled.manifests):
             kind = dependency.kind
@@ -111,13 +110,13 @@ class VulnerableDependency(DependencyRule):
                     line=dependency.line,
                 )
                 continue
-            if dependency.version is None:
+            version = dependency.version
+            if version is None:
                 continue  # a range or no version: nothing to look up (DEP201 reports it where no lock exists)
-            if parse_version(dependency.version) is None:
+            if parse_version(version) is None:
                 project.notice(
                     NoticeKind.INFO,
-                    f"`{dependency.display_name}` is pinned to `{dependency.version}`, not a PEP 440 version: "
-                    "not audited",
+                    f"`{dependency.display_name}` is pinned to `{version}`, not a PEP 440 version: not audited",
                     path=manifest.path,
                     line=dependency.line,
                 )
@@ -132,7 +131,7 @@ class VulnerableDependency(DependencyRule):
                     line=dependency.line,
                 )
                 continue
-            yield manifest, dependency
+            yield manifest, dependency, PackageVersion(dependency.name, version)
 
     def _finding(
         self,
