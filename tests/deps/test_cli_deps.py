@@ -179,3 +179,18 @@ def test_deps_env_audits_installed_distributions(tmp_path: Path) -> None:
     assert {f["properties"]["package"] for f in findings} == {"flask"}
     assert {f["line"] for f in findings} == {3}  # the Version: line of the METADATA file
     assert {Path(f["path"]).parts[-2:] for f in findings} == {("Flask-0.12.2.dist-info", "METADATA")}
+
+
+def test_the_readme_demo_scans_the_example_app_and_exits_1(tmp_path: Path) -> None:
+    """`bastion scan examples/vulnerable-flask-app --db tests/data/osv-pypi`, as the README and CI run it: the
+    project's own configuration excludes `examples`, yet the folder named on the command line is scanned."""
+    repository = Path(__file__).resolve().parents[2]
+    example = repository / "examples" / "vulnerable-flask-app"
+    result = _run("scan", str(example), "--db", str(OSV_TEST_DATA), "-f", "json", "--cache-dir", str(tmp_path))
+    assert result.exit_code == 1, result.output
+    report = _json(result)
+    dep = {(f["code"], f["path"], f["line"]) for f in report["findings"] if f["code"].startswith("DEP")}
+    requirements = "examples/vulnerable-flask-app/requirements.txt"
+    assert {(code, line) for code, path, line in dep if path == requirements} >= {("DEP101", n) for n in range(2, 8)}
+    assert any("scanned because it was named explicitly" in n["message"] for n in report["notices"])
+    assert not report["summary"]["incomplete"]
