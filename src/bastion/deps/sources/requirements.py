@@ -289,6 +289,7 @@ def parse_requirements(
     text: str, path: str, *, kind: ManifestKind = ManifestKind.REQUIREMENTS, environ: Mapping[str, str] | None = None
 ) -> Manifest:
     """Read a requirements file. `environ` expands `${VAR}` (default: the process environment)."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write it
     reader = _Reader(path, kind, split_lines(text), os.environ if environ is None else environ)
     for line in logical_lines(text):
         reader.read(line)

@@ -151,7 +151,7 @@ class _Assembly:
         try:
             if not path.is_file() or path.stat().st_size > self.project.config.max_file_size:
                 return None
-            return path.read_text(encoding="utf-8", errors="replace")
+            return path.read_text(encoding="utf-8-sig", errors="replace")
         except OSError:
             return None
 
