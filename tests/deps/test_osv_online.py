@@ -9,6 +9,7 @@ import pytest
 
 from bastion.api import ScanOptions, scan
 from bastion.core.config import BastionConfig
+from bastion.deps.audit import MAX_FIX_ROUNDS
 from bastion.deps.model import PackageVersion
 from bastion.deps.services.interface import ServiceUnavailable
 from bastion.deps.services.osv_online import OsvService
@@ -132,3 +133,20 @@ def test_the_whole_audit_online_matches_expected_md(tmp_path: Path) -> None:
         result = scan([folder], ScanOptions(config=config, root=folder, jobs=1, services=services))
     assert len(result.findings) == 132
     assert not [n for n in result.notices if n.kind.blocking]
+
+
+def test_a_few_requests_for_many_packages(tmp_path: Path) -> None:
+    """Every manifest of tests/data/manifests (51 distinct pins): one batch, at most three more to check fix
+    candidates, and one GET per advisory, each fetched once; a second run fetches no record again."""
+    fake = FakeOsv(RECORDS)
+    config = BastionConfig.model_validate({"select": ["DEP101"]})
+    folder = TEST_DATA / "manifests"
+    with serve(fake) as url:
+        for _ in range(2):
+            services = ScanServices(vulnerabilities=_service(url, tmp_path))
+            scan([folder], ScanOptions(config=config, root=folder, jobs=1, services=services))
+    posts = [path for method, path in fake.requests if method == "POST"]
+    gets = [path for method, path in fake.requests if method == "GET"]
+    assert fake.batch_sizes[0] == 51  # distinct (package, version) pairs, asked in one batch
+    assert len(posts) <= 2 * (1 + MAX_FIX_ROUNDS)
+    assert len(gets) == len(set(gets))  # the second run took every record from the cache
