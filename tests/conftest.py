@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import shutil
+import socket
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -36,3 +37,20 @@ def make_services() -> ScanServices:
 @pytest.fixture
 def services() -> ScanServices:
     return make_services()
+
+
+_LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
+_real_connect = socket.socket.connect
+
+
+def _loopback_only_connect(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and not host.startswith(_LOOPBACK_PREFIXES) and self.family != socket.AF_UNIX:
+        raise RuntimeError(f"a test tried to reach the network ({host}); tests may only use 127.0.0.1")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the network: any connection to a non-loopback address fails loudly."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only_connect)
