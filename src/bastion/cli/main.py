@@ -54,12 +54,14 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from bastion.cli.checklist_cmd import checklist_command
     from bastion.cli.rules_cmd import rule_command, rules_command
     from bastion.cli.scan_cmd import scan_command
 
     cli.add_command(scan_command)
     cli.add_command(rules_command)
     cli.add_command(rule_command)
+    cli.add_command(checklist_command)
 
 
 _register()

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from bastion.concepts.guards import classify_dependency
+from bastion.concepts.guards import classify_decorator, classify_dependency
 from bastion.concepts.webfacts import (
     AppFact,
     Component,
@@ -309,6 +309,7 @@ class _Builder:
         hooks_by_owner = self._hooks()
         routes = self._routes(hooks_by_owner)
         self._attach_by_nearness()
+        self._url_wrappers(routes)
         return ProjectModel(self.apps, routes, self.facts, self.settings)
 
     # apps
@@ -521,6 +522,26 @@ class _Builder:
             if app is not None:
                 app.routes.append(context)
         return contexts
+
+    def _url_wrappers(self, routes: list[RouteContext]) -> None:
+        """`path("x/", login_required(views.x))`: the wrappers in a URLconf guard the view like decorators."""
+        by_view: dict[str, list[RouteContext]] = {}
+        for context in routes:
+            by_view.setdefault(context.route.qualname, []).append(context)
+        for entry in self._all("url_entries"):
+            if not entry.wrappers:
+                continue
+            authn: list[Site] = []
+            authz: list[Site] = []
+            for wrapper in entry.wrappers:
+                authenticates, authorizes = classify_decorator(wrapper)
+                if authenticates:
+                    authn.append(entry.site)
+                if authorizes:
+                    authz.append(entry.site)
+            for context in by_view.get(entry.view, []):
+                inherited = context.inherited
+                context.inherited = GuardCheck((*inherited.authn, *authn), (*inherited.authz, *authz))
 
     def _attach_by_nearness(self) -> None:
         for header in self._all("headers"):
