@@ -258,7 +258,7 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 @dataclass
 class _Options:
     known: list[tuple[str, object]] = field(default_factory=list)
-    lines: list[tuple[str, int]] = field(default_factory=list)
+    sites: list[tuple[str, Site]] = field(default_factory=list)
     opaque: list[str] = field(default_factory=list)
     secrets: list[SettingValue] = field(default_factory=list)
     splat: bool = False
@@ -271,11 +271,13 @@ def _options(call: ast.Call, scope: Scope, module: PythonModule) -> _Options:
         if keyword.arg is None:
             options.splat = True
             continue
-        options.lines.append((keyword.arg, keyword.value.lineno))
         if keyword.arg in _SECRET_OPTIONS:
-            options.secrets.append(setting_value("SECRET_KEY", keyword.value, keyword.value, module, scope))
+            secret = setting_value("SECRET_KEY", keyword.value, keyword.value, module, scope)
+            options.secrets.append(secret)
+            options.sites.append((keyword.arg, secret.site))  # redacted when the value is a literal
             options.opaque.append(keyword.arg)
             continue
+        options.sites.append((keyword.arg, site_of(keyword.value, module)))
         value = constant(keyword.value, scope, module.index)
         if value is UNKNOWN:
             options.opaque.append(keyword.arg)
@@ -305,7 +307,7 @@ def _component(
         app_ref,
         stored_in,
         tuple(options.known),
-        tuple(options.lines),
+        tuple(options.sites),
         tuple(options.opaque),
         options.splat,
         tuple(options.secrets),
@@ -349,7 +351,7 @@ def _call(
                     object_ref(call.args[0], scope, index),
                     site_of(call, module),
                     tuple(options.known),
-                    tuple(options.lines),
+                    tuple(options.sites),
                     tuple(options.opaque),
                 )
             )

@@ -53,6 +53,7 @@ _FETCH_NAMES = re.compile(
 )
 _NOT_FETCHES = frozenset({"int", "str", "float", "len", "jsonify", "abort", "url_for", "redirect", "print", "format"})
 _FAILURE_WORDS = re.compile(r"invalid|incorrect|wrong|fail|bad (credentials|password)|unauthori[sz]ed|denied", re.I)
+_CREDENTIAL_WORDS = re.compile(r"password|passwd|check|verify|authenticat|user|credential|otp|token", re.I)
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 _SIGNATURE_WORDS = re.compile(r"signature|hmac|construct_event|verify_webhook|webhook_secret", re.IGNORECASE)
 _LIMIT_PACKAGES = ("flask_limiter", "slowapi", "django_ratelimit", "ratelimit", "fastapi_limiter")
@@ -374,13 +375,22 @@ def _id_argument(call: ast.Call, id_names: set[str]) -> str | None:
 def _failure_branches(body: list[ast.stmt], module: PythonModule, scope: Scope) -> tuple[FailureBranch, ...]:
     branches: list[FailureBranch] = []
     for node in walk_body(body):
-        if not isinstance(node, ast.If):
+        if not isinstance(node, ast.If) or not _tests_credentials(node.test):
             continue
         for block in (node.body, node.orelse):
             denial = _failure_denial(block)
             if denial is not None:
                 branches.append(FailureBranch(site_of(denial, module), _logging_call(block, module, scope)))
     return tuple(branches)
+
+
+def _tests_credentials(test: ast.AST) -> bool:
+    """The condition is about the credentials (a password check, the user found), not e.g. form validation."""
+    for node in ast.walk(test):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if _CREDENTIAL_WORDS.search(name):
+            return True
+    return False
 
 
 def _failure_denial(block: list[ast.stmt]) -> ast.AST | None:

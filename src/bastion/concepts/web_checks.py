@@ -222,7 +222,7 @@ def check_allowed_hosts(model: ProjectModel) -> Verdict:
             hosts = component.option("allowed_hosts")
             if isinstance(hosts, (list, tuple)) and "*" in hosts:
                 verdict.problem(
-                    Site(component.site.path, component.option_line("allowed_hosts"), 1, component.site.snippet),
+                    component.option_site("allowed_hosts"),
                     "TrustedHostMiddleware allows any Host header ('*')",
                 )
             elif hosts:
@@ -368,8 +368,7 @@ def check_https_redirect(model: ProjectModel) -> Verdict:
 
 
 def _option_site(component: Component, name: str) -> Site:
-    line = component.option_line(name)
-    return Site(component.site.path, line, 1, component.site.snippet if line == component.site.line else "")
+    return component.option_site(name)
 
 
 def _max_age(value: str | None) -> int | None:
@@ -547,7 +546,8 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
             for name, default, description in table:
                 setting = config.get(name)
                 talisman_value = _talisman_cookie(talismans, name)
-                if talisman_value is not None and _cookie_ok(name, talisman_value[1]):
+                explicit_ok = setting is not None and setting.known and _cookie_ok(name, setting.value)
+                if talisman_value is not None and _cookie_ok(name, talisman_value[1]) and not explicit_ok:
                     verdict.good(talisman_value[0], f"{name} enforced by Talisman")
                     continue
                 if setting is None:

@@ -445,7 +445,7 @@ class _Builder:
                     init.app_ref,
                     component.object_ref,
                     (*component.options, *init.options),
-                    (*component.option_lines, *init.option_lines),
+                    (*component.option_sites, *init.option_sites),
                     (*component.opaque_options, *init.opaque_options),
                     component.splat,
                 )

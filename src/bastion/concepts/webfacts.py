@@ -125,7 +125,7 @@ class Component:
     app_ref: str | None  # the app it was given, when given one
     object_ref: str | None  # the variable it was stored in
     options: tuple[tuple[str, Any], ...] = ()
-    option_lines: tuple[tuple[str, int], ...] = ()
+    option_sites: tuple[tuple[str, Site], ...] = ()
     opaque_options: tuple[str, ...] = ()
     splat: bool = False
     # Secret keyword arguments (`secret_key="..."`): their shape and a redacted place, never the value.
@@ -140,11 +140,12 @@ class Component:
     def has_option(self, name: str) -> bool:
         return any(key == name for key, _ in self.options) or name in self.opaque_options
 
-    def option_line(self, name: str) -> int:
-        for key, line in self.option_lines:
+    def option_site(self, name: str) -> Site:
+        """Where the option is written (the call itself when it is left at its default)."""
+        for key, site in self.option_sites:
             if key == name:
-                return line
-        return self.site.line
+                return site
+        return self.site
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,7 @@ class InitApp:
     app_ref: str | None
     site: Site
     options: tuple[tuple[str, Any], ...] = ()
-    option_lines: tuple[tuple[str, int], ...] = ()
+    option_sites: tuple[tuple[str, Site], ...] = ()
     opaque_options: tuple[str, ...] = ()
 
 
