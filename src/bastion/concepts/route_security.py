@@ -387,7 +387,14 @@ def _failure_branches(body: list[ast.stmt], module: PythonModule, scope: Scope) 
 def _tests_credentials(test: ast.AST) -> bool:
     """The condition is about the credentials (a password check, the user found), not e.g. form validation."""
     for node in ast.walk(test):
-        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else ""
+        if isinstance(node, ast.Name):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value
+        else:
+            continue
         if _CREDENTIAL_WORDS.search(name):
             return True
     return False
