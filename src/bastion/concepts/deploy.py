@@ -61,8 +61,24 @@ _MINIMAL_TAGS = ("slim", "alpine", "distroless")
 _VARIABLE = re.compile(r"^\$\{?\w+\}?$")
 
 
+_NOT_DOCKERFILE_SUFFIXES = (
+    ".py",
+    ".pyi",
+    ".md",
+    ".rst",
+    ".txt",
+    ".json",
+    ".yml",
+    ".yaml",
+    ".toml",
+    ".sh",
+    ".cfg",
+    ".ini",
+)
+
+
 def is_dockerfile(name: str) -> bool:
-    return bool(_DOCKERFILE_NAME.match(name))
+    return bool(_DOCKERFILE_NAME.match(name)) and not name.lower().endswith(_NOT_DOCKERFILE_SUFFIXES)
 
 
 def is_compose_file(name: str) -> bool:
@@ -139,12 +155,14 @@ def parse_dockerfile(text: str) -> list[Instruction]:
         if not stripped or stripped.startswith("#"):
             continue
         parts = [_CONTINUATION.sub("", raw)]
-        while _CONTINUATION.search(raw) and position < len(lines):
+        continued = _CONTINUATION.search(raw) is not None
+        while continued and position < len(lines):
             raw = lines[position]
             position += 1
-            if raw.strip().startswith("#"):
-                continue  # comments may sit inside a continued instruction
+            if not raw.strip() or raw.strip().startswith("#"):
+                continue  # comments and blank lines may sit inside a continued instruction
             parts.append(_CONTINUATION.sub("", raw))
+            continued = _CONTINUATION.search(raw) is not None
         text_line = " ".join(part.strip() for part in parts)
         keyword, _, arguments = text_line.partition(" ")
         heredoc = _HEREDOC.search(arguments)

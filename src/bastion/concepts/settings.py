@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import Any
 
@@ -250,13 +251,17 @@ def find_settings_scopes(module: PythonModule) -> list[SettingsScope]:
     looks_like_settings = bool(_SETTINGS_MODULE_WORDS.search(module.name)) or stem in ("base", "production", "prod")
     if settings or (star_imports and looks_like_settings):
         django = any(value.name in DJANGO_MARKERS for value in settings) or _imports_django(module)
+        first_line = line_site(module, 1)
+        for value in settings:
+            if value.secret is not None and value.site.line == 1:
+                first_line = replace(first_line, snippet=value.site.snippet)  # never show a secret
         scopes.insert(
             0,
             SettingsScope(
                 key=module.name,
                 kind=ScopeKind.MODULE,
                 name=stem if stem != "__init__" else module.name.rsplit(".", 1)[-1],
-                site=line_site(module, 1),
+                site=first_line,
                 bases=tuple(star_imports),
                 settings=tuple(settings),
                 django=django,
