@@ -139,7 +139,7 @@ def test_json_and_markdown_have_one_entry_per_item() -> None:
     assert [item["id"] for item in document["items"]] == [item.id for item in ITEMS]
     assert document["summary"]["fail"] == 0 and document["summary"]["exit_code"] == 0
     markdown = render_checklist_markdown(checklist)
-    rows = [line for line in markdown.splitlines() if line.startswith("| ") and "PASS" in line or "UNKNOWN" in line]
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and ("PASS" in line or "UNKNOWN" in line)]
     assert len(rows) == len(ITEMS)
 
 
