@@ -249,8 +249,12 @@ def find_settings_scopes(module: PythonModule) -> list[SettingsScope]:
             settings.extend(_statement_settings(statement, module, index.module_scope))
     stem = module.rel.rsplit("/", 1)[-1].removesuffix(".py")
     looks_like_settings = bool(_SETTINGS_MODULE_WORDS.search(module.name)) or stem in ("base", "production", "prod")
+    if stem == "global_settings":
+        return scopes  # Django's own defaults module, not a project's settings
     if settings or (star_imports and looks_like_settings):
-        django = any(value.name in DJANGO_MARKERS for value in settings) or _imports_django(module)
+        # Only settings that exist in Django alone make a Django settings module: a module that imports django and
+        # has a `SESSION_KEY` constant is not one.
+        django = any(value.name in DJANGO_MARKERS for value in settings)
         first_line = line_site(module, 1)
         for value in settings:
             if value.secret is not None and value.site.line == 1:
@@ -268,15 +272,6 @@ def find_settings_scopes(module: PythonModule) -> list[SettingsScope]:
             ),
         )
     return scopes
-
-
-def _imports_django(module: PythonModule) -> bool:
-    for statement in module.tree.body:
-        if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith("django"):
-            return True
-        if isinstance(statement, ast.Import) and any(alias.name.startswith("django") for alias in statement.names):
-            return True
-    return False
 
 
 def _module_statements(body: list[ast.stmt], optional: bool = False) -> Iterator[tuple[ast.stmt, bool]]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from bastion.concepts.sites import dotted, last_name, walk_body
+from bastion.semantic.module import PythonModule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 SANITIZERS = frozenset({"secure_filename", "get_valid_filename", "basename", "get_valid_name", "slugify", "quote"})
@@ -37,9 +38,22 @@ class UploadAnalysis:
     type_checked: bool
 
 
+_UPLOAD_WORDS = ("request.files", "request.FILES", ".FILES", "UploadFile")
+
+
+def mentions_uploads(text: str) -> bool:
+    """A cheap gate: a module without these words handles no upload."""
+    return any(word in text for word in _UPLOAD_WORDS)
+
+
 def _is_upload_source(value: ast.AST) -> bool:
-    text = ast.unparse(value) if not isinstance(value, ast.Name) else ""
-    return "request.files" in text or "request.FILES" in text
+    """`request.files[...]`, `request.files.get(...)`, `request.FILES.getlist(...)`, `self.request.FILES`."""
+    for node in ast.walk(value):
+        if isinstance(node, ast.Attribute) and node.attr in ("files", "FILES"):
+            base = dotted(node.value) or ""
+            if base == "request" or base.endswith(".request"):
+                return True
+    return False
 
 
 def upload_names(function: FunctionNode) -> set[str]:
@@ -160,3 +174,17 @@ def _checks_type(nodes: list[ast.AST]) -> bool:
         if isinstance(node, ast.Name) and _CHECK_NAMES.search(node.id):
             return True
     return False
+
+
+def module_uploads(module: PythonModule) -> list[tuple[str, UploadAnalysis]]:
+    """Every function of the module that handles an upload, by dotted name, with its analysis."""
+    if not mentions_uploads(module.document.text):
+        return []
+    found = []
+    index = module.index
+    for node in ast.walk(module.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            analysis = analyse_uploads(node)
+            if analysis is not None:
+                found.append((index.scope_chain(node).qualname, analysis))
+    return found

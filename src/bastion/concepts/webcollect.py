@@ -7,6 +7,7 @@ those modules to one pass over their top-level statements.
 from __future__ import annotations
 
 import ast
+import re
 
 from bastion.concepts.apps import find_app_facts
 from bastion.concepts.django_project import find_login_failed_receivers, find_settings_module_refs, find_url_entries
@@ -43,7 +44,34 @@ WEB_PACKAGES = frozenset(
         "starlette_csrf",
     }
 )
-_APP_WORDS = ("init_app", "register_blueprint", "include_router", "before_request", ".config", "add_middleware")
+# Substrings without which a module cannot hold what a recogniser looks for: a cheap gate before walking its tree.
+_APP_WORDS = (
+    "Flask(",
+    "FastAPI(",
+    "Starlette(",
+    "Blueprint(",
+    "APIRouter(",
+    "init_app",
+    "register_blueprint",
+    "include_router",
+    "before_request",
+    "before_app_request",
+    ".config",
+    ".secret_key",
+    ".debug",
+    "add_middleware",
+    "Middleware(",
+    "Talisman(",
+    "CSRFProtect(",
+    "CsrfProtect(",
+    "SeaSurf(",
+    "Limiter(",
+    "LoginManager(",
+    "CORS(",
+    "cross_origin(",
+    "SSLify(",
+)
+_HASHER_WORDS = ("password_hash", "hashpw", "make_password", "PasswordHasher", "scrypt", "pbkdf2_hmac", "CryptContext")
 PASSWORD_HASHERS = frozenset(
     {
         "werkzeug.security.generate_password_hash",
@@ -74,10 +102,30 @@ VALIDATION_BASES = frozenset(
 _EVIDENCE_LIMIT = 5
 
 
+_ROUTE_DECORATOR = re.compile(r"@[\w.]+\.(route|get|post|put|patch|delete|api_route|websocket)\(|@api_view")
+_ROUTE_WORDS = ("Route(", ".router.add_", "View")
+
+
+def may_define_routes(rel: str, text: str) -> bool:
+    """Whether `find_route_handlers` can find anything here (it walks the whole tree, twice)."""
+    if rel.endswith(("views.py", "api.py")) or "/views/" in rel:
+        return True
+    return any(word in text for word in _ROUTE_WORDS) or _ROUTE_DECORATOR.search(text) is not None
+
+
 def imported_packages(module: PythonModule) -> set[str]:
+    """Top-level packages imported at module level (inside `if`/`try` blocks too, not inside functions)."""
     found: set[str] = set()
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Import):
+    stack: list[ast.stmt] = list(module.tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.If, ast.Try)):
+            stack.extend(node.body)
+            stack.extend(node.orelse)
+            stack.extend(getattr(node, "finalbody", []))
+            for handler in getattr(node, "handlers", []):
+                stack.extend(handler.body)
+        elif isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
@@ -89,7 +137,7 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
     packages = imported_packages(module)
     web = bool(packages & WEB_PACKAGES)
     facts: dict[str, object] = {"settings_scopes": tuple(find_settings_scopes(module))}
-    if web or any(word in text for word in _APP_WORDS):
+    if any(word in text for word in _APP_WORDS):
         app_facts = find_app_facts(module)
         facts.update(
             apps=tuple(app_facts.apps),
@@ -102,17 +150,17 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
             registrations=tuple(app_facts.registrations),
             hooks=tuple(app_facts.hooks),
         )
-    if web or "request" in text or ".route(" in text:
+    if may_define_routes(module.rel, text):
         facts["routes"] = tuple(_routes(module))
     if mentions_security_header(text):
         facts["headers"] = tuple(find_header_sets(module))
     if "DJANGO_SETTINGS_MODULE" in text:
         facts["django_settings_refs"] = tuple(find_settings_module_refs(module))
-    if "django" in packages:
+    if "django" in packages and "urlpatterns" in text:
         facts["url_entries"] = tuple(find_url_entries(module))
-        if "user_login_failed" in text:
-            facts["login_failed_receivers"] = tuple(find_login_failed_receivers(module))
-    if "password" in text.lower() or "hash" in text:
+    if "user_login_failed" in text:
+        facts["login_failed_receivers"] = tuple(find_login_failed_receivers(module))
+    if any(word in text for word in _HASHER_WORDS):
         facts["password_hashing"] = tuple(_calls_to(module, PASSWORD_HASHERS))
     facts["input_validation"] = tuple(_validation_classes(module))
     result = ModuleWebFacts(module=module.name, path=module.rel, **facts)  # type: ignore[arg-type]

@@ -76,7 +76,7 @@ class SetCookieWithoutFlags(AstRule):
         if has_kwargs_splat(node) or len(node.args) > 2 or _TEST_PATH.search(ctx.path):
             return
         receiver = ast.unparse(func.value)
-        if "client" in receiver.lower():
+        if "client" in receiver.lower() or _expires_it(node, ctx):
             return
         missing = []
         if not _is_true(keyword(node, "secure"), ctx):
@@ -95,6 +95,13 @@ class SetCookieWithoutFlags(AstRule):
                 missing.append("SameSite")
         if missing:
             yield ctx.finding(self, node, f"cookie set without {', '.join(missing)}")
+
+
+def _expires_it(call: ast.Call, ctx: ModuleContext) -> bool:
+    """A cookie set to expire at once (how `delete_cookie` is written) carries nothing to protect."""
+    max_age = ctx.constant(keyword(call, "max_age"))
+    expires = ctx.constant(keyword(call, "expires"))
+    return max_age == 0 or expires == 0 or (isinstance(expires, str) and "1970" in expires)
 
 
 def _is_true(value: ast.expr | None, ctx: ModuleContext) -> bool:

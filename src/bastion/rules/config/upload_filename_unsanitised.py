@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
-from bastion.concepts.uploads import analyse_uploads
+from bastion.concepts.uploads import module_uploads
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -64,11 +65,12 @@ class UploadFilenameUnsanitised(AstRule):
         "pass the name through secure_filename(), or store under a generated name (uuid4) plus a checked extension"
     )
     tags = ("uploads",)
-    node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+    node_types = (ast.Module,)
 
-    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext) -> Iterator[Finding]:
-        analysis = analyse_uploads(node)
-        if analysis is not None and analysis.unsafe_name_use is not None:
-            yield ctx.finding(
-                self, analysis.unsafe_name_use, "the client's file name is used in a path without secure_filename()"
-            )
+    def check(self, node: ast.Module, ctx: ModuleContext) -> Iterator[Finding]:
+        for function, analysis in module_uploads(ctx.module):
+            if analysis.unsafe_name_use is not None:
+                finding = ctx.finding(
+                    self, analysis.unsafe_name_use, "the client's file name is used in a path without secure_filename()"
+                )
+                yield replace(finding, scope=function)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
-from bastion.concepts.uploads import analyse_uploads
+from bastion.concepts.uploads import module_uploads
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -62,9 +63,12 @@ class UploadTypeUnchecked(AstRule):
     cwe = (434,)
     fix_hint = "allow a short list of extensions and check the content type (or sniff the content) before saving"
     tags = ("uploads",)
-    node_types = (ast.FunctionDef, ast.AsyncFunctionDef)
+    node_types = (ast.Module,)
 
-    def check(self, node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext) -> Iterator[Finding]:
-        analysis = analyse_uploads(node)
-        if analysis is not None and analysis.save is not None and not analysis.type_checked:
-            yield ctx.finding(self, analysis.save, "an uploaded file is saved without checking its extension or type")
+    def check(self, node: ast.Module, ctx: ModuleContext) -> Iterator[Finding]:
+        for function, analysis in module_uploads(ctx.module):
+            if analysis.save is not None and not analysis.type_checked:
+                finding = ctx.finding(
+                    self, analysis.save, "an uploaded file is saved without checking its extension or type"
+                )
+                yield replace(finding, scope=function)
