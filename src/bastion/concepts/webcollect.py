@@ -19,31 +19,6 @@ from bastion.concepts.sites import callee_name, site_of
 from bastion.concepts.webfacts import ModuleWebFacts, RouteFact, Site
 from bastion.semantic.module import PythonModule
 
-WEB_PACKAGES = frozenset(
-    {
-        "flask",
-        "fastapi",
-        "starlette",
-        "django",
-        "rest_framework",
-        "aiohttp",
-        "flask_talisman",
-        "talisman",
-        "flask_wtf",
-        "flask_seasurf",
-        "flask_limiter",
-        "flask_login",
-        "flask_cors",
-        "flask_sslify",
-        "flask_security",
-        "flask_jwt_extended",
-        "slowapi",
-        "fastapi_limiter",
-        "django_ratelimit",
-        "ratelimit",
-        "starlette_csrf",
-    }
-)
 # Substrings without which a module cannot hold what a recogniser looks for: a cheap gate before walking its tree.
 _APP_WORDS = (
     "Flask(",
@@ -135,7 +110,6 @@ def imported_packages(module: PythonModule) -> set[str]:
 def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
     text = module.document.text
     packages = imported_packages(module)
-    web = bool(packages & WEB_PACKAGES)
     facts: dict[str, object] = {"settings_scopes": tuple(find_settings_scopes(module))}
     if any(word in text for word in _APP_WORDS):
         app_facts = find_app_facts(module)
