@@ -160,3 +160,9 @@ def test_cli_refuses_scan_only_formats() -> None:
     outcome = CliRunner().invoke(cli, ["checklist", ".", "-f", "sarif"])
     assert outcome.exit_code == 2
     assert "sarif" in outcome.output
+
+
+def test_every_item_is_documented() -> None:
+    documentation = (Path(__file__).resolve().parents[2] / "docs" / "cfg.md").read_text(encoding="utf-8")
+    missing = [item.id for item in ITEMS if f"(`{item.id}`)" not in documentation]
+    assert not missing, f"docs/cfg.md lacks the mapping of {missing}"
