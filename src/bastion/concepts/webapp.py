@@ -16,7 +16,7 @@ and keeps several apps in one repository apart.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -240,7 +240,6 @@ class RouteContext:
     app: WebApp | None
     # Guards the route inherits: before_request hooks of its blueprint and app, router and app dependencies.
     inherited: GuardCheck = field(default_factory=GuardCheck)
-    inherited_rate_limit: tuple[Site, ...] = ()
 
     @property
     def authn(self) -> tuple[Site, ...]:
@@ -270,6 +269,34 @@ def build_model(facts_by_path: Mapping[str, Any]) -> ProjectModel:
     settings = SettingsIndex(scope for module in facts for scope in module.settings_scopes)
     builder = _Builder(facts, settings)
     return builder.build()
+
+
+@dataclass
+class _Guards:
+    """Guard evidence gathered for a route from several places."""
+
+    authn: list[Site] = field(default_factory=list)
+    authz: list[Site] = field(default_factory=list)
+
+    def add(self, guard: GuardCheck) -> None:
+        self.authn.extend(guard.authn)
+        self.authz.extend(guard.authz)
+
+    def classify(
+        self,
+        names: Iterable[str],
+        site: Site,
+        classify: Callable[[str], tuple[bool, bool]] = classify_dependency,
+    ) -> None:
+        for name in names:
+            authenticates, authorizes = classify(name)
+            if authenticates:
+                self.authn.append(site)
+            if authorizes:
+                self.authz.append(site)
+
+    def check(self) -> GuardCheck:
+        return GuardCheck(tuple(self.authn), tuple(self.authz))
 
 
 class _Builder:
@@ -493,31 +520,16 @@ class _Builder:
             app, chain = self._owner_chain(route.owner_ref, route.site.path)
             if app is None:
                 app = self._nearest_app(route.site.path, _FRAMEWORK_FAMILY.get(route.framework))
-            authn: list[Site] = []
-            authz: list[Site] = []
+            guard = _Guards()
             for owner in chain:
                 for hook in owner_hooks.get(owner, []):
-                    authn.extend(hook.guard.authn)
-                    authz.extend(hook.guard.authz)
-                site = self.owner_sites.get(owner, route.site)
-                for dependency in self.owner_dependencies.get(owner, ()):
-                    authenticates, authorizes = classify_dependency(dependency)
-                    if authenticates:
-                        authn.append(site)
-                    if authorizes:
-                        authz.append(site)
-            rate_limits: list[Site] = []
+                    guard.add(hook.guard)
+                guard.classify(self.owner_dependencies.get(owner, ()), self.owner_sites.get(owner, route.site))
             if app is not None:
                 for hook in app.hooks:
-                    authn.extend(hook.guard.authn)
-                    authz.extend(hook.guard.authz)
-                for dependency in app.dependencies:
-                    authenticates, authorizes = classify_dependency(dependency)
-                    if authenticates:
-                        authn.append(app.site)
-                    if authorizes:
-                        authz.append(app.site)
-            context = RouteContext(route, app, GuardCheck(tuple(authn), tuple(authz)), tuple(rate_limits))
+                    guard.add(hook.guard)
+                guard.classify(app.dependencies, app.site)
+            context = RouteContext(route, app, guard.check())
             contexts.append(context)
             if app is not None:
                 app.routes.append(context)
@@ -531,17 +543,11 @@ class _Builder:
         for entry in self._all("url_entries"):
             if not entry.wrappers:
                 continue
-            authn: list[Site] = []
-            authz: list[Site] = []
-            for wrapper in entry.wrappers:
-                authenticates, authorizes = classify_decorator(wrapper)
-                if authenticates:
-                    authn.append(entry.site)
-                if authorizes:
-                    authz.append(entry.site)
+            guard = _Guards()
+            guard.classify(entry.wrappers, entry.site, classify_decorator)
             for context in by_view.get(entry.view, []):
-                inherited = context.inherited
-                context.inherited = GuardCheck((*inherited.authn, *authn), (*inherited.authz, *authz))
+                guard.add(context.inherited)
+                context.inherited = guard.check()
 
     def _attach_by_nearness(self) -> None:
         for header in self._all("headers"):
