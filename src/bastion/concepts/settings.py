@@ -228,6 +228,21 @@ def _folded_items(folded: Any, anchor: ast.AST) -> tuple[tuple[str, int], ...]:
     return ()
 
 
+def is_django_marker(value: SettingValue) -> bool:
+    """A setting only Django has, with the type Django expects (`INSTALLED_APPS` a list of dotted names ...)."""
+    if value.name not in DJANGO_MARKERS or value.operation is not SettingOperation.SET:
+        return False
+    if value.source is not ValueSource.LITERAL:
+        return True  # `env.list("ALLOWED_HOSTS")`: the name alone, in a settings module, is Django's
+    if value.name in ("ROOT_URLCONF", "WSGI_APPLICATION"):
+        return isinstance(value.value, str)
+    if value.name in ("DATA_UPLOAD_MAX_MEMORY_SIZE", "DEBUG_PROPAGATE_EXCEPTIONS"):
+        return value.value is None or isinstance(value.value, (bool, int))
+    if value.name == "AUTH_PASSWORD_VALIDATORS":
+        return isinstance(value.value, (list, tuple)) and all(isinstance(item, dict) for item in value.value)
+    return isinstance(value.value, (list, tuple)) and all(isinstance(item, str) for item in value.value)
+
+
 # -- settings modules and config classes ------------------------------------------------------------------------
 
 
@@ -252,9 +267,12 @@ def find_settings_scopes(module: PythonModule) -> list[SettingsScope]:
     if stem == "global_settings":
         return scopes  # Django's own defaults module, not a project's settings
     if settings or (star_imports and looks_like_settings):
-        # Only settings that exist in Django alone make a Django settings module: a module that imports django and
-        # has a `SESSION_KEY` constant is not one.
-        django = any(value.name in DJANGO_MARKERS for value in settings)
+        # Only Django's own settings, with the shape Django wants, make a Django settings module: a module that has
+        # a `SESSION_KEY` constant or a `MIDDLEWARE` dict of its own is not one. Outside a settings-like file name,
+        # two such settings are needed.
+        markers = sum(1 for value in settings if is_django_marker(value))
+        settings_path = bool(_SETTINGS_MODULE_WORDS.search(module.rel))
+        django = markers >= 1 if settings_path else markers >= 2
         first_line = line_site(module, 1)
         for value in settings:
             if value.secret is not None and value.site.line == 1:
