@@ -44,9 +44,8 @@ def main() -> None:
             for selection in timings:
                 timings[selection].append(run([*base, "--select", selection, "-o", str(Path(scratch) / "out.json")]))
         for selection, values in timings.items():
-            print(
-                f"--select {selection:8} median {statistics.median(values):6.2f} s  (min {min(values):.2f}, max {max(values):.2f})"
-            )
+            median = statistics.median(values)
+            print(f"--select {selection:8} median {median:6.2f} s  (min {min(values):.2f}, max {max(values):.2f})")
         added = statistics.median(timings["PAT,CFG"]) - statistics.median(timings["PAT"])
         print(f"CFG adds {added:.2f} s ({added / statistics.median(timings['PAT']):.0%})")
         output = subprocess.run([*base, "--select", "CFG"], capture_output=True, text=True, check=False).stdout
