@@ -50,7 +50,19 @@ def _loopback_only_connect(self: socket.socket, address: object) -> object:
     return _real_connect(self, address)  # type: ignore[arg-type]
 
 
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_only_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+    if isinstance(host, (str, bytes)):
+        name = host.decode() if isinstance(host, bytes) else host
+        if not name.startswith(_LOOPBACK_PREFIXES):
+            raise RuntimeError(f"a test tried to reach the network (looked up {name}); tests may only use 127.0.0.1")
+    return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never reach the network: any connection to a non-loopback address fails loudly."""
+    """Tests never reach the network: any lookup or connection beyond loopback fails loudly."""
     monkeypatch.setattr(socket.socket, "connect", _loopback_only_connect)
+    monkeypatch.setattr(socket, "getaddrinfo", _loopback_only_getaddrinfo)

@@ -2,11 +2,11 @@
 
 import os
 
-DEBUG = True  # flaw: debug on in production settings
-SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"  # flaw: SECRET_KEY literal
+DEBUG = True  # $ CFG101
+SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"  # $ CFG102  # flaw: SECRET_KEY literal (hard-coded credential)
 DATABASE = os.environ.get("BOOKSHELF_DB", "bookshelf.db")
 UPLOAD_FOLDER = "/tmp/bookshelf-uploads"  # flaw: hard-coded /tmp path
-SESSION_COOKIE_SECURE = False  # flaw: session cookie sent over plain HTTP
-SESSION_COOKIE_HTTPONLY = False  # flaw: session cookie readable from JavaScript
+SESSION_COOKIE_SECURE = False  # $ CFG205
+SESSION_COOKIE_HTTPONLY = False  # $ CFG205
 JWT_SECRET = os.environ.get("JWT_SECRET", "")
 CATALOGUE_URL = "https://catalogue.example.org/api"

@@ -13,21 +13,21 @@ from flask import Flask, jsonify, make_response, redirect, render_template, rend
 from app import db, settings
 from app.security import check_password, issue_token, read_token, reset_token
 
-app = Flask(__name__)
+app = Flask(__name__)  # $ CFG201 CFG202 CFG203 CFG205 CFG306
 app.config.from_object(settings)
 log = logging.getLogger("bookshelf")
 
 
 @app.route("/login", methods=["POST"])
-def login():  # flaw: no rate limit on login
+def login():  # $ CFG301 CFG305
     name = request.form["name"]
     password = request.form["password"]
     log.info("login attempt for %s with password %s", name, password)  # flaw: password in logs
     user = db.user_by_name(name)
     if user is None or not check_password(password, user[2]):
-        return "invalid credentials", 401
+        return "invalid credentials", 401  # $ CFG310
     response = make_response(redirect("/"))
-    response.set_cookie("token", issue_token(user[0]))  # flaw: cookie without Secure/HttpOnly/SameSite
+    response.set_cookie("token", issue_token(user[0]))  # $ CFG206
     return response
 
 
@@ -45,12 +45,12 @@ def search_safe():
 
 
 @app.route("/users/<int:user_id>")
-def show_user(user_id):  # flaw: any user can read any profile (no ownership check)
-    return jsonify(db.get_user(user_id))
+def show_user(user_id):
+    return jsonify(db.get_user(user_id))  # $ CFG304
 
 
 @app.route("/admin/users/<int:user_id>", methods=["DELETE"])
-def delete_user(user_id):  # flaw: destructive admin route without authentication or role check
+def delete_user(user_id):  # $ CFG303
     db.delete_user(user_id)
     return "", 204
 
@@ -62,10 +62,10 @@ def profile():
 
 
 @app.route("/upload", methods=["POST"])
-def upload():
+def upload():  # $ CFG301
     uploaded = request.files["cover"]
-    path = os.path.join(settings.UPLOAD_FOLDER, uploaded.filename)  # flaw: filename not sanitised
-    uploaded.save(path)
+    path = os.path.join(settings.UPLOAD_FOLDER, uploaded.filename)  # $ CFG307
+    uploaded.save(path)  # $ CFG308
     return "saved"
 
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bastion.api.baseline import apply_baseline, read_baseline
 from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_jobs
@@ -37,6 +38,8 @@ class ScanOptions:
     services: ScanServices = field(default_factory=ScanServices)
     progress: ProgressCallback | None = None
     config_path: Path | None = None
+    # Keep the collectors' facts in the result (for `bastion checklist`, which reads the evidence in them).
+    keep_facts: bool = False
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -117,6 +120,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         skipped_by_exclude=discovery.skipped_by_exclude,
         skipped_by_gitignore=discovery.skipped_by_gitignore,
         config_path=options.config_path,
+        facts=_facts_by_collector(results) if options.keep_facts else {},
     )
 
 
@@ -131,11 +135,9 @@ def _run_project_rules(
     project_rules = [cls for cls in rules if issubclass(cls, ProjectRule)]
     if not project_rules:
         return [], []
-    facts: dict[str, dict[str, object]] = {}
-    for result in results:
-        for name, value in result.facts.items():
-            facts.setdefault(name, {})[result.rel] = value
-    context = ProjectContext(root=root, files=discovery.files, config=config, facts=facts, services=services)
+    context = ProjectContext(
+        root=root, files=discovery.files, config=config, facts=_facts_by_collector(results), services=services
+    )
     findings: list[Finding] = []
     for cls in project_rules:
         rule = cls(config)
@@ -144,6 +146,14 @@ def _run_project_rules(
         except Exception as error:
             context.notices.append(crash_notice(rule, ".", error))
     return findings, context.notices
+
+
+def _facts_by_collector(results: Sequence[FileResult]) -> dict[str, dict[str, Any]]:
+    facts: dict[str, dict[str, Any]] = {}
+    for result in results:
+        for name, value in result.facts.items():
+            facts.setdefault(name, {})[result.rel] = value
+    return facts
 
 
 def _suppression_matches(suppression: Suppression, rule: type[Rule] | None, code: str) -> bool:

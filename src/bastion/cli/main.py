@@ -54,6 +54,7 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from bastion.cli.checklist_cmd import checklist_command
     from bastion.cli.config_cmd import config_command
     from bastion.cli.deps_cmd import deps_command
     from bastion.cli.rules_cmd import rule_command, rules_command
@@ -64,6 +65,7 @@ def _register() -> None:
     cli.add_command(rules_command)
     cli.add_command(rule_command)
     cli.add_command(config_command)
+    cli.add_command(checklist_command)
 
 
 _register()

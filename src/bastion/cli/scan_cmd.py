@@ -170,6 +170,8 @@ def run_scan(
     env_paths: tuple[str, ...] | None = None,
     services: ScanServices | None = None,
     forced_select: tuple[str, ...] | None = None,
+    keep_facts: bool = False,
+    on_result: Callable[[ScanResult], int] | None = None,
 ) -> int:
     """Shared by `bastion scan` and the per-family commands; returns the exit code."""
     targets = list(paths) or [Path()]
@@ -214,8 +216,12 @@ def run_scan(
                 services=services,
                 progress=progress,
                 config_path=loaded.path,
+                keep_facts=keep_facts,
             ),
         )
+    if on_result is not None:
+        # Another command (checklist) renders the result its own way and decides the exit code.
+        return on_result(result)
     threshold = loaded.config.fail_on
     if write_baseline_to is not None:
         count = write_baseline(write_baseline_to, result.findings)

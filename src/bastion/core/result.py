@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice
@@ -56,6 +57,8 @@ class ScanResult:
     skipped_by_exclude: int = 0
     skipped_by_gitignore: int = 0
     config_path: Path | None = None
+    # Collected facts by collector name, then file path; kept only when ScanOptions.keep_facts asks (checklist).
+    facts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def incomplete(self) -> bool:

@@ -1,0 +1,258 @@
+"""Guards: what a decorator, a dependency or a handler body checks about the caller.
+
+Two questions, kept apart because a route may answer one and not the other:
+- authentication: is there a logged-in user (`@login_required`, `Depends(get_current_user)`, `if not
+  current_user.is_authenticated: abort(401)`);
+- authorization: may this user do this (`@permission_required`, `@roles_required("admin")`,
+  `Depends(require_admin)`, `if not current_user.is_admin: abort(403)`, or an ownership test such as
+  `if note.owner_id != current_user.id: abort(403)`). An authorization check on the current user implies
+  authentication.
+
+Known library names are matched exactly; project-defined decorators and dependencies by the words in their name
+(`admin_required`, `get_current_user`), which is how such code is written in practice.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from bastion.concepts.sites import callee_name, dotted, last_name, site_of, walk_body
+from bastion.concepts.webfacts import GuardCheck, Site
+from bastion.semantic.index import ModuleIndex, Scope
+from bastion.semantic.module import PythonModule
+
+KNOWN_AUTHN = frozenset(
+    {
+        "flask_login.login_required",
+        "flask_login.utils.login_required",
+        "flask_login.fresh_login_required",
+        "django.contrib.auth.decorators.login_required",
+        "django.contrib.auth.mixins.LoginRequiredMixin",
+        "flask_security.auth_required",
+        "flask_security.login_required",
+        "flask_security.decorators.auth_required",
+        "flask_jwt_extended.jwt_required",
+        "flask_jwt_extended.view_decorators.jwt_required",
+        "rest_framework.permissions.IsAuthenticated",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "fastapi.security.OAuth2PasswordBearer",
+        "fastapi.security.HTTPBearer",
+        "fastapi.security.HTTPBasic",
+        "fastapi.security.APIKeyHeader",
+    }
+)
+KNOWN_AUTHZ = frozenset(
+    {
+        "django.contrib.auth.decorators.permission_required",
+        "django.contrib.auth.decorators.user_passes_test",
+        "django.contrib.admin.views.decorators.staff_member_required",
+        "django.contrib.auth.mixins.PermissionRequiredMixin",
+        "django.contrib.auth.mixins.UserPassesTestMixin",
+        "flask_security.roles_required",
+        "flask_security.roles_accepted",
+        "flask_security.permissions_required",
+        "flask_security.permissions_accepted",
+        "flask_security.decorators.roles_required",
+        "flask_security.decorators.roles_accepted",
+        "rest_framework.permissions.IsAdminUser",
+        "rest_framework.permissions.DjangoModelPermissions",
+        "rest_framework.permissions.DjangoObjectPermissions",
+    }
+)
+_AUTHZ_WORDS = re.compile(
+    r"admin|role|permission|perm(?:s)?(?:_|$)|staff|superuser|owner|authori[sz]|privilege|acl|policy|scope|^can_|allowed",
+    re.IGNORECASE,
+)
+_AUTHN_DECORATOR_WORDS = re.compile(
+    r"login_required|auth|jwt|token_required|logged_in|signed_in|api_?key|require_user|user_required", re.IGNORECASE
+)
+_AUTHN_DEPENDENCY_WORDS = re.compile(
+    r"user|auth|token|login|current|session|identity|principal|credential|jwt|api_?key|oauth", re.IGNORECASE
+)
+_ROLE_ATTRIBUTES = re.compile(
+    r"^(is_admin|is_staff|is_superuser|is_moderator|role|roles|has_role|has_roles|has_perm|has_perms|has_permission"
+    r"|permissions|groups|is_owner|admin|can_\w+|has_access|level|access_level)$"
+)
+_OWNER_ATTRIBUTES = re.compile(r"^(owner|owner_id|user|user_id|author|author_id|created_by|account_id|uploader)$")
+_AUTHN_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active"})
+_GUARD_CALLS = re.compile(
+    r"^(require|ensure|check|assert|verify|enforce|authori[sz]e)_?\w*(admin|role|perm|permission|owner|access|staff)",
+    re.IGNORECASE,
+)
+_AUTHN_CALLS = frozenset({"verify_jwt_in_request", "require_login", "ensure_logged_in", "login_required"})
+_CURRENT_USER_CALLS = frozenset({"get_jwt_identity", "get_current_user", "current_user"})
+_DENIAL_CALLS = frozenset(
+    {"abort", "redirect", "unauthorized", "forbidden", "HttpResponseForbidden", "HTTPException", "PermissionDenied"}
+)
+
+
+def classify_decorator(name: str) -> tuple[bool, bool]:
+    """(authenticates, authorizes) for a decorator's qualified name."""
+    if name in KNOWN_AUTHZ:
+        return True, True
+    if name in KNOWN_AUTHN:
+        return True, False
+    last = last_name(name)
+    if last.endswith("login_required") and name.endswith(".login_required"):
+        return True, False  # flask_httpauth: auth.login_required
+    if _AUTHZ_WORDS.search(last) and ("required" in last or "only" in last or last.startswith(("require", "check"))):
+        return True, True
+    if _AUTHN_DECORATOR_WORDS.search(last):
+        return True, False
+    return False, False
+
+
+def classify_dependency(name: str) -> tuple[bool, bool]:
+    """(authenticates, authorizes) for a FastAPI dependency (`Depends(get_current_admin)`)."""
+    if name in KNOWN_AUTHZ:
+        return True, True
+    if name in KNOWN_AUTHN:
+        return True, False
+    last = last_name(name)
+    if _AUTHZ_WORDS.search(last):
+        return True, True
+    if _AUTHN_DEPENDENCY_WORDS.search(last):
+        return True, False
+    return False, False
+
+
+def classify_class(name: str) -> tuple[bool, bool]:
+    """(authenticates, authorizes) for a view mixin or a DRF permission class."""
+    if name in KNOWN_AUTHZ:
+        return True, True
+    if name in KNOWN_AUTHN:
+        return True, False
+    last = last_name(name)
+    if last in ("AllowAny", "object", "View", "APIView"):
+        return False, False
+    if _AUTHZ_WORDS.search(last):
+        return True, True
+    if "LoginRequired" in last or "Authenticated" in last:
+        return True, False
+    return False, False
+
+
+def dependency_names(node: ast.AST | None, scope: Scope, index: ModuleIndex) -> tuple[str, ...]:
+    """Names of the dependencies in `Depends(x)` / `Security(x)` / `[Depends(x), ...]`."""
+    if node is None:
+        return ()
+    found: list[str] = []
+    for item in ast.walk(node):
+        if not isinstance(item, ast.Call):
+            continue
+        name = callee_name(item, scope, index)
+        if last_name(name) not in ("Depends", "Security") or not item.args:
+            continue
+        target = item.args[0]
+        if isinstance(target, ast.Call):
+            found.append(callee_name(target, scope, index) + "()")
+        else:
+            found.append(index.qualified_name(target, scope) or dotted(target) or "")
+        if last_name(name) == "Security" and any(k.arg == "scopes" for k in item.keywords):
+            found.append(found[-1] + ".scopes")
+    return tuple(name for name in found if name)
+
+
+def is_current_user(node: ast.AST, scope: Scope, index: ModuleIndex, user_names: Iterable[str] = ()) -> bool:
+    """`current_user`, `request.user`, `g.user`, `get_jwt_identity()`, `session["user_id"]`, or a parameter that a
+    dependency filled with the user."""
+    if isinstance(node, ast.Name):
+        return node.id == "current_user" or node.id in user_names
+    if isinstance(node, ast.Attribute):
+        if node.attr in ("user", "current_user") and isinstance(node.value, (ast.Name, ast.Attribute)):
+            base = dotted(node.value) or ""
+            return base.endswith(("request", "context")) or base in ("g", "flask.g")
+        return bool(node.attr == "auth" and (dotted(node.value) or "").endswith("request"))
+    if isinstance(node, ast.Call):
+        return last_name(callee_name(node, scope, index)) in _CURRENT_USER_CALLS
+    if isinstance(node, ast.Subscript):
+        base = dotted(node.value) or ""
+        key = node.slice
+        return base.endswith("session") and isinstance(key, ast.Constant) and "user" in str(key.value)
+    return False
+
+
+def mentions_current_user(node: ast.AST, scope: Scope, index: ModuleIndex, user_names: Iterable[str] = ()) -> bool:
+    names = tuple(user_names)
+    return any(is_current_user(child, scope, index, names) for child in ast.walk(node))
+
+
+def body_guard(
+    statements: list[ast.stmt], module: PythonModule, scope: Scope, user_names: Iterable[str] = ()
+) -> GuardCheck:
+    """Checks written in a handler's (or hook's) body."""
+    index = module.index
+    names = tuple(user_names)
+    authn: list[Site] = []
+    authz: list[Site] = []
+    for node in walk_body(statements):
+        if isinstance(node, (ast.If, ast.IfExp)) and _denies(node):
+            test = node.test
+            mentions_user = mentions_current_user(test, scope, index, names)
+            if _tests_role(test) or (mentions_user and _tests_owner(test)):
+                authz.append(site_of(node, module))
+                authn.append(site_of(node, module))
+            elif mentions_user or _tests_authentication(test):
+                authn.append(site_of(node, module))
+        elif isinstance(node, ast.Assert) and (_tests_role(node.test)):
+            authz.append(site_of(node, module))
+        elif isinstance(node, ast.Call):
+            last = last_name(callee_name(node, scope, index))
+            if _GUARD_CALLS.match(last):
+                authz.append(site_of(node, module))
+                authn.append(site_of(node, module))
+            elif last in _AUTHN_CALLS:
+                authn.append(site_of(node, module))
+    return GuardCheck(tuple(authn), tuple(authz))
+
+
+def _denies(node: ast.If | ast.IfExp) -> bool:
+    branches: list[ast.AST] = []
+    if isinstance(node, ast.If):
+        branches.extend(node.body)
+        branches.extend(node.orelse)
+    else:
+        branches.extend((node.body, node.orelse))
+    for branch in branches:
+        for child in ast.walk(branch):
+            if isinstance(child, (ast.Raise, ast.Return)):
+                return True
+            if isinstance(child, ast.Call) and last_name(dotted(child.func) or "") in _DENIAL_CALLS:
+                return True
+    return False
+
+
+def _identifiers(node: ast.AST) -> list[str]:
+    found = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Attribute):
+            found.append(child.attr)
+        elif isinstance(child, ast.Name):
+            found.append(child.id)
+    return found
+
+
+def _tests_role(test: ast.AST) -> bool:
+    if any(_ROLE_ATTRIBUTES.match(name) for name in _identifiers(test)):
+        return True
+    return any(
+        isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value.lower() in ("admin", "staff")
+        for child in ast.walk(test)
+    )
+
+
+def _tests_owner(test: ast.AST) -> bool:
+    return isinstance(test, (ast.Compare, ast.UnaryOp, ast.BoolOp)) and any(
+        _OWNER_ATTRIBUTES.match(name) for name in _identifiers(test)
+    )
+
+
+def _tests_authentication(test: ast.AST) -> bool:
+    if any(name in _AUTHN_ATTRIBUTES for name in _identifiers(test)):
+        return True
+    return any(
+        isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value in ("user_id", "user")
+        for child in ast.walk(test)
+    ) and any(isinstance(child, ast.Name) and child.id == "session" for child in ast.walk(test))

@@ -1,0 +1,437 @@
+"""What a route handler does about security: who may call it, how often, with which protections.
+
+Built on `concepts.routes.find_route_handlers`; this module adds the facts CFG rules need about each handler:
+guards (decorators, FastAPI dependencies, view mixins, DRF permission classes, checks in the body), rate limits,
+CSRF exemptions, whether it reads forms, uploads or passwords, objects fetched by a request id (IDOR candidates),
+and, for login handlers, the branches that answer "wrong credentials".
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+
+from bastion.concepts.guards import (
+    body_guard,
+    classify_class,
+    classify_decorator,
+    classify_dependency,
+    dependency_names,
+    mentions_current_user,
+)
+from bastion.concepts.routes import RouteHandler, decorator_names
+from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
+from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, Site
+from bastion.semantic.index import ModuleIndex, Scope
+from bastion.semantic.module import PythonModule
+
+_ROUTE_ATTRIBUTES = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"})
+_LOGIN_NAME = re.compile(
+    r"(^|_)(login|log_in|signin|sign_in|authenticate|auth|token|obtain_token|password_reset|reset_password"
+    r"|forgot_password|forgot|otp|verify_otp|two_factor|mfa)($|_)",
+    re.IGNORECASE,
+)
+_LOGIN_PATH = re.compile(
+    r"/(log-?in|sign-?in|auth(/|$)|token|oauth/token|password[-_/]?reset|reset[-_/]?password|forgot|otp|2fa|mfa)",
+    re.IGNORECASE,
+)
+_DESTRUCTIVE_NAME = re.compile(
+    r"^(delete|remove|destroy|drop|purge|wipe|erase|ban|deactivate|revoke|admin)(_|$)|_(delete|destroy|remove)$",
+    re.IGNORECASE,
+)
+_ADMIN_PATH = re.compile(r"(^|/)(admin|delete|remove|destroy)(/|$|[-_])", re.IGNORECASE)
+_ID_NAME = re.compile(r"^(id|pk|uuid|slug)$|(_id|_pk|_uuid|id)$", re.IGNORECASE)
+_PRIVATE_NOUNS = re.compile(
+    r"user|account|profile|order|invoice|payment|message|document|doc(_|$)|note|file|upload|address|card|ticket"
+    r"|booking|reservation|transaction|cart|subscription|customer|patient|record|statement|wallet|inbox"
+    r"|conversation|chat|photo|attachment|member|employee",
+    re.IGNORECASE,
+)
+_FETCH_NAMES = re.compile(
+    r"^(get|find|fetch|load|lookup|query|retrieve|select|read|filter|one|first|execute)|_or_404$", re.IGNORECASE
+)
+_NOT_FETCHES = frozenset({"int", "str", "float", "len", "jsonify", "abort", "url_for", "redirect", "print", "format"})
+_FAILURE_WORDS = re.compile(r"invalid|incorrect|wrong|fail|bad (credentials|password)|unauthori[sz]ed|denied", re.I)
+_CREDENTIAL_WORDS = re.compile(r"password|passwd|check|verify|authenticat|user|credential|otp|token", re.I)
+_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+_SIGNATURE_WORDS = re.compile(r"signature|hmac|construct_event|verify_webhook|webhook_secret", re.IGNORECASE)
+_LIMIT_PACKAGES = ("flask_limiter", "slowapi", "django_ratelimit", "ratelimit", "fastapi_limiter")
+
+
+def is_login_route(name: str, path: str | None, methods: Iterable[str], reads_password: bool) -> bool:
+    """A handler that checks credentials or issues tokens: login, token, password reset, one-time codes."""
+    if "logout" in name.lower() or (path and "logout" in path.lower()):
+        return False
+    named = bool(_LOGIN_NAME.search(name)) or bool(path and _LOGIN_PATH.search(path))
+    state_changing = bool({"POST", "PUT", "PATCH"}.intersection(methods))
+    return named and (state_changing or reads_password)
+
+
+def is_destructive(route: RouteFact) -> bool:
+    """DELETE routes, `delete_*`/`remove_*`/`admin_*` handlers, and admin paths."""
+    if "DELETE" in route.methods:
+        return True
+    if _DESTRUCTIVE_NAME.search(route.name) and not route.class_name:
+        return True
+    if route.class_name and route.name in ("delete", "destroy"):
+        return True
+    return bool(route.path and _ADMIN_PATH.search(route.path))
+
+
+def build_route_fact(
+    handler: RouteHandler, module: PythonModule, classes: dict[str, ast.ClassDef], function_scope: Scope
+) -> RouteFact:
+    index = module.index
+    function = handler.function
+    outer_scope = function_scope.parent or index.module_scope
+    decorator_sites = list(zip(function.decorator_list, decorator_names(function, outer_scope, index), strict=True))
+    class_node = classes.get(handler.class_name) if handler.class_name else None
+    owner_ref, route_dependencies = _route_owner(function, outer_scope, index)
+
+    authn: list[Site] = []
+    authz: list[Site] = []
+    rate_limits: list[Site] = []
+    exempt_from_limits = False
+    csrf_exempt: Site | None = None
+
+    def note_decorator(node: ast.AST, name: str) -> None:
+        nonlocal exempt_from_limits, csrf_exempt
+        authenticates, authorizes = classify_decorator(name)
+        if authenticates:
+            authn.append(site_of(node, module))
+        if authorizes:
+            authz.append(site_of(node, module))
+        last = last_name(name)
+        base = name.rsplit(".", 1)[0].lower() if "." in name else ""
+        limiter_call = last in ("limit", "shared_limit") and ("limit" in base or name.startswith(_LIMIT_PACKAGES))
+        if limiter_call or last in ("ratelimit", "throttle_classes"):
+            rate_limits.append(site_of(node, module))
+        elif last == "exempt" and "limit" in base:
+            exempt_from_limits = True
+        if last == "csrf_exempt" or (last == "exempt" and "csrf" in base):
+            csrf_exempt = site_of(node, module)
+        if last == "permission_classes" and isinstance(node, ast.Call):
+            _note_classes(node, outer_scope)
+
+    def _note_classes(container: ast.AST, scope: Scope) -> None:
+        for item in ast.walk(container):
+            if isinstance(item, (ast.Name, ast.Attribute)):
+                name = index.qualified_name(item, scope) or dotted(item) or ""
+                authenticates, authorizes = classify_class(name)
+                if authenticates:
+                    authn.append(site_of(item, module))
+                if authorizes:
+                    authz.append(site_of(item, module))
+
+    for node, name in decorator_sites:
+        note_decorator(node, name)
+        if isinstance(node, ast.Call) and last_name(name) == "method_decorator" and node.args:
+            inner = node.args[0]
+            target = inner.func if isinstance(inner, ast.Call) else inner
+            note_decorator(node, index.qualified_name(target, outer_scope) or dotted(target) or "")
+
+    if class_node is not None:
+        class_scope = index.child_scope(class_node, index.module_scope)
+        for base in class_node.bases:
+            name = index.qualified_name(base, index.module_scope) or dotted(base) or ""
+            authenticates, authorizes = classify_class(name)
+            if authenticates:
+                authn.append(site_of(base, module))
+            if authorizes:
+                authz.append(site_of(base, module))
+        for decorator in class_node.decorator_list:
+            if isinstance(decorator, ast.Call) and decorator.args and _applies_to(decorator, function.name):
+                inner = decorator.args[0]
+                target = inner.func if isinstance(inner, ast.Call) else inner
+                note_decorator(decorator, index.qualified_name(target, index.module_scope) or dotted(target) or "")
+        for statement in class_node.body:
+            if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "permission_classes" for t in statement.targets
+            ):
+                _note_classes(statement.value, class_scope)
+            if (
+                isinstance(statement, ast.Assign)
+                and any(isinstance(t, ast.Name) and t.id == "throttle_classes" for t in statement.targets)
+                and not (isinstance(statement.value, (ast.List, ast.Tuple)) and not statement.value.elts)
+            ):
+                rate_limits.append(site_of(statement, module))
+
+    dependencies, user_names, reads_form_params, password_params = _parameters(function, outer_scope, index)
+    dependencies = (*route_dependencies, *dependencies)
+    for dependency in dependencies:
+        authenticates, authorizes = classify_dependency(dependency)
+        if authenticates:
+            authn.append(site_of(function, module))
+        if (authorizes and not dependency.endswith(".scopes")) or dependency.endswith(".scopes"):
+            authz.append(site_of(function, module))
+        if "ratelimit" in dependency.lower().replace("_", "") or "RateLimiter" in dependency:
+            rate_limits.append(site_of(function, module))
+
+    body = function.body
+    guard = body_guard(body, module, function_scope, user_names)
+    authn.extend(guard.authn)
+    authz.extend(guard.authz)
+    reads = _request_reads(body, function_scope, index)
+    reads_password = password_params or reads["password"]
+    login = is_login_route(function.name, handler.path, handler.methods, reads_password)
+
+    return RouteFact(
+        name=function.name,
+        qualname=function_scope.qualname,
+        site=site_of(function, module),
+        framework=handler.framework,
+        methods=handler.methods,
+        path=handler.path,
+        owner_ref=owner_ref,
+        class_name=handler.class_name,
+        decorators=handler.decorators,
+        guard=GuardCheck(tuple(authn), tuple(authz)),
+        dependencies=tuple(dependencies),
+        rate_limits=tuple(rate_limits),
+        rate_limit_exempt=exempt_from_limits,
+        csrf_exempt=csrf_exempt,
+        reads_form=reads["form"] or reads_form_params,
+        reads_files=reads["files"],
+        reads_password=reads_password,
+        validates_form_token=reads["validate_on_submit"],
+        verifies_signature=reads["signature"],
+        idor=None
+        if mentions_current_user(_body_module(body), function_scope, index, user_names)
+        else _idor_candidate(handler, function, module, function_scope),
+        failure_branches=_failure_branches(body, module, function_scope) if login else (),
+        drf=_is_drf(handler, class_node, index),
+    )
+
+
+def _is_drf(handler: RouteHandler, class_node: ast.ClassDef | None, index: ModuleIndex) -> bool:
+    if any(name.startswith("rest_framework.") for name in handler.decorators):
+        return True
+    if class_node is None:
+        return False
+    bases = (index.qualified_name(base, index.module_scope) or "" for base in class_node.bases)
+    return any(base.startswith("rest_framework.") for base in bases)
+
+
+def _body_module(body: list[ast.stmt]) -> ast.Module:
+    return ast.Module(body=body, type_ignores=[])
+
+
+def _applies_to(decorator: ast.Call, method: str) -> bool:
+    """`@method_decorator(x, name="dispatch")` on a class applies to every method; `name="post"` to one."""
+    for keyword in decorator.keywords:
+        if keyword.arg == "name" and isinstance(keyword.value, ast.Constant):
+            return keyword.value.value in ("dispatch", method)
+    return False
+
+
+def _route_owner(function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, index: ModuleIndex) -> tuple:
+    for decorator in function.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in _ROUTE_ATTRIBUTES
+        ):
+            dependencies = next((k.value for k in decorator.keywords if k.arg == "dependencies"), None)
+            return object_ref(decorator.func.value, scope, index), dependency_names(dependencies, scope, index)
+    return None, ()
+
+
+def _parameters(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, index: ModuleIndex
+) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
+    """FastAPI parameters: dependencies, the names that hold the current user, form fields, a password."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[tuple[ast.arg, ast.expr | None]] = []
+    padding = len(positional) - len(arguments.defaults)
+    for position, arg in enumerate(positional):
+        defaults.append((arg, arguments.defaults[position - padding] if position >= padding else None))
+    defaults.extend(zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True))
+    dependencies: list[str] = []
+    user_names: list[str] = []
+    reads_form = False
+    password = False
+    for arg, default in defaults:
+        found = (*dependency_names(default, scope, index), *dependency_names(arg.annotation, scope, index))
+        annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
+        if any(classify_dependency(name)[0] for name in found):
+            user_names.append(arg.arg)
+        dependencies.extend(found)
+        if "PasswordRequestForm" in annotation:
+            password = True
+            reads_form = True
+        for node in (default, arg.annotation):
+            if isinstance(node, ast.Call) and last_name(dotted(node.func) or "") in ("Form", "File"):
+                reads_form = True
+        if "UploadFile" in annotation:
+            reads_form = True
+        if "password" in arg.arg.lower():
+            password = True
+    return tuple(dependencies), tuple(user_names), reads_form, password
+
+
+def _request_reads(body: list[ast.stmt], scope: Scope, index: ModuleIndex) -> dict[str, bool]:
+    reads = {"form": False, "files": False, "password": False, "validate_on_submit": False, "signature": False}
+    for node in walk_body(body):
+        if isinstance(node, ast.Attribute):
+            base = dotted(node.value) or ""
+            is_request = base.endswith("request") or index.qualified_name(node.value, scope) == "flask.request"
+            if is_request and node.attr in ("form", "files", "values", "POST", "FILES"):
+                reads["form"] = True
+            if is_request and node.attr in ("files", "FILES"):
+                reads["files"] = True
+            if node.attr == "validate_on_submit":
+                reads["validate_on_submit"] = True
+            if _SIGNATURE_WORDS.search(node.attr):
+                reads["signature"] = True
+        elif isinstance(node, ast.Name) and _SIGNATURE_WORDS.search(node.id):
+            reads["signature"] = True
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value.lower()
+            in (
+                "password",
+                "passwd",
+                "new_password",
+                "password1",
+            )
+        ):
+            reads["password"] = True
+    return reads
+
+
+# -- IDOR --------------------------------------------------------------------------------------------------------
+
+
+def _idor_candidate(
+    handler: RouteHandler,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    module: PythonModule,
+    scope: Scope,
+) -> IdorCandidate | None:
+    index = module.index
+    parameters = handler.parameters
+    if handler.framework == "django" and parameters and parameters[0] == "request":
+        parameters = parameters[1:]
+    id_names = {name for name in (*handler.path_params, *parameters) if _ID_NAME.search(name)}
+    nodes = walk_body(function.body)
+    for node in nodes:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target = node.targets[0].id
+            if _request_id(node.value) or (
+                _ID_NAME.search(target)
+                and any(isinstance(n, ast.Name) and n.id in id_names for n in ast.walk(node.value))
+            ):
+                id_names.add(target)
+    if not id_names:
+        return None
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        name = callee_name(node, scope, index)
+        last = last_name(name)
+        if last in _NOT_FETCHES or not (_FETCH_NAMES.search(last) or ".objects" in name or ".query" in name):
+            continue
+        parameter = _id_argument(node, id_names)
+        if parameter is None:
+            continue
+        noun_text = " ".join((parameter, handler.path or "", last, function.name))
+        return IdorCandidate(site_of(node, module), parameter, last, bool(_PRIVATE_NOUNS.search(noun_text)))
+    return None
+
+
+def _request_id(value: ast.AST) -> bool:
+    """`request.args.get("user_id")`, `request.GET["id"]`, `request.json["order_id"]`."""
+    text = dotted(value.func) if isinstance(value, ast.Call) else dotted(getattr(value, "value", None))
+    if not text or "request." not in f"{text}.":
+        return False
+    keys = [n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return any(_ID_NAME.search(key) for key in keys)
+
+
+def _id_argument(call: ast.Call, id_names: set[str]) -> str | None:
+    values: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
+    for value in values:
+        if isinstance(value, ast.Call) and last_name(dotted(value.func) or "") in ("int", "str", "UUID") and value.args:
+            value = value.args[0]
+        if isinstance(value, ast.Name) and value.id in id_names:
+            return value.id
+        if isinstance(value, (ast.Tuple, ast.List)):
+            for element in value.elts:
+                if isinstance(element, ast.Name) and element.id in id_names:
+                    return element.id
+        if isinstance(value, ast.Compare):
+            for side in (value.left, *value.comparators):
+                if isinstance(side, ast.Name) and side.id in id_names:
+                    return side.id
+    return None
+
+
+# -- login failures ----------------------------------------------------------------------------------------------
+
+
+def _failure_branches(body: list[ast.stmt], module: PythonModule, scope: Scope) -> tuple[FailureBranch, ...]:
+    branches: list[FailureBranch] = []
+    for node in walk_body(body):
+        if not isinstance(node, ast.If) or not _tests_credentials(node.test):
+            continue
+        for block in (node.body, node.orelse):
+            denial = _failure_denial(block)
+            if denial is not None:
+                branches.append(FailureBranch(site_of(denial, module), _logging_call(block, module, scope)))
+    return tuple(branches)
+
+
+def _tests_credentials(test: ast.AST) -> bool:
+    """The condition is about the credentials (a password check, the user found), not e.g. form validation."""
+    for node in ast.walk(test):
+        if isinstance(node, ast.Name):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            name = node.value
+        else:
+            continue
+        if _CREDENTIAL_WORDS.search(name):
+            return True
+    return False
+
+
+def _failure_denial(block: list[ast.stmt]) -> ast.AST | None:
+    """The statement that answers "wrong credentials" in this block, or None when the block is not a failure."""
+    if not block:
+        return None
+    denial: ast.AST | None = None
+    marked = False
+    for statement in block:
+        for node in ast.walk(statement):
+            if isinstance(node, ast.Constant):
+                if node.value in (401, 403) or (isinstance(node.value, str) and _FAILURE_WORDS.search(node.value)):
+                    marked = True
+            elif isinstance(node, ast.Call) and last_name(dotted(node.func) or "") == "abort":
+                marked = True
+        if isinstance(statement, (ast.Return, ast.Raise)) or (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Call)
+            and last_name(dotted(statement.value.func) or "") == "abort"
+        ):
+            denial = statement
+    return denial if marked else None
+
+
+def _logging_call(block: list[ast.stmt], module: PythonModule, scope: Scope) -> Site | None:
+    for node in walk_body(block):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _LOG_METHODS:
+            base = (dotted(func.value) or "").lower()
+            if "log" in base or base.endswith("logging"):
+                return site_of(node, module)
+        name = last_name(dotted(func) or "").lower()
+        if name.startswith(("log_", "audit")) or name.endswith("_log"):
+            return site_of(node, module)
+    return None

@@ -1,0 +1,344 @@
+"""Facts about a web application, gathered from one module at a time.
+
+These values cross process boundaries (collectors run in worker processes), so they hold no AST nodes: only
+names, constants and places. Identities (`ref`) are dotted names as the semantic index writes them, so that a
+fact in one module can be joined with a fact in another: `app = Flask(__name__)` in module `shop.web` has the ref
+`shop.web.app`, and `from shop.web import app` elsewhere resolves to the same ref. Objects created inside a
+function carry the function's dotted name as prefix (`shop.create_app.app`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A place in a file: what evidence and findings point at. `snippet` is the line as reports show it."""
+
+    path: str
+    line: int
+    column: int = 1
+    snippet: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class ValueSource(str, Enum):
+    LITERAL = "literal"  # a constant in the source
+    ENV = "env"  # read from the environment (maybe with a default)
+    COMPUTED = "computed"  # anything else: a call, a file read, a random value
+
+
+class SettingOperation(str, Enum):
+    SET = "set"
+    EXTEND = "extend"  # `+=`, `.append`, `.extend`, `.insert`
+    REMOVE = "remove"  # `.remove`
+
+
+@dataclass(frozen=True, slots=True)
+class SecretShape:
+    """What may be said about a secret without holding it: never the value itself."""
+
+    length: int
+    distinct: int
+    preview: str  # the first 4 characters, as reports may show them
+    digest: str  # sha256 prefix, for fingerprints
+    insecure_prefix: bool  # Django's `django-insecure-` marker
+    placeholder: bool  # "change-me", "dev", "secret" ...
+
+
+@dataclass(frozen=True, slots=True)
+class SettingValue:
+    """One assignment of a configuration key: `DEBUG = True`, `app.config["DEBUG"] = True`, `FastAPI(debug=True)`.
+
+    `value` is the folded constant for literals (None for secrets, whose shape is in `secret`); `env_default` the
+    value the setting takes when the environment variable is unset, when the source says so.
+    """
+
+    name: str
+    site: Site
+    source: ValueSource
+    value: Any = None
+    has_env_default: bool = False
+    env_default: Any = None
+    secret: SecretShape | None = None
+    # For lists of strings (MIDDLEWARE, PASSWORD_HASHERS ...): each item and the line it is written on.
+    items: tuple[tuple[str, int], ...] = ()
+    operation: SettingOperation = SettingOperation.SET
+
+    @property
+    def known(self) -> bool:
+        return self.source is ValueSource.LITERAL
+
+    def effective_default(self) -> tuple[bool, Any]:
+        """(known, value) for what the setting is when nothing in the environment overrides it."""
+        if self.source is ValueSource.LITERAL:
+            return True, self.value
+        if self.source is ValueSource.ENV and self.has_env_default:
+            return True, self.env_default
+        return False, None
+
+
+class ScopeKind(str, Enum):
+    MODULE = "module"
+    CLASS = "class"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsScope:
+    """A settings module (`settings.py`, Django split settings) or a config class (`class ProductionConfig`)."""
+
+    key: str  # dotted module name, or module.Class
+    kind: ScopeKind
+    name: str  # the file stem or class name (tells a development profile from a production one)
+    site: Site
+    bases: tuple[str, ...]  # star-imported modules (absolute) or base classes (qualified), in order
+    settings: tuple[SettingValue, ...]
+    django: bool  # defines Django-only settings (INSTALLED_APPS, MIDDLEWARE, ROOT_URLCONF ...)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigLoad:
+    """`app.config.from_object(...)` and its siblings."""
+
+    app_ref: str | None
+    method: str  # from_object | from_pyfile | from_envvar | from_prefixed_env | from_file | from_json
+    targets: tuple[str, ...]  # resolved dotted names (from_object) or file names (from_pyfile); empty = unknown
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """An extension or middleware: `Talisman(app)`, `CSRFProtect()`, `app.add_middleware(CORSMiddleware, ...)`.
+
+    `options` holds the keyword arguments whose value is a constant; `opaque_options` names those that are not,
+    and `splat` says `**kwargs` was passed (any option may hide there).
+    """
+
+    kind: str  # talisman | csrf | seasurf | limiter | login | cors | sslify | https-redirect | trusted-host | session
+    library: str  # qualified name of the class or function
+    site: Site
+    app_ref: str | None  # the app it was given, when given one
+    object_ref: str | None  # the variable it was stored in
+    options: tuple[tuple[str, Any], ...] = ()
+    option_sites: tuple[tuple[str, Site], ...] = ()
+    opaque_options: tuple[str, ...] = ()
+    splat: bool = False
+    # Secret keyword arguments (`secret_key="..."`): their shape and a redacted place, never the value.
+    secret_options: tuple[SettingValue, ...] = ()
+
+    def option(self, name: str, default: Any = None) -> Any:
+        for key, value in self.options:
+            if key == name:
+                return value
+        return default
+
+    def has_option(self, name: str) -> bool:
+        return any(key == name for key, _ in self.options) or name in self.opaque_options
+
+    def option_site(self, name: str) -> Site:
+        """Where the option is written (the call itself when it is left at its default)."""
+        for key, site in self.option_sites:
+            if key == name:
+                return site
+        return self.site
+
+
+@dataclass(frozen=True, slots=True)
+class InitApp:
+    """`ext.init_app(app, **options)`: attaches a component created elsewhere to an app."""
+
+    object_ref: str
+    app_ref: str | None
+    site: Site
+    options: tuple[tuple[str, Any], ...] = ()
+    option_sites: tuple[tuple[str, Site], ...] = ()
+    opaque_options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AppFact:
+    """A Flask, FastAPI or Starlette application object."""
+
+    ref: str
+    framework: str  # flask | fastapi | starlette
+    site: Site
+    factory: str | None  # dotted name of the function that creates it (app factory), if any
+    settings: tuple[SettingValue, ...] = ()  # constructor options that are settings (FastAPI(debug=True))
+    dependencies: tuple[str, ...] = ()  # FastAPI(dependencies=[Depends(x)]): the dependency names
+
+
+@dataclass(frozen=True, slots=True)
+class AppAlias:
+    """`app = create_app()`: the variable holds the app the factory builds."""
+
+    ref: str
+    factory: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigAssignment:
+    """A setting written on an app: `app.config["X"] = ...`, `app.config.update(X=...)`, `app.secret_key = ...`."""
+
+    app_ref: str | None
+    setting: SettingValue
+
+
+@dataclass(frozen=True, slots=True)
+class RouteOwner:
+    """A Flask blueprint or a FastAPI router."""
+
+    ref: str
+    kind: str  # blueprint | router
+    site: Site
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """`app.register_blueprint(bp)` / `app.include_router(router, dependencies=[...])`."""
+
+    parent_ref: str | None
+    child_ref: str
+    site: Site
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GuardCheck:
+    """What a piece of code checks about the caller: authentication, authorization (role, permission, owner)."""
+
+    authn: tuple[Site, ...] = ()
+    authz: tuple[Site, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Hook:
+    """`@app.before_request` / `@bp.before_request`: runs before every route of its owner."""
+
+    owner_ref: str | None
+    site: Site
+    guard: GuardCheck
+
+
+@dataclass(frozen=True, slots=True)
+class IdorCandidate:
+    """An object fetched by an id from the request, in a handler that never looks at the current user."""
+
+    site: Site
+    parameter: str
+    callee: str
+    private_noun: bool  # the id, path or fetch names private data (user, account, order, invoice ...)
+
+
+@dataclass(frozen=True, slots=True)
+class FailureBranch:
+    """Where a login handler answers "wrong credentials"; `logged` is the logging call in that branch, if any."""
+
+    site: Site
+    logged: Site | None
+
+
+@dataclass(frozen=True, slots=True)
+class RouteFact:
+    """A route handler and what it does about security."""
+
+    name: str
+    qualname: str
+    site: Site  # the `def` line
+    framework: str
+    methods: tuple[str, ...]
+    path: str | None
+    owner_ref: str | None
+    class_name: str | None
+    decorators: tuple[str, ...]
+    guard: GuardCheck = field(default_factory=GuardCheck)
+    dependencies: tuple[str, ...] = ()
+    rate_limits: tuple[Site, ...] = ()
+    rate_limit_exempt: bool = False
+    csrf_exempt: Site | None = None
+    reads_form: bool = False
+    reads_files: bool = False
+    reads_password: bool = False
+    validates_form_token: bool = False  # Flask-WTF `form.validate_on_submit()` checks the CSRF token
+    verifies_signature: bool = False  # webhooks that authenticate by signature, not by cookie
+    idor: IdorCandidate | None = None
+    failure_branches: tuple[FailureBranch, ...] = ()
+    drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)
+
+    @property
+    def changes_state(self) -> bool:
+        return bool({"POST", "PUT", "PATCH", "DELETE"}.intersection(self.methods))
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSet:
+    """A response header set in code (`response.headers["X-Frame-Options"] = "DENY"`)."""
+
+    name: str  # lower-case
+    value: str | None
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class UrlEntry:
+    """A Django URLconf entry: `path("login/", LoginView.as_view())`."""
+
+    route: str | None
+    view: str  # qualified name of the view (callable or class), "" when unknown
+    site: Site
+    wrappers: tuple[str, ...] = ()  # functions wrapping the view: login_required(...), csrf_exempt(...)
+    include: str | None = None  # include("django.contrib.auth.urls")
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleWebFacts:
+    """Everything the CFG recognisers found in one module."""
+
+    module: str
+    path: str
+    settings_scopes: tuple[SettingsScope, ...] = ()
+    apps: tuple[AppFact, ...] = ()
+    aliases: tuple[AppAlias, ...] = ()
+    config_assignments: tuple[ConfigAssignment, ...] = ()
+    config_loads: tuple[ConfigLoad, ...] = ()
+    components: tuple[Component, ...] = ()
+    init_apps: tuple[InitApp, ...] = ()
+    owners: tuple[RouteOwner, ...] = ()
+    registrations: tuple[Registration, ...] = ()
+    hooks: tuple[Hook, ...] = ()
+    routes: tuple[RouteFact, ...] = ()
+    headers: tuple[HeaderSet, ...] = ()
+    django_settings_refs: tuple[tuple[str, Site], ...] = ()
+    url_entries: tuple[UrlEntry, ...] = ()
+    login_failed_receivers: tuple[Site, ...] = ()
+    password_hashing: tuple[Site, ...] = ()  # calls to slow password hashers (evidence)
+    input_validation: tuple[Site, ...] = ()  # form / schema classes (evidence)
+
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.settings_scopes,
+                self.apps,
+                self.aliases,
+                self.config_assignments,
+                self.config_loads,
+                self.components,
+                self.init_apps,
+                self.owners,
+                self.registrations,
+                self.hooks,
+                self.routes,
+                self.headers,
+                self.django_settings_refs,
+                self.url_entries,
+                self.login_failed_receivers,
+                self.password_hashing,
+                self.input_validation,
+            )
+        )

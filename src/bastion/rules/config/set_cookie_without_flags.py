@@ -1,0 +1,120 @@
+"""CFG206: `set_cookie(...)` without `secure`, `httponly` or `samesite`."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.semantic.calls import has_kwargs_splat, keyword
+from bastion.semantic.constants import UNKNOWN
+
+_METHODS = frozenset({"set_cookie", "set_signed_cookie"})
+# Cookies that scripts must read by design (double-submit CSRF tokens) are not asked for HttpOnly.
+_SCRIPT_READABLE = re.compile(r"csrf|xsrf", re.IGNORECASE)
+_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
+_ASGI_PACKAGES = ("starlette", "fastapi")
+
+
+class SetCookieWithoutFlags(AstRule):
+    """## What it does
+    Finds `response.set_cookie(...)` and Django's `set_signed_cookie(...)` called without `secure=True`, without
+    `httponly=True` (except for CSRF cookies meant to be read by scripts), or without `samesite` (Starlette's
+    default `"lax"` counts). Test code and test clients (`client.set_cookie`) are skipped.
+
+    ## Why is this bad?
+    Flask, Werkzeug and Django set none of these flags unless asked. A cookie without `Secure` is sent over plain
+    HTTP, without `HttpOnly` it is readable by any injected script, and without `SameSite` it rides along on
+    cross-site requests.
+
+    ## Example
+    ```python
+    from flask import make_response
+
+
+    def remember(token):
+        response = make_response("ok")
+        response.set_cookie("token", token)
+        return response
+    ```
+
+    ## Use instead
+    ```python
+    from flask import make_response
+
+
+    def remember(token):
+        response = make_response("ok")
+        response.set_cookie("token", token, secure=True, httponly=True, samesite="Lax")
+        return response
+    ```
+
+    ## References
+    - [Flask: Set-Cookie options](https://flask.palletsprojects.com/en/stable/web-security/#set-cookie-options)
+    - [MDN: Set-Cookie](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie)
+    - [CWE-614: Sensitive Cookie in HTTPS Session Without 'Secure' Attribute](https://cwe.mitre.org/data/definitions/614.html)
+    - [CWE-1004: Sensitive Cookie Without 'HttpOnly' Flag](https://cwe.mitre.org/data/definitions/1004.html)
+    """
+
+    code = "CFG206"
+    slug = "set-cookie-without-flags"
+    summary = "`set_cookie` without `secure`, `httponly` or `samesite`"
+    severity = Severity.MEDIUM
+    confidence = Confidence.HIGH
+    cwe = (614, 1004, 1275)
+    fix_hint = "pass secure=True, httponly=True and samesite='Lax' (or 'Strict')"
+    tags = ("cookies",)
+    node_types = (ast.Call,)
+
+    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in _METHODS:
+            return
+        if has_kwargs_splat(node) or len(node.args) > 2 or _TEST_PATH.search(ctx.path):
+            return
+        receiver = ast.unparse(func.value)
+        if "client" in receiver.lower() or _expires_it(node, ctx):
+            return
+        missing = []
+        if not _is_true(keyword(node, "secure"), ctx):
+            missing.append("Secure")
+        name = ctx.constant(node.args[0]) if node.args else ctx.constant(keyword(node, "key"))
+        readable = isinstance(name, str) and bool(_SCRIPT_READABLE.search(name))
+        if not readable and not _is_true(keyword(node, "httponly"), ctx):
+            missing.append("HttpOnly")
+        samesite = keyword(node, "samesite")
+        if samesite is None:
+            if not _imports_asgi(ctx):
+                missing.append("SameSite")
+        else:
+            value = ctx.constant(samesite)
+            if value is None or (isinstance(value, str) and value.lower() == "none"):
+                missing.append("SameSite")
+        if missing:
+            yield ctx.finding(self, node, f"cookie set without {', '.join(missing)}")
+
+
+def _expires_it(call: ast.Call, ctx: ModuleContext) -> bool:
+    """A cookie set to expire at once (how `delete_cookie` is written) carries nothing to protect."""
+    max_age = ctx.constant(keyword(call, "max_age"))
+    expires = ctx.constant(keyword(call, "expires"))
+    return max_age == 0 or expires == 0 or (isinstance(expires, str) and "1970" in expires)
+
+
+def _is_true(value: ast.expr | None, ctx: ModuleContext) -> bool:
+    if value is None:
+        return False
+    folded = ctx.constant(value)
+    return folded is UNKNOWN or bool(folded)
+
+
+def _imports_asgi(ctx: ModuleContext) -> bool:
+    for statement in ctx.module.tree.body:
+        if isinstance(statement, ast.ImportFrom) and (statement.module or "").startswith(_ASGI_PACKAGES):
+            return True
+        if isinstance(statement, ast.Import) and any(a.name.startswith(_ASGI_PACKAGES) for a in statement.names):
+            return True
+    return False

@@ -1,0 +1,74 @@
+"""CFG308: an upload saved with no check of its extension or content type."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import replace
+
+from bastion.concepts.uploads import module_uploads
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+
+
+class UploadTypeUnchecked(AstRule):
+    """## What it does
+    Finds handlers that save an uploaded file (`file.save(...)`, `shutil.copyfileobj(file.file, ...)`,
+    `out.write(file.read())`, `storage.save(name, file)`) and never look at what it is: no extension check
+    (`os.path.splitext`, `.suffix`, `endswith`, an `ALLOWED_EXTENSIONS` set, an `allowed_file()` helper), no content
+    type (`.mimetype`, `.content_type`), no sniffing (`imghdr`, `filetype`, `python-magic`, Pillow's `verify`).
+    Medium confidence: the check may live in a helper the handler calls.
+
+    ## Why is this bad?
+    An upload of `shell.php`, `page.html` or `payload.svg` served back from your domain runs as code or as a
+    script in your users' browsers (stored XSS); a zip bomb or a polyglot can attack whatever processes the file.
+
+    ## Example
+    ```python
+    from flask import request
+
+
+    def upload():
+        uploaded = request.files["cover"]
+        uploaded.save("/srv/uploads/cover.bin")
+    ```
+
+    ## Use instead
+    ```python
+    import os
+
+    from flask import abort, request
+
+    ALLOWED_EXTENSIONS = {".png", ".jpg"}
+
+
+    def upload():
+        uploaded = request.files["cover"]
+        if os.path.splitext(uploaded.filename)[1].lower() not in ALLOWED_EXTENSIONS:
+            abort(400)
+        uploaded.save("/srv/uploads/cover.bin")
+    ```
+
+    ## References
+    - [OWASP File Upload Cheat Sheet](https://cheatsheetseries.owasp.org/cheatsheets/File_Upload_Cheat_Sheet.html)
+    - [CWE-434: Unrestricted Upload of File with Dangerous Type](https://cwe.mitre.org/data/definitions/434.html)
+    """
+
+    code = "CFG308"
+    slug = "upload-type-unchecked"
+    summary = "Upload saved with no check of its extension or content type"
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    cwe = (434,)
+    fix_hint = "allow a short list of extensions and check the content type (or sniff the content) before saving"
+    tags = ("uploads",)
+    node_types = (ast.Module,)
+
+    def check(self, node: ast.Module, ctx: ModuleContext) -> Iterator[Finding]:
+        for function, analysis in module_uploads(ctx.module):
+            if analysis.save is not None and not analysis.type_checked:
+                finding = ctx.finding(
+                    self, analysis.save, "an uploaded file is saved without checking its extension or type"
+                )
+                yield replace(finding, scope=function)
