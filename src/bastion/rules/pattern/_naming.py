@@ -28,7 +28,7 @@ METADATA_WORDS = frozenset(
         "valid", "invalid", "enabled", "changed", "hint", "label", "prompt", "min", "max", "regex", "pattern",
         "format", "version", "index", "idx", "prefix", "suffix", "hash", "hashed", "digest", "mask", "masked",
         "redacted", "strength", "header", "id", "ids", "endpoint", "form", "view", "template", "class", "error",
-        "errors", "message", "msg", "reset", "age", "limit", "attempts", "status", "placeholder", "widget",
+        "errors", "message", "msg", "age", "limit", "attempts", "status", "placeholder", "widget",
     }
 )  # fmt: skip
 
@@ -39,7 +39,9 @@ def words(identifier: str) -> list[str]:
 
 
 def is_password_name(identifier: str) -> bool:
-    return any(word in PASSWORD_WORDS for word in words(identifier))
+    """A name that holds a password: `password`, `new_pwd`, `userPassphrase` (not `password_reset_url`)."""
+    parts = words(identifier)
+    return any(word in PASSWORD_WORDS for word in parts) and not any(word in METADATA_WORDS for word in parts)
 
 
 def is_secret_name(identifier: str) -> bool:
