@@ -35,7 +35,9 @@ _SPAWN = ("spawnl", "spawnle", "spawnlp", "spawnlpe", "spawnv", "spawnve", "spaw
 # os.exec*/spawn*: the program is the first argument (after the mode for spawn*), then argv.
 OS_EXEC_CALLS = frozenset(f"os.{name}" for name in _EXEC) | frozenset({"os.posix_spawn", "os.posix_spawnp"})
 OS_SPAWN_CALLS = frozenset(f"os.{name}" for name in _SPAWN)
-SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox", "cmd", "cmd.exe"})
+SHELL_PROGRAMS = frozenset(
+    {"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox", "cmd", "cmd.exe"}
+)
 
 
 def program_position(name: str) -> int:

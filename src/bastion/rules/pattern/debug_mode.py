@@ -75,7 +75,9 @@ class DebugMode(AstRule):
         name = ctx.call_name or ""
         if name in _FLASK_RUN:
             if ctx.constant(argument(node, 2, "debug")) is True:
-                yield ctx.finding(self, node, "Flask app run with debug=True: the Werkzeug debugger runs code for anyone")
+                yield ctx.finding(
+                    self, node, "Flask app run with debug=True: the Werkzeug debugger runs code for anyone"
+                )
         elif name in _RUN_SIMPLE:
             if ctx.constant(keyword(node, "use_debugger")) is True:
                 yield ctx.finding(self, node, "run_simple with use_debugger=True serves an interactive console")

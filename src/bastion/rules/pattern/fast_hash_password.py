@@ -72,7 +72,9 @@ class FastHashPassword(AstRule):
             return
         if not hashes_password(node, name, ctx):
             return
-        yield ctx.finding(self, node, f"password hashed with {_algorithm(node, name, ctx)}, which is fast to brute-force")
+        yield ctx.finding(
+            self, node, f"password hashed with {_algorithm(node, name, ctx)}, which is fast to brute-force"
+        )
 
 
 def _algorithm(node: ast.Call, name: str, ctx: ModuleContext) -> str:

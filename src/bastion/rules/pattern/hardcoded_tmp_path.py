@@ -78,8 +78,9 @@ def _used_as_value(node: ast.Constant, ctx: ModuleContext) -> bool:
         call = ctx.ancestors[-3] if len(ctx.ancestors) >= 3 else None
         if isinstance(call, ast.Call) and ctx.qualified_name(call.func) in _SAFE_CREATORS:
             return False
-    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute):
-        # `"/tmp/x".startswith(...)`-style checks and `path.startswith("/tmp")` are tests, not uses.
-        if parent.func.attr in ("startswith", "endswith", "replace", "removeprefix"):
-            return False
-    return True
+    # `path.startswith("/tmp")` and the like test a path; they do not use one.
+    return not (
+        isinstance(parent, ast.Call)
+        and isinstance(parent.func, ast.Attribute)
+        and parent.func.attr in ("startswith", "endswith", "replace", "removeprefix")
+    )

@@ -32,8 +32,8 @@ class InsecureTlsVersion(AstRule):
     """## What it does
     Finds uses of the SSLv2, SSLv3, TLS 1.0 and TLS 1.1 protocol constants: `ssl.PROTOCOL_SSLv3`,
     `ssl.PROTOCOL_TLSv1`, `ssl.TLSVersion.TLSv1_1` (as a `minimum_version`), pyOpenSSL's `SSL.TLSv1_METHOD`, in
-    calls, assignments and default arguments alike (an import of one of them is reported on the import). Comparisons (`if version == ssl.TLSVersion.TLSv1`) are
-    not reported.
+    calls, assignments and default arguments alike (an import of one of them is reported on the import).
+    Comparisons (`if version == ssl.TLSVersion.TLSv1`) are not reported.
 
     ## Why is this bad?
     These versions have practical attacks (DROWN, POODLE, BEAST) and were deprecated by RFC 8996. A client or

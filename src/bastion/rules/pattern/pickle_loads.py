@@ -1,4 +1,4 @@
-"""PAT201: deserialising with pickle and the libraries built on it (dill, shelve, jsonpickle, joblib ...), or marshal."""
+"""PAT201: deserialising with pickle, the libraries built on it (dill, shelve, jsonpickle, joblib) or marshal."""
 
 from __future__ import annotations
 
@@ -73,12 +73,15 @@ class PickleLoads(AstRule):
     bandit = ("B301", "B302", "B403")
     ruff = ("S301", "S302", "S403")
     node_types = (ast.Call,)
-    callees = frozenset(
-        f"{module}.{function}"
-        for module in _MODULES
-        for function in _FUNCTIONS
-        if not (module == "marshal" and function == "Unpickler")
-    ) | _PICKLE_BASED
+    callees = (
+        frozenset(
+            f"{module}.{function}"
+            for module in _MODULES
+            for function in _FUNCTIONS
+            if not (module == "marshal" and function == "Unpickler")
+        )
+        | _PICKLE_BASED
+    )
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         name = ctx.call_name or ""

@@ -132,9 +132,13 @@ def _secret_reference(expr: ast.expr, ctx: ModuleContext) -> str | None:
                 continue  # request.form["name"] is one harmless field, not the whole form
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(key.value, str) and is_secret_name(key.value):
-                    if not isinstance(value, ast.Constant):
-                        return f"{key.value}"
+                if (
+                    isinstance(key, ast.Constant)
+                    and isinstance(key.value, str)
+                    and is_secret_name(key.value)
+                    and not isinstance(value, ast.Constant)
+                ):
+                    return f"{key.value}"
         stack.extend(ast.iter_child_nodes(node))
     return None
 

@@ -12,9 +12,7 @@ from bastion.semantic.calls import argument
 
 _CLIENTS = ("paramiko.SSHClient()", "paramiko.client.SSHClient()")
 _ACCEPTING = frozenset(
-    f"{module}.{policy}"
-    for module in ("paramiko", "paramiko.client")
-    for policy in ("AutoAddPolicy", "WarningPolicy")
+    f"{module}.{policy}" for module in ("paramiko", "paramiko.client") for policy in ("AutoAddPolicy", "WarningPolicy")
 )
 
 
@@ -73,4 +71,6 @@ class SshHostKeyUnverified(AstRule):
         policy = argument(node, 0, "policy")
         name = (ctx.qualified_name(policy) or "").removesuffix("()") if policy is not None else ""
         if name in _ACCEPTING:
-            yield ctx.finding(self, node, f"`{name.rsplit('.', 1)[-1]}` accepts any host key: the server is not verified")
+            yield ctx.finding(
+                self, node, f"`{name.rsplit('.', 1)[-1]}` accepts any host key: the server is not verified"
+            )

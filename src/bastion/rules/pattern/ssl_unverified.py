@@ -96,5 +96,3 @@ class SslUnverified(AstRule):
                 and ctx.qualified_name(node.value) in _UNVERIFIED_FACTORIES
             ):
                 yield ctx.finding(self, node, "every HTTPS connection of the process now accepts any certificate")
-
-

@@ -24,9 +24,11 @@ _URLLIB3 = {
     for name in ("PoolManager", "ProxyManager", "HTTPSConnectionPool", "connection_from_url", "proxy_from_url")
 } | {"urllib3.poolmanager.PoolManager", "urllib3.connectionpool.HTTPSConnectionPool"}
 # aiohttp takes `ssl=False` (and the deprecated `verify_ssl=False`) per request or on the connector.
-_AIOHTTP = {f"aiohttp.ClientSession().{verb}" for verb in (*_VERBS, "ws_connect")} | {
-    f"aiohttp.{verb}" for verb in ("request",)
-} | {"aiohttp.TCPConnector", "aiohttp.connector.TCPConnector"}
+_AIOHTTP = (
+    {f"aiohttp.ClientSession().{verb}" for verb in (*_VERBS, "ws_connect")}
+    | {f"aiohttp.{verb}" for verb in ("request",)}
+    | {"aiohttp.TCPConnector", "aiohttp.connector.TCPConnector"}
+)
 _SESSIONS = frozenset({"requests.Session()", "requests.session()", "requests.sessions.Session()"})
 
 
@@ -100,7 +102,9 @@ class TlsVerifyDisabled(AstRule):
                 and ctx.constant(node.value) is False
                 and ctx.qualified_name(target.value) in _SESSIONS
             ):
-                yield ctx.finding(self, node, "session.verify = False: every request of the session accepts any certificate")
+                yield ctx.finding(
+                    self, node, "session.verify = False: every request of the session accepts any certificate"
+                )
 
 
 def _is_cert_none(expr: ast.expr, ctx: ModuleContext) -> bool:

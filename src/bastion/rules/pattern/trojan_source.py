@@ -67,7 +67,7 @@ class TrojanSource(TextRule):
             yield ctx.finding(
                 self,
                 number,
-                f"bidirectional control character U+{ord(match.group()):04X}: the line may read differently than it runs",
+                f"bidirectional control character U+{ord(match.group()):04X}: the line may read otherwise than it runs",
                 column=match.start() + 1,
                 snippet=shown,
             )

@@ -14,9 +14,7 @@ from bastion.semantic.calls import argument, keyword
 _PYCRYPTO = frozenset(
     f"{package}.Hash.{name}.new" for package in ("Crypto", "Cryptodome") for name in ("MD2", "MD4", "MD5", "SHA")
 )
-_CRYPTOGRAPHY = frozenset(
-    {"cryptography.hazmat.primitives.hashes.MD5", "cryptography.hazmat.primitives.hashes.SHA1"}
-)
+_CRYPTOGRAPHY = frozenset({"cryptography.hazmat.primitives.hashes.MD5", "cryptography.hazmat.primitives.hashes.SHA1"})
 _HASHLIB = frozenset(f"hashlib.{name}" for name in WEAK_HASHLIB)
 
 

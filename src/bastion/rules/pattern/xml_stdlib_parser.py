@@ -14,18 +14,22 @@ from bastion.semantic.constants import UNKNOWN
 _ETREE = ("parse", "iterparse", "fromstring", "fromstringlist", "XML", "XMLParser", "XMLPullParser")
 _PARSERS = (
     frozenset(f"xml.etree.{module}.{name}" for module in ("ElementTree", "cElementTree") for name in _ETREE)
-    | frozenset(f"xml.dom.{module}.{name}" for module in ("minidom", "pulldom", "expatbuilder") for name in ("parse", "parseString"))
+    | frozenset(
+        f"xml.dom.{module}.{name}"
+        for module in ("minidom", "pulldom", "expatbuilder")
+        for name in ("parse", "parseString")
+    )
     | frozenset({"xml.sax.parse", "xml.sax.parseString", "xml.sax.make_parser", "xml.sax.expatreader.create_parser"})
     | frozenset({"xmlrpc.client.loads", "xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer"})
 )
 # Constructors take no document; they are risky by what they will be fed.
 _NO_DOCUMENT = frozenset(
-    name for name in _PARSERS if name.rsplit(".", 1)[-1] in ("XMLParser", "XMLPullParser", "make_parser", "create_parser")
+    name
+    for name in _PARSERS
+    if name.rsplit(".", 1)[-1] in ("XMLParser", "XMLPullParser", "make_parser", "create_parser")
 ) | {"xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer"}
 _SET_FEATURE = frozenset({"xml.sax.make_parser().setFeature", "xml.sax.expatreader.create_parser().setFeature"})
-_EXTERNAL_ENTITY_FEATURES = frozenset(
-    {"xml.sax.handler.feature_external_ges", "xml.sax.handler.feature_external_pes"}
-)
+_EXTERNAL_ENTITY_FEATURES = frozenset({"xml.sax.handler.feature_external_ges", "xml.sax.handler.feature_external_pes"})
 
 
 class XmlStdlibParser(AstRule):
