@@ -8,17 +8,25 @@ from collections.abc import Iterable
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._naming import is_test_path, words
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
-_HOST_WORDS = ("host", "bind", "address", "addr", "interface", "listen")
+_HOST_WORDS = frozenset({"host", "hostname", "bind", "addr", "interface", "listen", "server"})
+# Calls that take the address to listen on (by their last name): `sock.bind`, `app.run`, `uvicorn.run` ...
+_BINDING_CALLS = frozenset(
+    {"bind", "run", "run_simple", "serve", "listen", "create_server", "start_server", "HTTPServer",
+     "ThreadingHTTPServer", "TCPServer", "UDPServer", "ThreadingTCPServer", "WSGIServer", "make_server", "run_app",
+     "TCPSite", "Server", "Config", "serve_forever", "socketio_run"}
+)  # fmt: skip
 
 
 class BindAllInterfaces(AstRule):
     """## What it does
     Finds the addresses `"0.0.0.0"` and `"::"` passed to a call (`app.run(host="0.0.0.0")`,
-    `sock.bind(("0.0.0.0", 8080))`, `uvicorn.run(app, host="::")`), used as a parameter default, or assigned
-    to a name about hosts or binding (`HOST = "0.0.0.0"`). Comparisons (`if host == "0.0.0.0"`) and other
-    strings that merely contain the text are not reported.
+    `sock.bind(("0.0.0.0", 8080))`, `uvicorn.run(app, host="::")`: a host-like keyword or an argument of a
+    binding call), used as the default of a host-like parameter, or assigned to a host-like name
+    (`HOST = "0.0.0.0"`). Comparisons, dictionary keys, other calls' arguments (`is_valid_ipv6_address("::")`,
+    `label_suffix="::"`), prose and test files are not reported.
 
     ## Why is this bad?
     `0.0.0.0` listens on every interface of the machine, public ones included. A development server, an admin
@@ -69,24 +77,50 @@ class BindAllInterfaces(AstRule):
 
 
 def _binding_use(ctx: ModuleContext) -> bool:
-    """The constant is an argument, a default, or the value of a host-like name; not a comparison."""
+    """The constant is where a server takes its address: a host-like keyword or parameter default, an argument of
+    a binding call (`bind`, `run`, `serve` ...), or the value of a host-like name. Not a comparison, a dict key,
+    an unrelated call's argument (`is_valid_ipv6_address("::")`) or test code."""
+    if is_test_path(ctx.path):
+        return False
     ancestors = ctx.ancestors
     for position in range(len(ancestors) - 2, -1, -1):
         node = ancestors[position]
         if isinstance(node, (ast.Compare, ast.Dict, ast.Subscript)):
             return False
-        # Parameter defaults are visited with the function itself as their parent.
-        if isinstance(node, (ast.Call, ast.arguments, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            return True
+        if isinstance(node, ast.keyword):
+            return node.arg is not None and _host_like(node.arg)
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            return name in _BINDING_CALLS
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            # Parameter defaults are visited with the function itself as their parent.
+            return _default_of_host_parameter(node, ancestors[position + 1])
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            return any(_host_like(target) for target in targets)
+            return any(_host_like(_target_name(target)) for target in targets)
         if isinstance(node, ast.stmt):
             return False
     return False
 
 
-def _host_like(target: ast.expr) -> bool:
-    name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
-    lowered = name.lower()
-    return any(word in lowered for word in _HOST_WORDS)
+def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, default: ast.AST) -> bool:
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for parameter, value in zip(
+        positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+    ):
+        if value is default:
+            return _host_like(parameter.arg)
+    for parameter, value in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if value is default:
+            return _host_like(parameter.arg)
+    return False
+
+
+def _target_name(target: ast.expr) -> str:
+    return target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
+
+
+def _host_like(name: str) -> bool:
+    return bool(_HOST_WORDS & set(words(name)))

@@ -68,6 +68,10 @@ class EvalExec(AstRule):
             # Compiling a tree made with the `ast` module is how code generators work; the tree is not a string.
             if (ctx.qualified_name(source) or "").startswith("ast."):
                 return
+            # `exec(compile(text, ...))`: one finding, on the exec, is enough.
+            parent = ctx.parent
+            if isinstance(parent, ast.Call) and ctx.qualified_name(parent.func) in self.callees:
+                return
             yield ctx.finding(
                 self,
                 node,

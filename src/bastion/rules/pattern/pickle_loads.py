@@ -85,4 +85,7 @@ class PickleLoads(AstRule):
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         name = ctx.call_name or ""
+        data = node.args[0] if node.args else None
+        if isinstance(data, ast.Call) and (ctx.qualified_name(data.func) or "").endswith(("dumps", "dump")):
+            return  # `pickle.loads(pickle.dumps(obj))`: a copy of an object the program already holds
         yield ctx.finding(self, node, f"`{name}` deserialises data that can make the process run arbitrary code")

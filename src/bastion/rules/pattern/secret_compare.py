@@ -105,6 +105,8 @@ def _secret_kind(expr: ast.expr, ctx: ModuleContext) -> int:
             return _secret_kind(ast.Subscript(value=func.value, slice=expr.args[0]), ctx)
         if isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS:
             return _STRONG_SECRET
+        if ctx.qualified_name(func) == "builtins.hash":
+            return _NONE  # Python's object hash, not a digest
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         parts = set(words(name))
         # `hash_password(p)`, `sign(body)`, `compute_signature(...)`: the call produces a secret digest.

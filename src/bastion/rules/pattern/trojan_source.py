@@ -11,13 +11,16 @@ from bastion.rules.base import TextContext, TextRule
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import TextDocument
 
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+# Embeddings, overrides and isolates reorder the text around them. The plain direction marks (U+200E, U+200F,
+# U+061C) do not, and right-to-left locale data needs them (Arabic date formats), so they are not reported.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class TrojanSource(TextRule):
     """## What it does
-    Finds Unicode bidirectional control characters (U+202A-U+202E, U+2066-U+2069, and the left-to-right,
-    right-to-left and Arabic letter marks) in Python files.
+    Finds Unicode bidirectional embedding, override and isolate characters (U+202A-U+202E, U+2066-U+2069) in
+    Python files. The plain direction marks (U+200E, U+200F, U+061C), which right-to-left text needs and which
+    do not reorder their surroundings, are not reported.
 
     ## Why is this bad?
     These characters reorder how text is displayed without changing how the interpreter reads it. A reviewer
