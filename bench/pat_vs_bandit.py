@@ -69,7 +69,9 @@ def main() -> int:
         times["bastion"].append(timed(bastion, cores, tree))
         times["bandit"].append(timed(bandit, cores, tree))
         times["bastion-1job"].append(timed(bastion_one, cores, tree))
-        print(f"run {run + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items()))
+        print(
+            f"run {run + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items()), flush=True
+        )
     medians = {name: statistics.median(values) for name, values in times.items()}
     print()
     print(f"bastion --select PAT ({len(cores)} jobs): median {medians['bastion']:.2f} s "
