@@ -88,18 +88,18 @@ def main() -> int:
     print()
     print("\n".join(per_rule))
     print()
-    header = f"{'topic':<32} {'flaws':>5} {'bastion':>8} {'bandit':>7} {'safe':>5} {'FA bastion':>11} {'FA bandit':>10}"
+    header = f"{'topic':<38} {'flaws':>5} {'bastion':>8} {'bandit':>7} {'safe':>5} {'FA bastion':>11} {'FA bandit':>10}"
     print(header)
     print("-" * len(header))
     total = Tally()
     for digit, topic in TOPICS.items():
         t = tallies.get(digit, Tally())
-        print(f"PAT{digit}xx {topic:<25} {t.flaws:>5} {t.bastion_found:>8} {t.bandit_found:>7} {t.safe_lines:>5} "
+        print(f"PAT{digit}xx {topic:<31} {t.flaws:>5} {t.bastion_found:>8} {t.bandit_found:>7} {t.safe_lines:>5} "
               f"{t.bastion_false:>11} {t.bandit_false:>10}")  # fmt: skip
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(t, name))
     print("-" * len(header))
-    print(f"{'total':<32} {total.flaws:>5} {total.bastion_found:>8} {total.bandit_found:>7} {total.safe_lines:>5} "
+    print(f"{"total":<38} {total.flaws:>5} {total.bastion_found:>8} {total.bandit_found:>7} {total.safe_lines:>5} "
           f"{total.bastion_false:>11} {total.bandit_false:>10}")  # fmt: skip
     print("\nflaws: marked unsafe lines (incl. bastion's MISSING); FA: false alarms on lines marked `# ok`.")
     return 0
