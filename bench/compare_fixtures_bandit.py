@@ -99,7 +99,7 @@ def main() -> int:
         for name in vars(total):
             setattr(total, name, getattr(total, name) + getattr(t, name))
     print("-" * len(header))
-    print(f"{"total":<38} {total.flaws:>5} {total.bastion_found:>8} {total.bandit_found:>7} {total.safe_lines:>5} "
+    print(f"{'total':<38} {total.flaws:>5} {total.bastion_found:>8} {total.bandit_found:>7} {total.safe_lines:>5} "
           f"{total.bastion_false:>11} {total.bandit_false:>10}")  # fmt: skip
     print("\nflaws: marked unsafe lines (incl. bastion's MISSING); FA: false alarms on lines marked `# ok`.")
     return 0

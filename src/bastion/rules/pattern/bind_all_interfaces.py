@@ -9,6 +9,7 @@ from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import is_test_path, words
+from bastion.rules.pattern._syntax import last_name
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
 _HOST_WORDS = frozenset({"host", "hostname", "bind", "addr", "interface", "listen", "server"})
@@ -90,15 +91,13 @@ def _binding_use(ctx: ModuleContext) -> bool:
         if isinstance(node, ast.keyword):
             return node.arg is not None and _host_like(node.arg)
         if isinstance(node, ast.Call):
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            return name in _BINDING_CALLS
+            return last_name(node.func) in _BINDING_CALLS
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             # Parameter defaults are visited with the function itself as their parent.
             return _default_of_host_parameter(node, ancestors[position + 1])
         if isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            return any(_host_like(_target_name(target)) for target in targets)
+            return any(_host_like(last_name(target)) for target in targets)
         if isinstance(node, ast.stmt):
             return False
     return False
@@ -116,10 +115,6 @@ def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef 
         if value is default:
             return _host_like(parameter.arg)
     return False
-
-
-def _target_name(target: ast.expr) -> str:
-    return target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
 
 
 def _host_like(name: str) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._syntax import catches_everything, last_name
 from bastion.semantic.index import BindingKind
 
 _TRACEBACK = frozenset(
@@ -38,7 +39,6 @@ _HANDLER_DECORATORS = frozenset(
      "exception_handler", "api_view", "view_config"}
 )  # fmt: skip
 _ERROR_HANDLER_DECORATORS = frozenset({"errorhandler", "app_errorhandler", "exception_handler"})
-_GENERIC_EXCEPTIONS = frozenset({"Exception", "BaseException"})
 
 
 class ExceptionInResponse(AstRule):
@@ -121,8 +121,7 @@ class ExceptionInResponse(AstRule):
 def _handler_decorators(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     names = set()
     for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        name = target.attr if isinstance(target, ast.Attribute) else target.id if isinstance(target, ast.Name) else ""
+        name = last_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
         if name in _HANDLER_DECORATORS:
             names.add(name)
     return names
@@ -159,7 +158,7 @@ def _is_caught(expr: ast.expr, ctx: ModuleContext) -> bool:
     for binding in ctx.index.lookup(expr.id, ctx.scope):
         node = binding.node
         if isinstance(node, ast.ExceptHandler):
-            return _generic(node.type)
+            return catches_everything(node.type)
         if binding.kind is BindingKind.PARAMETER:
             function = ctx.scope.node
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -169,12 +168,3 @@ def _is_caught(expr: ast.expr, ctx: ModuleContext) -> bool:
                     first = arguments[1].arg  # FastAPI/Starlette handlers: (request, exc)
                 return first == expr.id and bool(_handler_decorators(function) & _ERROR_HANDLER_DECORATORS)
     return False
-
-
-def _generic(kind: ast.expr | None) -> bool:
-    if kind is None:
-        return True
-    if isinstance(kind, ast.Tuple):
-        return any(_generic(element) for element in kind.elts)
-    name = kind.id if isinstance(kind, ast.Name) else kind.attr if isinstance(kind, ast.Attribute) else ""
-    return name in _GENERIC_EXCEPTIONS

@@ -15,6 +15,7 @@ from bastion.rules.pattern._naming import (
     is_test_path,
     words,
 )
+from bastion.rules.pattern._syntax import last_name
 from bastion.semantic.constants import UNKNOWN
 
 # A value named with one of these is a secret digest on its own: comparing it leaks through timing.
@@ -107,7 +108,7 @@ def _secret_kind(expr: ast.expr, ctx: ModuleContext) -> int:
             return _STRONG_SECRET
         if ctx.qualified_name(func) == "builtins.hash":
             return _NONE  # Python's object hash, not a digest
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        name = last_name(func)
         parts = set(words(name))
         # `hash_password(p)`, `sign(body)`, `compute_signature(...)`: the call produces a secret digest.
         if parts & {"hash", "sign", "signature", "digest", "hmac"} and not parts & {"check", "verify", "compare"}:

@@ -9,6 +9,7 @@ from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import is_secret_name
+from bastion.rules.pattern._syntax import last_name
 
 _LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 _LOGGERS = (
@@ -102,7 +103,7 @@ def _secret_reference(expr: ast.expr, ctx: ModuleContext) -> str | None:
             continue
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            name = last_name(func)
             if name in _HARMLESS or name.startswith(("mask", "redact", "hash", "count")):
                 continue
             if isinstance(func, ast.Attribute) and name in _FIELD_READERS and node.args:

@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-
-_BROAD = frozenset({"Exception", "BaseException"})
+from bastion.rules.pattern._syntax import catches_everything
 
 
 class SwallowedException(AstRule):
@@ -64,7 +63,7 @@ class SwallowedException(AstRule):
     node_types = (ast.ExceptHandler,)
 
     def check(self, node: ast.ExceptHandler, ctx: ModuleContext) -> Iterable[Finding]:
-        if len(node.body) != 1 or not _broad(node.type):
+        if len(node.body) != 1 or not catches_everything(node.type):
             return ()
         statement = node.body[0]
         if isinstance(statement, ast.Pass):
@@ -76,12 +75,3 @@ class SwallowedException(AstRule):
         else:
             return ()
         return (ctx.finding(self, node, f"every exception is caught and dropped (`{action}`)"),)
-
-
-def _broad(kind: ast.expr | None) -> bool:
-    if kind is None:
-        return True
-    if isinstance(kind, ast.Tuple):
-        return any(_broad(element) for element in kind.elts)
-    name = kind.id if isinstance(kind, ast.Name) else kind.attr if isinstance(kind, ast.Attribute) else ""
-    return name in _BROAD
