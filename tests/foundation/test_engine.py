@@ -91,6 +91,6 @@ def test_project_rules_receive_facts_from_every_file(tmp_path: Path, temporary_r
 
 def test_rules_that_are_not_selected_do_not_run(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "p", {"a.py": "import os\nos.system(x)\neval(x)\n"})
-    result = _scan(project, ["PAT1"])
+    result = _scan(project, ["PAT101"])
     assert {r.code for r in result.rules} == {"PAT101"}
     assert [f.code for f in result.findings] == ["PAT101"]

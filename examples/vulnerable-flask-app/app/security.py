@@ -10,20 +10,20 @@ from app import settings
 
 
 def hash_password(password):
-    return hashlib.md5(password.encode()).hexdigest()  # flaw: fast hash for passwords
+    return hashlib.md5(password.encode()).hexdigest()  # $ PAT402
 
 
 def check_password(password, stored):
-    return hash_password(password) == stored  # flaw: non-constant-time comparison of secrets
+    return hash_password(password) == stored  # $ PAT405
 
 
 def reset_token():
-    return "".join(random.choice(string.ascii_letters) for _ in range(32))  # flaw: random for a token
+    return "".join(random.choice(string.ascii_letters) for _ in range(32))  # $ PAT406
 
 
 def read_token(token):
-    return jwt.decode(token, options={"verify_signature": False})  # flaw: JWT signature not verified
+    return jwt.decode(token, options={"verify_signature": False})  # $ PAT601
 
 
 def issue_token(user_id):
-    return jwt.encode({"sub": user_id}, settings.JWT_SECRET, algorithm="HS256")  # flaw: no exp claim
+    return jwt.encode({"sub": user_id}, settings.JWT_SECRET, algorithm="HS256")  # $ PAT604

@@ -5,6 +5,7 @@ import os
 import pickle
 import subprocess
 import traceback
+from xml.etree import ElementTree
 
 import requests
 import yaml
@@ -22,7 +23,7 @@ log = logging.getLogger("bookshelf")
 def login():  # $ CFG301 CFG305
     name = request.form["name"]
     password = request.form["password"]
-    log.info("login attempt for %s with password %s", name, password)  # flaw: password in logs
+    log.info("login attempt for %s with password %s", name, password)  # $ PAT902
     user = db.user_by_name(name)
     if user is None or not check_password(password, user[2]):
         return "invalid credentials", 401  # $ CFG310
@@ -83,7 +84,7 @@ def go():
 @app.route("/preview")
 def preview():
     url = request.args["url"]
-    page = requests.get(url, verify=False)  # $ PAT501
+    page = requests.get(url, verify=False)  # $ PAT501 PAT507
     return page.text
 
 
@@ -119,6 +120,12 @@ def update_settings():
     return jsonify(options)
 
 
+@app.route("/import/catalogue", methods=["POST"])
+def import_catalogue():
+    catalogue = ElementTree.fromstring(request.get_data())  # $ PAT701
+    return jsonify(titles=[book.findtext("title") for book in catalogue])
+
+
 @app.route("/token")
 def token():
     claims = read_token(request.headers.get("Authorization", ""))
@@ -127,8 +134,8 @@ def token():
 
 @app.errorhandler(500)
 def server_error(error):
-    return traceback.format_exc(), 500  # flaw: stack trace shown to users
+    return traceback.format_exc(), 500  # $ PAT901
 
 
 if __name__ == "__main__":
-    app.run(host="0.0.0.0", debug=True)  # flaw: debugger on, bound to every interface
+    app.run(host="0.0.0.0", debug=True)  # $ PAT801 PAT805

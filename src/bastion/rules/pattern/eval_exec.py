@@ -1,4 +1,4 @@
-"""PAT101: `eval` / `exec` on a value that is not a constant."""
+"""PAT101: `eval` / `exec` / `compile` on a value that is not a constant."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from bastion.semantic.constants import UNKNOWN
 
 class EvalExec(AstRule):
     """## What it does
-    Finds calls to the built-in `eval` and `exec` whose code argument is not a constant string.
+    Finds calls to the built-in `eval` and `exec` whose code argument is not a constant string, and `compile` of
+    such a string (the code object it makes is usually run next). A constant string, also one reached through a
+    name bound once to a constant, is not reported.
 
     ## Why is this bad?
     `eval` and `exec` run any Python they are given. When the string comes from a request, a file, a message
@@ -45,7 +47,7 @@ class EvalExec(AstRule):
 
     code = "PAT101"
     slug = "eval-exec-non-constant"
-    summary = "`eval`/`exec` called on a value that is not a constant"
+    summary = "`eval`/`exec`/`compile` called on a value that is not a constant"
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (95,)
@@ -53,7 +55,7 @@ class EvalExec(AstRule):
     bandit = ("B307", "B102")
     ruff = ("S307", "S102")
     node_types = (ast.Call,)
-    callees = frozenset({"builtins.eval", "builtins.exec"})
+    callees = frozenset({"builtins.eval", "builtins.exec", "builtins.compile"})
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         source = argument(node, 0, "source")
@@ -62,4 +64,20 @@ class EvalExec(AstRule):
         if source is not None and ctx.constant(source) is not UNKNOWN:
             return
         function = (ctx.call_name or "").rsplit(".", 1)[-1]
+        if function == "compile":
+            # Compiling a tree made with the `ast` module is how code generators work; the tree is not a string.
+            if (ctx.qualified_name(source) or "").startswith("ast."):
+                return
+            # `exec(compile(text, ...))`: one finding, on the exec, is enough.
+            parent = ctx.parent
+            if isinstance(parent, ast.Call) and ctx.qualified_name(parent.func) in self.callees:
+                return
+            yield ctx.finding(
+                self,
+                node,
+                "`compile` turns a string built at run time into code; whoever controls it runs code",
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+            )
+            return
         yield ctx.finding(self, node, f"`{function}` runs code built at run time; whoever controls it runs code")

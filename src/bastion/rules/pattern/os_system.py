@@ -1,4 +1,4 @@
-"""PAT302: `os.system` and `os.popen`, which always use a shell."""
+"""PAT302: `os.system`, `os.popen` and the other functions that always use a shell."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._commands import SHELL_CALLS
 from bastion.semantic.calls import argument
 from bastion.semantic.constants import UNKNOWN
 
 
 class OsSystem(AstRule):
     """## What it does
-    Finds `os.system` and `os.popen` (and `subprocess.getoutput`/`getstatusoutput`), which hand their string
-    to the shell.
+    Finds `os.system` and `os.popen` (and `subprocess.getoutput`/`getstatusoutput`,
+    `asyncio.create_subprocess_shell`, the loop's `subprocess_shell`, Python 2's `popen2`/`commands`), which
+    hand their string to the shell. A constant command is reported at low severity.
 
     ## Why is this bad?
     The shell interprets `;`, `|`, `&&`, `$(...)` and backticks in the command. When any part of it comes from
@@ -47,7 +49,7 @@ class OsSystem(AstRule):
 
     code = "PAT302"
     slug = "os-system-shell"
-    summary = "`os.system`/`os.popen` run a shell command"
+    summary = "`os.system`/`os.popen` and other always-shell functions run a shell command"
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (78,)
@@ -55,10 +57,13 @@ class OsSystem(AstRule):
     bandit = ("B605",)
     ruff = ("S605",)
     node_types = (ast.Call,)
-    callees = frozenset({"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput"})
+    callees = SHELL_CALLS
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
-        command = argument(node, 0, "cmd") or argument(node, 0, "command")
+        position = 1 if (ctx.call_name or "").endswith(".subprocess_shell") else 0
+        command = argument(node, position, "cmd") or argument(node, position, "command")
+        if command is None and not node.args and not node.keywords:
+            return
         if command is not None and ctx.constant(command) is not UNKNOWN:
             yield ctx.finding(
                 self,

@@ -1,4 +1,4 @@
-"""PAT201: deserialising with pickle or marshal."""
+"""PAT201: deserialising with pickle, the libraries built on it (dill, shelve, jsonpickle, joblib) or marshal."""
 
 from __future__ import annotations
 
@@ -9,14 +9,29 @@ from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 
-_MODULES = ("pickle", "cPickle", "_pickle", "marshal")
+_MODULES = ("pickle", "cPickle", "_pickle", "marshal", "dill", "cloudpickle")
 _FUNCTIONS = ("load", "loads", "Unpickler")
+# Libraries whose loaders unpickle under another name.
+_PICKLE_BASED = frozenset(
+    {
+        "shelve.open",
+        "shelve.DbfilenameShelf",
+        "shelve.Shelf",
+        "jsonpickle.decode",
+        "jsonpickle.unpickler.decode",
+        "jsonpickle.unpickler.Unpickler",
+        "pandas.read_pickle",
+        "joblib.load",
+        "sklearn.externals.joblib.load",
+    }
+)
 
 
 class PickleLoads(AstRule):
     """## What it does
     Finds data being deserialised with `pickle` (`load`, `loads`, `Unpickler`), its C twins `cPickle` and
-    `_pickle`, and `marshal.load`/`loads`.
+    `_pickle`, the libraries that unpickle under another name (`dill`, `cloudpickle`, `shelve.open`,
+    `jsonpickle.decode`, `pandas.read_pickle`, `joblib.load`), and `marshal.load`/`loads`.
 
     ## Why is this bad?
     Unpickling runs code: a pickle stream can name any callable to be called with any arguments
@@ -50,21 +65,27 @@ class PickleLoads(AstRule):
 
     code = "PAT201"
     slug = "pickle-deserialization"
-    summary = "Deserialising with pickle or marshal, which can run code"
+    summary = "Deserialising with pickle (or a library built on it) or marshal, which can run code"
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     cwe = (502,)
     fix_hint = "exchange data as JSON (validated) or sign and verify the bytes before unpickling"
-    bandit = ("B301", "B302")
-    ruff = ("S301", "S302")
+    bandit = ("B301", "B302", "B403")
+    ruff = ("S301", "S302", "S403")
     node_types = (ast.Call,)
-    callees = frozenset(
-        f"{module}.{function}"
-        for module in _MODULES
-        for function in _FUNCTIONS
-        if not (module == "marshal" and function == "Unpickler")
+    callees = (
+        frozenset(
+            f"{module}.{function}"
+            for module in _MODULES
+            for function in _FUNCTIONS
+            if not (module == "marshal" and function == "Unpickler")
+        )
+        | _PICKLE_BASED
     )
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         name = ctx.call_name or ""
+        data = node.args[0] if node.args else None
+        if isinstance(data, ast.Call) and (ctx.qualified_name(data.func) or "").endswith(("dumps", "dump")):
+            return  # `pickle.loads(pickle.dumps(obj))`: a copy of an object the program already holds
         yield ctx.finding(self, node, f"`{name}` deserialises data that can make the process run arbitrary code")

@@ -8,10 +8,9 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._commands import SUBPROCESS_CALLS
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
-
-SUBPROCESS_FUNCTIONS = ("run", "call", "check_call", "check_output", "Popen")
 
 
 class SubprocessShell(AstRule):
@@ -56,9 +55,9 @@ class SubprocessShell(AstRule):
     cwe = (78,)
     fix_hint = "pass the command as a list of arguments and drop shell=True"
     bandit = ("B602",)
-    ruff = ("S602", "S604")
+    ruff = ("S602",)
     node_types = (ast.Call,)
-    callees = frozenset(f"subprocess.{function}" for function in SUBPROCESS_FUNCTIONS)
+    callees = SUBPROCESS_CALLS
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         shell = keyword(node, "shell")

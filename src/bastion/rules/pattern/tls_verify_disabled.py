@@ -18,11 +18,25 @@ _REQUESTS = {f"requests.{verb}" for verb in _VERBS} | {
 _HTTPX = {f"httpx.{verb}" for verb in _VERBS} | {
     f"httpx.{client}" for client in ("Client", "AsyncClient", "HTTPTransport", "AsyncHTTPTransport")
 }
+# urllib3 pools take `cert_reqs`; "CERT_NONE" (or ssl.CERT_NONE) turns verification off.
+_URLLIB3 = {
+    f"urllib3.{name}"
+    for name in ("PoolManager", "ProxyManager", "HTTPSConnectionPool", "connection_from_url", "proxy_from_url")
+} | {"urllib3.poolmanager.PoolManager", "urllib3.connectionpool.HTTPSConnectionPool"}
+# aiohttp takes `ssl=False` (and the deprecated `verify_ssl=False`) per request or on the connector.
+_AIOHTTP = (
+    {f"aiohttp.ClientSession().{verb}" for verb in (*_VERBS, "ws_connect")}
+    | {f"aiohttp.{verb}" for verb in ("request",)}
+    | {"aiohttp.TCPConnector", "aiohttp.connector.TCPConnector"}
+)
+_SESSIONS = frozenset({"requests.Session()", "requests.session()", "requests.sessions.Session()"})
 
 
 class TlsVerifyDisabled(AstRule):
     """## What it does
-    Finds `requests` and `httpx` calls, sessions and clients made with `verify=False`.
+    Finds `requests` and `httpx` calls, sessions and clients made with `verify=False` (also
+    `session.verify = False`), `urllib3` pools with `cert_reqs="CERT_NONE"`, and `aiohttp` requests and
+    connectors with `ssl=False` or `verify_ssl=False`.
 
     ## Why is this bad?
     Without certificate verification, anyone on the network path (a café Wi-Fi, a compromised router, a proxy)
@@ -54,21 +68,47 @@ class TlsVerifyDisabled(AstRule):
 
     code = "PAT501"
     slug = "tls-verification-disabled"
-    summary = "HTTP request or client with TLS certificate verification off (`verify=False`)"
+    summary = "HTTP request or client with TLS certificate verification off (`verify=False`, `ssl=False` ...)"
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (295,)
     fix_hint = "remove verify=False; pass a CA bundle path for private certificate authorities"
     bandit = ("B501",)
     ruff = ("S501",)
-    node_types = (ast.Call,)
-    callees = frozenset(_REQUESTS | _HTTPX)
+    node_types = (ast.Call, ast.Assign)
+    callees = frozenset(_REQUESTS | _HTTPX | _URLLIB3 | _AIOHTTP)
 
-    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
-        verify = keyword(node, "verify")
-        if verify is None:
+    def check(self, node: ast.Call | ast.Assign, ctx: ModuleContext) -> Iterator[Finding]:
+        if isinstance(node, ast.Assign):
+            yield from self._session_attribute(node, ctx)
             return
-        value = ctx.constant(verify)
-        if value is UNKNOWN or value is not False:
+        name = ctx.call_name or ""
+        if name in _URLLIB3:
+            cert_reqs = keyword(node, "cert_reqs")
+            if cert_reqs is not None and _is_cert_none(cert_reqs, ctx):
+                yield ctx.finding(self, node, f"`{name}` with cert_reqs=CERT_NONE accepts any certificate")
             return
-        yield ctx.finding(self, node, f"`{ctx.call_name}` with verify=False accepts any certificate")
+        for option in ("ssl", "verify_ssl") if name in _AIOHTTP else ("verify",):
+            value = keyword(node, option)
+            if value is not None and ctx.constant(value) is False:
+                yield ctx.finding(self, node, f"`{name}` with {option}=False accepts any certificate")
+                return
+
+    def _session_attribute(self, node: ast.Assign, ctx: ModuleContext) -> Iterator[Finding]:
+        for target in node.targets:
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "verify"
+                and ctx.constant(node.value) is False
+                and ctx.qualified_name(target.value) in _SESSIONS
+            ):
+                yield ctx.finding(
+                    self, node, "session.verify = False: every request of the session accepts any certificate"
+                )
+
+
+def _is_cert_none(expr: ast.expr, ctx: ModuleContext) -> bool:
+    value = ctx.constant(expr)
+    if value is not UNKNOWN:
+        return value in ("CERT_NONE", "NONE", 0)
+    return ctx.qualified_name(expr) == "ssl.CERT_NONE"

@@ -1,0 +1,26 @@
+"""Small syntax questions several PAT rules ask."""
+
+from __future__ import annotations
+
+import ast
+
+_BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
+
+
+def last_name(expr: ast.expr) -> str:
+    """`a.b.c` -> 'c', `name` -> 'name', anything else -> ''."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return ""
+
+
+def catches_everything(kind: ast.expr | None) -> bool:
+    """An `except` clause type that catches every exception: bare, `Exception`, `BaseException`, or a tuple
+    holding one of them."""
+    if kind is None:
+        return True
+    if isinstance(kind, ast.Tuple):
+        return any(catches_everything(element) for element in kind.elts)
+    return last_name(kind) in _BROAD_EXCEPTIONS

@@ -1,0 +1,121 @@
+"""PAT805: servers bound to every network interface (`0.0.0.0`, `::`)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._naming import is_test_path, words
+from bastion.rules.pattern._syntax import last_name
+
+_ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
+_HOST_WORDS = frozenset({"host", "hostname", "bind", "addr", "interface", "listen", "server"})
+# Calls that take the address to listen on (by their last name): `sock.bind`, `app.run`, `uvicorn.run` ...
+_BINDING_CALLS = frozenset(
+    {"bind", "run", "run_simple", "serve", "listen", "create_server", "start_server", "HTTPServer",
+     "ThreadingHTTPServer", "TCPServer", "UDPServer", "ThreadingTCPServer", "WSGIServer", "make_server", "run_app",
+     "TCPSite", "Server", "Config", "serve_forever", "socketio_run"}
+)  # fmt: skip
+
+
+class BindAllInterfaces(AstRule):
+    """## What it does
+    Finds the addresses `"0.0.0.0"` and `"::"` passed to a call (`app.run(host="0.0.0.0")`,
+    `sock.bind(("0.0.0.0", 8080))`, `uvicorn.run(app, host="::")`: a host-like keyword or an argument of a
+    binding call), used as the default of a host-like parameter, or assigned to a host-like name
+    (`HOST = "0.0.0.0"`). Comparisons, dictionary keys, other calls' arguments (`is_valid_ipv6_address("::")`,
+    `label_suffix="::"`), prose and test files are not reported.
+
+    ## Why is this bad?
+    `0.0.0.0` listens on every interface of the machine, public ones included. A development server, an admin
+    port or a debug endpoint meant for localhost becomes reachable from the network. Inside a container this
+    is usually what you want, and the finding is low severity: check that the port is published on purpose.
+
+    ## Example
+    ```python
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.run(host="0.0.0.0", port=8000)
+    ```
+
+    ## Use instead
+    ```python
+    import os
+
+    from flask import Flask
+
+    app = Flask(__name__)
+    app.run(host=os.environ.get("BIND_HOST", "127.0.0.1"), port=8000)
+    ```
+
+    ## References
+    - [CWE-605: Multiple Binds to the Same Port](https://cwe.mitre.org/data/definitions/605.html)
+    - [CWE-1327: Binding to an Unrestricted IP Address](https://cwe.mitre.org/data/definitions/1327.html)
+    """
+
+    code = "PAT805"
+    slug = "bind-all-interfaces"
+    summary = "Server bound to every network interface (0.0.0.0)"
+    severity = Severity.LOW
+    confidence = Confidence.MEDIUM
+    cwe = (1327,)
+    fix_hint = "bind to 127.0.0.1 by default and take a public address from configuration"
+    bandit = ("B104",)
+    ruff = ("S104",)
+    # Constants are everywhere: `check` compares the value first and is a plain function (no generator).
+    node_types = (ast.Constant,)
+
+    def check(self, node: ast.Constant, ctx: ModuleContext) -> Iterable[Finding]:
+        if node.value not in _ALL_INTERFACES or type(node.value) is not str:
+            return ()
+        if not _binding_use(ctx):
+            return ()
+        return (ctx.finding(self, node, f"`{node.value}` listens on every network interface"),)
+
+
+def _binding_use(ctx: ModuleContext) -> bool:
+    """The constant is where a server takes its address: a host-like keyword or parameter default, an argument of
+    a binding call (`bind`, `run`, `serve` ...), or the value of a host-like name. Not a comparison, a dict key,
+    an unrelated call's argument (`is_valid_ipv6_address("::")`) or test code."""
+    if is_test_path(ctx.path):
+        return False
+    ancestors = ctx.ancestors
+    for position in range(len(ancestors) - 2, -1, -1):
+        node = ancestors[position]
+        if isinstance(node, (ast.Compare, ast.Dict, ast.Subscript)):
+            return False
+        if isinstance(node, ast.keyword):
+            return node.arg is not None and _host_like(node.arg)
+        if isinstance(node, ast.Call):
+            return last_name(node.func) in _BINDING_CALLS
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            # Parameter defaults are visited with the function itself as their parent.
+            return _default_of_host_parameter(node, ancestors[position + 1])
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            return any(_host_like(last_name(target)) for target in targets)
+        if isinstance(node, ast.stmt):
+            return False
+    return False
+
+
+def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, default: ast.AST) -> bool:
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    for parameter, value in zip(
+        positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+    ):
+        if value is default:
+            return _host_like(parameter.arg)
+    for parameter, value in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if value is default:
+            return _host_like(parameter.arg)
+    return False
+
+
+def _host_like(name: str) -> bool:
+    return bool(_HOST_WORDS & set(words(name)))

@@ -1,0 +1,93 @@
+"""PAT801: web apps started with the interactive debugger or debug mode on."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.semantic.calls import argument, keyword
+
+_FLASK_RUN = frozenset({"flask.Flask().run", "flask.app.Flask().run"})
+_RUN_SIMPLE = frozenset({"werkzeug.serving.run_simple", "werkzeug.run_simple"})
+_DEBUGGED_APP = frozenset({"werkzeug.debug.DebuggedApplication", "werkzeug.DebuggedApplication"})
+# ASGI frameworks whose `debug=True` returns tracebacks to the client.
+_ASGI_APPS = frozenset({"starlette.applications.Starlette", "fastapi.FastAPI", "fastapi.applications.FastAPI"})
+
+
+class DebugMode(AstRule):
+    """## What it does
+    Finds web apps started in debug mode from code: Flask's `app.run(debug=True)` (also `debug=DEBUG` when
+    `DEBUG` is a constant `True`), Werkzeug's `run_simple(..., use_debugger=True)` and
+    `DebuggedApplication(app, evalex=True)`, and `Starlette(debug=True)`/`FastAPI(debug=True)`.
+
+    ## Why is this bad?
+    The Werkzeug debugger serves an interactive Python console in the browser on every error: anyone who
+    reaches the page (or guesses or leaks its PIN) runs code on the server. Starlette's debug mode sends
+    tracebacks, with source and local values, to whoever caused the error.
+
+    ## Example
+    ```python
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    if __name__ == "__main__":
+        app.run(debug=True)
+    ```
+
+    ## Use instead
+    ```python
+    import os
+
+    from flask import Flask
+
+    app = Flask(__name__)
+
+    if __name__ == "__main__":
+        app.run(debug=os.environ.get("FLASK_DEBUG") == "1")
+    ```
+    Turn debugging on from the environment of a development machine (`flask --debug run`), never in code
+    that is deployed. Debug settings in configuration files are checked by the CFG family.
+
+    ## References
+    - [Flask: debug mode](https://flask.palletsprojects.com/en/stable/debugging/)
+    - [Werkzeug: debugger security](https://werkzeug.palletsprojects.com/en/stable/debug/#debugger-pin)
+    - [CWE-94: Code Injection](https://cwe.mitre.org/data/definitions/94.html)
+    - [CWE-489: Active Debug Code](https://cwe.mitre.org/data/definitions/489.html)
+    """
+
+    code = "PAT801"
+    slug = "debug-mode-enabled"
+    summary = "Web app started with debug mode or the interactive debugger on"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (94, 489)
+    fix_hint = "remove debug=True from code; enable debugging only from a development environment variable"
+    bandit = ("B201",)
+    ruff = ("S201",)
+    node_types = (ast.Call,)
+    callees = _FLASK_RUN | _RUN_SIMPLE | _DEBUGGED_APP | _ASGI_APPS
+
+    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+        name = ctx.call_name or ""
+        if name in _FLASK_RUN:
+            if ctx.constant(argument(node, 2, "debug")) is True:
+                yield ctx.finding(
+                    self, node, "Flask app run with debug=True: the Werkzeug debugger runs code for anyone"
+                )
+        elif name in _RUN_SIMPLE:
+            if ctx.constant(keyword(node, "use_debugger")) is True:
+                yield ctx.finding(self, node, "run_simple with use_debugger=True serves an interactive console")
+        elif name in _DEBUGGED_APP:
+            if ctx.constant(argument(node, 1, "evalex")) is True:
+                yield ctx.finding(self, node, "DebuggedApplication with evalex=True serves an interactive console")
+        elif ctx.constant(keyword(node, "debug")) is True:
+            yield ctx.finding(
+                self,
+                node,
+                f"`{name}` with debug=True sends tracebacks to clients",
+                severity=Severity.MEDIUM,
+            )

@@ -1,0 +1,170 @@
+"""PAT901: tracebacks and exception messages sent back in HTTP responses."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._syntax import catches_everything, last_name
+from bastion.semantic.index import BindingKind
+
+_TRACEBACK = frozenset(
+    {"traceback.format_exc", "traceback.format_exception", "traceback.format_tb", "traceback.format_stack"}
+)
+_STARLETTE_RESPONSES = ("JSONResponse", "HTMLResponse", "PlainTextResponse", "Response")
+RESPONSES = frozenset(
+    {
+        "flask.jsonify",
+        "flask.make_response",
+        "flask.Response",
+        "flask.abort",
+        "werkzeug.wrappers.Response",
+        "django.http.HttpResponse",
+        "django.http.JsonResponse",
+        "django.http.HttpResponseBadRequest",
+        "django.http.HttpResponseServerError",
+        "fastapi.HTTPException",
+        "starlette.exceptions.HTTPException",
+        "aiohttp.web.Response",
+        "aiohttp.web.json_response",
+    }
+    | {f"{module}.{name}" for module in ("starlette.responses", "fastapi.responses") for name in _STARLETTE_RESPONSES}
+)
+# Decorators (by their last name) that make a function answer HTTP requests or errors.
+_HANDLER_DECORATORS = frozenset(
+    {"route", "get", "post", "put", "patch", "delete", "api_route", "errorhandler", "app_errorhandler",
+     "exception_handler", "api_view", "view_config"}
+)  # fmt: skip
+_ERROR_HANDLER_DECORATORS = frozenset({"errorhandler", "app_errorhandler", "exception_handler"})
+
+
+class ExceptionInResponse(AstRule):
+    """## What it does
+    Finds HTTP responses that carry `traceback.format_exc()` (or `format_exception`/`format_tb`), or the text
+    of a caught exception (`str(exc)`, `repr(exc)`, `f"{exc}"`, `exc.args`) when the handler catches everything
+    (`except Exception`, bare `except`, an error handler's argument). Looked for in what route and error
+    handlers return and in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
+    `HTTPException(detail=...)`).
+
+    ## Why is this bad?
+    Tracebacks and raw exception messages describe the inside of the application: file paths, library
+    versions, SQL statements, host names, sometimes data or credentials. They help an attacker aim the next
+    request, and the user learns nothing from them.
+
+    ## Example
+    ```python
+    import traceback
+
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return traceback.format_exc(), 500
+    ```
+
+    ## Use instead
+    ```python
+    import logging
+
+    from flask import Flask
+
+    app = Flask(__name__)
+    log = logging.getLogger(__name__)
+
+
+    @app.errorhandler(500)
+    def server_error(error):
+        log.exception("unhandled error")
+        return "Something went wrong; it has been logged.", 500
+    ```
+    Log the details on the server; send the client a generic message (and an id to quote, if useful).
+    Exceptions you raise on purpose with a message meant for users (`ValidationError`) are not reported.
+
+    ## References
+    - [OWASP: Improper Error Handling](https://owasp.org/www-community/Improper_Error_Handling)
+    - [CWE-209: Generation of Error Message Containing Sensitive Information](https://cwe.mitre.org/data/definitions/209.html)
+    """
+
+    code = "PAT901"
+    slug = "exception-details-in-response"
+    summary = "Traceback or exception message returned in an HTTP response"
+    severity = Severity.MEDIUM
+    confidence = Confidence.MEDIUM
+    cwe = (209, 497)
+    fix_hint = "log the exception on the server and return a generic error message"
+    node_types = (ast.Call, ast.Return)
+    callees = RESPONSES
+
+    def check(self, node: ast.Call | ast.Return, ctx: ModuleContext) -> Iterator[Finding]:
+        if isinstance(node, ast.Return):
+            function = ctx.scope.node
+            if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                return
+            if not _handler_decorators(function):
+                return
+            leak = _leak(node.value, ctx, skip_responses=True)
+        else:
+            leak = next(
+                (found for part in (*node.args, *(k.value for k in node.keywords)) if (found := _leak(part, ctx))),
+                None,
+            )
+        if leak is not None:
+            yield ctx.finding(self, node, f"the response carries {leak}, which shows the application's internals")
+
+
+def _handler_decorators(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names = set()
+    for decorator in function.decorator_list:
+        name = last_name(decorator.func if isinstance(decorator, ast.Call) else decorator)
+        if name in _HANDLER_DECORATORS:
+            names.add(name)
+    return names
+
+
+def _leak(expr: ast.expr, ctx: ModuleContext, *, skip_responses: bool = False) -> str | None:
+    stack: list[ast.AST] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            callee = ctx.qualified_name(node.func)
+            if callee in _TRACEBACK:
+                return f"`{callee}()`"
+            if skip_responses and callee in RESPONSES:
+                continue  # reported where the response is built
+            if callee in ("builtins.str", "builtins.repr") and node.args and _is_caught(node.args[0], ctx):
+                return f"`{callee.split('.')[1]}({ast.unparse(node.args[0])})`"
+        elif isinstance(node, ast.FormattedValue) and _is_caught(node.value, ctx):
+            return f"the exception `{ast.unparse(node.value)}`"
+        elif isinstance(node, ast.Attribute) and node.attr == "args" and _is_caught(node.value, ctx):
+            return f"`{ast.unparse(node)}`"
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_caught(node.right, ctx):
+            return f"the exception `{ast.unparse(node.right)}`"
+        elif isinstance(node, (ast.Lambda, ast.comprehension)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return None
+
+
+def _is_caught(expr: ast.expr, ctx: ModuleContext) -> bool:
+    """A name bound by `except Exception as e` (or bare/BaseException), or an error handler's argument."""
+    if not isinstance(expr, ast.Name):
+        return False
+    for binding in ctx.index.lookup(expr.id, ctx.scope):
+        node = binding.node
+        if isinstance(node, ast.ExceptHandler):
+            return catches_everything(node.type)
+        if binding.kind is BindingKind.PARAMETER:
+            function = ctx.scope.node
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                arguments = function.args.posonlyargs + function.args.args
+                first = arguments[0].arg if arguments else None
+                if first == "request" and len(arguments) > 1:
+                    first = arguments[1].arg  # FastAPI/Starlette handlers: (request, exc)
+                return first == expr.id and bool(_handler_decorators(function) & _ERROR_HANDLER_DECORATORS)
+    return False

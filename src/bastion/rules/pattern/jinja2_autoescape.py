@@ -1,0 +1,90 @@
+"""PAT802: Jinja2 environments that do not escape HTML."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from bastion.core.finding import Finding
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import AstRule, ModuleContext
+from bastion.semantic.calls import argument, has_kwargs_splat, keyword
+from bastion.semantic.constants import UNKNOWN
+
+_ENVIRONMENTS = frozenset(
+    {
+        "jinja2.Environment",
+        "jinja2.environment.Environment",
+        "jinja2.sandbox.SandboxedEnvironment",
+        "jinja2.sandbox.ImmutableSandboxedEnvironment",
+    }
+)
+_SELECT = frozenset({"jinja2.select_autoescape", "jinja2.utils.select_autoescape"})
+_HTML_EXTENSIONS = frozenset({"html", "htm", "xml", "xhtml", "jinja", "j2", "jinja2"})
+
+
+class Jinja2Autoescape(AstRule):
+    """## What it does
+    Finds `jinja2.Environment` (and the sandboxed environments) created with `autoescape=False` or without
+    `autoescape` (Jinja2's default is off), and `select_autoescape` given extensions that leave HTML out
+    (`select_autoescape(["txt"])`). Flask's own environment escapes by default and is not concerned.
+
+    ## Why is this bad?
+    Without autoescaping, every `{{ value }}` is written into the page as raw HTML. Any value that a user
+    influenced (a name, a comment, a search term) can carry `<script>` and run in other users' browsers
+    (cross-site scripting).
+
+    ## Example
+    ```python
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader("templates"))
+    ```
+
+    ## Use instead
+    ```python
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())
+    ```
+
+    ## References
+    - [Jinja2: autoescaping](https://jinja.palletsprojects.com/en/stable/api/#autoescaping)
+    - [CWE-79: Cross-site Scripting](https://cwe.mitre.org/data/definitions/79.html)
+    """
+
+    code = "PAT802"
+    slug = "jinja2-autoescape-off"
+    summary = "Jinja2 environment without HTML autoescaping"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (79, 116)
+    fix_hint = "create the environment with autoescape=select_autoescape() (or True)"
+    bandit = ("B701",)
+    ruff = ("S701",)
+    node_types = (ast.Call,)
+    callees = _ENVIRONMENTS | _SELECT
+
+    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+        name = ctx.call_name or ""
+        if name in _SELECT:
+            extensions = ctx.constant(argument(node, 0, "enabled_extensions"))
+            if isinstance(extensions, (list, tuple, set, frozenset)) and not _HTML_EXTENSIONS & {
+                str(extension).lower().lstrip(".") for extension in extensions
+            }:
+                yield ctx.finding(self, node, "select_autoescape leaves .html templates unescaped")
+            return
+        autoescape = keyword(node, "autoescape")
+        if autoescape is None:
+            if has_kwargs_splat(node) or len(node.args) > 10:
+                return
+            yield ctx.finding(
+                self,
+                node,
+                f"`{name}` without autoescape: Jinja2 does not escape HTML by default",
+                severity=Severity.MEDIUM,
+            )
+            return
+        value = ctx.constant(autoescape)
+        if value is not UNKNOWN and not value:
+            yield ctx.finding(self, node, f"`{name}` with autoescape off writes values into HTML unescaped")
