@@ -21,6 +21,7 @@ from bastion.rules import load_all
 from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
+from bastion.secrets.scrub import scrub_finding, scrub_notice
 from bastion.source.discovery import Discovery, discover
 from bastion.source.suppressions import Suppression, SuppressionOrigin
 
@@ -68,6 +69,9 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     project_findings, project_notices = _run_project_rules(rules, root, discovery, config, results, options.services)
     findings.extend(project_findings)
     notices.extend(project_notices)
+    # No secret reaches a report in full, whichever family's finding shows the line that holds it.
+    findings = [scrub_finding(finding) for finding in findings]
+    notices = [scrub_notice(notice) for notice in notices]
 
     enabled_codes = {rule.code for rule in rules}
     findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]

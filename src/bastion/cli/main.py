@@ -56,10 +56,12 @@ def cli() -> None:
 def _register() -> None:
     from bastion.cli.rules_cmd import rule_command, rules_command
     from bastion.cli.scan_cmd import scan_command
+    from bastion.cli.secrets_cmd import secrets_command
 
     cli.add_command(scan_command)
     cli.add_command(rules_command)
     cli.add_command(rule_command)
+    cli.add_command(secrets_command)
 
 
 _register()

@@ -26,7 +26,7 @@ _ENV = re2.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*
 _INI = re2.compile(r"^\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*[:=]\s*(?P<value>.*)$")
 _YAML = re2.compile(r"^\s*(?:-\s+)?[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*:(?:\s+(?P<value>.*))?$")
 _YAML_LIST_ENV = re2.compile(r"^\s*-\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>.*)$")
-_JSON = re2.compile(r"\"(?P<key>[^\"\\]{1,100})\"\s*:\s*(?P<value>\"(?:[^\"\\]|\\.){0,1000}\")")
+_JSON = re2.compile(r"\"(?P<key>[^\"\\]+)\"\s*:\s*(?P<value>\"(?:[^\"\\]|\\.)*\")")
 _DOCKER = re2.compile(r"(?i)^\s*(?:ENV|ARG)\s+(?P<rest>.+)$")
 _DOCKER_PAIR = re2.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
 _DOCKER_LEGACY = re2.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>.+)$")
@@ -37,10 +37,10 @@ _CLI_FLAG = re2.compile(r"(?:^|\s)--(?P<key>[A-Za-z][\w\-]*)(?:=|\s+)(?P<value>\
 _PYTHON_LINE = re2.compile(
     r"(?P<key>[A-Za-z_][\w.]*(?:\[\s*[\"'][^\"'\]]{1,60}[\"']\s*\])?|[\"'][^\"'\n]{1,60}[\"'])"
     r"\s*(?::\s*[A-Za-z_][\w\[\], .|]*)?\s*(?:==|!=|=|:)\s*[rbuRBU]{0,2}"
-    r"(?P<value>\"[^\"\\\n]{1,500}\"|'[^'\\\n]{1,500}')"
+    r"(?P<value>\"[^\"\\\n]+\"|'[^'\\\n]+')"
 )
 _AUTH_TUPLE = re2.compile(
-    r"(?i)auth\s*[=:]\s*\(\s*[rbu]?[\"'][^\"']*[\"']\s*,\s*[rbu]?(?P<value>\"[^\"\\\n]{1,500}\"|'[^'\\\n]{1,500}')"
+    r"(?i)auth\s*[=:]\s*\(\s*[rbu]?[\"'][^\"']*[\"']\s*,\s*[rbu]?(?P<value>\"[^\"\\\n]+\"|'[^'\\\n]+')"
 )
 
 

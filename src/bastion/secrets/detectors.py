@@ -17,14 +17,15 @@ import re2
 from bastion.core.severity import Confidence, Severity
 from bastion.secrets.validators import Check
 
-PROVIDER = "SEC101"
-PRIVATE_KEY = "SEC102"
-URL_CREDENTIALS = "SEC103"
-JWT = "SEC104"
-PYTHON_LITERAL = "SEC201"
-FRAMEWORK_SECRET_KEY = "SEC202"
-CONFIG_VALUE = "SEC203"
-HIGH_ENTROPY = "SEC204"
+# The rule codes that report each kind of detection.
+PROVIDER_CODE = "SEC101"
+PRIVATE_KEY_CODE = "SEC102"
+URL_CREDENTIALS_CODE = "SEC103"
+JWT_CODE = "SEC104"
+PYTHON_LITERAL_CODE = "SEC201"
+FRAMEWORK_SECRET_KEY_CODE = "SEC202"
+CONFIG_VALUE_CODE = "SEC203"
+HIGH_ENTROPY_CODE = "SEC204"
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,7 @@ def _private_key_matches(lines: Sequence[str], key_lines: Sequence[int], text: s
             severity, note = Severity.LOW, reason
         found.append(
             SecretMatch(
-                codes.PRIVATE_KEY,
+                codes.PRIVATE_KEY_CODE,
                 "google-service-account" if service_account else "private-key",
                 title.strip(),
                 block.value,
@@ -257,12 +257,14 @@ def _assignment_matches(
             continue
         if python_lines:
             pairs: Iterable[Assignment] = python_line_assignments(line)
-            code, detector = codes.PYTHON_LITERAL, "python-literal"
+            code, detector = codes.PYTHON_LITERAL_CODE, "python-literal"
         else:
             pairs = config_assignments(line, kind)
-            code, detector = codes.CONFIG_VALUE, "config-value"
+            code, detector = codes.CONFIG_VALUE_CODE, "config-value"
         for pair in pairs:
-            match = _generic_value(code, detector, "secret", pair, index + 1, line, path)
+            # Without a syntax tree, a Python `SECRET_KEY = "…"` still belongs to SEC202.
+            pair_code = codes.FRAMEWORK_SECRET_KEY_CODE if python_lines and pair.name.upper() == "SECRET_KEY" else code
+            match = _generic_value(pair_code, detector, "secret", pair, index + 1, line, path)
             if match is not None:
                 found.append(match)
     return found
@@ -307,7 +309,7 @@ def _entropy_matches(lines: Sequence[str], candidate_lines: Iterable[int], path:
             severity = Severity.LOW if verdict is Verdict.LOW else Severity.HIGH
             found.append(
                 SecretMatch(
-                    codes.HIGH_ENTROPY,
+                    codes.HIGH_ENTROPY_CODE,
                     "high-entropy",
                     "high-entropy secret",
                     token,
@@ -366,9 +368,7 @@ def find_secrets(
         keyword_lines = sorted(_lines_with(_GENERIC_KEYWORDS, text))
         python_set = set(python_lines or ())
         if python_set:
-            matches.extend(
-                _assignment_matches(lines, [i for i in keyword_lines if i in python_set], kind, path, True)
-            )
+            matches.extend(_assignment_matches(lines, [i for i in keyword_lines if i in python_set], kind, path, True))
         if kind in CONFIG_KINDS:
             matches.extend(_assignment_matches(lines, keyword_lines, kind, path, False))
         other_lines = [i for i in keyword_lines if i not in python_set] if python_set else keyword_lines
@@ -379,14 +379,14 @@ def find_secrets(
 
 
 _PRIORITY = {
-    codes.PRIVATE_KEY: 0,
-    codes.PROVIDER: 1,
-    codes.JWT: 2,
-    codes.URL_CREDENTIALS: 3,
-    codes.FRAMEWORK_SECRET_KEY: 4,
-    codes.PYTHON_LITERAL: 5,
-    codes.CONFIG_VALUE: 6,
-    codes.HIGH_ENTROPY: 7,
+    codes.PRIVATE_KEY_CODE: 0,
+    codes.PROVIDER_CODE: 1,
+    codes.JWT_CODE: 2,
+    codes.URL_CREDENTIALS_CODE: 3,
+    codes.FRAMEWORK_SECRET_KEY_CODE: 4,
+    codes.PYTHON_LITERAL_CODE: 5,
+    codes.CONFIG_VALUE_CODE: 6,
+    codes.HIGH_ENTROPY_CODE: 7,
 }
 
 

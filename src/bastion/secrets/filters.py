@@ -141,7 +141,7 @@ def is_already_redacted(candidate: Candidate) -> bool:
 
 # -- masked values ---------------------------------------------------------------------------------------------
 
-_MASK_CHARS = frozenset("*xX•·#.-_0?")
+_MASK_CHARS = frozenset("*xX•·#.-_0?…")
 
 
 def is_masked(candidate: Candidate) -> bool:
@@ -314,10 +314,7 @@ _EXAMPLE_VALUE = re.compile(
 
 def is_test_path(path: str) -> bool:
     parts = path.lower().split("/")
-    return (
-        any(part in _TEST_DIRECTORIES for part in parts[:-1])
-        or _EXAMPLE_FILE.search(parts[-1]) is not None
-    )
+    return any(part in _TEST_DIRECTORIES for part in parts[:-1]) or _EXAMPLE_FILE.search(parts[-1]) is not None
 
 
 def is_test_or_example(candidate: Candidate) -> bool:
@@ -330,7 +327,9 @@ FILTERS: tuple[ValueFilter, ...] = (
     ValueFilter("masked", "a masked value (`****`, `xxxx`)", is_masked, Verdict.DROP),
     ValueFilter("already-redacted", "a value bastion has already redacted", is_already_redacted, Verdict.DROP),
     ValueFilter("placeholder", "a placeholder word (`changeme`, `your-key-here`)", is_placeholder, Verdict.DROP),
-    ValueFilter("template", "a template or format field (`<your-key>`, `${VAR}`, `{{ x }}`)", is_template, Verdict.DROP),
+    ValueFilter(
+        "template", "a template or format field (`<your-key>`, `${VAR}`, `{{ x }}`)", is_template, Verdict.DROP
+    ),
     ValueFilter(
         "environment-reference",
         "read from the environment or a secrets manager",

@@ -149,9 +149,7 @@ class HygieneProblem:
 
 def _excluded(spec: pathspec.GitIgnoreSpec, rel: str) -> bool:
     parts = rel.split("/")
-    return any(spec.match_file("/".join(parts[:depth]) + "/") for depth in range(1, len(parts))) or spec.match_file(
-        rel
-    )
+    return any(spec.match_file("/".join(parts[:depth]) + "/") for depth in range(1, len(parts))) or spec.match_file(rel)
 
 
 def hygiene_problems(root: Path, discovered: Iterable[str], excludes: Sequence[str] = ()) -> list[HygieneProblem]:
@@ -161,9 +159,7 @@ def hygiene_problems(root: Path, discovered: Iterable[str], excludes: Sequence[s
     candidates = set(discovered)
     if view is not None:
         spec = pathspec.GitIgnoreSpec.from_lines(excludes)
-        candidates |= {
-            rel for rel in view.tracked if sensitive_kind(rel) is not None and not _excluded(spec, rel)
-        }
+        candidates |= {rel for rel in view.tracked if sensitive_kind(rel) is not None and not _excluded(spec, rel)}
     kinds = {}
     for rel in sorted(candidates):
         if sensitive_kind(rel) is None:

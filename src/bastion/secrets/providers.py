@@ -8,7 +8,7 @@ detect-secrets (Apache-2.0) (CONVENTIONS.md section 7), written afresh for RE2 a
 from __future__ import annotations
 
 from bastion.core.severity import Confidence, Severity
-from bastion.secrets.detectors import JWT, PROVIDER, URL_CREDENTIALS, Detector
+from bastion.secrets.detectors import JWT_CODE, PROVIDER_CODE, URL_CREDENTIALS_CODE, Detector
 from bastion.secrets.validators import crc32_token_checksum, jwt_check
 
 # Characters that may not continue a token: the end of a base64/base62 token without `\b` (which RE2 treats as
@@ -22,7 +22,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "aws-access-key-id",
         "AWS access key id",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b",
         ("AKIA", "ASIA", "ABIA", "ACCA", "A3T"),
         Severity.MEDIUM,
@@ -31,15 +31,18 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "aws-secret-access-key",
         "AWS secret access key",
-        PROVIDER,
-        r"(?i)(?:aws|amazon)[\w.\-]{0,40}?(?:secret|sk)[\w.\-]{0,20}" + _ASSIGN + r"(?P<secret>[A-Za-z0-9/+]{40})" + _END64,
+        PROVIDER_CODE,
+        r"(?i)(?:aws|amazon)[\w.\-]{0,40}?(?:secret|sk)[\w.\-]{0,20}"
+        + _ASSIGN
+        + r"(?P<secret>[A-Za-z0-9/+]{40})"
+        + _END64,
         ("aws", "amazon"),
         Severity.HIGH,
     ),
     Detector(
         "aws-secret-access-key-near-id",
         "AWS secret access key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?i)secret[\w.\-]{0,20}" + _ASSIGN + r"(?P<secret>[A-Za-z0-9/+]{40})" + _END64,
         ("secret",),
         Severity.HIGH,
@@ -48,7 +51,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "aws-secret-after-key-id",
         "AWS secret access key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?:AKIA|ASIA)[A-Z2-7]{16}[\"']?[\s,;|:]+[\"']?(?P<secret>[A-Za-z0-9/+]{40})" + _END64,
         ("AKIA", "ASIA"),
         Severity.HIGH,
@@ -58,7 +61,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "github-token",
         "GitHub token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>gh[pousr]_[A-Za-z0-9]{36})\b",
         ("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
         Severity.CRITICAL,
@@ -67,7 +70,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "github-fine-grained-token",
         "GitHub fine-grained personal access token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
         ("github_pat_",),
         Severity.CRITICAL,
@@ -76,7 +79,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "gitlab-token",
         "GitLab token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>gl(?:pat|dt|rt|ptt|oas|ft|soat|cbt|imt|agent)-[0-9A-Za-z_\-]{20,})",
         ("glpat-", "gldt-", "glrt-", "glptt-", "gloas-", "glft-", "glsoat-", "glcbt-", "glimt-", "glagent-"),
         Severity.CRITICAL,
@@ -84,7 +87,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "gitlab-runner-registration-token",
         "GitLab runner registration token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>GR1348941[0-9A-Za-z_\-]{20,})",
         ("GR1348941",),
         Severity.HIGH,
@@ -94,7 +97,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "slack-token",
         "Slack token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>xox[abeoprs]-[0-9]+-[0-9A-Za-z\-]{8,})",
         ("xox",),
         Severity.HIGH,
@@ -102,7 +105,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "slack-app-token",
         "Slack app-level token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>xapp-[0-9]-[A-Z0-9]+-[0-9]+-[a-z0-9]+)",
         ("xapp-",),
         Severity.HIGH,
@@ -110,7 +113,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "slack-webhook",
         "Slack incoming webhook URL",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?P<secret>https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,})",
         ("hooks.slack.com",),
         Severity.MEDIUM,
@@ -119,16 +122,16 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "stripe-live-key",
         "Stripe live secret key",
-        PROVIDER,
-        r"\b(?P<secret>(?:sk|rk)_live_[0-9A-Za-z]{20,247})\b",
+        PROVIDER_CODE,
+        r"\b(?P<secret>(?:sk|rk)_live_[0-9A-Za-z]{20,})\b",
         ("sk_live_", "rk_live_"),
         Severity.CRITICAL,
     ),
     Detector(
         "stripe-test-key",
         "Stripe test-mode secret key",
-        PROVIDER,
-        r"\b(?P<secret>(?:sk|rk)_test_[0-9A-Za-z]{20,247})\b",
+        PROVIDER_CODE,
+        r"\b(?P<secret>(?:sk|rk)_test_[0-9A-Za-z]{20,})\b",
         ("sk_test_", "rk_test_"),
         Severity.LOW,
         test_key=True,
@@ -136,7 +139,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "stripe-webhook-secret",
         "Stripe webhook signing secret",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>whsec_[0-9A-Za-z]{32,})\b",
         ("whsec_",),
         Severity.HIGH,
@@ -145,7 +148,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "google-api-key",
         "Google API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?P<secret>AIza[0-9A-Za-z_\-]{35})" + _END_URLSAFE,
         ("AIza",),
         Severity.HIGH,
@@ -154,7 +157,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "google-oauth-client-secret",
         "Google OAuth client secret",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?P<secret>GOCSPX-[0-9A-Za-z_\-]{28})" + _END_URLSAFE,
         ("GOCSPX-",),
         Severity.HIGH,
@@ -164,7 +167,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "azure-storage-account-key",
         "Azure storage account key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?i)AccountKey\s*=\s*(?P<secret>[A-Za-z0-9+/]{86}==)",
         ("accountkey",),
         Severity.CRITICAL,
@@ -172,7 +175,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "azure-shared-access-key",
         "Azure shared access key (Service Bus, Event Hubs, IoT Hub)",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?i)SharedAccessKey\s*=\s*(?P<secret>[A-Za-z0-9+/]{42,44}=)",
         ("sharedaccesskey",),
         Severity.HIGH,
@@ -180,7 +183,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "azure-sas-token",
         "Azure shared access signature",
-        PROVIDER,
+        PROVIDER_CODE,
         r"sv=[0-9]{4}-[0-9]{2}-[0-9]{2}[^\s\"'<>]*?[?&]sig=(?P<secret>[A-Za-z0-9%+/=]{40,})",
         ("sig=",),
         Severity.HIGH,
@@ -188,7 +191,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "azure-ad-client-secret",
         "Azure AD (Entra ID) client secret",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?:^|[^A-Za-z0-9_~.\-])(?P<secret>[A-Za-z0-9_~.\-]{3}[0-9]Q~[A-Za-z0-9_~.\-]{31,34})(?:[^A-Za-z0-9_~.\-]|$)",
         ("Q~",),
         Severity.HIGH,
@@ -198,7 +201,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "twilio-api-key",
         "Twilio API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>SK[0-9a-fA-F]{32})\b",
         ("SK",),
         Severity.HIGH,
@@ -208,7 +211,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "twilio-auth-token",
         "Twilio auth token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?i)twilio[\w.\-]{0,30}?(?:auth|token|secret)[\w.\-]{0,20}" + _ASSIGN + r"(?P<secret>[0-9a-f]{32})\b",
         ("twilio",),
         Severity.HIGH,
@@ -216,7 +219,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "sendgrid-api-key",
         "SendGrid API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>SG\.[0-9A-Za-z_\-]{22}\.[0-9A-Za-z_\-]{43})" + _END_URLSAFE,
         ("SG.",),
         Severity.HIGH,
@@ -225,7 +228,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "mailgun-api-key",
         "Mailgun API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>key-[0-9a-f]{32})\b",
         ("key-",),
         Severity.HIGH,
@@ -235,7 +238,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "npm-token",
         "npm access token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>npm_[A-Za-z0-9]{36})\b",
         ("npm_",),
         Severity.CRITICAL,
@@ -244,7 +247,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "pypi-token",
         "PyPI upload token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>pypi-(?:AgEIcHlwaS5vcmc|AgENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,})",
         ("pypi-ag",),
         Severity.CRITICAL,
@@ -253,7 +256,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "openai-api-key",
         "OpenAI API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>sk-(?:[A-Za-z0-9]+-)?[A-Za-z0-9_\-]{16,}T3BlbkFJ[A-Za-z0-9_\-]{16,})",
         ("T3BlbkFJ",),
         Severity.CRITICAL,
@@ -262,7 +265,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "openai-project-key",
         "OpenAI API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_\-]{48,})",
         ("sk-proj-", "sk-svcacct-", "sk-admin-"),
         Severity.CRITICAL,
@@ -270,7 +273,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "anthropic-api-key",
         "Anthropic API key",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>sk-ant-(?:api|admin|sid)[0-9]{2}-[A-Za-z0-9_\-]{80,})",
         ("sk-ant-",),
         Severity.CRITICAL,
@@ -278,7 +281,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "huggingface-token",
         "Hugging Face access token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>(?:hf_|api_org_)[A-Za-z]{34})\b",
         ("hf_", "api_org_"),
         Severity.HIGH,
@@ -287,15 +290,17 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "discord-bot-token",
         "Discord bot token",
-        PROVIDER,
-        r"(?i)discord[\w.\-]{0,30}" + _ASSIGN + r"(?P<secret>[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40})",
+        PROVIDER_CODE,
+        r"(?i)discord[\w.\-]{0,30}"
+        + _ASSIGN
+        + r"(?P<secret>[MNO][A-Za-z0-9_\-]{23,27}\.[A-Za-z0-9_\-]{6}\.[A-Za-z0-9_\-]{27,40})",
         ("discord",),
         Severity.HIGH,
     ),
     Detector(
         "discord-webhook",
         "Discord webhook URL",
-        PROVIDER,
+        PROVIDER_CODE,
         r"(?P<secret>https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_\-]{60,68})",
         ("discord",),
         Severity.MEDIUM,
@@ -303,7 +308,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "telegram-bot-token",
         "Telegram bot token",
-        PROVIDER,
+        PROVIDER_CODE,
         r"\b(?P<secret>[0-9]{8,10}:AA[0-9A-Za-z_\-]{33})" + _END_URLSAFE,
         (":AA",),
         Severity.HIGH,
@@ -313,7 +318,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "jwt",
         "JSON Web Token",
-        JWT,
+        JWT_CODE,
         r"\b(?P<secret>eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{16,})",
         ("eyJ",),
         Severity.MEDIUM,
@@ -323,17 +328,17 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "url-credentials",
         "password in a URL",
-        URL_CREDENTIALS,
-        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]{0,100}):(?P<secret>[^\s@/\"'<>]{1,200})@[^\s/\"'<>:@]+",
+        URL_CREDENTIALS_CODE,
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]*):(?P<secret>[^\s@/\"'<>]+)@[^\s/\"'<>:@]+",
         ("://",),
         Severity.HIGH,
     ),
     Detector(
         "connection-string-password",
         "password in a connection string",
-        URL_CREDENTIALS,
+        URL_CREDENTIALS_CODE,
         r"(?i)(?:server|data source|host|address|addr|user id|uid|username|user|database|initial catalog)\s*=[^;]*;"
-        r"(?:[^;]*;)*?\s*(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]{1,200})",
+        r"(?:[^;]*;)*?\s*(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)",
         ("password", "pwd"),
         Severity.HIGH,
     ),

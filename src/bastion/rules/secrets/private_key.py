@@ -28,7 +28,7 @@ class PrivateKey(AstRule, TextRule):
     ## Example
     ```python
     DEPLOY_KEY = \"\"\"-----BEGIN OPENSSH PRIVATE KEY-----
-    b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW…
+    b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAE…
     -----END OPENSSH PRIVATE KEY-----\"\"\"
     ```
 

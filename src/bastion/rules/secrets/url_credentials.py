@@ -16,8 +16,8 @@ from bastion.source.reading import TextDocument
 class UrlCredentials(AstRule, TextRule):
     """## What it does
     Finds passwords written into URLs (`postgres://user:password@host/db`, `https://user:token@git.example.com`,
-    `redis://:password@cache`, `amqp://…`) and into connection strings (`Server=db;User Id=sa;Password=…;`,
-    unquoted, which keyword scanners miss). Templated passwords (`${DB_PASSWORD}`, `%(password)s`) and
+    `redis://:password@cache`, `amqp://…`) and into connection strings (`Server=db;User Id=sa;Password=` followed
+    by the unquoted password, which keyword scanners miss). Templated passwords (`${DB_PASSWORD}`, `%(password)s`) and
     placeholders (`user:password@`, `<password>`) are not reported; credentials for `localhost` are reported at
     low severity.
 
