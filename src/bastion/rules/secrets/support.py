@@ -54,7 +54,9 @@ def is_text_file(file: SourceFile) -> bool:
 def describe(match: SecretMatch, *, where: str = "") -> str:
     """`GitHub token `ghp_…(40 chars)` hard-coded` plus why it was downgraded, if it was."""
     subject = match.title[0].upper() + match.title[1:]
-    named = f" assigned to `{match.name}`" if match.name and match.name != "authorization" else ""
+    named = ""
+    if match.name and match.name != "authorization":
+        named = f" next to `{match.name}`" if match.detector == "high-entropy" else f" assigned to `{match.name}`"
     text = f"{subject} `{redact(match.value)}`{named} {where or 'hard-coded in the file'}"
     notes = []
     if match.note:
