@@ -40,7 +40,7 @@ def render_findings(console: Console, result: ScanResult, *, show_suppressed: bo
             line = Text("  ")
             line.append(f"{finding.location}", style="bold")
             line.append(f"  {finding.code}  {finding.message}  ")
-            line.append(f"(by `{item.suppression.describe()}` on line {item.suppression.line})", style="dim")
+            line.append(f"(by `{item.suppression.text}` on line {item.suppression.line})", style="dim")
             console.print(line)
         console.print()
 
