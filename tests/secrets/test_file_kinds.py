@@ -32,8 +32,14 @@ def notebook(cells: list[dict[str, object]]) -> str:
 
 
 def code_cell(source: list[str], outputs: list[dict[str, object]] | None = None) -> dict[str, object]:
-    return {"cell_type": "code", "execution_count": 1, "id": rand(8), "metadata": {}, "outputs": outputs or [],
-            "source": source}
+    return {
+        "cell_type": "code",
+        "execution_count": 1,
+        "id": rand(8),
+        "metadata": {},
+        "outputs": outputs or [],
+        "source": source,
+    }
 
 
 def line_of(text: str, needle: str) -> int:
@@ -91,7 +97,9 @@ def test_private_keys_in_files(tmp_path: Path) -> None:
         "deploy/id_ed25519": key + "\n",
         "deploy/id_ed25519.expected": "1 SEC102\n",
         "sa.json": service_account + "\n",
-        "sa.json.expected": f"{line_of(service_account, 'private_key')} SEC102\n{line_of(service_account, 'project_id')} ok\n",
+        "sa.json.expected": (
+            f"{line_of(service_account, 'private_key')} SEC102\n{line_of(service_account, 'project_id')} ok\n"
+        ),
         "docs/keys.txt": "-----BEGIN RSA " + "PRIVATE KEY-----  # ok: a header in prose\n",
     }
     problems = check_fixture(write(tmp_path, files), "SEC102")

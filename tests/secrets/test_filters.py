@@ -10,41 +10,101 @@ from tests.secrets.tokens import g, rand
 # filter name -> (values it must match, values it must not match); candidates are generic unless said.
 TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
     "documentation-key": (
-        [Candidate(g("AKIAIOSFODNN7", "EXAMPLE"), False), Candidate(g("wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY"), False)],
+        [
+            Candidate(g("AKIAIOSFODNN7", "EXAMPLE"), False),
+            Candidate(g("wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY"), False),
+        ],
         [Candidate(g("AK", "IA") + rand(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), False)],
     ),
     "masked": (
-        [Candidate("********", True), Candidate("xxxxxxxxxx", True), Candidate(g("sk_live_", "x" * 12), False),
-         Candidate("••••••", True), Candidate("…", True)],
+        [
+            Candidate("********", True),
+            Candidate("xxxxxxxxxx", True),
+            Candidate(g("sk_live_", "x" * 12), False),
+            Candidate("••••••", True),
+            Candidate("…", True),
+        ],
         [Candidate("hunter2-dev", True), Candidate(rand(20), True)],
     ),
     "placeholder": (
-        [Candidate(v, True) for v in ("changeme", "CHANGE_ME", "change-me", "replace_me", "your_password", "TODO",
-                                      "password", "secret", "null", "dummy")],
+        [
+            Candidate(v, True)
+            for v in (
+                "changeme",
+                "CHANGE_ME",
+                "change-me",
+                "replace_me",
+                "your_password",
+                "TODO",
+                "password",
+                "secret",
+                "null",
+                "dummy",
+            )
+        ],
         [Candidate("changeme-2024-prod-Xk9", True), Candidate("hunter2-dev", True)],
     ),
     "template": (
-        [Candidate(v, True) for v in ("<your-key>", "${VAR}", "$DB_PASSWORD", "%(password)s", "{{ api_token }}",
-                                      "{api_key}", "your-api-key-here", "postgres://u:${PW}@db/x", "%s")],
+        [
+            Candidate(v, True)
+            for v in (
+                "<your-key>",
+                "${VAR}",
+                "$DB_PASSWORD",
+                "%(password)s",
+                "{{ api_token }}",
+                "{api_key}",
+                "your-api-key-here",
+                "postgres://u:${PW}@db/x",
+                "%s",
+            )
+        ],
         [Candidate("p@ss{word}x-not-a-field!", True), Candidate("hunter2-dev", True)],
     ),
     "environment-reference": (
-        [Candidate(v, True) for v in ("os.environ['X']", "os.getenv('X')", "${{ secrets.DEPLOY_TOKEN }}",
-                                      "!vault |", "ENC[AES256_GCM,data:x]", "arn:aws:secretsmanager:eu-west-1:1:secret:x",
-                                      "vault:secret/data/app#token", "/run/secrets/db_password", "op://vault/item/field",
-                                      "@Microsoft.KeyVault(SecretUri=https://x)", "%DB_PASSWORD%")],
+        [
+            Candidate(v, True)
+            for v in (
+                "os.environ['X']",
+                "os.getenv('X')",
+                "${{ secrets.DEPLOY_TOKEN }}",
+                "!vault |",
+                "ENC[AES256_GCM,data:x]",
+                "arn:aws:secretsmanager:eu-west-1:1:secret:x",
+                "vault:secret/data/app#token",
+                "/run/secrets/db_password",
+                "op://vault/item/field",
+                "@Microsoft.KeyVault(SecretUri=https://x)",
+                "%DB_PASSWORD%",
+            )
+        ],
         [Candidate("hunter2-dev", True), Candidate("environment", True)],
     ),
     "lockfile-digest": (
-        [Candidate(rand(64, "0123456789abcdef"), True, line='"hash": "x"', path="poetry.lock"),
-         Candidate(rand(86), True, line='"integrity": "sha512-x"', path="web/package-lock.json")],
+        [
+            Candidate(rand(64, "0123456789abcdef"), True, line='"hash": "x"', path="poetry.lock"),
+            Candidate(rand(86), True, line='"integrity": "sha512-x"', path="web/package-lock.json"),
+        ],
         [Candidate(rand(64, "0123456789abcdef"), True, line='"hash": "x"', path="settings.json")],
     ),
     "not-a-value": (
-        [Candidate(v, True, name="password") for v in ("true", "False", "1234", "DB_PASSWORD", "settings.SECRET_KEY",
-                                                       "https://auth.example.org", "/etc/app/secret", "abc",
-                                                       "Enter your password:", "please type the password here",
-                                                       "get_secret()", "str")]
+        [
+            Candidate(v, True, name="password")
+            for v in (
+                "true",
+                "False",
+                "1234",
+                "DB_PASSWORD",
+                "settings.SECRET_KEY",
+                "https://auth.example.org",
+                "/etc/app/secret",
+                "abc",
+                "Enter your password:",
+                "please type the password here",
+                "get_secret()",
+                "str",
+            )
+        ]
         + [Candidate("password", True, name="PASSWORD"), Candidate("api-key", True, name="API_KEY")],
         [Candidate("hunter2-dev", True, name="password"), Candidate("correct horse", True, name="passphrase")],
     ),
@@ -53,9 +113,11 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
         [Candidate("123e4567e89b12d3a456426614174000x", True)],
     ),
     "hash-digest": (
-        [Candidate(rand(40, "0123456789abcdef"), True, name="commit_sha"),
-         Candidate(rand(64, "0123456789abcdef"), True, line="sha256 checksum of the file"),
-         Candidate("sha256:" + rand(64, "0123456789abcdef"), True)],
+        [
+            Candidate(rand(40, "0123456789abcdef"), True, name="commit_sha"),
+            Candidate(rand(64, "0123456789abcdef"), True, line="sha256 checksum of the file"),
+            Candidate("sha256:" + rand(64, "0123456789abcdef"), True),
+        ],
         [Candidate(rand(40, "0123456789abcdef"), True, name="api_token")],
     ),
     "sequential": (
@@ -67,9 +129,15 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
         [Candidate("ghp…", True)],
     ),
     "test-or-example": (
-        [Candidate("real-looking-9", True, path="tests/test_api.py"), Candidate("x", True, path="conftest.py"),
-         Candidate("dummy-key-123", True), Candidate("fake_token_9", True), Candidate("not-a-real-password", True),
-         Candidate("x", True, path="config/.env.example"), Candidate("test-secret", True)],
+        [
+            Candidate("real-looking-9", True, path="tests/test_api.py"),
+            Candidate("x", True, path="conftest.py"),
+            Candidate("dummy-key-123", True),
+            Candidate("fake_token_9", True),
+            Candidate("not-a-real-password", True),
+            Candidate("x", True, path="config/.env.example"),
+            Candidate("test-secret", True),
+        ],
         [Candidate("hunter2-dev", True, path="src/app.py"), Candidate("latest-pass", True, path="app/contest.py")],
     ),
 }

@@ -67,7 +67,9 @@ def test_baseline_stores_hashes_not_secrets(tmp_path: Path) -> None:
     project = _project(tmp_path / "p")
     baseline = tmp_path / "baseline.json"
     runner = CliRunner()
-    result = runner.invoke(cli, ["secrets", str(project), "--isolated", "--no-progress", "--write-baseline", str(baseline)])
+    result = runner.invoke(
+        cli, ["secrets", str(project), "--isolated", "--no-progress", "--write-baseline", str(baseline)]
+    )
     assert result.exit_code == 0, result.output
     text = baseline.read_text(encoding="utf-8")
     assert '"SEC101"' in text
@@ -98,7 +100,9 @@ def test_scrub_cleans_other_families_findings() -> None:
     assert AUTH_TOKEN not in clean.snippet and AUTH_TOKEN not in clean.message
     assert GITHUB not in clean.flow[0].snippet
     assert "verify=False" in clean.snippet
-    untouched = Finding("PAT101", "eval of input", Location("a.py", 1), Severity.HIGH, Confidence.HIGH, snippet="eval(x)")
+    untouched = Finding(
+        "PAT101", "eval of input", Location("a.py", 1), Severity.HIGH, Confidence.HIGH, snippet="eval(x)"
+    )
     assert scrub_finding(untouched) is untouched
 
 

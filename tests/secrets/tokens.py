@@ -65,10 +65,20 @@ PROVIDER_TOKENS: dict[str, str] = {
     "gitlab-token": g("gl", "pat-") + rand(20, URLSAFE),
     "gitlab-runner-registration-token": g("GR13", "48941") + rand(20, URLSAFE),
     "slack-token": g("xo", "xb-") + rand(11, string.digits) + "-" + rand(12, string.digits) + "-" + rand(24),
-    "slack-app-token": g("xa", "pp-") + "1-A" + rand(10, string.ascii_uppercase + string.digits) + "-"
-    + rand(13, string.digits) + "-" + rand(64, HEX),
-    "slack-webhook": g("https://hooks.", "slack.com/services/") + "T" + rand(8, string.ascii_uppercase) + "/B"
-    + rand(8, string.ascii_uppercase) + "/" + rand(24),
+    "slack-app-token": g("xa", "pp-")
+    + "1-A"
+    + rand(10, string.ascii_uppercase + string.digits)
+    + "-"
+    + rand(13, string.digits)
+    + "-"
+    + rand(64, HEX),
+    "slack-webhook": g("https://hooks.", "slack.com/services/")
+    + "T"
+    + rand(8, string.ascii_uppercase)
+    + "/B"
+    + rand(8, string.ascii_uppercase)
+    + "/"
+    + rand(24),
     "stripe-live-key": g("sk_", "live_") + rand(24),
     "stripe-test-key": g("sk_", "test_") + rand(24),
     "stripe-webhook-secret": g("wh", "sec_") + rand(32),
@@ -77,7 +87,8 @@ PROVIDER_TOKENS: dict[str, str] = {
     "azure-storage-account-key": g("AccountKey", "=") + rand(86, BASE64) + "==",
     "azure-shared-access-key": g("SharedAccessKey", "=") + rand(43, BASE64) + "=",
     "azure-sas-token": "https://acct.blob.core.windows.net/c?sv=2022-11-02&ss=b&srt=co&sp=r&"
-    + g("si", "g=") + rand(44, ALNUM + "%"),
+    + g("si", "g=")
+    + rand(44, ALNUM + "%"),
     "azure-ad-client-secret": rand(3) + "8" + g("Q", "~") + rand(34, ALNUM + "_~.-"),
     "twilio-api-key": g("S", "K") + rand(32, HEX),
     "twilio-auth-token": g("TWILIO", "_AUTH_TOKEN") + "=" + rand(32, HEX),
@@ -89,10 +100,15 @@ PROVIDER_TOKENS: dict[str, str] = {
     "openai-project-key": g("sk-", "proj-") + rand(80, URLSAFE),
     "anthropic-api-key": g("sk-", "ant-api03-") + rand(93, URLSAFE) + "AA",
     "huggingface-token": g("h", "f_") + rand(34, string.ascii_letters),
-    "discord-bot-token": g("DISCORD", "_TOKEN") + "=" + "M" + rand(25, URLSAFE) + "." + rand(6, URLSAFE) + "."
+    "discord-bot-token": g("DISCORD", "_TOKEN")
+    + "="
+    + "M"
+    + rand(25, URLSAFE)
+    + "."
+    + rand(6, URLSAFE)
+    + "."
     + rand(30, URLSAFE),
-    "discord-webhook": g("https://discord.com/api/", "webhooks/") + rand(18, string.digits) + "/"
-    + rand(68, URLSAFE),
+    "discord-webhook": g("https://discord.com/api/", "webhooks/") + rand(18, string.digits) + "/" + rand(68, URLSAFE),
     "telegram-bot-token": rand(10, string.digits) + g(":A", "A") + rand(33, URLSAFE),
     "jwt": jwt(),
     "url-credentials": g("postgres://shop:", "Qw7Lp9Xv3") + "@db.internal:5432/shop",

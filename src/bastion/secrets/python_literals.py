@@ -77,7 +77,7 @@ def _given(name: str | None, value_node: ast.AST | None, how: str) -> Iterator[L
 def _assignment(targets: list[ast.expr], value: ast.expr | None) -> Iterator[LiteralSecret]:
     for target in targets:
         if isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)):
-            for element, element_value in zip(target.elts, value.elts):
+            for element, element_value in zip(target.elts, value.elts, strict=False):
                 yield from _given(target_name(element), element_value, "assignment")
         else:
             yield from _given(target_name(target), value, "assignment")
@@ -104,14 +104,16 @@ def _call(node: ast.Call, qualified_name: QualifiedName) -> Iterator[LiteralSecr
 
 def _defaults(arguments: ast.arguments) -> Iterator[LiteralSecret]:
     positional = [*arguments.posonlyargs, *arguments.args]
-    for argument, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults):
+    for argument, default in zip(
+        positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
+    ):
         yield from _given(argument.arg, default, "default argument")
-    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
         yield from _given(argument.arg, default, "default argument")
 
 
 def _dict(node: ast.Dict) -> Iterator[LiteralSecret]:
-    for key, value in zip(node.keys, node.values):
+    for key, value in zip(node.keys, node.values, strict=True):
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             yield from _given(key.value, value, "dict entry")
 

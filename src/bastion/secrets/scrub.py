@@ -58,7 +58,7 @@ def scrub_finding(finding: Finding) -> Finding:
         snippet is finding.snippet
         and message is finding.message
         and fix_hint is finding.fix_hint
-        and all(new is old for new, old in zip(flow, finding.flow))
+        and all(new is old for new, old in zip(flow, finding.flow, strict=True))
     ):
         return finding
     return replace(finding, snippet=snippet, message=message, fix_hint=fix_hint, flow=flow)

@@ -43,7 +43,7 @@ def password_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext) -> 
     if is_framework_key(literal.name) or shapes_in_value(literal.value):
         return
     line = ctx.module.document.line(getattr(literal.node, "lineno", 1))
-    verdict, reason = judge(Candidate(literal.value, generic=True, name=literal.name, line=line, path=ctx.path))
+    verdict, _ = judge(Candidate(literal.value, generic=True, name=literal.name, line=line, path=ctx.path))
     if verdict is Verdict.DROP:
         return
     random_looking = looks_random(literal.value)

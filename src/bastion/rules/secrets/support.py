@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from bastion.core.finding import Finding
 from bastion.core.rule import Rule
