@@ -126,7 +126,7 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
     ),
     "already-redacted": (
         [Candidate("ghp_…(40 chars)", False), Candidate("hu…(11 chars)", True)],
-        [Candidate("ghp…", True)],
+        [Candidate("ghp_" + "A" * 36, True)],
     ),
     "test-or-example": (
         [

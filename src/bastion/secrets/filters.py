@@ -136,7 +136,8 @@ def is_template(candidate: Candidate) -> bool:
 
 def is_already_redacted(candidate: Candidate) -> bool:
     """What bastion itself printed (`ghp_…(40 chars)`): never redact or report it twice."""
-    return "…(" in candidate.value and candidate.value.rstrip("\"'").endswith("chars)")
+    # A real secret does not hold the ellipsis character; a value cut at a space may lose the "chars)" tail.
+    return "…" in candidate.value
 
 
 # -- masked values ---------------------------------------------------------------------------------------------

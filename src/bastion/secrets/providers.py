@@ -329,7 +329,7 @@ DETECTORS: tuple[Detector, ...] = (
         "url-credentials",
         "password in a URL",
         URL_CREDENTIALS_CODE,
-        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]*):(?P<secret>[^\s@/\"'<>]+)@[^\s/\"'<>:@]+",
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]*):(?P<secret>[^\s@/\"'<>`]{3,})@[^\s/\"'<>:@]+",
         ("://",),
         Severity.HIGH,
     ),
@@ -338,7 +338,7 @@ DETECTORS: tuple[Detector, ...] = (
         "password in a connection string",
         URL_CREDENTIALS_CODE,
         r"(?i)(?:server|data source|host|address|addr|user id|uid|username|user|database|initial catalog)\s*=[^;]*;"
-        r"(?:[^;]*;)*?\s*(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s]+)",
+        r"(?:[^;]*;)*?\s*(?:password|pwd)\s*=\s*(?P<secret>[^;\"'\s`]{3,})",
         ("password", "pwd"),
         Severity.HIGH,
     ),
