@@ -401,6 +401,6 @@ def shapes_in_value(value: str) -> tuple[SecretMatch, ...]:
     The AST rules use it twice: to leave a literal to the provider rules when it has a provider's shape, and to
     find provider keys that were assembled from pieces (`"sk_live_" "…"`), which no text scan can see.
     """
-    if len(value) < 8:
+    if len(value) < 8 or _PROVIDER_INDEX.regex.search(value) is None:  # type: ignore[attr-defined]
         return ()
     return tuple(_provider_matches(value.split("\n"), value, ""))

@@ -183,6 +183,11 @@ _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(
 _URL = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 _PATH = re.compile(r"^(?:~?/|\./|\.\./|[A-Za-z]:\\)")
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
+# `_auth_user_id`, `set-password`: the name of a session key, a URL slug or a field, not a credential.
+_PRIVATE_IDENTIFIER = re.compile(r"^_[A-Za-z0-9_]+$")
+_WORDY_NAME = re.compile(r"^[a-z]+(?:[-_.][a-z]+)+$")
+_NAME_WORDS = frozenset({"password", "passwd", "token", "secret", "key", "auth", "session", "user", "id", "reset"})
+_LETTERS_ONLY = re.compile(r"^[A-Za-z ]+$")
 _LITERALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "n/a", "na"})
 _TYPE_NAMES = frozenset({"str", "string", "bytes", "secretstr", "secretbytes", "text", "varchar", "char", "password"})
 MIN_GENERIC_LENGTH = 4
@@ -200,6 +205,10 @@ def is_not_a_value(candidate: Candidate) -> bool:
         return True
     if candidate.name and split_words(value) == split_words(candidate.name):
         return True  # FIELD_PASSWORD = "password", TOKEN = "token"
+    if _PRIVATE_IDENTIFIER.match(value) or (_WORDY_NAME.match(value) and _NAME_WORDS & set(split_words(value))):
+        return True
+    if candidate.name and split_words(candidate.name)[-1:] == ("token",) and _LETTERS_ONLY.match(value):
+        return True  # a lexer's or parser's token (`if token == "not in"`), not a credential
     words = value.split()
     # Messages and prompts ("Enter your password:") are not passwords; a passphrase has no punctuation at the end.
     return len(words) >= 3 or (len(words) >= 2 and value[-1] in ":?.!")

@@ -50,7 +50,6 @@ KEY_QUALIFIERS = frozenset(
         "client",
         "auth",
         "access",
-        "session",
         "hmac",
         "jwt",
         "webhook",

@@ -83,23 +83,30 @@ def _assignment(targets: list[ast.expr], value: ast.expr | None) -> Iterator[Lit
             yield from _given(target_name(target), value, "assignment")
 
 
-def _call(node: ast.Call, qualified_name: QualifiedName) -> Iterator[LiteralSecret]:
-    for keyword in node.keywords:
-        if keyword.arg is None:
-            continue
-        if keyword.arg == "auth" and isinstance(keyword.value, ast.Tuple) and len(keyword.value.elts) == 2:
-            yield from _given("auth password", keyword.value.elts[1], "keyword argument")
-        else:
-            yield from _given(keyword.arg, keyword.value, "keyword argument")
-    if not node.args or not isinstance(node.func, ast.Attribute | ast.Name):
+def _keyword(node: ast.keyword) -> Iterator[LiteralSecret]:
+    if node.arg is None:
         return
-    callee = qualified_name(node.func)
-    if callee not in ENV_DEFAULT_READERS and callee not in ENV_SETTERS:
+    if node.arg == "auth" and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 2:
+        yield from _given("auth password", node.value.elts[1], "keyword argument")
+    else:
+        yield from _given(node.arg, node.value, "keyword argument")
+
+
+def _environment_default(
+    node: ast.Constant, parent: ast.AST | None, qualified_name: QualifiedName
+) -> Iterator[LiteralSecret]:
+    """`os.getenv("API_KEY", "<literal>")`, `os.environ.setdefault("TOKEN", "<literal>")`: seen from the literal, so
+    that only calls with a literal second argument cost a name resolution."""
+    if not isinstance(parent, ast.Call) or len(parent.args) < 2 or parent.args[1] is not node:
         return
-    variable = literal_string(node.args[0])
-    default = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "default"), None)
-    how = "fallback" if callee in ENV_DEFAULT_READERS else "assignment"
-    yield from _given(variable, default, how)
+    variable = literal_string(parent.args[0])
+    if variable is None or not is_secret_name(variable):
+        return
+    callee = qualified_name(parent.func)
+    if callee in ENV_DEFAULT_READERS:
+        yield from _given(variable, node, "fallback")
+    elif callee in ENV_SETTERS:
+        yield from _given(variable, node, "assignment")
 
 
 def _defaults(arguments: ast.arguments) -> Iterator[LiteralSecret]:
@@ -129,14 +136,17 @@ def _compare(node: ast.Compare) -> Iterator[LiteralSecret]:
                 yield from _given(target_name(named), literal, "comparison")
 
 
-def literal_secrets(node: ast.AST, qualified_name: QualifiedName) -> Iterator[LiteralSecret]:
-    """Secret-like names given a literal by `node` (one of the node types in `NODE_TYPES`)."""
-    if isinstance(node, ast.Assign):
+def literal_secrets(node: ast.AST, parent: ast.AST | None, qualified_name: QualifiedName) -> Iterator[LiteralSecret]:
+    """Secret-like names given a literal by `node` (one of the node types in `NODE_TYPES`; `parent` is its parent)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, str):
+            yield from _environment_default(node, parent, qualified_name)
+    elif isinstance(node, ast.Assign):
         yield from _assignment(node.targets, node.value)
     elif isinstance(node, ast.AnnAssign):
         yield from _assignment([node.target], node.value)
-    elif isinstance(node, ast.Call):
-        yield from _call(node, qualified_name)
+    elif isinstance(node, ast.keyword):
+        yield from _keyword(node)
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         yield from _defaults(node.args)
     elif isinstance(node, ast.Dict):
@@ -145,10 +155,13 @@ def literal_secrets(node: ast.AST, qualified_name: QualifiedName) -> Iterator[Li
         yield from _compare(node)
 
 
+# Not `ast.Call`: a rule on every call makes the traversal resolve every callee's name; keyword arguments are
+# `ast.keyword` nodes, and environment defaults are found from their literal (`ast.Constant`).
 NODE_TYPES: tuple[type[ast.AST], ...] = (
+    ast.Constant,
     ast.Assign,
     ast.AnnAssign,
-    ast.Call,
+    ast.keyword,
     ast.FunctionDef,
     ast.AsyncFunctionDef,
     ast.Lambda,

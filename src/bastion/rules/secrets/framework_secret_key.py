@@ -63,5 +63,5 @@ class FrameworkSecretKey(AstRule):
     node_types = NODE_TYPES
 
     def check(self, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
-        for literal in literal_secrets(node, ctx.qualified_name):
+        for literal in literal_secrets(node, ctx.parent, ctx.qualified_name):
             yield from framework_key_finding(self, literal, ctx)

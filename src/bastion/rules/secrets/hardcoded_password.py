@@ -70,7 +70,7 @@ class HardcodedPassword(AstRule, TextRule):
     node_types = NODE_TYPES
 
     def check(self, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
-        for literal in literal_secrets(node, ctx.qualified_name):
+        for literal in literal_secrets(node, ctx.parent, ctx.qualified_name):
             yield from password_finding(self, literal, ctx)
 
     def applies_to(self, file: SourceFile) -> bool:

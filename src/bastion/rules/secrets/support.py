@@ -122,13 +122,25 @@ def node_snippet(ctx: ModuleContext, node: ast.AST, value: str) -> str:
     return redact_values(snippet, [value]).rstrip()[:400]
 
 
+def _assembled(node: ast.Constant, value: str) -> bool:
+    """Whether a string constant was written in pieces (implicit concatenation, escapes, several lines): only
+    then can its text differ from what the text scan sees. A plain one-line literal is the text scan's."""
+    end_line, end_column = getattr(node, "end_lineno", None), getattr(node, "end_col_offset", None)
+    if end_line is None or end_column is None or end_line != node.lineno:
+        return True
+    # Quotes and a prefix take at most 4 characters; more means pieces or escapes (AST columns are UTF-8 bytes).
+    return end_column - node.col_offset > len(value.encode("utf-8")) + 4
+
+
 def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
     """Provider shapes in a string assembled from pieces (`"sk_live_" "…"`, `"ghp_" + "…"`), which the text
     scan cannot see; left to the text scan when it found something of this code on the same lines."""
     if isinstance(node, ast.BinOp) and isinstance(ctx.parent, ast.BinOp):
         return
     if isinstance(node, ast.Constant):
-        value = node.value if isinstance(node.value, str) else None
+        value = node.value if type(node.value) is str else None
+        if value is None or len(value) < 16 or not _assembled(node, value):
+            return
     else:
         from bastion.secrets.python_literals import literal_string
 
