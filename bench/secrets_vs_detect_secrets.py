@@ -178,13 +178,11 @@ def main() -> None:
         hits = len(found & secrets)
         flagged = len(found & traps)
         print(
-            f"{name:<16} {median:>9.2f} {runs:<34} {len(found):>8} {hits:>8}/{len(secrets):<5} {flagged:>8}/{len(traps)}"
+            f"{name:<16} {median:>9.2f} {runs:<34} {len(found):>8} "
+            f"{hits:>8}/{len(secrets):<5} {flagged:>8}/{len(traps)}"
         )
     bastion_found, detect_found = rows[0][3], rows[1][3]
-    for name, found, other in (
-        ("bastion", bastion_found, detect_found),
-        ("detect-secrets", detect_found, bastion_found),
-    ):
+    for name, found in (("bastion", bastion_found), ("detect-secrets", detect_found)):
         missed = sorted(secrets - found)
         print(f"{name} misses: {missed or 'none'}")
         print(f"{name} flags traps: {sorted(found & traps) or 'none'}")

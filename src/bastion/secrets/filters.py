@@ -115,7 +115,7 @@ _PLACEHOLDER_SHAPES = re2.compile(
     r"|(?i:your|my|enter|insert|put|add)[_\- ]?.*(?i:here|key|token|secret|password)"  # your-api-key-here
     r")$"
 )
-_TEMPLATE_INSIDE = re2.compile(r"\$\{[^}]+\}|\{\{[^}]*\}\}|%\([A-Za-z_]+\)s")
+_TEMPLATE_INSIDE = re2.compile(r"\$\{[^}]+\}|\{\{[^}]*\}\}|%\([A-Za-z_]+\)s|%[sdr](?:[^A-Za-z0-9]|$)")
 
 
 def _normalised(value: str) -> str:
