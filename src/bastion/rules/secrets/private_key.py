@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
-from bastion.rules.secrets.support import FIX_HINT, assembled_shape_findings, is_text_file, text_findings
-from bastion.source.discovery import SourceFile
-from bastion.source.reading import TextDocument
+from bastion.rules.secrets.support import FIX_HINT, ShapeRule
 
 
-class PrivateKey(AstRule, TextRule):
+class PrivateKey(ShapeRule):
     """## What it does
     Finds private keys: PEM armour (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, PKCS#8, `ENCRYPTED`),
     OpenSSH and PGP private key blocks and PuTTY key files, spread over lines or on one line with escaped
@@ -57,13 +50,3 @@ class PrivateKey(AstRule, TextRule):
     # The example shows an abridged key (a real one would trip secret scanners on this page);
     # tests/fixtures/SEC102 and tests/secrets/test_private_keys.py test the rule on whole keys built at run time.
     doc_examples_untestable = True
-    node_types = (ast.Constant, ast.BinOp, ast.JoinedStr)
-
-    def applies_to(self, file: SourceFile) -> bool:
-        return is_text_file(file)
-
-    def check_text(self, document: TextDocument, ctx: TextContext) -> Iterator[Finding]:
-        return text_findings(self, document, ctx)
-
-    def check(self, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
-        return assembled_shape_findings(self, node, ctx)

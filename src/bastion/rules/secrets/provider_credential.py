@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Iterator
-
-from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
-from bastion.rules.secrets.support import FIX_HINT, assembled_shape_findings, is_text_file, text_findings
-from bastion.source.discovery import SourceFile
-from bastion.source.reading import TextDocument
+from bastion.rules.secrets.support import FIX_HINT, ShapeRule
 
 
-class ProviderCredential(AstRule, TextRule):
+class ProviderCredential(ShapeRule):
     """## What it does
     Finds API keys and tokens of known providers by their shape, in every text file the scan reaches (Python,
     `.env`, YAML, JSON, TOML, INI, notebooks, Dockerfiles, shell scripts ...) and in Python strings assembled
@@ -61,13 +54,3 @@ class ProviderCredential(AstRule, TextRule):
     cwe = (798,)
     fix_hint = FIX_HINT
     tags = ("secrets",)
-    node_types = (ast.Constant, ast.BinOp, ast.JoinedStr)
-
-    def applies_to(self, file: SourceFile) -> bool:
-        return is_text_file(file)
-
-    def check_text(self, document: TextDocument, ctx: TextContext) -> Iterator[Finding]:
-        return text_findings(self, document, ctx)
-
-    def check(self, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
-        return assembled_shape_findings(self, node, ctx)

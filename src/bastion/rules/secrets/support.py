@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.rule import Rule
 from bastion.core.severity import Severity
-from bastion.rules.base import ModuleContext, TextContext
+from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
 from bastion.secrets.engine import SecretMatch, find_secrets, shapes_in_value
 from bastion.secrets.filekinds import TextKind, classify
 from bastion.secrets.notebooks import notebook_text
@@ -165,3 +165,19 @@ def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> I
             context=secret_hash(match.value),
             properties={"detector": match.detector, "secret": redact(match.value)},
         )
+
+
+class ShapeRule(AstRule, TextRule):
+    """A rule for secrets recognised by their shape (SEC101-SEC104): on the text of every file, and in the syntax
+    tree of Python files for strings assembled from pieces. Subclasses only declare their metadata and docs."""
+
+    node_types = (ast.Constant, ast.BinOp, ast.JoinedStr)
+
+    def applies_to(self, file: SourceFile) -> bool:
+        return is_text_file(file)
+
+    def check_text(self, document: TextDocument, ctx: TextContext) -> Iterator[Finding]:
+        return text_findings(self, document, ctx)
+
+    def check(self, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
+        return assembled_shape_findings(self, node, ctx)
