@@ -105,11 +105,20 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
                 "str",
             )
         ]
-        + [Candidate("password", True, name="PASSWORD"), Candidate("api-key", True, name="API_KEY"),
-           Candidate("_auth_user_id", True, name="SESSION_KEY"), Candidate("set-password", True, name="url_token"),
-           Candidate("not in", True, name="token"), Candidate("CHECK", True, name="token")],
-        [Candidate("hunter2-dev", True, name="password"), Candidate("correct horse", True, name="passphrase"),
-         Candidate("letmein", True, name="password"), Candidate("tok-1234-abcd", True, name="api_token")],
+        + [
+            Candidate("password", True, name="PASSWORD"),
+            Candidate("api-key", True, name="API_KEY"),
+            Candidate("_auth_user_id", True, name="SESSION_KEY"),
+            Candidate("set-password", True, name="url_token"),
+            Candidate("not in", True, name="token"),
+            Candidate("CHECK", True, name="token"),
+        ],
+        [
+            Candidate("hunter2-dev", True, name="password"),
+            Candidate("correct horse", True, name="passphrase"),
+            Candidate("letmein", True, name="password"),
+            Candidate("tok-1234-abcd", True, name="api_token"),
+        ],
     ),
     "uuid": (
         [Candidate("123e4567-e89b-12d3-a456-426614174000", True)],

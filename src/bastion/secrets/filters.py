@@ -185,7 +185,7 @@ _PATH = re.compile(r"^(?:~?/|\./|\.\./|[A-Za-z]:\\)")
 _CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
 # `_auth_user_id`, `set-password`: the name of a session key, a URL slug or a field, not a credential.
 _PRIVATE_IDENTIFIER = re.compile(r"^_[A-Za-z0-9_]+$")
-_WORDY_NAME = re.compile(r"^[a-z]+(?:[-_.][a-z]+)+$")
+_WORDY_NAME = re.compile(r"^[a-z]+(?:[-_.][a-z]+){1,2}$")
 _NAME_WORDS = frozenset({"password", "passwd", "token", "secret", "key", "auth", "session", "user", "id", "reset"})
 _LETTERS_ONLY = re.compile(r"^[A-Za-z ]+$")
 _LITERALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "n/a", "na"})
