@@ -394,6 +394,11 @@ def _priority(match: SecretMatch) -> tuple[int, int, int]:
     return (_PRIORITY.get(match.code, 9), -(match.end - match.start), match.line)
 
 
+def has_provider_keyword(text: str) -> bool:
+    """Whether `text` holds any provider keyword (the prefilter of every provider detector)."""
+    return _PROVIDER_INDEX.regex.search(text) is not None  # type: ignore[attr-defined]
+
+
 @functools.lru_cache(maxsize=2048)
 def shapes_in_value(value: str) -> tuple[SecretMatch, ...]:
     """Provider shapes, private keys, JWTs and URL credentials inside one string value (lines of it).

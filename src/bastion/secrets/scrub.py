@@ -14,7 +14,7 @@ import re2
 
 from bastion.core.finding import Finding, FlowStep
 from bastion.core.notice import Notice
-from bastion.secrets.engine import _PROVIDER_INDEX, find_secrets
+from bastion.secrets.engine import find_secrets, has_provider_keyword
 from bastion.secrets.filekinds import CONFIG_KINDS, TextKind, classify
 from bastion.secrets.redaction import redact_spans
 
@@ -23,9 +23,7 @@ _GENERIC_HINT = re2.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer|://
 
 def scrub(text: str, path: str = "") -> str:
     """`text` with every secret-shaped substring redacted (provider shapes even with a failed checksum)."""
-    if not text or (
-        _PROVIDER_INDEX.regex.search(text) is None and _GENERIC_HINT.search(text) is None  # type: ignore[attr-defined]
-    ):
+    if not text or (not has_provider_keyword(text) and _GENERIC_HINT.search(text) is None):
         return text
     lines = text.split("\n")
     kind = classify(path) if path else TextKind.OTHER
