@@ -92,14 +92,14 @@ def test_sarif_notifications_for_unscannable_files(tmp_path: Path, sarif_validat
 def test_fingerprints_survive_unrelated_edits(tmp_path: Path) -> None:
     source = "import os\n\n\ndef ping(host):\n    os.system('ping ' + host)\n\n\ndef clear():\n    os.system('clear')\n"
     project = write_tree(tmp_path / "p", {"app.py": source})
-    before = {f.code + f.scope: f.fingerprint for f in _scan(project, ('PAT302',)).findings}
+    before = {f.code + f.scope: f.fingerprint for f in _scan(project, ("PAT302",)).findings}
     (project / "app.py").write_text(
         "# a new header comment\nimport sys\n\n" + source.replace("\n\n\ndef clear", "\n\n\n\n\ndef clear")
     )
-    after = {f.code + f.scope: f.fingerprint for f in _scan(project, ('PAT302',)).findings}
+    after = {f.code + f.scope: f.fingerprint for f in _scan(project, ("PAT302",)).findings}
     assert before == after and len(before) == 2
     (project / "app.py").write_text(source.replace("'ping '", "'ping -c 1 '"))
-    changed = {f.code + f.scope: f.fingerprint for f in _scan(project, ('PAT302',)).findings}
+    changed = {f.code + f.scope: f.fingerprint for f in _scan(project, ("PAT302",)).findings}
     assert changed["PAT302app.ping"] != before["PAT302app.ping"]
     assert changed["PAT302app.clear"] == before["PAT302app.clear"]
 

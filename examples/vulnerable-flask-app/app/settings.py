@@ -3,7 +3,7 @@
 import os
 
 DEBUG = True  # $ CFG101
-SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"  # $ CFG102  # flaw: SECRET_KEY literal (hard-coded credential)
+SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"  # $ SEC202
 DATABASE = os.environ.get("BOOKSHELF_DB", "bookshelf.db")
 UPLOAD_FOLDER = "/tmp/bookshelf-uploads"  # $ PAT807
 SESSION_COOKIE_SECURE = False  # $ CFG205

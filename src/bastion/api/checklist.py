@@ -167,7 +167,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "secrets-from-environment",
         "Secrets come from the environment or a secrets manager",
         "check that SECRET_KEY and other keys are read from the environment or a secrets manager in production",
-        codes=frozenset({"CFG102"}),
+        codes=frozenset({"CFG102", "SEC201", "SEC202"}),
         checks=(checks.check_secret_key,),
         nothing_found="no SECRET_KEY or signing-key setting found",
     ),

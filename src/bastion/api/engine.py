@@ -80,7 +80,9 @@ class Analyzer:
         try:
             document = read_document(file, max_size=self.config.max_file_size)
         except ReadError as error:
-            if file.is_python or text_rules or text_collectors or error.kind is not NoticeKind.BINARY:
+            # A binary file found by sniffing is worth a notice only to a reader that asked for that file by kind;
+            # rules that read every text file (secrets) would otherwise report every binary in the tree.
+            if file.is_python or text_collectors or error.kind is not NoticeKind.BINARY:
                 result.notices.append(Notice(error.kind, str(error), path=file.rel))
             return result
         result.read = True

@@ -22,7 +22,8 @@ from bastion.rules import load_all
 from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
-from bastion.source.discovery import Discovery, discover
+from bastion.secrets.scrub import scrub_finding, scrub_notice
+from bastion.source.discovery import Discovery, discover, relative_to_root
 from bastion.source.suppressions import Suppression, SuppressionOrigin
 
 ProgressCallback = Callable[[int, int], None]
@@ -76,12 +77,19 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     for result in results:
         findings.extend(result.findings)
         notices.extend(result.notices)
-    project_findings, project_notices = _run_project_rules(rules, root, discovery, config, results, options.services)
+    scanned = tuple(relative_to_root(t.absolute(), root) for t in targets)
+    project_findings, project_notices = _run_project_rules(
+        rules, root, scanned, discovery, config, results, options.services
+    )
     findings.extend(project_findings)
     notices.extend(project_notices)
+    # No secret reaches a report in full, whichever family's finding shows the line that holds it.
+    findings = [scrub_finding(finding) for finding in findings]
+    notices = [scrub_notice(notice) for notice in notices]
 
     enabled_codes = {rule.code for rule in rules}
     findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]
+    findings = drop_superseded(findings)
     findings.sort(key=Finding.sort_key)
     active, suppressed, unused = _apply_suppressions(findings, results, enabled_codes)
     if options.report_unused_suppressions and UnusedSuppression.code in enabled_codes:
@@ -124,9 +132,27 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     )
 
 
+def drop_superseded(findings: Sequence[Finding]) -> list[Finding]:
+    """One problem, one finding: drop a finding when a rule that `supersedes` its code fired on the same line."""
+    superseding: dict[tuple[str, int], set[str]] = {}
+    for finding in findings:
+        rule = get_rule(finding.code)
+        if rule is not None and rule.supersedes:
+            key = (finding.location.path, finding.location.line)
+            superseding.setdefault(key, set()).update(rule.supersedes)
+    if not superseding:
+        return list(findings)
+    return [
+        finding
+        for finding in findings
+        if finding.code not in superseding.get((finding.location.path, finding.location.line), ())
+    ]
+
+
 def _run_project_rules(
     rules: Sequence[type[Rule]],
     root: Path,
+    scanned: tuple[str, ...],
     discovery: Discovery,
     config: BastionConfig,
     results: Sequence[FileResult],
@@ -136,7 +162,12 @@ def _run_project_rules(
     if not project_rules:
         return [], []
     context = ProjectContext(
-        root=root, files=discovery.files, config=config, facts=_facts_by_collector(results), services=services
+        root=root,
+        files=discovery.files,
+        config=config,
+        facts=_facts_by_collector(results),
+        services=services,
+        scanned=scanned,
     )
     findings: list[Finding] = []
     for cls in project_rules:

@@ -59,6 +59,7 @@ def _register() -> None:
     from bastion.cli.deps_cmd import deps_command
     from bastion.cli.rules_cmd import rule_command, rules_command
     from bastion.cli.scan_cmd import scan_command
+    from bastion.cli.secrets_cmd import secrets_command
 
     cli.add_command(scan_command)
     cli.add_command(deps_command)
@@ -66,6 +67,7 @@ def _register() -> None:
     cli.add_command(rule_command)
     cli.add_command(config_command)
     cli.add_command(checklist_command)
+    cli.add_command(secrets_command)
 
 
 _register()

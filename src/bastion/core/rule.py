@@ -56,6 +56,9 @@ class Rule:
     ruff: ClassVar[tuple[str, ...]] = ()
     # Rules that are off unless selected explicitly (opt-in sources, noisy hygiene checks).
     default_enabled: ClassVar[bool] = True
+    # Codes of other rules that report the same problem less well: when this rule and one of those fire on the
+    # same line, only this one is reported (a literal SECRET_KEY is a secret first, a setting second).
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -221,9 +221,18 @@ class ProjectContext:
     config: BastionConfig
     facts: Mapping[str, Mapping[str, Any]]
     services: ScanServices
+    # The paths the user asked to scan, relative to the root ("." for the root itself). A rule that looks
+    # beyond the discovered files (git's index, say) must stay inside them.
+    scanned: tuple[str, ...] = (".",)
     notices: list[Notice] = field(default_factory=list)
     _documents: dict[str, TextDocument | None] = field(default_factory=dict, repr=False)
     _by_rel: dict[str, SourceFile] | None = field(default=None, repr=False)
+
+    def in_scope(self, rel: str) -> bool:
+        """Whether a root-relative path lies inside what the user asked to scan."""
+        return any(
+            target in (".", "") or rel == target or rel.startswith(target.rstrip("/") + "/") for target in self.scanned
+        )
 
     def file(self, rel: str) -> SourceFile | None:
         if self._by_rel is None:

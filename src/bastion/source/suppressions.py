@@ -4,6 +4,7 @@
 `# nosec` / `# nosec B602, B607`          bandit's; ids are mapped to bastion codes by each rule's `bandit` ids
 `# noqa: S602`                            ruff's flake8-bandit codes, mapped by each rule's `ruff` codes
 `# pragma: allowlist secret`              detect-secrets'; applies to the secrets family
+`# pragma: allowlist nextline secret`     detect-secrets'; the same, for the line below the comment
 `# gitleaks:allow`                        gitleaks'; applies to the secrets family
 
 A suppression covers the whole statement its comment sits on: a comment on the first or the last line of a
@@ -20,11 +21,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-_MARKERS = ("bastion:", "nosec", "noqa", "allowlist secret", "gitleaks:allow")
+_MARKERS = ("bastion:", "nosec", "noqa", "allowlist secret", "allowlist nextline secret", "gitleaks:allow")
 _BASTION = re.compile(r"bastion:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
 _NOSEC = re.compile(r"\bnosec\b(?::?[ \t]*(?P<ids>[A-Z]\d{3}(?:[ \t]*,?[ \t]*[A-Z]\d{3})*))?")
 _NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)", re.IGNORECASE)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
+_ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 _GITLEAKS = re.compile(r"gitleaks:allow", re.IGNORECASE)
 _IDS = re.compile(r"[A-Za-z]+\d+")
 
@@ -82,6 +84,9 @@ def parse_comment(comment: str, line: int) -> list[Suppression]:
             found.append(Suppression(line, SuppressionOrigin.NOQA, ids, line, line))
     if _ALLOWLIST.search(comment):
         found.append(Suppression(line, SuppressionOrigin.ALLOWLIST_SECRET, (), line, line))
+    elif _ALLOWLIST_NEXT.search(comment):
+        # detect-secrets' form for the line below (a comment alone on its line).
+        found.append(Suppression(line, SuppressionOrigin.ALLOWLIST_SECRET, (), line + 1, line + 1))
     if _GITLEAKS.search(comment):
         found.append(Suppression(line, SuppressionOrigin.GITLEAKS, (), line, line))
     return found

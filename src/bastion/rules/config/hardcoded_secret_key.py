@@ -41,7 +41,7 @@ class HardcodedSecretKey(WebAppRule):
     """
 
     code = "CFG102"
-    slug = "hardcoded-secret-key"
+    slug = "insecure-secret-key-setting"
     summary = "`SECRET_KEY` written in the source or weak"
     severity = Severity.HIGH
     confidence = Confidence.HIGH

@@ -1,0 +1,1 @@
+"""SEC rules: credentials in code, config files, notebooks and repository hygiene (engine: `bastion.secrets`)."""

@@ -1,0 +1,180 @@
+"""Repository hygiene: files that hold secrets by their nature (`.env`, private keys, cloud credentials) and
+are tracked by git or not covered by `.gitignore`.
+
+With a git repository, git itself answers (`git ls-files`, `git check-ignore`), run with a timeout; without one,
+the `.gitignore` files between the project root and the file are read with pathspec. A tracked file stays in
+history even once ignored, so "tracked" is reported whatever `.gitignore` says.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+GIT_TIMEOUT = 20.0
+_TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
+_KEY_FILE = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$")
+_PRIVATE_KEY_MARK = b"PRIVATE KEY"
+
+
+@dataclass(frozen=True)
+class SensitiveFile:
+    rel: str  # relative to the project root
+    what: str  # "environment file", "private key" ...
+
+
+def sensitive_kind(rel: str, head: bytes | None = None) -> str | None:
+    """What secret-holding file `rel` is, or None. `head`, when given, is the file's first bytes: `.pem` and
+    `.key` files count only if they hold a private key (a certificate is public)."""
+    name = rel.rsplit("/", 1)[-1]
+    lower = name.lower()
+    if lower.endswith(_TEMPLATE_SUFFIXES):
+        return None
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env") or lower == ".flaskenv":
+        return "environment file"
+    if _KEY_FILE.match(lower):
+        return "SSH private key"
+    if lower.endswith((".pem", ".key")):
+        if head is not None and _PRIVATE_KEY_MARK not in head:
+            return None
+        return "private key file"
+    if lower.endswith((".p12", ".pfx", ".jks", ".keystore")):
+        return "key store"
+    if lower in ("credentials.json", "client_secret.json", "service-account.json", "service_account.json"):
+        return "cloud credentials file"
+    if lower.startswith(("service-account", "service_account")) and lower.endswith(".json"):
+        return "cloud credentials file"
+    if lower in (".pypirc", ".netrc", ".pgpass", ".htpasswd", ".git-credentials"):
+        return "credentials file"
+    return None
+
+
+def read_head(path: Path, size: int = 65536) -> bytes | None:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return None
+
+
+class GitView:
+    """What git says about files under `root`: tracked or not, ignored or not."""
+
+    def __init__(self, root: Path, toplevel: Path, tracked: set[str]) -> None:
+        self.root = root
+        self.toplevel = toplevel
+        self.tracked = tracked  # paths relative to `root`
+
+    def ignored(self, rels: Sequence[str]) -> set[str]:
+        if not rels:
+            return set()
+        result = _git(self.root, ["check-ignore", "--no-index", "-z", "--stdin"], "\0".join(rels) + "\0")
+        if result is None:
+            return set()
+        return {item for item in result.split("\0") if item}
+
+
+def _git(cwd: Path, arguments: list[str], stdin: str | None = None) -> str | None:
+    try:
+        completed = subprocess.run(
+            ["git", *arguments],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # check-ignore exits 1 when nothing is ignored: not an error.
+    if completed.returncode not in (0, 1):
+        return None
+    return completed.stdout
+
+
+def git_view(root: Path) -> GitView | None:
+    """The git view of `root`, or None when it is not in a git work tree (or git is missing or too slow)."""
+    toplevel = _git(root, ["rev-parse", "--show-toplevel"])
+    if not toplevel or not toplevel.strip():
+        return None
+    listed = _git(root, ["ls-files", "-z", "--full-name", "--", "."])
+    if listed is None:
+        return None
+    top = Path(toplevel.strip()).resolve()
+    resolved_root = root.resolve()
+    tracked: set[str] = set()
+    for full_name in listed.split("\0"):
+        if not full_name:
+            continue
+        try:
+            tracked.add((top / full_name).relative_to(resolved_root).as_posix())
+        except ValueError:
+            continue
+    return GitView(root, top, tracked)
+
+
+def gitignore_covers(root: Path, rel: str) -> bool:
+    """Without git: whether a `.gitignore` between `root` and the file ignores it (deeper files win)."""
+    parts = rel.split("/")
+    verdict = False
+    for depth in range(len(parts)):
+        directory = root.joinpath(*parts[:depth])
+        ignore_file = directory / ".gitignore"
+        if not ignore_file.is_file():
+            continue
+        try:
+            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        result = pathspec.GitIgnoreSpec.from_lines(lines).check_file("/".join(parts[depth:]))
+        if result.include is not None:
+            verdict = bool(result.include)
+    return verdict
+
+
+@dataclass(frozen=True)
+class HygieneProblem:
+    rel: str
+    what: str
+    tracked: bool  # True: tracked by git; False: not covered by .gitignore
+
+
+def _excluded(spec: pathspec.GitIgnoreSpec, rel: str) -> bool:
+    parts = rel.split("/")
+    return any(spec.match_file("/".join(parts[:depth]) + "/") for depth in range(1, len(parts))) or spec.match_file(rel)
+
+
+def hygiene_problems(root: Path, discovered: Iterable[str], excludes: Sequence[str] = ()) -> list[HygieneProblem]:
+    """Secret-holding files under `root` that git tracks or that no `.gitignore` covers. Tracked files are
+    looked at even when `.gitignore` now hides them from the scan; the configured `excludes` still apply."""
+    view = git_view(root)
+    candidates = set(discovered)
+    if view is not None:
+        spec = pathspec.GitIgnoreSpec.from_lines(excludes)
+        candidates |= {rel for rel in view.tracked if sensitive_kind(rel) is not None and not _excluded(spec, rel)}
+    kinds = {}
+    for rel in sorted(candidates):
+        if sensitive_kind(rel) is None:
+            continue
+        kind = sensitive_kind(rel, read_head(root / rel))
+        if kind is not None:
+            kinds[rel] = kind
+    problems = []
+    if view is not None:
+        untracked = [rel for rel in kinds if rel not in view.tracked]
+        ignored = view.ignored(untracked)
+        for rel, kind in kinds.items():
+            if rel in view.tracked:
+                problems.append(HygieneProblem(rel, kind, tracked=True))
+            elif rel not in ignored:
+                problems.append(HygieneProblem(rel, kind, tracked=False))
+        return problems
+    return [HygieneProblem(rel, kind, tracked=False) for rel, kind in kinds.items() if not gitignore_covers(root, rel)]

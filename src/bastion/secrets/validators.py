@@ -1,0 +1,76 @@
+"""Offline checks that tell a real token from a look-alike, run after a provider pattern matches.
+
+- GitHub's 2021 token format (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`) and npm's (`npm_`) end in a CRC32 checksum of
+  the 30 random characters, written in base 62 on 6 characters: a token whose checksum does not match was
+  never issued (typed by hand, truncated, or a fake), so it is dropped.
+- A JWT must decode: base64url header and payload that are JSON objects, the header naming an `alg`. An expired
+  token (`exp` in the past) is still reported, at low severity: it may be replayable elsewhere or re-signed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+import zlib
+from enum import Enum
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_BASE62_VALUE = {char: position for position, char in enumerate(BASE62)}
+
+
+class Check(str, Enum):
+    """The outcome of a validator: keep the match, drop it, or keep it at low severity (with a reason)."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    WEAK = "weak"
+
+
+def base62_encode(number: int, width: int = 6) -> str:
+    digits = []
+    while number:
+        number, remainder = divmod(number, 62)
+        digits.append(BASE62[remainder])
+    return "".join(reversed(digits)).rjust(width, "0")
+
+
+def base62_decode(text: str) -> int | None:
+    number = 0
+    for char in text:
+        value = _BASE62_VALUE.get(char)
+        if value is None:
+            return None
+        number = number * 62 + value
+    return number
+
+
+def crc32_token_checksum(token: str) -> Check:
+    """`<prefix>_` + 30 random characters + 6 base-62 checksum characters (GitHub and npm since 2021)."""
+    _, separator, body = token.partition("_")
+    if not separator or len(body) != 36:
+        return Check.INVALID
+    expected = zlib.crc32(body[:30].encode("ascii", "replace"))
+    return Check.VALID if base62_decode(body[30:]) == expected else Check.INVALID
+
+
+def _b64url_json(segment: str) -> object:
+    padded = segment + "=" * (-len(segment) % 4)
+    try:
+        return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        return None
+
+
+def jwt_check(token: str, *, now: float | None = None) -> Check:
+    parts = token.split(".")
+    if len(parts) != 3:
+        return Check.INVALID
+    header, payload = _b64url_json(parts[0]), _b64url_json(parts[1])
+    if not isinstance(header, dict) or not isinstance(payload, dict) or "alg" not in header:
+        return Check.INVALID
+    expiry = payload.get("exp")
+    if isinstance(expiry, (int, float)) and expiry < (now if now is not None else time.time()):
+        return Check.WEAK
+    return Check.VALID
