@@ -50,7 +50,7 @@ def main() -> int:
     args = parser.parse_args()
     cores = {int(core) for core in args.cores.split(",")}
     tree = (args.tree or django_tree()).resolve()
-    out = Path(os.environ.get("TMPDIR", "/tmp"))
+    out = Path(os.environ.get("TMPDIR", "/tmp"))  # bastion: ignore[PAT807] scratch output of a benchmark
     bastion_json, bandit_json, single_json = (
         out / "bench-bastion.json",
         out / "bench-bandit.json",

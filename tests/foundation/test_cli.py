@@ -192,7 +192,7 @@ def test_jobs_do_not_change_the_output(tmp_path: Path) -> None:
 def test_colour_and_progress_only_on_a_terminal(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "p", VULNERABLE)
     command = f"{shlex.quote(sys.executable)} -m bastion scan {shlex.quote(str(project))} --isolated"
-    on_tty = subprocess.run(
+    on_tty = subprocess.run(  # bastion: ignore[PAT305] util-linux script, found on PATH on purpose
         ["script", "-qec", command, "/dev/null"],
         capture_output=True,
         text=True,

@@ -106,8 +106,6 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
             )
         ]
         + [
-            Candidate("password", True, name="PASSWORD"),
-            Candidate("api-key", True, name="API_KEY"),
             Candidate("_auth_user_id", True, name="SESSION_KEY"),
             Candidate("set-password", True, name="url_token"),
             Candidate("not in", True, name="token"),
@@ -118,6 +116,19 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
             Candidate("correct horse", True, name="passphrase"),
             Candidate("letmein", True, name="password"),
             Candidate("tok-1234-abcd", True, name="api_token"),
+        ],
+    ),
+    "names-itself": (
+        [
+            Candidate("password", True, name="PASSWORD"),
+            Candidate("api-key", True, name="API_KEY"),
+            Candidate("SECRET_KEY", False, name="secret_key"),
+            Candidate("secretKey", False, name="SECRET_KEY"),
+        ],
+        [
+            Candidate("SECRET_KEY_2024_x9", False, name="secret_key"),
+            Candidate("hunter2-dev", True, name="password"),
+            Candidate("password", True),
         ],
     ),
     "uuid": (

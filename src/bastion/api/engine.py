@@ -21,7 +21,7 @@ from bastion.rules.runner import AstDispatcher, run_collectors, run_text_rules
 from bastion.semantic.module import build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import ReadError, TextDocument, read_document
-from bastion.source.suppressions import Suppression, find_suppressions
+from bastion.source.suppressions import DOCUMENT_SUFFIXES, Suppression, find_suppressions
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
@@ -91,7 +91,8 @@ class Analyzer:
             self._analyse_python(document, result)
             text_rules = text_rules or [rule for rule in self.text_rules if rule.applies_to(file)]
         else:
-            result.suppressions = find_suppressions(document.text, python_tree=None)
+            if file.suffix not in DOCUMENT_SUFFIXES:
+                result.suppressions = find_suppressions(document.text, python_tree=None)
             facts, notices = run_collectors(lambda c: c.collect_text(document), text_collectors, file.rel)
             result.facts.update(facts)
             result.notices.extend(notices)

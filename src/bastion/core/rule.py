@@ -51,7 +51,8 @@ class Rule:
     fix: ClassVar[FixAvailability] = FixAvailability.NONE
     status: ClassVar[RuleStatus] = RuleStatus.STABLE
     tags: ClassVar[tuple[str, ...]] = ()
-    # Peer rule ids this rule covers: `# nosec B602` and `# noqa: S602` suppress it, docs/parity.md lists it.
+    # Peer rule ids this rule covers: bandit's nosec and ruff's noqa comments naming them suppress this rule too,
+    # and docs/parity.md lists them.
     bandit: ClassVar[tuple[str, ...]] = ()
     ruff: ClassVar[tuple[str, ...]] = ()
     # Rules that are off unless selected explicitly (opt-in sources, noisy hygiene checks).

@@ -203,8 +203,6 @@ def is_not_a_value(candidate: Candidate) -> bool:
         return True
     if _URL.match(value) or _PATH.match(value):
         return True
-    if candidate.name and split_words(value) == split_words(candidate.name):
-        return True  # FIELD_PASSWORD = "password", TOKEN = "token"
     if _PRIVATE_IDENTIFIER.match(value) or (_WORDY_NAME.match(value) and _NAME_WORDS & set(split_words(value))):
         return True
     if candidate.name and split_words(candidate.name)[-1:] == ("token",) and _LETTERS_ONLY.match(value):
@@ -217,6 +215,12 @@ def is_not_a_value(candidate: Candidate) -> bool:
 # -- UUIDs, digests, sequences ---------------------------------------------------------------------------------
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def names_itself(candidate: Candidate) -> bool:
+    """The value is the key's own name (`FIELD_PASSWORD = "password"`, `{"secret_key": "SECRET_KEY"}`): a mapping
+    from one name to another, not a credential, whatever detector proposed it."""
+    return bool(candidate.name) and split_words(candidate.value.strip()) == split_words(candidate.name)
 
 
 def is_uuid(candidate: Candidate) -> bool:
@@ -347,6 +351,7 @@ FILTERS: tuple[ValueFilter, ...] = (
         Verdict.DROP,
     ),
     ValueFilter("lockfile-digest", "a hash or integrity digest in a lock file", is_lockfile_digest, Verdict.DROP),
+    ValueFilter("names-itself", "the key's own name, not a value", names_itself, Verdict.DROP),
     ValueFilter("not-a-value", "a boolean, number, name, URL, path or message", is_not_a_value, Verdict.DROP, True),
     ValueFilter("uuid", "a UUID", is_uuid, Verdict.DROP, True),
     ValueFilter("hash-digest", "a hash digest", is_hash_digest, Verdict.DROP, True),

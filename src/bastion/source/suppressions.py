@@ -103,14 +103,22 @@ def python_comments(text: str) -> Iterable[tuple[int, str]]:
         yield from text_comments(text)
 
 
+_COMMENT_START = re.compile(
+    r"(?:^|(?<=\s))#\s*(?:bastion:|nosec\b|noqa\b|pragma:\s*allowlist|gitleaks:allow)", re.IGNORECASE
+)
+# Prose formats explain the markers in examples; a marker there is documentation, not a suppression.
+DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".adoc", ".txt.md"})
+
+
 def text_comments(text: str) -> Iterable[tuple[int, str]]:
-    """Comments in non-Python files: the text after a '#' (shell, YAML, TOML, .env, INI, Dockerfile)."""
+    """Comments in non-Python files (shell, YAML, TOML, .env, INI, Dockerfile, requirements) that start with a
+    marker: `KEY=value  # bastion: ignore[SEC203]`, not `# a comment that mentions # nosec in passing`."""
     for number, line in enumerate(text.split("\n"), start=1):
-        position = line.find("#")
-        if position >= 0:
-            yield number, line[position:]
-        elif ";" in line and line.lstrip().startswith(";"):
-            yield number, line.lstrip()
+        if "#" not in line:
+            continue
+        match = _COMMENT_START.search(line)
+        if match:
+            yield number, line[match.start() :]
 
 
 def find_suppressions(text: str, *, python_tree: ast.Module | None) -> list[Suppression]:

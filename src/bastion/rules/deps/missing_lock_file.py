@@ -19,7 +19,7 @@ class MissingLockFile(DependencyRule):
     file sits in the same directory: no `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock` or `pylock.toml`,
     and the requirements file is not itself compiled (by pip-compile or `uv pip compile`, or pinned throughout
     with hashes). For `x.in`, a compiled `x.txt` beside it counts as its lock. Reported once per file, at its
-    first dependency.
+    first dependency. A `pyproject.toml` that builds a distribution (a library's) is left alone, as in DEP201.
 
     ## Why is this bad?
     Even with every direct dependency pinned, their own dependencies float: each install resolves them again, so
@@ -58,7 +58,8 @@ class MissingLockFile(DependencyRule):
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
         assembled = self.dependencies(project)
         for manifest in assembled.manifests:
-            if manifest.kind not in _MANIFEST_KINDS or assembled.has_lock(manifest):
+            # A library's pyproject.toml declares ranges for its users to resolve; it has nothing to lock.
+            if manifest.kind not in _MANIFEST_KINDS or manifest.library or assembled.has_lock(manifest):
                 continue
             declared = [d for d in manifest.dependencies if d.kind is not DependencyKind.PROJECT]
             if not declared:

@@ -11,7 +11,15 @@ from bastion.rules.base import ModuleContext
 from bastion.rules.secrets.support import ADVICE, node_snippet
 from bastion.secrets.engine import shapes_in_value
 from bastion.secrets.entropy import looks_random
-from bastion.secrets.filters import Candidate, Verdict, is_environment_reference, is_template, is_test_or_example, judge
+from bastion.secrets.filters import (
+    Candidate,
+    Verdict,
+    is_environment_reference,
+    is_template,
+    is_test_or_example,
+    judge,
+    names_itself,
+)
 from bastion.secrets.names import is_password_name
 from bastion.secrets.python_literals import LiteralSecret
 from bastion.secrets.redaction import redact, secret_hash
@@ -68,7 +76,7 @@ def framework_key_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext
     if not is_framework_key(literal.name) or not literal.value:
         return
     candidate = Candidate(literal.value, generic=True, name=literal.name, path=ctx.path)
-    if is_environment_reference(candidate) or is_template(candidate):
+    if is_environment_reference(candidate) or is_template(candidate) or names_itself(candidate):
         return
     severity = Severity.HIGH
     notes = []
