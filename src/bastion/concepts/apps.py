@@ -185,7 +185,7 @@ def _assignment(
     if isinstance(target, ast.Subscript):
         config_owner = _config_owner(target.value, scope, module)
         key = constant(target.slice, scope, index)
-        if config_owner is not _NOT_CONFIG and isinstance(key, str) and _interesting(key):
+        if not isinstance(config_owner, _NotConfig) and isinstance(key, str) and _interesting(key):
             facts.config_assignments.append(
                 ConfigAssignment(config_owner, setting_value(key, value, node, module, scope))
             )

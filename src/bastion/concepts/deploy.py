@@ -292,7 +292,7 @@ def compose_entries(text: str) -> list[ComposeEntry]:
 
 def _mapping_value(node: yaml.MappingNode, key: str) -> yaml.Node | None:
     for key_node, value_node in node.value:
-        if getattr(key_node, "value", None) == key:
+        if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.Node):
             return value_node
     return None
 

@@ -225,7 +225,9 @@ def _applies_to(decorator: ast.Call, method: str) -> bool:
     return False
 
 
-def _route_owner(function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, index: ModuleIndex) -> tuple:
+def _route_owner(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, index: ModuleIndex
+) -> tuple[str | None, tuple[str, ...]]:
     for decorator in function.decorator_list:
         if (
             isinstance(decorator, ast.Call)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -82,7 +82,12 @@ DJANGO_MARKERS = frozenset(
 _SETTINGS_MODULE_WORDS = re.compile(r"settings|config|conf", re.IGNORECASE)
 _LIST_METHODS = {"append": SettingOperation.EXTEND, "extend": SettingOperation.EXTEND}
 _ENV_FUNCTIONS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config"})
-_STRING_METHODS = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "casefold": str.casefold}
+_STRING_METHODS: dict[str, Callable[[str], str]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "strip": str.strip,
+    "casefold": str.casefold,
+}
 
 
 def is_setting_name(name: str) -> bool:

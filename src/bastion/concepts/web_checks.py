@@ -96,7 +96,9 @@ def _production_configs(app: WebApp) -> list[EffectiveConfig]:
     return [config for config in app.configs if not is_development_profile(config.label)] or app.configs
 
 
-def _where(setting: SettingValue) -> str:
+def _where(setting: SettingValue | None) -> str:
+    if setting is None:
+        return "(not set)"
     return f"{setting.site.path}:{setting.site.line}"
 
 
@@ -442,11 +444,13 @@ def check_security_headers(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for app in model.apps:
         covered: dict[str, Site] = {}
-        for header in app.headers:
-            if header.name in HEADER_LABELS and (header.name != "x-content-type-options" or header.value != ""):
-                covered.setdefault(header.name, header.site)
-            if header.name == "content-security-policy" and "frame-ancestors" in (header.value or ""):
-                covered.setdefault("x-frame-options", header.site)
+        for header_set in app.headers:
+            if header_set.name in HEADER_LABELS and (
+                header_set.name != "x-content-type-options" or header_set.value != ""
+            ):
+                covered.setdefault(header_set.name, header_set.site)
+            if header_set.name == "content-security-policy" and "frame-ancestors" in (header_set.value or ""):
+                covered.setdefault("x-frame-options", header_set.site)
         for talisman in app.components_of("talisman"):
             for header, option in (
                 ("content-security-policy", "content_security_policy"),
@@ -683,9 +687,11 @@ def check_cors(model: ProjectModel) -> Verdict:
         if app.framework == "django":
             for config in _production_configs(app):
                 everyone = config.get("CORS_ALLOW_ALL_ORIGINS") or config.get("CORS_ORIGIN_ALLOW_ALL")
-                credentials = config.get("CORS_ALLOW_CREDENTIALS")
+                credentials_setting = config.get("CORS_ALLOW_CREDENTIALS")
                 regexes = config.items("CORS_ALLOWED_ORIGIN_REGEXES") or []
-                with_credentials = credentials is not None and credentials.known and _truthy(credentials.value)
+                with_credentials = (
+                    credentials_setting is not None and credentials_setting.known and _truthy(credentials_setting.value)
+                )
                 if everyone is not None and everyone.known and _truthy(everyone.value) and with_credentials:
                     configured = True
                     verdict.problem(everyone.site, "CORS allows any origin together with CORS_ALLOW_CREDENTIALS")

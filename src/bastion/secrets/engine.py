@@ -277,7 +277,7 @@ def _near_secret_name(line: str, start: int) -> str:
         return "authorization"
     for identifier in reversed(_IDENTIFIER.findall(before)):
         if is_secret_name(identifier):
-            return identifier
+            return str(identifier)
     return ""
 
 

@@ -30,6 +30,8 @@ def _decode(inner: str) -> str | None:
         value = json.loads(f'"{inner}"')
     except ValueError:
         return None
+    if not isinstance(value, str):
+        return None
     return value[:-1] if value.endswith("\n") else value
 
 

@@ -115,8 +115,9 @@ def _defaults(arguments: ast.arguments) -> Iterator[LiteralSecret]:
         positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True
     ):
         yield from _given(argument.arg, default, "default argument")
-    for argument, default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
-        yield from _given(argument.arg, default, "default argument")
+    for keyword_only, keyword_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if keyword_default is not None:
+            yield from _given(keyword_only.arg, keyword_default, "default argument")
 
 
 def _dict(node: ast.Dict) -> Iterator[LiteralSecret]:

@@ -111,9 +111,9 @@ def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef 
     ):
         if value is default:
             return _host_like(parameter.arg)
-    for parameter, value in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
-        if value is default:
-            return _host_like(parameter.arg)
+    for keyword_only, keyword_default in zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True):
+        if keyword_default is default:
+            return _host_like(keyword_only.arg)
     return False
 
 

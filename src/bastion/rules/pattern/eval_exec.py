@@ -66,7 +66,7 @@ class EvalExec(AstRule):
         function = (ctx.call_name or "").rsplit(".", 1)[-1]
         if function == "compile":
             # Compiling a tree made with the `ast` module is how code generators work; the tree is not a string.
-            if (ctx.qualified_name(source) or "").startswith("ast."):
+            if source is not None and (ctx.qualified_name(source) or "").startswith("ast."):
                 return
             # `exec(compile(text, ...))`: one finding, on the exec, is enough.
             parent = ctx.parent

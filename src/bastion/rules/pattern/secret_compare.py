@@ -109,9 +109,9 @@ def _secret_kind(expr: ast.expr, ctx: ModuleContext) -> int:
         if ctx.qualified_name(func) == "builtins.hash":
             return _NONE  # Python's object hash, not a digest
         name = last_name(func)
-        parts = set(words(name))
+        called = set(words(name))
         # `hash_password(p)`, `sign(body)`, `compute_signature(...)`: the call produces a secret digest.
-        if parts & {"hash", "sign", "signature", "digest", "hmac"} and not parts & {"check", "verify", "compare"}:
+        if called & {"hash", "sign", "signature", "digest", "hmac"} and not called & {"check", "verify", "compare"}:
             return _STRONG_SECRET
         return _NONE
     if isinstance(expr, ast.Name):

@@ -132,14 +132,14 @@ def _secret_reference(expr: ast.expr, ctx: ModuleContext) -> str | None:
                     return ast.unparse(node)
                 continue  # request.form["name"] is one harmless field, not the whole form
         elif isinstance(node, ast.Dict):
-            for key, value in zip(node.keys, node.values, strict=True):
+            for entry_key, value in zip(node.keys, node.values, strict=True):
                 if (
-                    isinstance(key, ast.Constant)
-                    and isinstance(key.value, str)
-                    and is_secret_name(key.value)
+                    isinstance(entry_key, ast.Constant)
+                    and isinstance(entry_key.value, str)
+                    and is_secret_name(entry_key.value)
                     and not isinstance(value, ast.Constant)
                 ):
-                    return f"{key.value}"
+                    return f"{entry_key.value}"
         stack.extend(ast.iter_child_nodes(node))
     return None
 

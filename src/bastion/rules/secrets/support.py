@@ -129,7 +129,7 @@ def _assembled(node: ast.Constant, value: str) -> bool:
     if end_line is None or end_column is None or end_line != node.lineno:
         return True
     # Quotes and a prefix take at most 4 characters; more means pieces or escapes (AST columns are UTF-8 bytes).
-    return end_column - node.col_offset > len(value.encode("utf-8")) + 4
+    return bool(end_column - node.col_offset > len(value.encode("utf-8")) + 4)
 
 
 def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
@@ -150,7 +150,8 @@ def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> I
     found = [match for match in shapes_in_value(value) if match.code == rule.code]
     if not found:
         return
-    first, last = getattr(node, "lineno", 1), getattr(node, "end_lineno", None) or getattr(node, "lineno", 1)
+    first: int = getattr(node, "lineno", 1)
+    last: int = getattr(node, "end_lineno", None) or first
     seen = document_secrets(ctx.module.document)
     if any(m.code == rule.code and first <= m.line <= last for m in seen):
         return
