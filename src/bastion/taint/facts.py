@@ -1,0 +1,72 @@
+"""Facts the per-file workers hand to the project phase: one summary per function, small and picklable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bastion.taint.values import Label
+
+ArgKey = int | str  # a position, a keyword name, "*" (a starred argument) or "**" (a keyword splat)
+STAR = "*"
+DOUBLE_STAR = "**"
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call whose callee may be a function of the project (decided in the project phase)."""
+
+    index: int
+    callee: str | None  # qualified name, `X().m` written `X.m`
+    bound: bool  # called as a method of an instance (`obj.m(...)`, `self.m(...)`): arguments shift by one
+    receiver: frozenset[Label]
+    args: tuple[tuple[ArgKey, frozenset[Label]], ...]
+    fallback: frozenset[Label]  # the result's taint if the callee is not a project function
+    line: int
+    column: int
+    name: str  # the callee as written, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class SinkHit:
+    kind: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    labels: frozenset[Label]
+    what: str  # "`cursor.execute(...)`"
+    confident: bool  # False when the sink was matched by method name on a value of unknown type
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWrite:
+    owner: str
+    attr: str
+    labels: frozenset[Label]
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    qualname: str
+    path: str
+    line: int
+    params: tuple[str, ...]  # positional parameters in order (self included for methods)
+    kwonly: tuple[str, ...] = ()
+    vararg: str | None = None
+    kwarg: str | None = None
+    is_method: bool = False  # defined in a class and not a staticmethod: calls through an instance shift by one
+    returns: frozenset[Label] = frozenset()
+    sinks: list[SinkHit] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    field_writes: list[FieldWrite] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    module: str
+    path: str
+    functions: list[FunctionFacts] = field(default_factory=list)
+    # Module-level imports (`from .db import find` in a package's __init__): qualified alias -> target.
+    aliases: dict[str, str] = field(default_factory=dict)
+    # Classes: qualified name -> qualified names of the bases, for method lookup through inheritance.
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
