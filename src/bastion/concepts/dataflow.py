@@ -114,26 +114,31 @@ def dataflow_model() -> DataflowModel:
     return compile_models(load_models())
 
 
+def _normal(name: str) -> str:
+    """Names are matched with call results written as types: `requests.Session().get` is `requests.Session.get`."""
+    return name.replace("().", ".")
+
+
 def compile_models(models: ModelSet) -> DataflowModel:
     compiled = DataflowModel(models)
     for source in models.sources:
         for name in source.objects:
             compiled.source_objects[name] = source
         for name in source.calls:
-            compiled.source_calls[name] = source
+            compiled.source_calls[_normal(name)] = source
     for sink in models.sinks:
         for name in sink.callees:
-            compiled.sinks_by_callee.setdefault(name, []).append(sink)
+            compiled.sinks_by_callee.setdefault(_normal(name), []).append(sink)
         for name in sink.methods:
             compiled.sinks_by_method.setdefault(name, []).append(sink)
     for sanitizer in models.sanitizers:
         for name in sanitizer.callees:
-            compiled.sanitizers_by_callee.setdefault(name, []).append(sanitizer)
+            compiled.sanitizers_by_callee.setdefault(_normal(name), []).append(sanitizer)
         for name in sanitizer.methods:
             compiled.sanitizers_by_method.setdefault(name, []).append(sanitizer)
     for guard in models.guards:
         for name in guard.callees:
-            compiled.guards_by_callee.setdefault(name, []).append(guard)
+            compiled.guards_by_callee.setdefault(_normal(name), []).append(guard)
         for name in guard.methods:
             compiled.guards_by_method.setdefault(name, []).append(guard)
     for handler in models.handler_sources:

@@ -268,8 +268,7 @@ class FunctionAnalysis:
         return state
 
     def _if(self, node: ast.If, state: State) -> State | None:
-        self._eval(node.test, state)  # sinks and calls inside the condition
-        verdict = self._truth(node.test, state)
+        verdict = _verdict(self._eval(node.test, state).const)
         if verdict is True:
             return self._block(node.body, self._refine(node.test, True, state))
         if verdict is False:
@@ -300,7 +299,7 @@ class FunctionAnalysis:
         return _join_states(after, state) if after is not None else state
 
     def _while(self, node: ast.While, state: State) -> State | None:
-        verdict = self._truth(node.test, state)
+        verdict = _verdict(self._eval(node.test, state).const)
         if verdict is False:
             return self._block(node.orelse, state)
         exits: list[State] = []
@@ -472,23 +471,28 @@ class FunctionAnalysis:
         if kind is ast.Dict:
             return self._dict(node, state)  # type: ignore[arg-type]
         if kind is ast.Compare:
-            for part in (node.left, *node.comparators):  # type: ignore[attr-defined]
-                self._eval(part, state)
-            return Value(const=self._fold(node, state))
+            parts = [self._eval(part, state) for part in (node.left, *node.comparators)]  # type: ignore[attr-defined]
+            if any(part.const is UNKNOWN or not _literal(part.const) for part in parts):
+                return EMPTY
+            constants = [ast.Constant(part.const) for part in parts]
+            return Value(const=fold(ast.Compare(left=constants[0], ops=node.ops, comparators=constants[1:])))  # type: ignore[attr-defined]
         if kind is ast.BoolOp:
             values = [self._eval(v, state) for v in node.values]  # type: ignore[attr-defined]
-            const = self._fold(node, state)
+            const = _bool_const(isinstance(node.op, ast.And), values)  # type: ignore[attr-defined]
             merged = values[0]
             for other in values[1:]:
                 merged = join(merged, other)
             return replace(merged, const=const) if const is not UNKNOWN else merged
         if kind is ast.UnaryOp:
             operand = self._eval(node.operand, state)  # type: ignore[attr-defined]
+            const = UNKNOWN
+            if operand.const is not UNKNOWN and _literal(operand.const):
+                const = fold(ast.UnaryOp(op=node.op, operand=ast.Constant(operand.const)))  # type: ignore[attr-defined]
             if isinstance(node.op, ast.Not):  # type: ignore[attr-defined]
-                return Value(const=self._fold(node, state))
-            return Value(labels=operand.all_labels(), const=self._fold(node, state))
+                return Value(const=const)
+            return Value(labels=operand.all_labels(), const=const)
         if kind is ast.IfExp:
-            verdict = self._truth(node.test, state)  # type: ignore[attr-defined]
+            verdict = _verdict(self._eval(node.test, state).const)  # type: ignore[attr-defined]
             if verdict is True:
                 return self._eval(node.body, state)  # type: ignore[attr-defined]
             if verdict is False:
@@ -597,9 +601,7 @@ class FunctionAnalysis:
         if isinstance(node.slice, ast.Slice):
             lower = node.slice.lower
             keep_prefix = lower is None or (isinstance(lower, ast.Constant) and lower.value == 0)
-            const = UNKNOWN
-            if base.const is not UNKNOWN and isinstance(base.const, (str, tuple, list)):
-                const = self._fold(node, state)
+            const = _slice_const(base.const, node.slice, state, self)
             return Value(labels=base.all_labels(), prefix=base.prefix if keep_prefix else "", const=const)
         key = index.const
         if key is not UNKNOWN:
@@ -704,6 +706,9 @@ class FunctionAnalysis:
             else:
                 keywords[item.arg] = value
         callee = self._callee(node, receiver)
+        folded = _pure_call(callee, method, receiver, positional, keywords)
+        if folded is not UNKNOWN:
+            return Value(const=folded, prefix=folded if isinstance(folded, str) else "")
         if method is not None and receiver is not None:
             special = self._container_method(node, method, receiver, positional, state)
             if special is not None:
@@ -1117,26 +1122,6 @@ class FunctionAnalysis:
 
     # -- conditions -------------------------------------------------------------------------------------------------
 
-    def _truth(self, test: ast.expr, state: State) -> bool | None:
-        value = self._fold(test, state)
-        if value is UNKNOWN:
-            return None
-        return _truthy(value)
-
-    def _fold(self, node: ast.expr, state: State) -> Any:
-        """The constant value of a condition or expression, using what the state knows of names."""
-
-        def resolve(name: str) -> ast.expr | None:
-            known = state.get(name)
-            if known is not None:
-                return ast.Constant(known.const) if known.const is not UNKNOWN and _literal(known.const) else None
-            if self.is_module or name in self.scope.bindings:
-                return None
-            const = self.index.constant_value(ast.Name(id=name, ctx=ast.Load()), self.scope)
-            return ast.Constant(const) if const is not UNKNOWN and _literal(const) else None
-
-        return fold(_substitute_subscripts(node, state, self), resolve)
-
     def _const(self, node: ast.expr | None, state: State) -> Any:
         if node is None:
             return UNKNOWN
@@ -1401,23 +1386,83 @@ def _last_name(node: ast.expr) -> str:
     return ""
 
 
-def _substitute_subscripts(node: ast.expr, state: State, analysis: FunctionAnalysis) -> ast.expr:
-    """Folding does not know subscripts and calls; replace the ones whose value the state knows by constants."""
-    nodes = list(ast.walk(node))
-    if not any(isinstance(child, (ast.Subscript, ast.Attribute)) for child in nodes) or any(
-        isinstance(child, ast.Call) for child in nodes
-    ):
-        return node
+_PURE_BUILTINS = {
+    "builtins.len": len,
+    "builtins.str": str,
+    "builtins.int": int,
+    "builtins.float": float,
+    "builtins.bool": bool,
+    "builtins.abs": abs,
+    "builtins.min": min,
+    "builtins.max": max,
+    "builtins.ord": ord,
+    "builtins.chr": chr,
+}
+_PURE_STR_METHODS = frozenset(
+    {"upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "find", "count", "title",
+     "capitalize", "isdigit", "isalpha", "isalnum", "split", "casefold", "zfill"}
+)
 
-    class _Substitute(ast.NodeTransformer):
-        def generic_visit(self, child: ast.AST) -> ast.AST:
-            if isinstance(child, (ast.Subscript, ast.Attribute)):
-                const = analysis._eval(child, dict(state)).const
-                if const is not UNKNOWN and _literal(const):
-                    return ast.Constant(const)
-                return child
-            return super().generic_visit(child)
 
-    import copy
+def _pure_call(
+    callee: str | None, method: str | None, receiver: Value | None, positional: list[Value], keywords: dict[str | None, Value]
+) -> Any:
+    """`len("abc")`, `"ABC".lower()`: calls on constants whose result is a small constant too."""
+    if keywords or any(value.const is UNKNOWN or not _literal(value.const) for value in positional):
+        return UNKNOWN
+    arguments = [value.const for value in positional]
+    try:
+        if callee in _PURE_BUILTINS and arguments:
+            result = _PURE_BUILTINS[callee](*arguments)
+        elif (
+            method in _PURE_STR_METHODS
+            and receiver is not None
+            and isinstance(receiver.const, str)
+            and len(receiver.const) <= 10_000
+        ):
+            result = getattr(receiver.const, method)(*arguments)
+        else:
+            return UNKNOWN
+    except Exception:
+        return UNKNOWN
+    if isinstance(result, list):
+        result = tuple(result)
+    if isinstance(result, str) and len(result) > 10_000:
+        return UNKNOWN
+    return result if _literal(result) else UNKNOWN
 
-    return _Substitute().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+
+def _verdict(value: Any) -> bool | None:
+    """How a condition with a known constant value goes (None when it is not known)."""
+    if value is UNKNOWN:
+        return None
+    return _truthy(value)
+
+
+def _bool_const(is_and: bool, values: list[Value]) -> Any:
+    for value in values:
+        if value.const is UNKNOWN:
+            return UNKNOWN
+        if _truthy(value.const) != is_and:
+            return value.const
+    return values[-1].const if values else UNKNOWN
+
+
+def _slice_const(base: Any, index: ast.Slice, state: State, analysis: FunctionAnalysis) -> Any:
+    if base is UNKNOWN or not isinstance(base, (str, tuple, list)):
+        return UNKNOWN
+    bounds = []
+    for part in (index.lower, index.upper, index.step):
+        if part is None:
+            bounds.append(None)
+            continue
+        value = analysis._const(part, state)
+        if value is not UNKNOWN and not isinstance(value, int):
+            return UNKNOWN
+        if value is UNKNOWN:
+            return UNKNOWN
+        bounds.append(value)
+    try:
+        return base[slice(*bounds)]
+    except Exception:
+        return UNKNOWN
