@@ -464,6 +464,9 @@ class FunctionAnalysis:
                 return tainted(union_labels(self._eval(e, state) for e in elements))
             values = tuple(self._eval(e, state) for e in elements)
             if kind is ast.Set:
+                constants = [v.const for v in values]
+                if all(c is not UNKNOWN and isinstance(c, Hashable) for c in constants):
+                    return Value(const=frozenset(constants))
                 return tainted(union_labels(values))
             const = tuple(v.const for v in values)
             known = UNKNOWN if any(c is UNKNOWN for c in const) else (list(const) if kind is ast.List else const)
@@ -709,11 +712,11 @@ class FunctionAnalysis:
         folded = _pure_call(callee, method, receiver, positional, keywords)
         if folded is not UNKNOWN:
             return Value(const=folded, prefix=folded if isinstance(folded, str) else "")
+        consumed = self._check_sinks(node, callee, method, receiver, positional, keywords, state)
         if method is not None and receiver is not None:
             special = self._container_method(node, method, receiver, positional, state)
             if special is not None:
                 return special
-        consumed = self._check_sinks(node, callee, method, receiver, positional, keywords, state)
         source = self.model.source_calls.get(callee) if callee else None
         if source is not None:
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
@@ -1018,8 +1021,6 @@ class FunctionAnalysis:
             found.extend(self.model.sinks_by_method.get(f"{func.value.attr}.{method}", ()))
         if found:
             return found
-        if callee is not None and self.model.is_library(callee):
-            return []
         return list(self.model.sinks_by_method.get(method, ()))
 
     def _argument_values(
@@ -1173,11 +1174,8 @@ class FunctionAnalysis:
             yield from self._commonpath_guard(test, truth, state)
             return
         if isinstance(op, (ast.In, ast.NotIn)):
-            allowed = self._const(right, state)
-            if allowed is UNKNOWN or not isinstance(allowed, (list, tuple, set, frozenset, dict, str)):
+            if not self._is_allowlist(right, state):
                 return
-            if isinstance(allowed, str):
-                return  # `x in "abc"` is a substring test, not an allowlist
             yield from self._subject_guard(left, state, None)
         elif isinstance(op, (ast.Eq, ast.Is)):
             for subject, other in ((left, right), (right, left)):
@@ -1185,6 +1183,19 @@ class FunctionAnalysis:
                 if const is not UNKNOWN and _literal(const):
                     yield from self._subject_guard(subject, state, Value(const=const, prefix=const if isinstance(const, str) else ""))
         yield from self._commonpath_guard(test, truth, state)
+
+    def _is_allowlist(self, node: ast.expr, state: State) -> bool:
+        """A constant collection: folded here, or a name written as a constant (`ALLOWED_HOSTS`, imported)."""
+        value = self._eval(node, state)
+        if value.tainted:
+            return False
+        allowed = value.const
+        if allowed is not UNKNOWN:
+            return isinstance(allowed, (list, tuple, set, frozenset, dict))  # `x in "abc"` tests a substring
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return True
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+        return len(name) > 1 and name.isupper()
 
     def _subject_guard(
         self, subject: ast.expr, state: State, exact: Value | None
