@@ -30,7 +30,9 @@ from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
 # argv[0] values that make argv[2] a shell command line (`["sh", "-c", cmd]`).
-SHELL_PROGRAMS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd", "cmd.exe"})
+SHELL_PROGRAMS = frozenset(
+    {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd", "cmd.exe"}
+)
 SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "-lc"})
 # Sink kinds whose value is a URL: a constant prefix that fixes the host makes them safe.
 URL_KINDS = frozenset({"url", "redirect"})
@@ -263,7 +265,9 @@ def _defaults(function: FunctionNode) -> dict[str, ast.expr]:
 
 def _typed_flask_params(path: str) -> frozenset[str]:
     return frozenset(
-        match.group("name") for match in _FLASK_CONVERTER.finditer(path) if match.group("converter") in _TYPED_CONVERTERS
+        match.group("name")
+        for match in _FLASK_CONVERTER.finditer(path)
+        if match.group("converter") in _TYPED_CONVERTERS
     )
 
 
@@ -284,7 +288,9 @@ def _is_validated(
     return _annotation_is_safe(annotation, spec, index, scope, 0)
 
 
-def _annotation_is_safe(annotation: ast.expr, spec: HandlerSourceModel, index: ModuleIndex, scope: Scope, depth: int) -> bool:
+def _annotation_is_safe(
+    annotation: ast.expr, spec: HandlerSourceModel, index: ModuleIndex, scope: Scope, depth: int
+) -> bool:
     if depth > 4:
         return False
     if isinstance(annotation, ast.Call):

@@ -45,7 +45,9 @@ class Kinds:
     def sink_kinds_of(self, concept: str, roles: Iterable[str] | None = None) -> frozenset[str]:
         wanted = None if roles is None else set(roles)
         return frozenset(
-            kind.name for kind in self.sinks.values() if kind.concept == concept and (wanted is None or kind.role in wanted)
+            kind.name
+            for kind in self.sinks.values()
+            if kind.concept == concept and (wanted is None or kind.role in wanted)
         )
 
 
@@ -274,7 +276,9 @@ class _ModelParser:
     def _source_kind(self, entry: Mapping[str, Any], where: str) -> str:
         kind = _string(entry, "kind", where, required=True) or ""
         if kind not in self.kinds.sources:
-            raise ModelError(f"{where}: unknown source kind {kind!r}; declared: {', '.join(sorted(self.kinds.sources))}")
+            raise ModelError(
+                f"{where}: unknown source kind {kind!r}; declared: {', '.join(sorted(self.kinds.sources))}"
+            )
         return kind
 
     def _sink_kinds(self, entry: Mapping[str, Any], where: str, *, allow_all: bool) -> frozenset[str]:
@@ -283,7 +287,9 @@ class _ModelParser:
             if kind == ALL_KINDS and allow_all:
                 continue
             if kind not in self.kinds.sinks:
-                raise ModelError(f"{where}: unknown sink kind {kind!r}; declared: {', '.join(sorted(self.kinds.sinks))}")
+                raise ModelError(
+                    f"{where}: unknown sink kind {kind!r}; declared: {', '.join(sorted(self.kinds.sinks))}"
+                )
         return frozenset(names)
 
     def source(self, entry: Any, index: int) -> SourceModel:
@@ -389,7 +395,9 @@ class _ModelParser:
         if not model.callees and not model.methods:
             raise ModelError(f"{where}: a sink needs `callees` or `methods`")
         if model.argument is None and model.keyword is None and not model.all_arguments and not model.receiver:
-            raise ModelError(f"{where}: say which value is the sink: `argument`, `keyword`, `all-arguments` or `receiver`")
+            raise ModelError(
+                f"{where}: say which value is the sink: `argument`, `keyword`, `all-arguments` or `receiver`"
+            )
         return model
 
     def _requirement(self, value: Any, where: str) -> ArgumentRequirement | None:

@@ -143,9 +143,7 @@ class FunctionAnalysis:
             return (), (), None, None, False
         args = node.args
         params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
-        decorators = {
-            _last_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list
-        }
+        decorators = {_last_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
         is_method = self.class_name is not None and "staticmethod" not in decorators and bool(params)
         if is_method:
             self.self_name = params[0]
@@ -178,7 +176,9 @@ class FunctionAnalysis:
             request = None
             if source is not None:
                 source_step: Step = (self.path, line, column, f"{source.description} (request data)")
-                labels.add(Label(SourceOrigin(source.kind, source.description, self.path, line, column), trace=(source_step,)))
+                labels.add(
+                    Label(SourceOrigin(source.kind, source.description, self.path, line, column), trace=(source_step,))
+                )
                 if source.safe_attributes or "request parameter" in source.description:
                     request = RequestObject(
                         source.kind, source.description, source.safe_attributes, self.path, line, column
@@ -652,7 +652,12 @@ class FunctionAnalysis:
                 continue
             value = self._eval(part, state)
             labels.update(value.all_labels())
-            if prefix_open and isinstance(value.const, str) and isinstance(part, ast.FormattedValue) and part.format_spec is None:
+            if (
+                prefix_open
+                and isinstance(value.const, str)
+                and isinstance(part, ast.FormattedValue)
+                and part.format_spec is None
+            ):
                 prefix_parts.append(value.const)
             else:
                 prefix_open = False
@@ -733,19 +738,17 @@ class FunctionAnalysis:
             site = self._call_site(node, callee, receiver, positional, keywords, starred_kw, propagated)
             label = Label(CallOrigin(site.index))
             return Value(labels=frozenset({label}), type_name=result_type, **built)
-        if callee is None and method is not None and receiver is not None and not receiver.tainted:
-            # `obj.method(x)` on an object we know nothing about may be a project method (`self.repo.find(x)`):
-            # its result carries the arguments' taint, as for any unknown call.
-            pass
         value = Value(labels=propagated, type_name=result_type, **built)
-        if callee in self.model.guards_by_callee and any(
-            g.type == "path-resolution" for g in self.model.guards_by_callee[callee]
-        ):
+        if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
-        elif method is not None and method in self.model.guards_by_method and callee is None:
-            if any(g.type == "path-resolution" for g in self.model.guards_by_method[method]):
-                value = replace(value, resolved=True)
         return value
+
+    def _resolves_path(self, callee: str | None, method: str | None) -> bool:
+        """`os.path.realpath(p)`, `path.resolve()`: the result is absolute, with `..` resolved."""
+        guards = self.model.guards_by_callee.get(callee, ()) if callee is not None else ()
+        if not guards and method is not None and callee is None:
+            guards = self.model.guards_by_method.get(method, ())
+        return any(guard.type == "path-resolution" for guard in guards)
 
     def _callee(self, node: ast.Call, receiver: Value | None) -> str | None:
         func = node.func
@@ -813,8 +816,10 @@ class FunctionAnalysis:
         bound = False
         if isinstance(func, ast.Attribute):
             base_name = self.index.qualified_name(func.value, self.scope)
-            bound = base_name is None or base_name.endswith("()") or (
-                isinstance(func.value, ast.Name) and func.value.id == self.self_name
+            bound = (
+                base_name is None
+                or base_name.endswith("()")
+                or (isinstance(func.value, ast.Name) and func.value.id == self.self_name)
             )
             if not bound and base_name is not None and receiver is not None and receiver.type_name is not None:
                 bound = receiver.type_name.endswith("()")
@@ -890,7 +895,11 @@ class FunctionAnalysis:
             return None
         if method == "pop" and (receiver.items is not None or receiver.keys is not None):
             position = positional[0].const if positional else -1
-            if receiver.items is not None and isinstance(position, int) and -len(receiver.items) <= position < len(receiver.items):
+            if (
+                receiver.items is not None
+                and isinstance(position, int)
+                and -len(receiver.items) <= position < len(receiver.items)
+            ):
                 items = list(receiver.items)
                 taken = items.pop(position)
                 state[key] = replace(receiver, items=tuple(items), const=UNKNOWN)
@@ -903,14 +912,21 @@ class FunctionAnalysis:
                     return taken
             return None
         if method == "clear":
-            state[key] = Value(items=() if receiver.items is not None else None, keys=() if receiver.keys is not None else None)
+            state[key] = Value(
+                items=() if receiver.items is not None else None, keys=() if receiver.keys is not None else None
+            )
             return EMPTY
         if method == "copy":
             return receiver
         if method not in _MUTATORS:
             return None
         added = union_labels(positional)
-        if method == "append" and receiver.items is not None and not receiver.labels and len(receiver.items) < _MAX_ITEMS:
+        if (
+            method == "append"
+            and receiver.items is not None
+            and not receiver.labels
+            and len(receiver.items) < _MAX_ITEMS
+        ):
             state[key] = Value(items=(*receiver.items, positional[0] if positional else EMPTY))
             return EMPTY
         if method == "insert" and receiver.items is not None and not receiver.labels and len(positional) == 2:
@@ -970,7 +986,9 @@ class FunctionAnalysis:
         state: State,
     ) -> set[int]:
         """Record every sink this call is; returns the ids of the argument nodes the sinks consumed."""
-        matched: list[tuple[SinkModel, bool]] = [(sink, True) for sink in self.model.sinks_by_callee.get(callee or "", ())]
+        matched: list[tuple[SinkModel, bool]] = [
+            (sink, True) for sink in self.model.sinks_by_callee.get(callee or "", ())
+        ]
         if not matched and method is not None:
             matched = [(sink, False) for sink in self._method_sinks(node, callee, method)]
         consumed: set[int] = set()
@@ -981,6 +999,11 @@ class FunctionAnalysis:
             if not self._sink_applies(sink, node, values, state):
                 continue
             consumed.update(self._apply_sink(sink, node, receiver, values, positional, keywords, confident, callee))
+            if sink.kind not in _TRANSPARENT_SINK_KINDS:
+                # What a query, a fetch or a command returns is not the input that was sent (reported already).
+                consumed.add(id(node.func))
+                consumed.update(id(arg) for arg in node.args)
+                consumed.update(id(item.value) for item in node.keywords)
         return consumed
 
     def _check_sinks_for_method(
@@ -1035,9 +1058,13 @@ class FunctionAnalysis:
         return values
 
     def _sink_applies(self, sink: SinkModel, node: ast.Call, values: dict[int, Value], state: State) -> bool:
-        if sink.when_keyword_true is not None and not _truthy(self._const(keyword(node, sink.when_keyword_true), state)):
+        if sink.when_keyword_true is not None and not _truthy(
+            self._const(keyword(node, sink.when_keyword_true), state)
+        ):
             return False
-        if sink.unless_keyword_true is not None and _truthy(self._const(keyword(node, sink.unless_keyword_true), state)):
+        if sink.unless_keyword_true is not None and _truthy(
+            self._const(keyword(node, sink.unless_keyword_true), state)
+        ):
             return False
         if sink.unless_keyword_present is not None and keyword(node, sink.unless_keyword_present) is not None:
             return False
@@ -1181,7 +1208,9 @@ class FunctionAnalysis:
             for subject, other in ((left, right), (right, left)):
                 const = self._const(other, state)
                 if const is not UNKNOWN and _literal(const):
-                    yield from self._subject_guard(subject, state, Value(const=const, prefix=const if isinstance(const, str) else ""))
+                    yield from self._subject_guard(
+                        subject, state, Value(const=const, prefix=const if isinstance(const, str) else "")
+                    )
         yield from self._commonpath_guard(test, truth, state)
 
     def _is_allowlist(self, node: ast.expr, state: State) -> bool:
@@ -1292,6 +1321,8 @@ class FunctionAnalysis:
         return None
 
 
+# Sinks whose result still carries their other arguments' text (`re.sub(pattern, repl, text)` returns text).
+_TRANSPARENT_SINK_KINDS = frozenset({"regex"})
 _SOURCE_WORDS = {"remote": "request data", "local": "local user input", "environment": "environment variable"}
 
 
@@ -1410,13 +1441,35 @@ _PURE_BUILTINS = {
     "builtins.chr": chr,
 }
 _PURE_STR_METHODS = frozenset(
-    {"upper", "lower", "strip", "lstrip", "rstrip", "startswith", "endswith", "replace", "find", "count", "title",
-     "capitalize", "isdigit", "isalpha", "isalnum", "split", "casefold", "zfill"}
+    {
+        "upper",
+        "lower",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "startswith",
+        "endswith",
+        "replace",
+        "find",
+        "count",
+        "title",
+        "capitalize",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "split",
+        "casefold",
+        "zfill",
+    }
 )
 
 
 def _pure_call(
-    callee: str | None, method: str | None, receiver: Value | None, positional: list[Value], keywords: dict[str | None, Value]
+    callee: str | None,
+    method: str | None,
+    receiver: Value | None,
+    positional: list[Value],
+    keywords: dict[str | None, Value],
 ) -> Any:
     """`len("abc")`, `"ABC".lower()`: calls on constants whose result is a small constant too."""
     if keywords or any(value.const is UNKNOWN or not _literal(value.const) for value in positional):

@@ -31,9 +31,7 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
         for statement in _definitions(body):
             if isinstance(statement, ast.ClassDef):
                 class_scope = index.child_scope(statement, scope)
-                bases = tuple(
-                    (index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases
-                )
+                bases = tuple((index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases)
                 facts.classes[class_scope.qualname] = tuple(base for base in bases if base)
                 stack.append((statement.body, class_scope, class_scope.qualname))
                 continue
@@ -77,15 +75,19 @@ def _unique_sinks(sinks: list[SinkHit]) -> list[SinkHit]:
     for hit in sinks:
         key = (hit.kind, hit.line, hit.column)
         previous = seen.get(key)
-        seen[key] = hit if previous is None else SinkHit(
-            hit.kind,
-            hit.line,
-            hit.column,
-            hit.end_line,
-            hit.end_column,
-            previous.labels | hit.labels,
-            hit.what,
-            hit.confident or previous.confident,
+        seen[key] = (
+            hit
+            if previous is None
+            else SinkHit(
+                hit.kind,
+                hit.line,
+                hit.column,
+                hit.end_line,
+                hit.end_column,
+                previous.labels | hit.labels,
+                hit.what,
+                hit.confident or previous.confident,
+            )
         )
     return list(seen.values())
 

@@ -164,7 +164,9 @@ class TaintSolver:
 
     # -- resolution -----------------------------------------------------------------------------------------------
 
-    def resolve(self, function: FunctionFacts, labels: Iterable[Label], memo: dict[int, frozenset[Label]]) -> set[Label]:
+    def resolve(
+        self, function: FunctionFacts, labels: Iterable[Label], memo: dict[int, frozenset[Label]]
+    ) -> set[Label]:
         """Labels in terms of sources and the function's own parameters only."""
         out: set[Label] = set()
         for label in labels:
@@ -226,13 +228,17 @@ class TaintSolver:
             labels.update(site.receiver)
         named = set(params) | set(target.kwonly)
         for key, values in site.args:
-            if key == position or key == param or key == DOUBLE_STAR:
-                labels.update(values)
-            elif key == STAR and position is not None and position >= 0:
-                labels.update(values)
-            elif param == target.vararg and isinstance(key, int) and key >= len(params) - offset:
-                labels.update(values)
-            elif param == target.kwarg and isinstance(key, str) and key not in named and key not in (STAR, DOUBLE_STAR):
+            if (
+                key in (position, param, DOUBLE_STAR)
+                or (key == STAR and position is not None and position >= 0)
+                or (param == target.vararg and isinstance(key, int) and key >= len(params) - offset)
+                or (
+                    param == target.kwarg
+                    and isinstance(key, str)
+                    and key not in named
+                    and key not in (STAR, DOUBLE_STAR)
+                )
+            ):
                 labels.update(values)
         return labels
 
@@ -278,7 +284,7 @@ class TaintSolver:
                     found.add(Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth))
         for site in function.calls:
             callee = self.callee(site)
-            if callee is None or not site.args and not site.receiver:
+            if callee is None or (not site.args and not site.receiver):
                 continue
             for reach in self.reaches.get(callee.function.qualname, ()):
                 for label in self._passed(function, site, callee, reach, memo):
@@ -332,7 +338,7 @@ class TaintSolver:
                         changed |= self._store(write.owner, write.attr, label)
             for site in function.calls:
                 callee = self.callee(site)
-                if callee is None or not site.args and not site.receiver:
+                if callee is None or (not site.args and not site.receiver):
                     continue
                 for reach in self.reaches.get(callee.function.qualname, ()):
                     for label in self._passed(function, site, callee, reach, memo):

@@ -52,7 +52,9 @@ class Label:
 
     __slots__ = ("_hash", "cleared", "depth", "origin", "trace")
 
-    def __init__(self, origin: Origin, cleared: frozenset[str] = frozenset(), trace: tuple[Step, ...] = (), depth: int = 0):
+    def __init__(
+        self, origin: Origin, cleared: frozenset[str] = frozenset(), trace: tuple[Step, ...] = (), depth: int = 0
+    ):
         self.origin = origin
         self.cleared = cleared
         self.trace = trace

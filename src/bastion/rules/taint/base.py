@@ -38,9 +38,7 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
         return _solved[1]
     modules = [facts for facts in project.facts_of(TaintCollector).values() if isinstance(facts, ModuleFacts)]
     options = project.config.taint
-    solver = TaintSolver(
-        modules, environment_sources=options.environment_sources, max_depth=options.max_call_depth
-    )
+    solver = TaintSolver(modules, environment_sources=options.environment_sources, max_depth=options.max_call_depth)
     findings = solver.solve()
     _solved = (project, findings)
     return findings
@@ -74,7 +72,11 @@ class TaintRule(ProjectRule):
         source = found.source
         location = Location(found.path, found.line, found.column, found.end_line, found.end_column)
         flow = [_flow_step(project, step) for step in _dedupe(found.trace)]
-        flow.append(FlowStep(location, f"reaches {found.what}, which {self.effect}", project.source_line(found.path, found.line)))
+        flow.append(
+            FlowStep(
+                location, f"reaches {found.what}, which {self.effect}", project.source_line(found.path, found.line)
+            )
+        )
         where = f"{source.path}:{source.line}"
         message = (
             f"{_SOURCE_WORDS.get(source.kind, source.kind)} from {_describe(source.description)} ({where}) "
@@ -103,7 +105,11 @@ def _severity(severity: Severity, source_kind: str) -> Severity:
 
 
 def _describe(description: str) -> str:
-    return description if description.startswith(("path parameter", "parameter", "request parameter")) else f"`{description}`"
+    return (
+        description
+        if description.startswith(("path parameter", "parameter", "request parameter"))
+        else f"`{description}`"
+    )
 
 
 def _dedupe(trace: Any) -> list[Any]:

@@ -51,7 +51,7 @@ class CodeInjection(TaintRule):
     severity = Severity.CRITICAL
     confidence = Confidence.HIGH
     cwe = (94, 95)
-    fix_hint = 'parse the input instead (`ast.literal_eval`, `json.loads`, a small expression parser); never `eval` it'
+    fix_hint = "parse the input instead (`ast.literal_eval`, `json.loads`, a small expression parser); never `eval` it"
     bandit = ("B307",)
     ruff = ("S307",)
     sink_concept = "CodeExecution"

@@ -57,7 +57,10 @@ class CommandInjection(TaintRule):
     severity = Severity.CRITICAL
     confidence = Confidence.HIGH
     cwe = (78,)
-    fix_hint = 'pass an argument list without a shell (`subprocess.run(["ping", "-c", "1", host])`), or `shlex.quote` each value'
+    fix_hint = (
+        'pass an argument list without a shell (`subprocess.run(["ping", "-c", "1", host])`), '
+        "or `shlex.quote` each value"
+    )
     bandit = ("B602", "B605")
     ruff = ("S602", "S605")
     sink_concept = "CommandExecution"

@@ -51,11 +51,10 @@ class CrossSiteScripting(TaintRule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (79,)
-    fix_hint = 'render through an autoescaping template, or escape with `markupsafe.escape`/`html.escape`'
+    fix_hint = "render through an autoescaping template, or escape with `markupsafe.escape`/`html.escape`"
     bandit = ("B703", "B704")
     ruff = ("S704",)
     sink_concept = "HttpResponse"
     # Text marked safe (`Markup`, `mark_safe`) ends up in a page unescaped.
     extra_concepts = ("HtmlMarkup",)
     effect = "is sent to the browser as HTML"
-

@@ -57,7 +57,9 @@ class HeaderInjection(TaintRule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     cwe = (113,)
-    fix_hint = 'strip CR and LF from the value (`value.replace("\\r", "").replace("\\n", "")`) or allow only known values'
+    fix_hint = (
+        'strip CR and LF from the value (`value.replace("\\r", "").replace("\\n", "")`) or allow only known values'
+    )
     bandit = ()
     ruff = ()
     sink_concept = "HttpHeader"

@@ -57,7 +57,7 @@ class LdapInjection(TaintRule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (90,)
-    fix_hint = 'escape values with `ldap3.utils.conv.escape_filter_chars` (or `ldap.filter.filter_format`)'
+    fix_hint = "escape values with `ldap3.utils.conv.escape_filter_chars` (or `ldap.filter.filter_format`)"
     bandit = ()
     ruff = ()
     sink_concept = "LdapQuery"

@@ -58,7 +58,10 @@ class LogInjection(TaintRule):
     severity = Severity.LOW
     confidence = Confidence.HIGH
     cwe = (117,)
-    fix_hint = 'remove CR/LF from the value before logging it (`value.replace("\\n", "").replace("\\r", "")`), or log it with `%r`'
+    fix_hint = (
+        'remove CR/LF from the value before logging it (`value.replace("\\n", "").replace("\\r", "")`), '
+        "or log it with `%r`"
+    )
     bandit = ()
     ruff = ()
     sink_concept = "LogOutput"

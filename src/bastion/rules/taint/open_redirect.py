@@ -57,7 +57,10 @@ class OpenRedirect(TaintRule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     cwe = (601,)
-    fix_hint = 'redirect only to local paths or allowed hosts (`url_has_allowed_host_and_scheme`, a host allowlist), or to `url_for(...)`'
+    fix_hint = (
+        "redirect only to local paths or allowed hosts (`url_has_allowed_host_and_scheme`, a host allowlist), "
+        "or to `url_for(...)`"
+    )
     bandit = ()
     ruff = ()
     sink_concept = "Redirect"

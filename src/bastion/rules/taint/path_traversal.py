@@ -58,7 +58,10 @@ class PathTraversal(TaintRule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (22,)
-    fix_hint = 'use `werkzeug.utils.secure_filename`/`os.path.basename`, or resolve the path and check it stays in the base directory'
+    fix_hint = (
+        "use `werkzeug.utils.secure_filename`/`os.path.basename`, "
+        "or resolve the path and check it stays in the base directory"
+    )
     bandit = ()
     ruff = ()
     sink_concept = "FileAccess"

@@ -53,7 +53,7 @@ class RegexInjection(TaintRule):
     severity = Severity.MEDIUM
     confidence = Confidence.HIGH
     cwe = (1333, 730)
-    fix_hint = 'escape the input with `re.escape`, or use a linear-time engine (`re2`)'
+    fix_hint = "escape the input with `re.escape`, or use a linear-time engine (`re2`)"
     bandit = ()
     ruff = ()
     sink_concept = "RegexCompilation"

@@ -52,7 +52,10 @@ class ServerSideRequestForgery(TaintRule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (918,)
-    fix_hint = 'fix the scheme and host in code and let input choose only a path or query value, or check the host against an allowlist'
+    fix_hint = (
+        "fix the scheme and host in code and let input choose only a path or query value, "
+        "or check the host against an allowlist"
+    )
     bandit = ()
     ruff = ()
     sink_concept = "HttpRequest"

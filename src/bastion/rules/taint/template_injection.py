@@ -50,7 +50,9 @@ class TemplateInjection(TaintRule):
     severity = Severity.CRITICAL
     confidence = Confidence.HIGH
     cwe = (1336, 94)
-    fix_hint = 'keep templates constant and pass input as variables: `render_template_string("Hello {{ name }}", name=name)`'
+    fix_hint = (
+        'keep templates constant and pass input as variables: `render_template_string("Hello {{ name }}", name=name)`'
+    )
     bandit = ()
     ruff = ()
     sink_concept = "TemplateConstruction"

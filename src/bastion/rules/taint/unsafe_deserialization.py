@@ -54,7 +54,7 @@ class UnsafeDeserialization(TaintRule):
     severity = Severity.CRITICAL
     confidence = Confidence.HIGH
     cwe = (502,)
-    fix_hint = 'accept JSON (`json.loads`) or `yaml.safe_load`; never unpickle data from users'
+    fix_hint = "accept JSON (`json.loads`) or `yaml.safe_load`; never unpickle data from users"
     bandit = ("B301", "B506")
     ruff = ("S301", "S506")
     sink_concept = "Deserialization"

@@ -53,7 +53,7 @@ class XmlExternalEntities(TaintRule):
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (611,)
-    fix_hint = 'parse with `defusedxml`, or an lxml parser built with `resolve_entities=False, no_network=True`'
+    fix_hint = "parse with `defusedxml`, or an lxml parser built with `resolve_entities=False, no_network=True`"
     bandit = ("B320",)
     ruff = ("S320",)
     sink_concept = "XmlParsing"
