@@ -145,7 +145,8 @@ class GuardModel:
     methods: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
     argument: int = 0
-    anchored_pattern: int | None = None  # the guard holds only if this argument is a pattern anchored at the end
+    keyword: str | None = None  # the checked argument passed by keyword
+    anchored_pattern: int | None = None  # the guard holds only if this argument is a pattern anchored at both ends
     origin: str = ""
 
 
@@ -444,7 +445,8 @@ class _ModelParser:
     def guard(self, entry: Any, index: int) -> GuardModel:
         where = self._where("guards", index)
         entry = _mapping(entry, where)
-        _only(entry, {"type", "kinds", "callees", "methods", "attributes", "argument", "anchored-pattern"}, where)
+        keys = {"type", "kinds", "callees", "methods", "attributes", "argument", "keyword", "anchored-pattern"}
+        _only(entry, keys, where)
         guard_type = _string(entry, "type", where, required=True) or ""
         if guard_type not in GUARD_TYPES:
             raise ModelError(f"{where}: unknown guard type {guard_type!r}; known: {', '.join(sorted(GUARD_TYPES))}")
@@ -456,6 +458,7 @@ class _ModelParser:
             _strings(entry, "methods", where),
             _strings(entry, "attributes", where),
             _int(entry, "argument", where) or 0,
+            _string(entry, "keyword", where),
             _int(entry, "anchored-pattern", where),
             self.name,
         )

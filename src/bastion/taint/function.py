@@ -81,6 +81,9 @@ class ModuleScope:
         self.path = path
         self.model = model
         self.tainted_globals = tainted_globals
+        # Qualified names of names that are not local to a function, per enclosing scope: most names a function
+        # reads (imports, builtins, module functions) resolve the same way in every function of the module.
+        self.outer_names: dict[tuple[int, str], str | None] = {}
         self.module_assigned = {
             name
             for name, bindings in index.module_scope.bindings.items()
@@ -110,6 +113,11 @@ class FunctionAnalysis:
         self.class_name = class_name
         self.handler = handler
         self.is_module = isinstance(node, ast.Module)
+        self.local_names = scope.bindings
+        outer = scope.parent
+        while outer is not None and outer.kind.value == "class":
+            outer = outer.parent
+        self.outer_id = id(outer)
         self.self_name: str | None = None
         self.loop_exits: list[list[State]] = []
         params, kwonly, vararg, kwarg, is_method = self._signature()
@@ -527,10 +535,10 @@ class FunctionAnalysis:
         found = state.get(name)
         if found is not None:
             return found
-        if self.is_module or name in self.scope.bindings:
+        if self.is_module or name in self.local_names:
             # Not yet bound on this path, or bound in a way we do not follow: nothing known.
             return EMPTY
-        qualified = self.index.qualified_name(node, self.scope)
+        qualified = self._qualified(node)
         if qualified is not None:
             source = self.model.source_object(qualified)
             if source is not None:
@@ -565,7 +573,7 @@ class FunctionAnalysis:
                 return found
         base_node = node.value
         if isinstance(base_node, ast.Name) and base_node.id not in state and not self.is_module:
-            qualified = self.index.qualified_name(node, self.scope)
+            qualified = self._qualified(node)
             if qualified is not None:
                 source = self.model.source_object(qualified)
                 if source is not None:
@@ -573,7 +581,7 @@ class FunctionAnalysis:
                 if self.model.source_object(qualified.rsplit(".", 1)[0]) is not None:
                     return Value(type_name=qualified)  # a safe attribute of a source object (`request.method`)
         elif isinstance(base_node, ast.Name) and self.is_module:
-            qualified = self.index.qualified_name(node, self.scope)
+            qualified = self._qualified(node)
             if qualified is not None and (source := self.model.source_object(qualified)) is not None:
                 return self._source_value(node, source.kind, qualified, qualified)
         if (
@@ -725,7 +733,7 @@ class FunctionAnalysis:
         source = self.model.source_calls.get(callee) if callee else None
         if source is not None:
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
-        propagated = self._propagated(node, receiver, positional, keywords, starred_kw, consumed)
+        propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
         result_type = self._result_type(callee)
         cleared = self._sanitized(callee, method, node, state)
         if cleared is not None:
@@ -743,6 +751,25 @@ class FunctionAnalysis:
             value = replace(value, resolved=True)
         return value
 
+    def _qualified(self, node: ast.expr) -> str | None:
+        """`ModuleIndex.qualified_name`, with the names a function does not bind itself resolved once per module."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            if self.is_module or name in self.local_names:
+                return self.index.qualified_name(node, self.scope)
+            key = (self.outer_id, name)
+            cache = self.shared.outer_names
+            if key not in cache:
+                cache[key] = self.index.qualified_name(node, self.scope)
+            return cache[key]
+        if isinstance(node, ast.Attribute):
+            base = self._qualified(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        if isinstance(node, ast.Call):
+            callee = self._qualified(node.func)
+            return None if callee is None else self.index.result_name(callee)
+        return None
+
     def _resolves_path(self, callee: str | None, method: str | None) -> bool:
         """`os.path.realpath(p)`, `path.resolve()`: the result is absolute, with `..` resolved."""
         guards = self.model.guards_by_callee.get(callee, ()) if callee is not None else ()
@@ -756,7 +783,7 @@ class FunctionAnalysis:
             base = func.value
             if isinstance(base, ast.Name) and base.id == self.self_name and self.class_name is not None:
                 return f"{self.class_name}.{func.attr}"
-        name = self.index.qualified_name(func, self.scope)
+        name = self._qualified(func)
         if name is None and isinstance(func, ast.Attribute) and receiver is not None and receiver.type_name:
             name = f"{receiver.type_name}.{func.attr}"
         if name is None:
@@ -815,7 +842,7 @@ class FunctionAnalysis:
         func = node.func
         bound = False
         if isinstance(func, ast.Attribute):
-            base_name = self.index.qualified_name(func.value, self.scope)
+            base_name = self._qualified(func.value)
             bound = (
                 base_name is None
                 or base_name.endswith("()")
@@ -840,6 +867,7 @@ class FunctionAnalysis:
     def _propagated(
         self,
         node: ast.Call,
+        callee: str | None,
         receiver: Value | None,
         positional: list[Value],
         keywords: dict[str | None, Value],
@@ -853,12 +881,23 @@ class FunctionAnalysis:
         for arg_node, value in zip(node.args, positional, strict=True):
             if id(arg_node) not in consumed:
                 labels.update(value.all_labels())
-        for item in node.keywords:
-            if item.arg is not None and id(item.value) not in consumed:
-                labels.update(keywords[item.arg].all_labels())
-        for value in starred_kw:
-            labels.update(value.all_labels())
+        if self._keywords_propagate(node, callee):
+            for item in node.keywords:
+                if item.arg is not None and id(item.value) not in consumed:
+                    labels.update(keywords[item.arg].all_labels())
+            for value in starred_kw:
+                labels.update(value.all_labels())
         return frozenset(labels)
+
+    def _keywords_propagate(self, node: ast.Call, callee: str | None) -> bool:
+        """Keyword arguments of a call into unknown code are mostly lookups (`Model.objects.get(pk=value)` returns a
+        row, not the value); library calls (`tarfile.open(fileobj=upload)`) and formatting pass them on."""
+        if callee is not None and self.model.is_library(callee):
+            return True
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in _KEYWORD_PROPAGATORS
+        return isinstance(func, ast.Name) and func.id in _KEYWORD_PROPAGATORS
 
     def _sanitized(self, callee: str | None, method: str | None, node: ast.Call, state: State) -> frozenset[str] | None:
         cleared: set[str] = set()
@@ -1017,7 +1056,7 @@ class FunctionAnalysis:
         state: State,
     ) -> None:
         """Stores such as `response.headers["X"] = value` are calls of `__setitem__` for the models."""
-        base = self.index.qualified_name(receiver_node, self.scope)
+        base = self._qualified(receiver_node)
         if base is None and receiver.type_name:
             base = receiver.type_name
         callee = f"{base}.{method}".replace("().", ".") if base else None
@@ -1076,7 +1115,7 @@ class FunctionAnalysis:
             safe = sink.unless_argument
             expr = argument(node, safe.position if safe.position is not None else 10_000, safe.keyword)
             if expr is not None:
-                named = self.index.qualified_name(expr, self.scope)
+                named = self._qualified(expr)
                 if named is not None and named.replace("().", ".") in safe.names:
                     return False
         if sink.requires is not None:
@@ -1266,7 +1305,7 @@ class FunctionAnalysis:
                 continue
             if guard.anchored_pattern is not None and not self._anchored(test, guard, state):
                 continue
-            subject = argument(test, guard.argument)
+            subject = argument(test, guard.argument, guard.keyword)
             key = self._key(subject) if subject is not None else None
             if key is not None:
                 yield key, guard.kinds, None
@@ -1321,6 +1360,7 @@ class FunctionAnalysis:
         return None
 
 
+_KEYWORD_PROPAGATORS = frozenset({"format", "format_map", "dict", "update", "copy", "replace", "join", "Template"})
 # Sinks whose result still carries their other arguments' text (`re.sub(pattern, repl, text)` returns text).
 _TRANSPARENT_SINK_KINDS = frozenset({"regex"})
 _SOURCE_WORDS = {"remote": "request data", "local": "local user input", "environment": "environment variable"}
