@@ -584,12 +584,7 @@ class FunctionAnalysis:
             qualified = self._qualified(node)
             if qualified is not None and (source := self.model.source_object(qualified)) is not None:
                 return self._source_value(node, source.kind, qualified, qualified)
-        if (
-            isinstance(base_node, ast.Name)
-            and base_node.id == self.self_name
-            and base_node.id in state
-            and self.class_name is not None
-        ):
+        if isinstance(base_node, ast.Name) and base_node.id == self.self_name and self.class_name is not None:
             return Value(labels=frozenset({Label(FieldOrigin(self.class_name, node.attr))}))
         base = self._eval(base_node, state)
         attr = node.attr
