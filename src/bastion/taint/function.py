@@ -347,6 +347,9 @@ class FunctionAnalysis:
 
     def _match(self, node: Any, state: State) -> State | None:
         subject = self._eval(node.subject, state)
+        chosen = _chosen_case(node.cases, subject.const)
+        if chosen is not None:
+            return self._block(chosen.body, state)
         outcomes: list[State | None] = []
         exhaustive = False
         for case in node.cases:
@@ -917,6 +920,11 @@ class FunctionAnalysis:
         """Lists, dicts and buffers: what `append`, `pop`, `get` ... do to what we know of the receiver."""
         key = self._key(node.func.value) if isinstance(node.func, ast.Attribute) else None
         args = node.args
+        if method in ("get", "set") and len(positional) >= 2 and receiver.items is None:
+            # configparser-style `set(section, option, value)` / `get(section, option)`: keyed by the constants.
+            found = self._keyed_access(method, key, receiver, positional, state)
+            if found is not None:
+                return found
         if method == "get" and receiver.keys is not None and args:
             wanted = positional[0].const
             if wanted is not UNKNOWN:
@@ -1006,6 +1014,24 @@ class FunctionAnalysis:
             # Checked as sinks only through models; the call itself returns nothing useful.
             return EMPTY
         return None
+
+    def _keyed_access(
+        self, method: str, key: str | None, receiver: Value, positional: list[Value], state: State
+    ) -> Value | None:
+        wanted = positional if method == "get" else positional[:-1]
+        if len(wanted) < 2 or any(part.const is UNKNOWN or not isinstance(part.const, Hashable) for part in wanted):
+            return None
+        entry = tuple(part.const for part in wanted)
+        if method == "get":
+            if receiver.keys is None:
+                return None
+            return dict(receiver.keys).get(entry)  # None: not such an entry, a plain `get(key, default)`
+        if key is None or (receiver.tainted and receiver.keys is None):
+            return None
+        entries = dict(receiver.keys or ())
+        entries[entry] = positional[-1]
+        state[key] = replace(receiver, keys=tuple(entries.items()))
+        return EMPTY
 
     # -- sinks ------------------------------------------------------------------------------------------------------
 
@@ -1529,6 +1555,31 @@ def _pure_call(
     if isinstance(result, str) and len(result) > 10_000:
         return UNKNOWN
     return result if _literal(result) else UNKNOWN
+
+
+def _chosen_case(cases: list[Any], subject: Any) -> Any:
+    """The case a `match` on a known constant takes, when every case before it is a literal that differs."""
+    if subject is UNKNOWN or not _literal(subject):
+        return None
+    for case in cases:
+        pattern = case.pattern
+        if case.guard is not None:
+            return None
+        if isinstance(pattern, ast.MatchAs) and pattern.pattern is None:
+            return case
+        if isinstance(pattern, ast.MatchValue) and isinstance(pattern.value, ast.Constant):
+            if _same(pattern.value.value, subject):
+                return case
+            continue
+        return None
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return False
 
 
 def _verdict(value: Any) -> bool | None:
