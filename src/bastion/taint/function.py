@@ -960,6 +960,12 @@ class FunctionAnalysis:
             return EMPTY
         if method == "copy":
             return receiver
+        if len(positional) == 2 and positional[1].const is True and not receiver.tainted:
+            # `parser.setFeature(feature_external_ges, True)`: the object now has that feature switched on.
+            flag = self._qualified(node.args[0]) if node.args else None
+            if flag is not None:
+                state[key] = replace(receiver, true_keywords=receiver.true_keywords | {flag.rsplit(".", 1)[-1]})
+                return EMPTY
         if method not in _MUTATORS:
             return None
         added = union_labels(positional)
