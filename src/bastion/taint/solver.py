@@ -15,7 +15,7 @@ Paths crossing more than `max_depth` calls are dropped (bounded depth).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bastion.concepts.dataflow import clears
@@ -282,17 +282,24 @@ class TaintSolver:
             for label in self.resolve(function, write.labels, memo):
                 if isinstance(label.origin, ParamOrigin):
                     found.add(Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth))
+        for label, reach, composed in self._through_calls(function, memo):
+            if isinstance(label.origin, ParamOrigin):
+                found.add(Reach(label.origin.name, reach.target, *composed))
+        return frozenset(found)
+
+    def _through_calls(
+        self, function: FunctionFacts, memo: dict[int, frozenset[Label]]
+    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int]]]:
+        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path)."""
         for site in function.calls:
             callee = self.callee(site)
             if callee is None or (not site.args and not site.receiver):
                 continue
             for reach in self.reaches.get(callee.function.qualname, ()):
                 for label in self._passed(function, site, callee, reach, memo):
-                    if isinstance(label.origin, ParamOrigin):
-                        composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
-                        if composed is not None:
-                            found.add(Reach(label.origin.name, reach.target, *composed))
-        return frozenset(found)
+                    composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
+                    if composed is not None:
+                        yield label, reach, composed
 
     def _passed(
         self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]
@@ -336,24 +343,15 @@ class TaintSolver:
                 for label in self.resolve(function, write.labels, memo):
                     if isinstance(label.origin, SourceOrigin):
                         changed |= self._store(write.owner, write.attr, label)
-            for site in function.calls:
-                callee = self.callee(site)
-                if callee is None or (not site.args and not site.receiver):
+            for label, reach, (cleared, trace, depth) in self._through_calls(function, memo):
+                if not isinstance(label.origin, SourceOrigin):
                     continue
-                for reach in self.reaches.get(callee.function.qualname, ()):
-                    for label in self._passed(function, site, callee, reach, memo):
-                        if not isinstance(label.origin, SourceOrigin):
-                            continue
-                        composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
-                        if composed is None:
-                            continue
-                        cleared, trace, depth = composed
-                        if reach.target[0] == "field":
-                            stored = Label(label.origin, cleared, trace, depth)
-                            changed |= self._store(str(reach.target[1]), str(reach.target[2]), stored)
-                        else:
-                            owner, hit = self._hit(reach.target)
-                            self._report(findings, owner, hit, label.origin, trace)
+                if reach.target[0] == "field":
+                    stored = Label(label.origin, cleared, trace, depth)
+                    changed |= self._store(str(reach.target[1]), str(reach.target[2]), stored)
+                else:
+                    owner, hit = self._hit(reach.target)
+                    self._report(findings, owner, hit, label.origin, trace)
         return changed
 
     def _store(self, owner: str, attr: str, label: Label) -> bool:
