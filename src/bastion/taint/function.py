@@ -103,6 +103,7 @@ class FunctionAnalysis:
         *,
         class_name: str | None = None,
         handler: HandlerInputs | None = None,
+        view: HandlerInputs | None = None,
     ) -> None:
         self.shared = shared
         self.index = shared.index
@@ -112,6 +113,7 @@ class FunctionAnalysis:
         self.scope = scope
         self.class_name = class_name
         self.handler = handler
+        self.view = view
         self.is_module = isinstance(node, ast.Module)
         self.local_names = scope.bindings
         outer = scope.parent
@@ -377,6 +379,8 @@ class FunctionAnalysis:
         body = value
         if isinstance(node.value, ast.Tuple) and value.items:
             body = value.items[0]
+            if any(_declares_non_html(item) for item in value.items[1:]):
+                return  # `return text, 200, {"Content-Type": "text/plain"}`
         if body.keys is not None or (body.items is not None and not isinstance(node.value, ast.Tuple)):
             return  # a dict or list: the framework sends JSON
         kind = self.handler.returns_kind
@@ -553,6 +557,20 @@ class FunctionAnalysis:
             return Value(const=const, prefix=const if isinstance(const, str) else "")
         return Value(type_name=qualified) if qualified else EMPTY
 
+    def _view_input(self, node: ast.Attribute) -> Value | None:
+        """`self.request` and `self.kwargs` in a class-based view (Django, DRF): the request and URL arguments."""
+        if self.view is None:
+            return None
+        spec = self.model.handlers.get(self.view.framework)
+        if spec is None or spec.request != "first" or node.attr not in ("request", "kwargs", "args"):
+            return None
+        value = self._source_value(node, spec.kind, f"`self.{node.attr}` of a view", None)
+        if node.attr != "request":
+            return value
+        line, column = node.lineno, node.col_offset + 1
+        request = RequestObject(spec.kind, "self.request", spec.safe_attributes, self.path, line, column)
+        return replace(value, request=request)
+
     def _is_module_global(self, name: str) -> bool:
         scope: Scope | None = self.scope
         while scope is not None and scope.parent is not None:
@@ -588,6 +606,9 @@ class FunctionAnalysis:
             if qualified is not None and (source := self.model.source_object(qualified)) is not None:
                 return self._source_value(node, source.kind, qualified, qualified)
         if isinstance(base_node, ast.Name) and base_node.id == self.self_name and self.class_name is not None:
+            view_input = self._view_input(node)
+            if view_input is not None:
+                return view_input
             return Value(labels=frozenset({Label(FieldOrigin(self.class_name, node.attr))}))
         base = self._eval(base_node, state)
         attr = node.attr
@@ -668,7 +689,8 @@ class FunctionAnalysis:
             else:
                 prefix_open = False
         const = "".join(prefix_parts) if prefix_open else UNKNOWN
-        return Value(labels=frozenset(labels), prefix="".join(prefix_parts), const=const)
+        fixed = _fstring_fixed_host(node, state, self)
+        return Value(labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed)
 
     def _binary(self, op: ast.operator, left: Value, right: Value) -> Value:
         if left.const is not UNKNOWN and right.const is not UNKNOWN:
@@ -680,7 +702,8 @@ class FunctionAnalysis:
             if left.items is not None and right.items is not None and len(left.items) + len(right.items) <= _MAX_ITEMS:
                 return Value(items=left.items + right.items)
             prefix = left.const + right.prefix if isinstance(left.const, str) else left.prefix
-            return Value(labels=labels, prefix=prefix)
+            fixed = left.fixed_host or _chosen_base(left) or (_scheme_only(left.const) and _chosen_base(right))
+            return Value(labels=labels, prefix=prefix, fixed_host=fixed)
         if isinstance(op, ast.Mod):
             prefix = left.const.split("%", 1)[0] if isinstance(left.const, str) else left.prefix
             return Value(labels=labels, prefix=prefix)
@@ -734,6 +757,12 @@ class FunctionAnalysis:
         propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
         result_type = self._result_type(callee)
         cleared = self._sanitized(callee, method, node, state)
+        converter = keyword(node, "type")
+        if cleared is None and converter is not None:
+            # `request.args.get("page", 1, type=int)`: the value comes back converted by the cast.
+            kinds = self._sanitized(self._qualified(converter), None, node, state)
+            if kinds is not None and ALL_KINDS in kinds:
+                return Value(type_name=result_type)
         if cleared is not None:
             if ALL_KINDS in cleared:
                 return Value(type_name=result_type)
@@ -1203,7 +1232,7 @@ class FunctionAnalysis:
         return consumed
 
     def _hit(self, kind: str, node: ast.AST, value: Value, what: str, confident: bool) -> None:
-        if kind in URL_KINDS and _fixed_url(value.prefix, kind):
+        if kind in URL_KINDS and (value.fixed_host or _fixed_url(value.prefix, kind)):
             return
         labels = frozenset(label for label in value.all_labels() if not clears(label.cleared, kind))
         if not labels:
@@ -1398,6 +1427,43 @@ def _fixed_url(prefix: str, kind: str) -> bool:
     if _FIXED_URL.match(prefix):
         return True
     return kind == "redirect" and len(prefix) >= 2 and prefix[0] == "/" and prefix[1] not in "/\\"
+
+
+_SCHEME_ONLY = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://$")
+
+
+def _scheme_only(text: Any) -> bool:
+    return isinstance(text, str) and bool(_SCHEME_ONLY.match(text))
+
+
+def _chosen_base(value: Value) -> bool:
+    """An untainted value the code chose, not a constant: a configured base URL or host."""
+    return not value.tainted and value.const is UNKNOWN and not value.prefix and value.items is None
+
+
+def _fstring_fixed_host(node: ast.JoinedStr, state: State, analysis: FunctionAnalysis) -> bool:
+    leading = ""
+    for position, part in enumerate(node.values):
+        if isinstance(part, ast.Constant) and isinstance(part.value, str):
+            leading += part.value
+            continue
+        value = analysis._eval(part, state) if isinstance(part, ast.FormattedValue) else EMPTY
+        if value.const is not UNKNOWN and isinstance(value.const, str):
+            leading += value.const
+            continue
+        if not _chosen_base(value) or (leading and not _scheme_only(leading)):
+            return False
+        following = node.values[position + 1] if position + 1 < len(node.values) else None
+        # `f"{scheme}://{host}"`: what comes first was only the scheme.
+        return not (isinstance(following, ast.Constant) and str(following.value).startswith("://"))
+    return False
+
+
+def _declares_non_html(headers: Value) -> bool:
+    for name, value in headers.keys or ():
+        if isinstance(name, str) and name.lower() == "content-type" and isinstance(value.const, str):
+            return "html" not in value.const.lower()
+    return False
 
 
 def _element_of(iterable: Value) -> Value:

@@ -25,23 +25,33 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
         for binding in bindings:
             if binding.kind is BindingKind.IMPORT and binding.target:
                 facts.aliases[f"{module.name}.{name}"] = binding.target
-    stack: list[tuple[list[ast.stmt], Scope, str | None]] = [(module.tree.body, index.module_scope, None)]
+    stack: list[tuple[list[ast.stmt], Scope, str | None, HandlerInputs | None]] = [
+        (module.tree.body, index.module_scope, None, None)
+    ]
     while stack:
-        body, scope, class_name = stack.pop()
+        body, scope, class_name, view = stack.pop()
         for statement in _definitions(body):
             if isinstance(statement, ast.ClassDef):
                 class_scope = index.child_scope(statement, scope)
                 bases = tuple((index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases)
                 facts.classes[class_scope.qualname] = tuple(base for base in bases if base)
-                stack.append((statement.body, class_scope, class_scope.qualname))
+                # A class-based view: its methods read the request and URL arguments from `self`.
+                class_view = next((handlers[id(m)] for m in statement.body if id(m) in handlers), None)
+                stack.append((statement.body, class_scope, class_scope.qualname, class_view))
                 continue
             function_scope = index.child_scope(statement, scope)
             handler: HandlerInputs | None = handlers.get(id(statement))
             analysis = FunctionAnalysis(
-                shared, statement, function_scope, function_scope.qualname, class_name=class_name, handler=handler
+                shared,
+                statement,
+                function_scope,
+                function_scope.qualname,
+                class_name=class_name,
+                handler=handler,
+                view=view,
             )
             _keep(facts, analysis.run())
-            stack.append((statement.body, function_scope, None))
+            stack.append((statement.body, function_scope, None, None))
     return facts
 
 

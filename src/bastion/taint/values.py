@@ -136,6 +136,9 @@ class Value:
     parsed_from: str | None = None  # urlparse(<name>): the variable whose URL this parses
     host_of: str | None = None  # the host part (netloc/hostname) of the URL held by this variable
     request: RequestObject | None = None
+    # A string that starts with something not from the input and not constant (`f"{settings.API}/{path}"`):
+    # a base URL or host the code chose, which the input that follows cannot change.
+    fixed_host: bool = False
 
     def all_labels(self) -> frozenset[Label]:
         if self.items is None and self.keys is None:
@@ -211,6 +214,7 @@ def join(left: Value, right: Value) -> Value:
         parsed_from=left.parsed_from if left.parsed_from == right.parsed_from else None,
         host_of=left.host_of if left.host_of == right.host_of else None,
         request=left.request or right.request,
+        fixed_host=left.fixed_host and right.fixed_host,
     )
 
 
