@@ -42,10 +42,22 @@ _VALIDATING_KEYWORDS = ("pattern", "regex")
 # What a module must contain for `find_route_handlers` to find anything: a route decorator, a class-based view,
 # a registration call, or a Django views module. Checked on the text first: most modules of a large tree have
 # no handler, and walking their trees twice for nothing was half of the taint analysis's time.
-_ROUTE_DECORATOR = re.compile(
-    r"^[ \t]*@[\w.]+\.(?:route|api_route|get|post|put|patch|delete|head|options|websocket)\b", re.MULTILINE
-)
-_ROUTE_WORDS = ("View", "Route(", ".add_", "api_view")
+_ROUTE_DECORATOR = re.compile(r"@[\w.]+\.(?:route|api_route|get|post|put|patch|delete|head|options|websocket)\b")
+_CLASS_VIEW = re.compile(r"class[ \t]+\w+[ \t]*\([^)\n]*View")
+_ROUTE_REGISTRATION = re.compile(r"\.add_(?:route|get|post|put|patch|delete|head|options|view)\b")
+
+
+def _may_hold_routes(text: str) -> bool:
+    """Whether `find_route_handlers` can find anything: a route decorator, a class-based view or a registration.
+    Checked on the text first (each test behind a plain substring test, which is fast): most modules of a large
+    tree have no handler, and walking their trees for nothing was a large part of the analysis's time."""
+    if "Route(" in text or "api_view" in text:
+        return True
+    if "@" in text and _ROUTE_DECORATOR.search(text):
+        return True
+    if "View" in text and _CLASS_VIEW.search(text):
+        return True
+    return ".add_" in text and _ROUTE_REGISTRATION.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -184,8 +196,7 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
     found: dict[int, HandlerInputs] = {}
     rel = module.rel
     views_module = rel.endswith(("views.py", "api.py")) or "/views/" in rel
-    text = module.document.text
-    if not views_module and not any(word in text for word in _ROUTE_WORDS) and not _ROUTE_DECORATOR.search(text):
+    if not views_module and not _may_hold_routes(module.document.text):
         return found
     try:
         handlers = find_route_handlers(module)

@@ -134,6 +134,8 @@ class FunctionAnalysis:
             is_method,
         )
         self.returns: set[Label] = set()
+        # Values of the arguments of the call being analysed, so that options (`shell=True`) are not re-evaluated.
+        self.evaluated: dict[int, Value] = {}
         self.short_name = qualname.rsplit(".", 1)[-1]
 
     # -- entry ------------------------------------------------------------------------------------------------------
@@ -742,6 +744,12 @@ class FunctionAnalysis:
                 starred_kw.append(value)
             else:
                 keywords[item.arg] = value
+        evaluated = self.evaluated
+        for arg_node, value in zip(node.args, positional, strict=True):
+            evaluated[id(arg_node)] = value
+        for item in node.keywords:
+            if item.arg is not None:
+                evaluated[id(item.value)] = keywords[item.arg]
         callee = self._callee(node, receiver)
         folded = _pure_call(callee, method, receiver, positional, keywords)
         if folded is not UNKNOWN:
@@ -1250,6 +1258,9 @@ class FunctionAnalysis:
             return UNKNOWN
         if isinstance(node, ast.Constant):
             return node.value
+        known = self.evaluated.get(id(node))
+        if known is not None:
+            return known.const
         return self._eval(node, state).const
 
     def _refine(self, test: ast.expr, truth: bool, state: State) -> State:

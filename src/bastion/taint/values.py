@@ -120,9 +120,12 @@ class RequestObject:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Value:
-    """What the analysis knows of one value at one point of a function."""
+    """What the analysis knows of one value at one point of a function.
+
+    Treated as immutable (changes go through `dataclasses.replace`); not declared frozen because frozen
+    dataclasses are several times slower to build, and the analysis builds a great many values."""
 
     labels: frozenset[Label] = EMPTY_LABELS  # taint of the value (for containers: of the elements not tracked)
     const: Any = UNKNOWN
