@@ -84,6 +84,7 @@ class ModuleScope:
         # Qualified names of names that are not local to a function, per enclosing scope: most names a function
         # reads (imports, builtins, module functions) resolve the same way in every function of the module.
         self.outer_names: dict[tuple[int, str], str | None] = {}
+        self.outer_values: dict[tuple[int, str], Value] = {}
         self.module_assigned = {
             name
             for name, bindings in index.module_scope.bindings.items()
@@ -305,6 +306,8 @@ class FunctionAnalysis:
             merged = _join_states(merged, end)
             for extra in exits:
                 merged = _join_states(merged, extra)
+            if _same_taint(current, merged):
+                break  # nothing the body does feeds back into the next iteration
             current = merged
         self.loop_exits.pop()
         after = self._block(node.orelse, dict(merged)) if merged is not None and node.orelse else merged
@@ -323,6 +326,8 @@ class FunctionAnalysis:
                 break
             end = self._block(node.body, self._refine(node.test, True, dict(current)))
             merged = _join_states(merged, end)
+            if _same_taint(current, merged):
+                break
             current = merged
         self.loop_exits.pop()
         for extra in exits:
@@ -547,17 +552,24 @@ class FunctionAnalysis:
         if self.is_module or name in self.local_names:
             # Not yet bound on this path, or bound in a way we do not follow: nothing known.
             return EMPTY
+        if name in self.shared.tainted_globals and self._is_module_global(name):
+            return Value(labels=frozenset({Label(FieldOrigin(self.index.module_name, name))}))
+        key = (self.outer_id, name)
+        cached = self.shared.outer_values.get(key)
+        if cached is not None:
+            return cached
         qualified = self._qualified(node)
         if qualified is not None:
             source = self.model.source_object(qualified)
             if source is not None:
-                return self._source_value(node, source.kind, qualified, qualified)
-        if name in self.shared.tainted_globals and self._is_module_global(name):
-            return Value(labels=frozenset({Label(FieldOrigin(self.index.module_name, name))}))
+                return self._source_value(node, source.kind, qualified, qualified)  # not cached: it has a location
         const = self.index.constant_value(node, self.scope)
         if const is not UNKNOWN:
-            return Value(const=const, prefix=const if isinstance(const, str) else "")
-        return Value(type_name=qualified) if qualified else EMPTY
+            value = Value(const=const, prefix=const if isinstance(const, str) else "")
+        else:
+            value = Value(type_name=qualified) if qualified else EMPTY
+        self.shared.outer_values[key] = value
+        return value
 
     def _view_input(self, node: ast.Attribute) -> Value | None:
         """`self.request` and `self.kwargs` in a class-based view (Django, DRF): the request and URL arguments."""
@@ -1524,6 +1536,19 @@ def _with_step(value: Value, step: Step) -> Value:
     items = tuple(_with_step(item, step) for item in value.items) if value.items is not None else None
     keys = tuple((k, _with_step(v, step)) for k, v in value.keys) if value.keys is not None else None
     return replace(value, labels=labels, items=items, keys=keys)
+
+
+def _same_taint(before: State, after: State | None) -> bool:
+    """Whether a loop pass changed no variable's taint (so that another pass would find nothing new)."""
+    if after is None:
+        return True
+    for key, value in after.items():
+        previous = before.get(key)
+        if previous is value:
+            continue
+        if previous is None or previous.all_labels() != value.all_labels():
+            return False
+    return True
 
 
 def _join_states(*states: State | None) -> State | None:
