@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bastion.taint.values import Label
@@ -70,3 +71,17 @@ class ModuleFacts:
     aliases: dict[str, str] = field(default_factory=dict)
     # Classes: qualified name -> qualified names of the bases, for method lookup through inheritance.
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:
+    """Every label a function's facts hold (returns, sinks, fields, call sites)."""
+    yield from function.returns
+    for hit in function.sinks:
+        yield from hit.labels
+    for write in function.field_writes:
+        yield from write.labels
+    for site in function.calls:
+        yield from site.fallback
+        yield from site.receiver
+        for _, labels in site.args:
+            yield from labels

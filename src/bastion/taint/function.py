@@ -85,6 +85,7 @@ class ModuleScope:
         # reads (imports, builtins, module functions) resolve the same way in every function of the module.
         self.outer_names: dict[tuple[int, str], str | None] = {}
         self.outer_values: dict[tuple[int, str], Value] = {}
+        self.root_package = index.module_name.split(".", 1)[0]
         self.module_assigned = {
             name
             for name, bindings in index.module_scope.bindings.items()
@@ -204,7 +205,9 @@ class FunctionAnalysis:
             if "." in name or name not in self.shared.module_assigned:
                 continue
             labels = value.all_labels()
-            if labels:
+            # Only input read at import time (`ARGS = parser.parse_args()`); a global holding what a project
+            # function returned (`register = Library()`) would make every function reading it symbolic.
+            if any(isinstance(label.origin, SourceOrigin) for label in labels):
                 self.shared.tainted_globals.add(name)
                 self.facts.field_writes.append(FieldWrite(self.index.module_name, name, labels))
 
@@ -844,7 +847,10 @@ class FunctionAnalysis:
         return declared if declared is not None else callee + "()"
 
     def _may_be_project(self, callee: str) -> bool:
-        return not self.model.is_library(callee)
+        # The module's own top-level package is the project's, even when its name is also a library's (scanning
+        # Django itself, or a project package named like a modelled one).
+        root = callee.split(".", 1)[0]
+        return root == self.shared.root_package or not self.model.is_library(callee)
 
     def _built(self, callee: str | None, node: ast.Call, positional: list[Value], state: State) -> dict[str, Any]:
         if callee is None:

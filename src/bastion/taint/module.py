@@ -7,7 +7,7 @@ import ast
 from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inputs
 from bastion.semantic.index import BindingKind, Scope
 from bastion.semantic.module import PythonModule
-from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit
+from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.function import FunctionAnalysis, ModuleScope
 
 _MODULE_FUNCTION = "<module>"
@@ -74,7 +74,7 @@ def _definitions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFuncti
 def _keep(facts: ModuleFacts, function: FunctionFacts) -> None:
     """Drop what the project phase cannot use, so that facts stay small."""
     function.sinks = _unique_sinks(function.sinks)
-    referenced = {label.origin.call for label in _all_labels(function) if hasattr(label.origin, "call")}
+    referenced = {label.origin.call for label in symbolic_labels(function) if hasattr(label.origin, "call")}
     function.calls = [site for site in function.calls if site.index in referenced or site.args or site.receiver]
     if function.sinks or function.calls or function.returns or function.field_writes:
         facts.functions.append(function)
@@ -100,16 +100,3 @@ def _unique_sinks(sinks: list[SinkHit]) -> list[SinkHit]:
             )
         )
     return list(seen.values())
-
-
-def _all_labels(function: FunctionFacts):  # type: ignore[no-untyped-def]
-    yield from function.returns
-    for hit in function.sinks:
-        yield from hit.labels
-    for write in function.field_writes:
-        yield from write.labels
-    for site in function.calls:
-        yield from site.fallback
-        yield from site.receiver
-        for _, labels in site.args:
-            yield from labels

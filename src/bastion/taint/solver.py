@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from bastion.concepts.dataflow import clears
-from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit
+from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.values import CallOrigin, FieldOrigin, Label, ParamOrigin, SourceOrigin, Step, bound_trace
 
 _MAX_VISITS = 40  # per function and fixpoint: a guard against pathological oscillation
@@ -94,12 +94,17 @@ class TaintSolver:
         self._callee_cache: dict[tuple[str, bool], _Callee | None] = {}
         self._sites: dict[str, dict[int, CallSite]] = {}
         self.callers: dict[str, set[str]] = {}
+        self.field_readers: dict[tuple[str, str], set[str]] = {}
         self._link()
 
     # -- linking --------------------------------------------------------------------------------------------------
 
     def _link(self) -> None:
         for function in self.functions.values():
+            for label in symbolic_labels(function):
+                origin = label.origin
+                if isinstance(origin, FieldOrigin):
+                    self.field_readers.setdefault((origin.owner, origin.attr), set()).add(function.qualname)
             self._sites[function.qualname] = {site.index: site for site in function.calls}
             for site in function.calls:
                 callee = self.callee(site)
@@ -244,12 +249,14 @@ class TaintSolver:
 
     # -- fixpoints ------------------------------------------------------------------------------------------------
 
-    def _fixpoint(self, compute: str) -> None:
+    def _fixpoint(self, compute: str, seeds: Iterable[str]) -> set[str]:
+        """Recompute one table from `seeds` until nothing changes; the names whose entry changed."""
         table: dict[str, frozenset] = self.returns if compute == "returns" else self.reaches  # type: ignore[type-arg]
         step = self._returns_of if compute == "returns" else self._reaches_of
-        queue = deque(self.functions)
+        queue = deque(seeds)
         queued = set(queue)
         visits: dict[str, int] = {}
+        changed: set[str] = set()
         while queue:
             name = queue.popleft()
             queued.discard(name)
@@ -259,10 +266,12 @@ class TaintSolver:
             new = step(self.functions[name])
             if new != table.get(name, frozenset()):
                 table[name] = new
+                changed.add(name)
                 for caller in self.callers.get(name, ()):
                     if caller not in queued:
                         queued.add(caller)
                         queue.append(caller)
+        return changed
 
     def _returns_of(self, function: FunctionFacts) -> frozenset[Label]:
         if not function.returns:
@@ -321,19 +330,30 @@ class TaintSolver:
 
     def solve(self) -> list[TaintFinding]:
         findings: dict[tuple[str, str, int, int], TaintFinding] = {}
+        affected: set[str] = set(self.functions)
         for _ in range(_MAX_ROUNDS):
-            self._fixpoint("returns")
-            self._fixpoint("reaches")
-            findings = {}
-            changed = self._collect(findings)
-            if not changed:
+            changed = self._fixpoint("returns", affected) | affected
+            changed |= self._fixpoint("reaches", changed)
+            # Functions whose summaries or whose callees' summaries changed can have new findings.
+            to_collect = set(changed)
+            for name in changed:
+                to_collect.update(self.callers.get(name, ()))
+            learned = self._collect(findings, to_collect)
+            if not learned:
+                break
+            # Another round, only for what reads a field that learned a source (and, through the fixpoints, callers).
+            affected = {reader for key in learned for reader in self.field_readers.get(key, ())}
+            if not affected:
                 break
         return sorted(findings.values(), key=lambda f: (f.path, f.line, f.column, f.kind))
 
-    def _collect(self, findings: dict[tuple[str, str, int, int], TaintFinding]) -> bool:
-        """Sources reaching sinks and fields; True when a field learned a new source (another round is needed)."""
-        changed = False
-        for function in self.functions.values():
+    def _collect(
+        self, findings: dict[tuple[str, str, int, int], TaintFinding], names: Iterable[str]
+    ) -> set[tuple[str, str]]:
+        """Sources reaching sinks and fields; the fields that learned a source (another round is needed)."""
+        learned: set[tuple[str, str]] = set()
+        for name in names:
+            function = self.functions[name]
             memo: dict[int, frozenset[Label]] = {}
             for hit in function.sinks:
                 for label in self.resolve(function, hit.labels, memo):
@@ -341,18 +361,19 @@ class TaintSolver:
                         self._report(findings, function, hit, label.origin, label.trace)
             for write in function.field_writes:
                 for label in self.resolve(function, write.labels, memo):
-                    if isinstance(label.origin, SourceOrigin):
-                        changed |= self._store(write.owner, write.attr, label)
+                    if isinstance(label.origin, SourceOrigin) and self._store(write.owner, write.attr, label):
+                        learned.add((write.owner, write.attr))
             for label, reach, (cleared, trace, depth) in self._through_calls(function, memo):
                 if not isinstance(label.origin, SourceOrigin):
                     continue
                 if reach.target[0] == "field":
-                    stored = Label(label.origin, cleared, trace, depth)
-                    changed |= self._store(str(reach.target[1]), str(reach.target[2]), stored)
+                    key = (str(reach.target[1]), str(reach.target[2]))
+                    if self._store(*key, Label(label.origin, cleared, trace, depth)):
+                        learned.add(key)
                 else:
                     owner, hit = self._hit(reach.target)
                     self._report(findings, owner, hit, label.origin, trace)
-        return changed
+        return learned
 
     def _store(self, owner: str, attr: str, label: Label) -> bool:
         stored = self.fields.setdefault((owner, attr), set())
