@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from bastion.taint.values import Label
 
@@ -26,6 +27,9 @@ class CallSite:
     column: int
     name: str  # the callee as written, for messages
 
+    def __reduce__(self) -> tuple[type[CallSite], tuple[Any, ...]]:
+        return (CallSite, tuple(getattr(self, name) for name in self.__slots__))
+
 
 @dataclass(frozen=True, slots=True)
 class SinkHit:
@@ -38,12 +42,18 @@ class SinkHit:
     what: str  # "`cursor.execute(...)`"
     confident: bool  # False when the sink was matched by method name on a value of unknown type
 
+    def __reduce__(self) -> tuple[type[SinkHit], tuple[Any, ...]]:
+        return (SinkHit, tuple(getattr(self, name) for name in self.__slots__))
+
 
 @dataclass(frozen=True, slots=True)
 class FieldWrite:
     owner: str
     attr: str
     labels: frozenset[Label]
+
+    def __reduce__(self) -> tuple[type[FieldWrite], tuple[Any, ...]]:
+        return (FieldWrite, tuple(getattr(self, name) for name in self.__slots__))
 
 
 @dataclass(slots=True)

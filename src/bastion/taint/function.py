@@ -912,7 +912,7 @@ class FunctionAnalysis:
             propagated,
             node.lineno,
             node.col_offset + 1,
-            _shorten(ast.unparse(func), 40),
+            _call_name(func),
         )
         self.facts.calls.append(site)
         return site
@@ -1593,6 +1593,22 @@ def _literal(value: Any) -> bool:
 def _shorten(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _call_name(func: ast.expr) -> str:
+    """A short name for a callee in messages (`db.find_books`), without unparsing the whole expression."""
+    parts: list[str] = []
+    node: ast.expr = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Call):
+        parts.append(_call_name(node.func) + "(...)")
+    else:
+        parts.append("…")
+    return _shorten(".".join(reversed(parts)), 40)
 
 
 def _last_name(node: ast.expr) -> str:
