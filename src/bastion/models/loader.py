@@ -12,13 +12,15 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 ALL_KINDS = "all"
 GUARD_TYPES = frozenset({"validates", "path-resolution", "path-containment", "url-parse"})
@@ -199,7 +201,8 @@ def _model_files(root: Traversable) -> list[tuple[str, Traversable]]:
 
 def _read_toml(entry: Traversable, name: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(entry.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(entry.read_text(encoding="utf-8"))
+        return data
     except tomllib.TOMLDecodeError as error:
         raise ModelError(f"model {name}: not valid TOML: {error}") from None
 

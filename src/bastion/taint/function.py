@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -244,7 +244,7 @@ class FunctionAnalysis:
             return state
         if kind is ast.Return:
             if node.value is not None:  # type: ignore[attr-defined]
-                self._return(node, self._eval(node.value, state))  # type: ignore[attr-defined]
+                self._return(node, self._eval(node.value, state))  # type: ignore[arg-type, attr-defined]
             return None
         if kind is ast.If:
             return self._if(node, state)  # type: ignore[arg-type]
@@ -493,8 +493,12 @@ class FunctionAnalysis:
                 if all(c is not UNKNOWN and isinstance(c, Hashable) for c in constants):
                     return Value(const=frozenset(constants))
                 return tainted(union_labels(values))
-            const = tuple(v.const for v in values)
-            known = UNKNOWN if any(c is UNKNOWN for c in const) else (list(const) if kind is ast.List else const)
+            elements_const = tuple(v.const for v in values)
+            known = (
+                UNKNOWN
+                if any(c is UNKNOWN for c in elements_const)
+                else (list(elements_const) if kind is ast.List else elements_const)
+            )
             return Value(items=values, const=known)
         if kind is ast.Dict:
             return self._dict(node, state)  # type: ignore[arg-type]
@@ -505,10 +509,10 @@ class FunctionAnalysis:
             constants = [ast.Constant(part.const) for part in parts]
             return Value(const=fold(ast.Compare(left=constants[0], ops=node.ops, comparators=constants[1:])))  # type: ignore[attr-defined]
         if kind is ast.BoolOp:
-            values = [self._eval(v, state) for v in node.values]  # type: ignore[attr-defined]
-            const = _bool_const(isinstance(node.op, ast.And), values)  # type: ignore[attr-defined]
-            merged = values[0]
-            for other in values[1:]:
+            operands = [self._eval(v, state) for v in node.values]  # type: ignore[attr-defined]
+            const = _bool_const(isinstance(node.op, ast.And), operands)  # type: ignore[attr-defined]
+            merged = operands[0]
+            for other in operands[1:]:
                 merged = join(merged, other)
             return replace(merged, const=const) if const is not UNKNOWN else merged
         if kind is ast.UnaryOp:
@@ -1619,7 +1623,7 @@ def _last_name(node: ast.expr) -> str:
     return ""
 
 
-_PURE_BUILTINS = {
+_PURE_BUILTINS: dict[str, Callable[..., Any]] = {
     "builtins.len": len,
     "builtins.str": str,
     "builtins.int": int,
@@ -1731,15 +1735,13 @@ def _bool_const(is_and: bool, values: list[Value]) -> Any:
 def _slice_const(base: Any, index: ast.Slice, state: State, analysis: FunctionAnalysis) -> Any:
     if base is UNKNOWN or not isinstance(base, (str, tuple, list)):
         return UNKNOWN
-    bounds = []
+    bounds: list[int | None] = []
     for part in (index.lower, index.upper, index.step):
         if part is None:
             bounds.append(None)
             continue
         value = analysis._const(part, state)
-        if value is not UNKNOWN and not isinstance(value, int):
-            return UNKNOWN
-        if value is UNKNOWN:
+        if not isinstance(value, int):
             return UNKNOWN
         bounds.append(value)
     try:
