@@ -116,5 +116,5 @@ def cover(name):
 
 @bp.app_errorhandler(500)
 def server_error(error):
-    log.error("unhandled error on %s", request.path, exc_info=error)
+    log.error("unhandled error on %r", request.path, exc_info=error)
     return render_template("error.html"), 500

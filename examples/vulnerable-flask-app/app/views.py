@@ -23,7 +23,7 @@ log = logging.getLogger("bookshelf")
 def login():  # $ CFG301 CFG305
     name = request.form["name"]
     password = request.form["password"]
-    log.info("login attempt for %s with password %s", name, password)  # $ PAT902
+    log.info("login attempt for %s with password %s", name, password)  # $ PAT902 TNT601
     user = db.user_by_name(name)
     if user is None or not check_password(password, user[2]):
         return "invalid credentials", 401  # $ CFG310
@@ -50,7 +50,7 @@ def show_user(user_id):
     return jsonify(db.get_user(user_id))  # $ CFG304
 
 
-@app.route("/admin/users/<int:user_id>", methods=["DELETE"])
+@app.route("/admin/users/<user_id>", methods=["DELETE"])
 def delete_user(user_id):  # $ CFG303
     db.delete_user(user_id)
     return "", 204
@@ -59,64 +59,64 @@ def delete_user(user_id):  # $ CFG303
 @app.route("/profile")
 def profile():
     name = request.args.get("name", "reader")
-    return render_template_string("<h1>Hello " + name + "</h1>")  # flaw: template built from input (SSTI)
+    return render_template_string("<h1>Hello " + name + "</h1>")  # $ TNT104
 
 
 @app.route("/upload", methods=["POST"])
 def upload():  # $ CFG301
     uploaded = request.files["cover"]
     path = os.path.join(settings.UPLOAD_FOLDER, uploaded.filename)  # $ CFG307
-    uploaded.save(path)  # $ CFG308
+    uploaded.save(path)  # $ CFG308 TNT201
     return "saved"
 
 
 @app.route("/download")
 def download():
     name = request.args["file"]
-    return send_file(os.path.join(settings.UPLOAD_FOLDER, name))  # flaw: path traversal
+    return send_file(os.path.join(settings.UPLOAD_FOLDER, name))  # $ TNT201
 
 
 @app.route("/go")
 def go():
-    return redirect(request.args.get("next", "/"))  # flaw: open redirect
+    return redirect(request.args.get("next", "/"))  # $ TNT302
 
 
 @app.route("/preview")
 def preview():
     url = request.args["url"]
-    page = requests.get(url, verify=False)  # $ PAT501 PAT507
+    page = requests.get(url, verify=False)  # $ PAT501 PAT507 TNT401
     return page.text
 
 
 @app.route("/ping")
 def ping():
     host = request.args.get("host", "localhost")
-    os.system("ping -c 1 " + host)  # $ PAT302
+    os.system("ping -c 1 " + host)  # $ PAT302 TNT102
     return "sent"
 
 
 @app.route("/report")
 def report():
     month = request.args.get("month", "01")
-    output = subprocess.check_output("cat reports/" + month + ".csv", shell=True)  # $ PAT301
+    output = subprocess.check_output("cat reports/" + month + ".csv", shell=True)  # $ PAT301 TNT102
     return output
 
 
 @app.route("/calc")
 def calc():
     expression = request.args.get("expr", "0")
-    return str(eval(expression))  # $ PAT101
+    return str(eval(expression))  # $ PAT101 TNT103
 
 
 @app.route("/import", methods=["POST"])
 def import_shelf():
-    shelf = pickle.loads(request.get_data())  # $ PAT201
+    shelf = pickle.loads(request.get_data())  # $ PAT201 TNT501
     return jsonify(count=len(shelf))
 
 
 @app.route("/settings", methods=["POST"])
 def update_settings():
-    options = yaml.load(request.get_data())  # $ PAT202
+    options = yaml.load(request.get_data())  # $ PAT202 TNT501
     return jsonify(options)
 
 

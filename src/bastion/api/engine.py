@@ -15,6 +15,7 @@ from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.rule import get_rule
+from bastion.models.loader import model_return_types
 from bastion.rules import load_all
 from bastion.rules.base import AstRule, FactCollector, ProjectRule, TextRule
 from bastion.rules.runner import AstDispatcher, run_collectors, run_text_rules
@@ -34,7 +35,8 @@ class AnalyzerSpec:
 
     config: BastionConfig
     codes: tuple[str, ...]
-    return_types: tuple[tuple[str, str], ...] = ()
+    # What calls return, from the models (`sqlite3.connect` -> `sqlite3.Connection`), for qualified names.
+    return_types: tuple[tuple[str, str], ...] = field(default_factory=model_return_types)
 
 
 @dataclass

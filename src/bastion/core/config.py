@@ -56,6 +56,17 @@ class DepsConfig(_Section):
     evaluate_markers: bool = True
 
 
+class TaintConfig(_Section):
+    """`[tool.bastion.taint]`: options of the taint analysis (TNT rules)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
+
+    # Environment variables are set by whoever deploys the code; treating them as input is opt-in.
+    environment_sources: bool = False
+    # Paths through more calls than this are not followed.
+    max_call_depth: int = Field(default=12, ge=1, le=64)
+
+
 class BastionConfig(_Section):
     """Everything `[tool.bastion]` may hold. CLI flags override these values."""
 
@@ -71,6 +82,7 @@ class BastionConfig(_Section):
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
     deps: DepsConfig = Field(default_factory=DepsConfig)
+    taint: TaintConfig = Field(default_factory=TaintConfig)
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -15,6 +15,7 @@ _LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical",
 _LOGGERS = (
     "logging",
     "logging.getLogger()",
+    "logging.Logger",  # what models name the logger `getLogger` returns
     "logging.Logger()",
     "logging.LoggerAdapter()",
     "structlog.get_logger()",

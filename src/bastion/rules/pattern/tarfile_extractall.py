@@ -10,7 +10,14 @@ from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import has_kwargs_splat, keyword
 
-_ARCHIVES = ("tarfile.open()", "tarfile.TarFile()", "tarfile.TarFile.open()", "tarfile.TarFile.taropen()")
+# `tarfile.TarFile` is the name models give to what `tarfile.open` returns; the others are call results.
+_ARCHIVES = (
+    "tarfile.TarFile",
+    "tarfile.open()",
+    "tarfile.TarFile()",
+    "tarfile.TarFile.open()",
+    "tarfile.TarFile.taropen()",
+)
 _EXTRACTORS = frozenset(f"{archive}.{method}" for archive in _ARCHIVES for method in ("extractall", "extract"))
 _TRUSTING_FILTERS = frozenset({"fully_trusted", "tarfile.fully_trusted_filter"})
 

@@ -25,7 +25,11 @@ _URLLIB3 = {
 } | {"urllib3.poolmanager.PoolManager", "urllib3.connectionpool.HTTPSConnectionPool"}
 # aiohttp takes `ssl=False` (and the deprecated `verify_ssl=False`) per request or on the connector.
 _AIOHTTP = (
-    {f"aiohttp.ClientSession().{verb}" for verb in (*_VERBS, "ws_connect")}
+    {
+        f"{session}.{verb}"
+        for session in ("aiohttp.ClientSession()", "aiohttp.ClientSession")
+        for verb in (*_VERBS, "ws_connect")
+    }
     | {f"aiohttp.{verb}" for verb in ("request",)}
     | {"aiohttp.TCPConnector", "aiohttp.connector.TCPConnector"}
 )

@@ -1,0 +1,537 @@
+"""Load and validate the taint models: `kinds.toml` and one TOML file per library.
+
+A model maps library APIs (qualified names) onto sources, sinks (concept roles), sanitizers, guards and return
+types. Everything is checked when loaded: an unknown kind, an unknown key or a wrongly typed value is a
+`ModelError` naming the file and the entry, so a broken model cannot silently switch a check off.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
+
+ALL_KINDS = "all"
+GUARD_TYPES = frozenset({"validates", "path-resolution", "path-containment", "url-parse"})
+HANDLER_REQUEST = frozenset({"none", "first", "annotated"})
+
+
+class ModelError(ValueError):
+    """A model file is malformed or names something undeclared."""
+
+
+@dataclass(frozen=True)
+class SinkKind:
+    name: str
+    concept: str
+    role: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Kinds:
+    sources: Mapping[str, str]  # kind -> description
+    sinks: Mapping[str, SinkKind]
+
+    def sink_kinds_of(self, concept: str, roles: Iterable[str] | None = None) -> frozenset[str]:
+        wanted = None if roles is None else set(roles)
+        return frozenset(
+            kind.name
+            for kind in self.sinks.values()
+            if kind.concept == concept and (wanted is None or kind.role in wanted)
+        )
+
+
+@dataclass(frozen=True)
+class SourceModel:
+    """Values that come from outside: objects (and everything reached from them) and call results."""
+
+    kind: str
+    objects: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()
+    safe_attributes: frozenset[str] = frozenset()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class HandlerSourceModel:
+    """Parameters of route handlers that carry request data, per web framework."""
+
+    kind: str
+    frameworks: tuple[str, ...]
+    request: str = "none"  # none | first (the first parameter is the request) | annotated (by request-types)
+    request_types: tuple[str, ...] = ()
+    safe_attributes: frozenset[str] = frozenset()
+    path_parameters: bool = False  # parameters named in the route path are input (typed converters are not)
+    other_parameters: bool = False  # every other parameter is input too (FastAPI, Django URL kwargs)
+    safe_annotations: frozenset[str] = frozenset()
+    safe_defaults: frozenset[str] = frozenset()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class ArgumentRequirement:
+    """A sink that is only dangerous when an argument was built a certain way (an XML parser resolving entities)."""
+
+    position: int | None
+    keyword: str | None
+    built_by: frozenset[str]
+    keyword_true: frozenset[str]
+
+
+@dataclass(frozen=True)
+class SafeArgument:
+    """A sink made safe by an argument naming one of these (`yaml.load(s, Loader=yaml.SafeLoader)`)."""
+
+    position: int | None
+    keyword: str | None
+    names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class HandlerReturnModel:
+    """What a route handler returns is this sink (Flask sends a returned string as HTML)."""
+
+    kind: str
+    frameworks: tuple[str, ...]
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class SinkModel:
+    kind: str
+    callees: tuple[str, ...] = ()
+    # Method names matched on receivers of unknown type (`db.execute(...)` when `db` comes from elsewhere).
+    methods: tuple[str, ...] = ()
+    argument: int | None = None
+    keyword: str | None = None
+    all_arguments: bool = False
+    receiver: bool = False
+    element: int | None = None  # the sink is this element of a list argument (argv[0]); a plain string is whole
+    when_keyword_true: str | None = None
+    unless_keyword_true: str | None = None
+    unless_keyword_present: str | None = None
+    content_type_keywords: tuple[str, ...] = ()
+    requires: ArgumentRequirement | None = None
+    unless_argument: SafeArgument | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class SanitizerModel:
+    kinds: frozenset[str]  # sink kinds cleared; contains ALL_KINDS for casts
+    callees: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    # Only when this argument is a constant containing one of these (`text.replace("\n", "")`).
+    argument: int | None = None
+    argument_contains: tuple[str, ...] = ()
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class GuardModel:
+    type: str
+    kinds: frozenset[str] = frozenset({ALL_KINDS})
+    callees: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
+    argument: int = 0
+    keyword: str | None = None  # the checked argument passed by keyword
+    anchored_pattern: int | None = None  # the guard holds only if this argument is a pattern anchored at both ends
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class ModelSet:
+    kinds: Kinds
+    sources: tuple[SourceModel, ...] = ()
+    handler_sources: tuple[HandlerSourceModel, ...] = ()
+    sinks: tuple[SinkModel, ...] = ()
+    sanitizers: tuple[SanitizerModel, ...] = ()
+    guards: tuple[GuardModel, ...] = ()
+    handler_returns: tuple[HandlerReturnModel, ...] = ()
+    return_types: Mapping[str, str] = field(default_factory=dict)
+    noreturn: frozenset[str] = frozenset()
+    files: tuple[str, ...] = ()
+
+
+# -- loading -------------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def load_models() -> ModelSet:
+    """Every model shipped with bastion, validated (cached per process)."""
+    root = resources.files("bastion.models")
+    kinds = parse_kinds(_read_toml(root / "kinds.toml", "kinds.toml"))
+    texts: dict[str, dict[str, Any]] = {}
+    for name, entry in _model_files(root):
+        texts[name] = _read_toml(entry, name)
+    return build_model_set(kinds, texts)
+
+
+def model_return_types() -> tuple[tuple[str, str], ...]:
+    """The return types every model declares, for `ModuleIndex.qualified_name` (`sqlite3.connect` -> Connection)."""
+    return tuple(sorted(load_models().return_types.items()))
+
+
+def _model_files(root: Traversable) -> list[tuple[str, Traversable]]:
+    found: list[tuple[str, Traversable]] = []
+    stack: list[tuple[str, Traversable]] = [("", root)]
+    while stack:
+        prefix, folder = stack.pop()
+        for entry in folder.iterdir():
+            name = f"{prefix}{entry.name}"
+            if entry.is_dir() and not entry.name.startswith(("_", ".")):
+                stack.append((f"{name}/", entry))
+            elif entry.name.endswith(".toml") and name != "kinds.toml":
+                found.append((name, entry))
+    return sorted(found, key=lambda item: item[0])
+
+
+def _read_toml(entry: Traversable, name: str) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = tomllib.loads(entry.read_text(encoding="utf-8"))
+        return data
+    except tomllib.TOMLDecodeError as error:
+        raise ModelError(f"model {name}: not valid TOML: {error}") from None
+
+
+def parse_kinds(data: Mapping[str, Any]) -> Kinds:
+    _only(data, {"sources", "sinks"}, "kinds.toml")
+    sources: dict[str, str] = {}
+    for name, entry in _table(data, "sources", "kinds.toml").items():
+        _only(entry, {"description"}, f"kinds.toml [sources.{name}]")
+        sources[name] = _string(entry, "description", f"kinds.toml [sources.{name}]", required=True) or ""
+    sinks: dict[str, SinkKind] = {}
+    for name, entry in _table(data, "sinks", "kinds.toml").items():
+        where = f"kinds.toml [sinks.{name}]"
+        _only(entry, {"description", "concept", "role"}, where)
+        sinks[name] = SinkKind(
+            name,
+            _string(entry, "concept", where, required=True) or "",
+            _string(entry, "role", where, required=True) or "",
+            _string(entry, "description", where, required=True) or "",
+        )
+    if ALL_KINDS in sinks:
+        raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
+    return Kinds(sources, sinks)
+
+
+def build_model_set(kinds: Kinds, files: Mapping[str, Mapping[str, Any]]) -> ModelSet:
+    """Validate parsed model files against the kinds and merge them."""
+    sources: list[SourceModel] = []
+    handlers: list[HandlerSourceModel] = []
+    sinks: list[SinkModel] = []
+    sanitizers: list[SanitizerModel] = []
+    guards: list[GuardModel] = []
+    handler_returns: list[HandlerReturnModel] = []
+    return_types: dict[str, str] = {}
+    noreturn: set[str] = set()
+    sections = {"package", "return-types", "sources", "handler-sources", "handler-returns", "sinks", "sanitizers"}
+    for name, data in files.items():
+        parser = _ModelParser(name, kinds)
+        _only(data, sections | {"guards", "noreturn"}, name)
+        noreturn.update(_strings(data, "noreturn", f"model {name}"))
+        for callee, result in _table(data, "return-types", name).items():
+            if not isinstance(result, str) or not result:
+                raise ModelError(f"model {name}: return type of {callee!r} must be a qualified name")
+            return_types[callee] = result
+        sources.extend(parser.source(entry, i) for i, entry in enumerate(_array(data, "sources", name)))
+        handlers.extend(parser.handler(entry, i) for i, entry in enumerate(_array(data, "handler-sources", name)))
+        sinks.extend(parser.sink(entry, i) for i, entry in enumerate(_array(data, "sinks", name)))
+        sanitizers.extend(parser.sanitizer(entry, i) for i, entry in enumerate(_array(data, "sanitizers", name)))
+        guards.extend(parser.guard(entry, i) for i, entry in enumerate(_array(data, "guards", name)))
+        handler_returns.extend(
+            parser.handler_return(entry, i) for i, entry in enumerate(_array(data, "handler-returns", name))
+        )
+    return ModelSet(
+        kinds,
+        tuple(sources),
+        tuple(handlers),
+        tuple(sinks),
+        tuple(sanitizers),
+        tuple(guards),
+        tuple(handler_returns),
+        return_types,
+        frozenset(noreturn),
+        tuple(files),
+    )
+
+
+class _ModelParser:
+    def __init__(self, name: str, kinds: Kinds) -> None:
+        self.name = name
+        self.kinds = kinds
+
+    def _where(self, section: str, index: int) -> str:
+        return f"model {self.name} [[{section}]] #{index + 1}"
+
+    def _source_kind(self, entry: Mapping[str, Any], where: str) -> str:
+        kind = _string(entry, "kind", where, required=True) or ""
+        if kind not in self.kinds.sources:
+            raise ModelError(
+                f"{where}: unknown source kind {kind!r}; declared: {', '.join(sorted(self.kinds.sources))}"
+            )
+        return kind
+
+    def _sink_kinds(self, entry: Mapping[str, Any], where: str, *, allow_all: bool) -> frozenset[str]:
+        names = _strings(entry, "kinds", where, required=True)
+        for kind in names:
+            if kind == ALL_KINDS and allow_all:
+                continue
+            if kind not in self.kinds.sinks:
+                raise ModelError(
+                    f"{where}: unknown sink kind {kind!r}; declared: {', '.join(sorted(self.kinds.sinks))}"
+                )
+        return frozenset(names)
+
+    def source(self, entry: Any, index: int) -> SourceModel:
+        where = self._where("sources", index)
+        entry = _mapping(entry, where)
+        _only(entry, {"kind", "objects", "calls", "safe-attributes"}, where)
+        model = SourceModel(
+            self._source_kind(entry, where),
+            _strings(entry, "objects", where),
+            _strings(entry, "calls", where),
+            frozenset(_strings(entry, "safe-attributes", where)),
+            self.name,
+        )
+        if not model.objects and not model.calls:
+            raise ModelError(f"{where}: a source needs `objects` or `calls`")
+        return model
+
+    def handler(self, entry: Any, index: int) -> HandlerSourceModel:
+        where = self._where("handler-sources", index)
+        entry = _mapping(entry, where)
+        keys = {
+            "kind",
+            "frameworks",
+            "request",
+            "request-types",
+            "safe-attributes",
+            "path-parameters",
+            "other-parameters",
+            "safe-annotations",
+            "safe-defaults",
+        }
+        _only(entry, keys, where)
+        request = _string(entry, "request", where) or "none"
+        if request not in HANDLER_REQUEST:
+            raise ModelError(f"{where}: `request` must be one of {', '.join(sorted(HANDLER_REQUEST))}")
+        return HandlerSourceModel(
+            self._source_kind(entry, where),
+            _strings(entry, "frameworks", where, required=True),
+            request,
+            _strings(entry, "request-types", where),
+            frozenset(_strings(entry, "safe-attributes", where)),
+            _bool(entry, "path-parameters", where),
+            _bool(entry, "other-parameters", where),
+            frozenset(_strings(entry, "safe-annotations", where)),
+            frozenset(_strings(entry, "safe-defaults", where)),
+            self.name,
+        )
+
+    def _sink_kind_of(self, entry: Mapping[str, Any], where: str) -> str:
+        concept = _string(entry, "concept", where, required=True)
+        role = _string(entry, "role", where, required=True)
+        matching = [k.name for k in self.kinds.sinks.values() if k.concept == concept and k.role == role]
+        if not matching:
+            raise ModelError(f"{where}: no sink kind is declared for concept {concept!r} role {role!r} in kinds.toml")
+        return matching[0]
+
+    def handler_return(self, entry: Any, index: int) -> HandlerReturnModel:
+        where = self._where("handler-returns", index)
+        entry = _mapping(entry, where)
+        _only(entry, {"concept", "role", "frameworks"}, where)
+        return HandlerReturnModel(
+            self._sink_kind_of(entry, where), _strings(entry, "frameworks", where, required=True), self.name
+        )
+
+    def sink(self, entry: Any, index: int) -> SinkModel:
+        where = self._where("sinks", index)
+        entry = _mapping(entry, where)
+        keys = {
+            "concept",
+            "role",
+            "callees",
+            "methods",
+            "argument",
+            "keyword",
+            "all-arguments",
+            "receiver",
+            "element",
+            "when-keyword-true",
+            "unless-keyword-true",
+            "unless-keyword-present",
+            "content-type-keywords",
+            "requires-argument",
+            "unless-argument",
+        }
+        _only(entry, keys, where)
+        model = SinkModel(
+            self._sink_kind_of(entry, where),
+            _strings(entry, "callees", where),
+            _strings(entry, "methods", where),
+            _int(entry, "argument", where),
+            _string(entry, "keyword", where),
+            _bool(entry, "all-arguments", where),
+            _bool(entry, "receiver", where),
+            _int(entry, "element", where),
+            _string(entry, "when-keyword-true", where),
+            _string(entry, "unless-keyword-true", where),
+            _string(entry, "unless-keyword-present", where),
+            _strings(entry, "content-type-keywords", where),
+            self._requirement(entry.get("requires-argument"), where),
+            self._safe_argument(entry.get("unless-argument"), where),
+            self.name,
+        )
+        if not model.callees and not model.methods:
+            raise ModelError(f"{where}: a sink needs `callees` or `methods`")
+        if model.argument is None and model.keyword is None and not model.all_arguments and not model.receiver:
+            raise ModelError(
+                f"{where}: say which value is the sink: `argument`, `keyword`, `all-arguments` or `receiver`"
+            )
+        return model
+
+    def _requirement(self, value: Any, where: str) -> ArgumentRequirement | None:
+        if value is None:
+            return None
+        where = f"{where} requires-argument"
+        entry = _mapping(value, where)
+        _only(entry, {"argument", "keyword", "built-by", "keyword-true"}, where)
+        return ArgumentRequirement(
+            _int(entry, "argument", where),
+            _string(entry, "keyword", where),
+            frozenset(_strings(entry, "built-by", where, required=True)),
+            frozenset(_strings(entry, "keyword-true", where, required=True)),
+        )
+
+    def _safe_argument(self, value: Any, where: str) -> SafeArgument | None:
+        if value is None:
+            return None
+        where = f"{where} unless-argument"
+        entry = _mapping(value, where)
+        _only(entry, {"argument", "keyword", "names"}, where)
+        return SafeArgument(
+            _int(entry, "argument", where),
+            _string(entry, "keyword", where),
+            frozenset(_strings(entry, "names", where, required=True)),
+        )
+
+    def sanitizer(self, entry: Any, index: int) -> SanitizerModel:
+        where = self._where("sanitizers", index)
+        entry = _mapping(entry, where)
+        _only(entry, {"kinds", "callees", "methods", "argument", "argument-contains"}, where)
+        model = SanitizerModel(
+            self._sink_kinds(entry, where, allow_all=True),
+            _strings(entry, "callees", where),
+            _strings(entry, "methods", where),
+            _int(entry, "argument", where),
+            _strings(entry, "argument-contains", where),
+            self.name,
+        )
+        if not model.callees and not model.methods:
+            raise ModelError(f"{where}: a sanitizer needs `callees` or `methods`")
+        return model
+
+    def guard(self, entry: Any, index: int) -> GuardModel:
+        where = self._where("guards", index)
+        entry = _mapping(entry, where)
+        keys = {"type", "kinds", "callees", "methods", "attributes", "argument", "keyword", "anchored-pattern"}
+        _only(entry, keys, where)
+        guard_type = _string(entry, "type", where, required=True) or ""
+        if guard_type not in GUARD_TYPES:
+            raise ModelError(f"{where}: unknown guard type {guard_type!r}; known: {', '.join(sorted(GUARD_TYPES))}")
+        kinds = self._sink_kinds(entry, where, allow_all=True) if "kinds" in entry else frozenset({ALL_KINDS})
+        model = GuardModel(
+            guard_type,
+            kinds,
+            _strings(entry, "callees", where),
+            _strings(entry, "methods", where),
+            _strings(entry, "attributes", where),
+            _int(entry, "argument", where) or 0,
+            _string(entry, "keyword", where),
+            _int(entry, "anchored-pattern", where),
+            self.name,
+        )
+        if not model.callees and not model.methods and not model.attributes:
+            raise ModelError(f"{where}: a guard needs `callees`, `methods` or `attributes`")
+        return model
+
+
+# -- typed access ----------------------------------------------------------------------------------------------------
+
+
+def _only(entry: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(entry) - allowed)
+    if unknown:
+        raise ModelError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ModelError(f"{where}: expected a table")
+    return value
+
+
+def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = data.get(key, {})
+    if not isinstance(value, Mapping):
+        raise ModelError(f"{where}: `{key}` must be a table")
+    return value
+
+
+def _array(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise ModelError(f"{where}: `{key}` must be an array of tables ([[{key}]])")
+    return value
+
+
+def _string(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        if required:
+            raise ModelError(f"{where}: `{key}` is required")
+        return None
+    if not isinstance(value, str) or not value:
+        raise ModelError(f"{where}: `{key}` must be a non-empty string")
+    return value
+
+
+def _strings(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
+    value = entry.get(key)
+    if value is None:
+        if required:
+            raise ModelError(f"{where}: `{key}` is required")
+        return ()
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ModelError(f"{where}: `{key}` must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _int(entry: Mapping[str, Any], key: str, where: str) -> int | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ModelError(f"{where}: `{key}` must be a non-negative integer")
+    return value
+
+
+def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ModelError(f"{where}: `{key}` must be true or false")
+    return value

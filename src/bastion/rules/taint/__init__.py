@@ -1,0 +1,1 @@
+"""TNT: untrusted input reaching dangerous sinks, across functions and modules (one rule per sink kind)."""

@@ -1,0 +1,68 @@
+"""TNT201: untrusted input chooses a file path that is opened, written or deleted."""
+
+from __future__ import annotations
+
+from bastion.core.severity import Confidence, Severity
+from bastion.rules.taint.base import TaintRule
+
+
+class PathTraversal(TaintRule):
+    """## What it does
+    Finds untrusted input in a path given to `open`, `os`/`shutil`/`pathlib` file operations, Flask `send_file` or
+    `send_from_directory`'s directory, or an uploaded file's `save()`.
+
+    ## Why is this bad?
+    `../../etc/passwd` (or an absolute path, which `os.path.join` lets replace the base) reads or overwrites files
+    outside the folder the code meant.
+
+    ## Example
+    ```python
+    import os
+
+    from flask import Flask, request, send_file
+
+    app = Flask(__name__)
+
+
+    @app.route("/download")
+    def download():
+        return send_file(os.path.join("/srv/files", request.args["name"]))
+    ```
+
+    ## Use instead
+    ```python
+    import os
+
+    from flask import Flask, abort, request, send_file
+
+    app = Flask(__name__)
+    BASE = "/srv/files"
+
+
+    @app.route("/download")
+    def download():
+        path = os.path.realpath(os.path.join(BASE, request.args["name"]))
+        if not path.startswith(BASE + os.sep):
+            abort(404)
+        return send_file(path)
+    ```
+
+    ## References
+    - [OWASP: Path Traversal](https://owasp.org/www-community/attacks/Path_Traversal)
+    - [CWE-22](https://cwe.mitre.org/data/definitions/22.html)
+    """
+
+    code = "TNT201"
+    slug = "path-traversal"
+    summary = "untrusted input chooses a file path that is opened, written or deleted"
+    severity = Severity.HIGH
+    confidence = Confidence.HIGH
+    cwe = (22,)
+    fix_hint = (
+        "use `werkzeug.utils.secure_filename`/`os.path.basename`, "
+        "or resolve the path and check it stays in the base directory"
+    )
+    bandit = ()
+    ruff = ()
+    sink_concept = "FileAccess"
+    effect = "is used as a file path"

@@ -1,0 +1,97 @@
+"""Facts the per-file workers hand to the project phase: one summary per function, small and picklable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from bastion.taint.values import Label
+
+ArgKey = int | str  # a position, a keyword name, "*" (a starred argument) or "**" (a keyword splat)
+STAR = "*"
+DOUBLE_STAR = "**"
+
+
+@dataclass(frozen=True, slots=True)
+class CallSite:
+    """A call whose callee may be a function of the project (decided in the project phase)."""
+
+    index: int
+    callee: str | None  # qualified name, `X().m` written `X.m`
+    bound: bool  # called as a method of an instance (`obj.m(...)`, `self.m(...)`): arguments shift by one
+    receiver: frozenset[Label]
+    args: tuple[tuple[ArgKey, frozenset[Label]], ...]
+    fallback: frozenset[Label]  # the result's taint if the callee is not a project function
+    line: int
+    column: int
+    name: str  # the callee as written, for messages
+
+    def __reduce__(self) -> tuple[type[CallSite], tuple[Any, ...]]:
+        return (CallSite, tuple(getattr(self, name) for name in self.__slots__))
+
+
+@dataclass(frozen=True, slots=True)
+class SinkHit:
+    kind: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    labels: frozenset[Label]
+    what: str  # "`cursor.execute(...)`"
+    confident: bool  # False when the sink was matched by method name on a value of unknown type
+
+    def __reduce__(self) -> tuple[type[SinkHit], tuple[Any, ...]]:
+        return (SinkHit, tuple(getattr(self, name) for name in self.__slots__))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWrite:
+    owner: str
+    attr: str
+    labels: frozenset[Label]
+
+    def __reduce__(self) -> tuple[type[FieldWrite], tuple[Any, ...]]:
+        return (FieldWrite, tuple(getattr(self, name) for name in self.__slots__))
+
+
+@dataclass(slots=True)
+class FunctionFacts:
+    qualname: str
+    path: str
+    line: int
+    params: tuple[str, ...]  # positional parameters in order (self included for methods)
+    kwonly: tuple[str, ...] = ()
+    vararg: str | None = None
+    kwarg: str | None = None
+    is_method: bool = False  # defined in a class and not a staticmethod: calls through an instance shift by one
+    returns: frozenset[Label] = frozenset()
+    sinks: list[SinkHit] = field(default_factory=list)
+    calls: list[CallSite] = field(default_factory=list)
+    field_writes: list[FieldWrite] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    module: str
+    path: str
+    functions: list[FunctionFacts] = field(default_factory=list)
+    # Module-level imports (`from .db import find` in a package's __init__): qualified alias -> target.
+    aliases: dict[str, str] = field(default_factory=dict)
+    # Classes: qualified name -> qualified names of the bases, for method lookup through inheritance.
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:
+    """Every label a function's facts hold (returns, sinks, fields, call sites)."""
+    yield from function.returns
+    for hit in function.sinks:
+        yield from hit.labels
+    for write in function.field_writes:
+        yield from write.labels
+    for site in function.calls:
+        yield from site.fallback
+        yield from site.receiver
+        for _, labels in site.args:
+            yield from labels

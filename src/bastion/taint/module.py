@@ -1,0 +1,102 @@
+"""The per-file phase: summaries of every function of a module (run in the parallel workers)."""
+
+from __future__ import annotations
+
+import ast
+
+from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inputs
+from bastion.semantic.index import BindingKind, Scope
+from bastion.semantic.module import PythonModule
+from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
+from bastion.taint.function import FunctionAnalysis, ModuleScope
+
+_MODULE_FUNCTION = "<module>"
+
+
+def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
+    """Summaries of the module's top-level code and of every function and method defined in it."""
+    index = module.index
+    facts = ModuleFacts(module.name, module.rel)
+    handlers = handler_inputs(module, model)
+    shared = ModuleScope(index, module.rel, model, set())
+    top = FunctionAnalysis(shared, module.tree, index.module_scope, f"{module.name}.{_MODULE_FUNCTION}")
+    _keep(facts, top.run())
+    for name, bindings in index.module_scope.bindings.items():
+        for binding in bindings:
+            if binding.kind is BindingKind.IMPORT and binding.target:
+                facts.aliases[f"{module.name}.{name}"] = binding.target
+    stack: list[tuple[list[ast.stmt], Scope, str | None, HandlerInputs | None]] = [
+        (module.tree.body, index.module_scope, None, None)
+    ]
+    while stack:
+        body, scope, class_name, view = stack.pop()
+        for statement in _definitions(body):
+            if isinstance(statement, ast.ClassDef):
+                class_scope = index.child_scope(statement, scope)
+                bases = tuple((index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases)
+                facts.classes[class_scope.qualname] = tuple(base for base in bases if base)
+                # A class-based view: its methods read the request and URL arguments from `self`.
+                class_view = next((handlers[id(m)] for m in statement.body if id(m) in handlers), None)
+                stack.append((statement.body, class_scope, class_scope.qualname, class_view))
+                continue
+            function_scope = index.child_scope(statement, scope)
+            handler: HandlerInputs | None = handlers.get(id(statement))
+            analysis = FunctionAnalysis(
+                shared,
+                statement,
+                function_scope,
+                function_scope.qualname,
+                class_name=class_name,
+                handler=handler,
+                view=view,
+            )
+            _keep(facts, analysis.run())
+            stack.append((statement.body, function_scope, None, None))
+    return facts
+
+
+def _definitions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:
+    """Definitions in a body, including those under `if`/`try`/`with` (conditional definitions, app factories)."""
+    found: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef] = []
+    pending = list(body)
+    while pending:
+        statement = pending.pop(0)
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.append(statement)
+        elif isinstance(statement, (ast.If, ast.Try, ast.With, ast.AsyncWith, ast.For, ast.While)):
+            nested = [*statement.body, *getattr(statement, "orelse", []), *getattr(statement, "finalbody", [])]
+            for handler in getattr(statement, "handlers", []):
+                nested.extend(handler.body)
+            pending[:0] = nested
+    return found
+
+
+def _keep(facts: ModuleFacts, function: FunctionFacts) -> None:
+    """Drop what the project phase cannot use, so that facts stay small."""
+    function.sinks = _unique_sinks(function.sinks)
+    referenced = {label.origin.call for label in symbolic_labels(function) if hasattr(label.origin, "call")}
+    function.calls = [site for site in function.calls if site.index in referenced or site.args or site.receiver]
+    if function.sinks or function.calls or function.returns or function.field_writes:
+        facts.functions.append(function)
+
+
+def _unique_sinks(sinks: list[SinkHit]) -> list[SinkHit]:
+    seen: dict[tuple[str, int, int], SinkHit] = {}
+    for hit in sinks:
+        key = (hit.kind, hit.line, hit.column)
+        previous = seen.get(key)
+        seen[key] = (
+            hit
+            if previous is None
+            else SinkHit(
+                hit.kind,
+                hit.line,
+                hit.column,
+                hit.end_line,
+                hit.end_column,
+                previous.labels | hit.labels,
+                hit.what,
+                hit.confident or previous.confident,
+            )
+        )
+    return list(seen.values())

@@ -1,0 +1,440 @@
+"""The project phase: link function summaries across modules and find every source that reaches a sink.
+
+Each function's facts hold symbolic labels: its parameters (`ParamOrigin`), the results of calls that may be
+project functions (`CallOrigin`) and `self.attr`/module globals (`FieldOrigin`). The solver computes, to a
+fixpoint (recursion included):
+
+- `returns[f]`: which sources and which of f's parameters reach f's return value;
+- `reaches[f]`: which of f's parameters reach a sink (or a field), directly or through the functions f calls;
+- `fields[(owner, attr)]`: which sources are stored in a field or module global;
+
+and then reports every source whose path reaches a sink with no sanitizer for that sink's kind on the way.
+Paths crossing more than `max_depth` calls are dropped (bounded depth).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from bastion.concepts.dataflow import clears
+from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
+from bastion.taint.values import CallOrigin, FieldOrigin, Label, ParamOrigin, SourceOrigin, Step, bound_trace
+
+_MAX_VISITS = 40  # per function and fixpoint: a guard against pathological oscillation
+_MAX_ROUNDS = 4  # outer rounds, while fields learn new sources
+_ALIAS_HOPS = 6
+_SOURCE_RANK = {"remote": 0, "local": 1, "environment": 2}
+
+Target = tuple[str, str, int] | tuple[str, str, str]  # ("sink", function, index) | ("field", owner, attr)
+
+
+class Reach:
+    """A parameter of a function reaches a target (a sink or a field). Equality ignores the trace."""
+
+    __slots__ = ("_hash", "cleared", "depth", "param", "target", "trace")
+
+    def __init__(self, param: str, target: Target, cleared: frozenset[str], trace: tuple[Step, ...], depth: int):
+        self.param = param
+        self.target = target
+        self.cleared = cleared
+        self.trace = trace
+        self.depth = depth
+        self._hash = hash((param, target, cleared))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Reach)
+            and self._hash == other._hash
+            and (self.param, self.target, self.cleared) == (other.param, other.target, other.cleared)
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+@dataclass(frozen=True)
+class TaintFinding:
+    kind: str
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    what: str
+    source: SourceOrigin
+    trace: tuple[Step, ...]  # source first, up to (not including) the sink
+    confident: bool
+    function: str
+
+
+@dataclass(frozen=True)
+class _Callee:
+    function: FunctionFacts
+    bound: bool
+    constructor: bool
+
+
+class TaintSolver:
+    def __init__(self, modules: Iterable[ModuleFacts], *, environment_sources: bool = False, max_depth: int = 12):
+        self.functions: dict[str, FunctionFacts] = {}
+        self.aliases: dict[str, str] = {}
+        self.classes: dict[str, tuple[str, ...]] = {}
+        for module in modules:
+            for function in module.functions:
+                self.functions.setdefault(function.qualname, function)
+            self.aliases.update(module.aliases)
+            self.classes.update(module.classes)
+        self.environment_sources = environment_sources
+        self.max_depth = max_depth
+        self.returns: dict[str, frozenset[Label]] = {}
+        self.reaches: dict[str, frozenset[Reach]] = {}
+        self.fields: dict[tuple[str, str], set[Label]] = {}
+        self._callee_cache: dict[tuple[str, bool], _Callee | None] = {}
+        self._sites: dict[str, dict[int, CallSite]] = {}
+        self.callers: dict[str, set[str]] = {}
+        self.field_readers: dict[tuple[str, str], set[str]] = {}
+        self._link()
+
+    # -- linking --------------------------------------------------------------------------------------------------
+
+    def _link(self) -> None:
+        for function in self.functions.values():
+            for label in symbolic_labels(function):
+                origin = label.origin
+                if isinstance(origin, FieldOrigin):
+                    self.field_readers.setdefault((origin.owner, origin.attr), set()).add(function.qualname)
+            self._sites[function.qualname] = {site.index: site for site in function.calls}
+            for site in function.calls:
+                callee = self.callee(site)
+                if callee is not None:
+                    self.callers.setdefault(callee.function.qualname, set()).add(function.qualname)
+
+    def callee(self, site: CallSite) -> _Callee | None:
+        if site.callee is None:
+            return None
+        key = (site.callee, site.bound)
+        if key not in self._callee_cache:
+            self._callee_cache[key] = self._find_callee(site.callee, site.bound)
+        return self._callee_cache[key]
+
+    def _find_callee(self, name: str, bound: bool) -> _Callee | None:
+        seen: set[str] = set()
+        for _ in range(_ALIAS_HOPS):
+            if name in seen:
+                return None
+            seen.add(name)
+            function = self.functions.get(name)
+            if function is not None:
+                return _Callee(function, bound and function.is_method, False)
+            if name in self.classes:
+                init = self._method(name, "__init__")
+                return _Callee(init, True, True) if init is not None else None
+            owner, _, attr = name.rpartition(".")
+            if owner in self.classes:
+                method = self._method(owner, attr)
+                if method is not None:
+                    return _Callee(method, bound and method.is_method, False)
+            unaliased = self._unalias(name)
+            if unaliased is None:
+                return None
+            name = unaliased
+        return None
+
+    def _method(self, owner: str, attr: str) -> FunctionFacts | None:
+        pending = [owner]
+        visited: set[str] = set()
+        while pending:
+            cls = pending.pop(0)
+            if cls in visited or len(visited) > 32:
+                continue
+            visited.add(cls)
+            function = self.functions.get(f"{cls}.{attr}")
+            if function is not None:
+                return function
+            for base in self.classes.get(cls, ()):
+                pending.append(base if base in self.classes else (self._unalias(base) or base))
+        return None
+
+    def _unalias(self, name: str) -> str | None:
+        parts = name.split(".")
+        for size in range(len(parts), 0, -1):
+            prefix = ".".join(parts[:size])
+            target = self.aliases.get(prefix)
+            if target is not None and target != prefix:
+                rest = parts[size:]
+                return ".".join([target, *rest])
+        return None
+
+    # -- resolution -----------------------------------------------------------------------------------------------
+
+    def resolve(
+        self, function: FunctionFacts, labels: Iterable[Label], memo: dict[int, frozenset[Label]]
+    ) -> set[Label]:
+        """Labels in terms of sources and the function's own parameters only."""
+        out: set[Label] = set()
+        for label in labels:
+            origin = label.origin
+            if isinstance(origin, SourceOrigin):
+                if origin.kind != "environment" or self.environment_sources:
+                    out.add(label)
+            elif isinstance(origin, ParamOrigin):
+                out.add(label)
+            elif isinstance(origin, FieldOrigin):
+                for stored in self.fields.get((origin.owner, origin.attr), ()):
+                    composed = _compose(stored, label, 0)
+                    if composed is not None:
+                        out.add(composed)
+            elif isinstance(origin, CallOrigin):
+                for result in self._call_result(function, origin.call, memo):
+                    composed = _compose(result, label, 0)
+                    if composed is not None:
+                        out.add(composed)
+        return out
+
+    def _call_result(self, function: FunctionFacts, index: int, memo: dict[int, frozenset[Label]]) -> frozenset[Label]:
+        if index in memo:
+            return memo[index]
+        memo[index] = frozenset()  # a cycle through a loop-carried variable contributes nothing new
+        site = self._sites[function.qualname].get(index)
+        if site is None:
+            return frozenset()
+        callee = self.callee(site)
+        result: set[Label] = set()
+        if callee is None or callee.constructor:
+            result = self.resolve(function, site.fallback, memo)
+        else:
+            target = callee.function
+            returned_step: Step = (function.path, site.line, site.column, f"returned by `{site.name}(...)`")
+            for returned in self.returns.get(target.qualname, ()):
+                origin = returned.origin
+                if isinstance(origin, SourceOrigin):
+                    composed = _with_depth(returned, returned.depth + 1, self.max_depth)
+                    if composed is not None:
+                        result.add(composed.with_step(returned_step))
+                elif isinstance(origin, ParamOrigin):
+                    passed_step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
+                    for argument in self.resolve(function, self._arguments(site, callee, origin.name), memo):
+                        head = argument.with_step(passed_step)
+                        composed = _compose(head, returned, 1, self.max_depth)
+                        if composed is not None:
+                            result.add(composed.with_step(returned_step))
+        memo[index] = frozenset(result)
+        return memo[index]
+
+    def _arguments(self, site: CallSite, callee: _Callee, param: str) -> set[Label]:
+        target = callee.function
+        params = target.params
+        offset = 1 if callee.bound else 0
+        labels: set[Label] = set()
+        position = params.index(param) - offset if param in params else None
+        if offset and params and param == params[0]:
+            labels.update(site.receiver)
+        named = set(params) | set(target.kwonly)
+        for key, values in site.args:
+            if (
+                key in (position, param, DOUBLE_STAR)
+                or (key == STAR and position is not None and position >= 0)
+                or (param == target.vararg and isinstance(key, int) and key >= len(params) - offset)
+                or (
+                    param == target.kwarg
+                    and isinstance(key, str)
+                    and key not in named
+                    and key not in (STAR, DOUBLE_STAR)
+                )
+            ):
+                labels.update(values)
+        return labels
+
+    # -- fixpoints ------------------------------------------------------------------------------------------------
+
+    def _fixpoint(self, compute: str, seeds: Iterable[str]) -> set[str]:
+        """Recompute one table from `seeds` until nothing changes; the names whose entry changed."""
+        table: dict[str, frozenset] = self.returns if compute == "returns" else self.reaches  # type: ignore[type-arg]
+        step = self._returns_of if compute == "returns" else self._reaches_of
+        queue = deque(seeds)
+        queued = set(queue)
+        visits: dict[str, int] = {}
+        changed: set[str] = set()
+        while queue:
+            name = queue.popleft()
+            queued.discard(name)
+            visits[name] = visits.get(name, 0) + 1
+            if visits[name] > _MAX_VISITS:
+                continue
+            new = step(self.functions[name])
+            if new != table.get(name, frozenset()):
+                table[name] = new
+                changed.add(name)
+                for caller in self.callers.get(name, ()):
+                    if caller not in queued:
+                        queued.add(caller)
+                        queue.append(caller)
+        return changed
+
+    def _returns_of(self, function: FunctionFacts) -> frozenset[Label]:
+        if not function.returns:
+            return frozenset()
+        return frozenset(self.resolve(function, function.returns, {}))
+
+    def _reaches_of(self, function: FunctionFacts) -> frozenset[Reach]:
+        found: set[Reach] = set()
+        memo: dict[int, frozenset[Label]] = {}
+        for index, hit in enumerate(function.sinks):
+            target: Target = ("sink", function.qualname, index)
+            for label in self.resolve(function, hit.labels, memo):
+                if isinstance(label.origin, ParamOrigin) and not clears(label.cleared, hit.kind):
+                    found.add(Reach(label.origin.name, target, label.cleared, label.trace, label.depth))
+        for write in function.field_writes:
+            field_target: Target = ("field", write.owner, write.attr)
+            for label in self.resolve(function, write.labels, memo):
+                if isinstance(label.origin, ParamOrigin):
+                    found.add(Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth))
+        for label, reach, composed in self._through_calls(function, memo):
+            if isinstance(label.origin, ParamOrigin):
+                found.add(Reach(label.origin.name, reach.target, *composed))
+        return frozenset(found)
+
+    def _through_calls(
+        self, function: FunctionFacts, memo: dict[int, frozenset[Label]]
+    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int]]]:
+        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path)."""
+        for site in function.calls:
+            callee = self.callee(site)
+            if callee is None or (not site.args and not site.receiver):
+                continue
+            for reach in self.reaches.get(callee.function.qualname, ()):
+                for label in self._passed(function, site, callee, reach, memo):
+                    composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
+                    if composed is not None:
+                        yield label, reach, composed
+
+    def _passed(
+        self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]
+    ) -> Iterable[Label]:
+        step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
+        for label in self.resolve(function, self._arguments(site, callee, reach.param), memo):
+            yield label.with_step(step)
+
+    def _kind(self, target: Target) -> str | None:
+        if target[0] != "sink":
+            return None
+        return self.functions[str(target[1])].sinks[int(target[2])].kind
+
+    def _hit(self, target: Target) -> tuple[FunctionFacts, SinkHit]:
+        function = self.functions[str(target[1])]
+        return function, function.sinks[int(target[2])]
+
+    # -- findings -------------------------------------------------------------------------------------------------
+
+    def solve(self) -> list[TaintFinding]:
+        findings: dict[tuple[str, str, int, int], TaintFinding] = {}
+        affected: set[str] = set(self.functions)
+        for _ in range(_MAX_ROUNDS):
+            changed = self._fixpoint("returns", affected) | affected
+            changed |= self._fixpoint("reaches", changed)
+            # Functions whose summaries or whose callees' summaries changed can have new findings.
+            to_collect = set(changed)
+            for name in changed:
+                to_collect.update(self.callers.get(name, ()))
+            learned = self._collect(findings, to_collect)
+            if not learned:
+                break
+            # Another round, only for what reads a field that learned a source (and, through the fixpoints, callers).
+            affected = {reader for key in learned for reader in self.field_readers.get(key, ())}
+            if not affected:
+                break
+        return sorted(findings.values(), key=lambda f: (f.path, f.line, f.column, f.kind))
+
+    def _collect(
+        self, findings: dict[tuple[str, str, int, int], TaintFinding], names: Iterable[str]
+    ) -> set[tuple[str, str]]:
+        """Sources reaching sinks and fields; the fields that learned a source (another round is needed)."""
+        learned: set[tuple[str, str]] = set()
+        for name in names:
+            function = self.functions[name]
+            memo: dict[int, frozenset[Label]] = {}
+            for hit in function.sinks:
+                for label in self.resolve(function, hit.labels, memo):
+                    if isinstance(label.origin, SourceOrigin) and not clears(label.cleared, hit.kind):
+                        self._report(findings, function, hit, label.origin, label.trace)
+            for write in function.field_writes:
+                for label in self.resolve(function, write.labels, memo):
+                    if isinstance(label.origin, SourceOrigin) and self._store(write.owner, write.attr, label):
+                        learned.add((write.owner, write.attr))
+            for label, reach, (cleared, trace, depth) in self._through_calls(function, memo):
+                if not isinstance(label.origin, SourceOrigin):
+                    continue
+                if reach.target[0] == "field":
+                    key = (str(reach.target[1]), str(reach.target[2]))
+                    if self._store(*key, Label(label.origin, cleared, trace, depth)):
+                        learned.add(key)
+                else:
+                    owner, hit = self._hit(reach.target)
+                    self._report(findings, owner, hit, label.origin, trace)
+        return learned
+
+    def _store(self, owner: str, attr: str, label: Label) -> bool:
+        stored = self.fields.setdefault((owner, attr), set())
+        if label in stored:
+            return False
+        stored.add(label)
+        return True
+
+    def _report(
+        self,
+        findings: dict[tuple[str, str, int, int], TaintFinding],
+        function: FunctionFacts,
+        hit: SinkHit,
+        source: SourceOrigin,
+        trace: tuple[Step, ...],
+    ) -> None:
+        key = (hit.kind, function.path, hit.line, hit.column)
+        candidate = TaintFinding(
+            hit.kind,
+            function.path,
+            hit.line,
+            hit.column,
+            hit.end_line,
+            hit.end_column,
+            hit.what,
+            source,
+            trace,
+            hit.confident,
+            function.qualname,
+        )
+        previous = findings.get(key)
+        if previous is None or _better(candidate, previous):
+            findings[key] = candidate
+
+
+def _better(candidate: TaintFinding, previous: TaintFinding) -> bool:
+    rank = (_SOURCE_RANK.get(candidate.source.kind, 3), len(candidate.trace))
+    return rank < (_SOURCE_RANK.get(previous.source.kind, 3), len(previous.trace))
+
+
+def _compose(first: Label, second: Label, extra_depth: int, max_depth: int = 1_000) -> Label | None:
+    """`first` (resolved) then `second`'s path: the origin of `first`, both paths, both sanitizers."""
+    depth = max(first.depth, second.depth) + extra_depth
+    if depth > max_depth:
+        return None
+    return Label(first.origin, first.cleared | second.cleared, bound_trace(first.trace + second.trace), depth)
+
+
+def _with_depth(label: Label, depth: int, max_depth: int) -> Label | None:
+    if depth > max_depth:
+        return None
+    return Label(label.origin, label.cleared, label.trace, depth)
+
+
+def _extend(
+    label: Label, reach: Reach, max_depth: int, kind: str | None
+) -> tuple[frozenset[str], tuple[Step, ...], int] | None:
+    cleared = label.cleared | reach.cleared
+    if kind is not None and clears(cleared, kind):
+        return None
+    depth = max(label.depth, reach.depth) + 1
+    if depth > max_depth:
+        return None
+    return cleared, bound_trace(label.trace + reach.trace), depth

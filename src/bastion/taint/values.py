@@ -1,0 +1,256 @@
+"""The abstract values of the taint analysis: labels (where taint came from, what cleared it, how it got here)
+and values (labels plus what is known of constants, containers, string prefixes and types).
+
+Everything here pickles: function summaries built in the per-file workers carry labels to the project phase.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bastion.semantic.constants import UNKNOWN
+
+# One step of a path: (file, line, column, message). Snippets are added when a finding is made.
+Step = tuple[str, int, int, str]
+MAX_TRACE = 24
+
+
+@dataclass(frozen=True, slots=True)
+class SourceOrigin:
+    kind: str  # a source kind of kinds.toml
+    description: str  # "flask.request.args", "path parameter `name` of route `show`"
+    path: str
+    line: int
+    column: int
+
+    def __reduce__(self) -> tuple[type[SourceOrigin], tuple[Any, ...]]:
+        return (SourceOrigin, (self.kind, self.description, self.path, self.line, self.column))
+
+
+@dataclass(frozen=True, slots=True)
+class ParamOrigin:
+    name: str
+
+    def __reduce__(self) -> tuple[type[ParamOrigin], tuple[Any, ...]]:
+        return (ParamOrigin, (self.name,))
+
+
+@dataclass(frozen=True, slots=True)
+class CallOrigin:
+    call: int  # index of the call site in its function's facts
+
+    def __reduce__(self) -> tuple[type[CallOrigin], tuple[Any, ...]]:
+        return (CallOrigin, (self.call,))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOrigin:
+    """`self.attr` of a class (owner = the class's qualified name), or a module global (owner = the module)."""
+
+    owner: str
+    attr: str
+
+    def __reduce__(self) -> tuple[type[FieldOrigin], tuple[Any, ...]]:
+        return (FieldOrigin, (self.owner, self.attr))
+
+
+Origin = SourceOrigin | ParamOrigin | CallOrigin | FieldOrigin
+
+
+class Label:
+    """One reason a value is tainted. Equality ignores the trace: one witness path per (origin, cleared) is kept."""
+
+    __slots__ = ("_hash", "cleared", "depth", "origin", "trace")
+
+    def __init__(
+        self, origin: Origin, cleared: frozenset[str] = frozenset(), trace: tuple[Step, ...] = (), depth: int = 0
+    ):
+        self.origin = origin
+        self.cleared = cleared
+        self.trace = trace
+        self.depth = depth
+        self._hash = hash((origin, cleared))
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Label)
+            and self._hash == other._hash
+            and self.origin == other.origin
+            and self.cleared == other.cleared
+        )
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        return f"Label({self.origin}, cleared={sorted(self.cleared)})"
+
+    def __reduce__(self) -> tuple[type[Label], tuple[Origin, frozenset[str], tuple[Step, ...], int]]:
+        # Rebuilt by the constructor: much faster to unpickle than slot-by-slot state.
+        return (Label, (self.origin, self.cleared, self.trace, self.depth))
+
+    def with_step(self, step: Step) -> Label:
+        if self.trace and self.trace[-1][:3] == step[:3]:
+            return self
+        return Label(self.origin, self.cleared, bound_trace((*self.trace, step)), self.depth)
+
+    def clearing(self, kinds: frozenset[str]) -> Label:
+        if kinds <= self.cleared:
+            return self
+        return Label(self.origin, self.cleared | kinds, self.trace, self.depth)
+
+
+def bound_trace(trace: tuple[Step, ...]) -> tuple[Step, ...]:
+    """Keep long paths readable and facts small: the first steps and the last ones."""
+    if len(trace) <= MAX_TRACE:
+        return trace
+    head = MAX_TRACE // 3
+    return trace[:head] + trace[len(trace) - (MAX_TRACE - head) :]
+
+
+EMPTY_LABELS: frozenset[Label] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestObject:
+    """A value that is a whole request: its attributes are input, except the framework's safe ones."""
+
+    kind: str
+    description: str
+    safe_attributes: frozenset[str]
+    path: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True, eq=False)
+class Value:
+    """What the analysis knows of one value at one point of a function.
+
+    Treated as immutable (changes go through `dataclasses.replace`); not declared frozen because frozen
+    dataclasses are several times slower to build, and the analysis builds a great many values."""
+
+    labels: frozenset[Label] = EMPTY_LABELS  # taint of the value (for containers: of the elements not tracked)
+    const: Any = UNKNOWN
+    items: tuple[Value, ...] | None = None  # a sequence whose first elements are known
+    keys: tuple[tuple[Hashable, Value], ...] | None = None  # a mapping with constant keys
+    prefix: str = ""  # a constant prefix of a string value (`"https://api.example.com/" + path`)
+    resolved: bool = False  # a path made absolute and normalised (realpath, resolve)
+    type_name: str | None = None  # qualified name of what this value is (for method calls on it)
+    built_by: str | None = None  # the callee that built it
+    true_keywords: frozenset[str] = frozenset()  # keywords passed a true constant when it was built
+    parsed_from: str | None = None  # urlparse(<name>): the variable whose URL this parses
+    host_of: str | None = None  # the host part (netloc/hostname) of the URL held by this variable
+    request: RequestObject | None = None
+    # A string that starts with something not from the input and not constant (`f"{settings.API}/{path}"`):
+    # a base URL or host the code chose, which the input that follows cannot change.
+    fixed_host: bool = False
+
+    def all_labels(self) -> frozenset[Label]:
+        if self.items is None and self.keys is None:
+            return self.labels
+        collected = set(self.labels)
+        for item in self.items or ():
+            collected.update(item.all_labels())
+        for _, item in self.keys or ():
+            collected.update(item.all_labels())
+        return frozenset(collected)
+
+    @property
+    def tainted(self) -> bool:
+        return bool(self.all_labels())
+
+    def with_labels(self, labels: frozenset[Label]) -> Value:
+        return replace(self, labels=labels)
+
+
+EMPTY = Value()
+
+
+def union_labels(values: Iterable[Value]) -> frozenset[Label]:
+    collected: set[Label] = set()
+    for value in values:
+        collected.update(value.all_labels())
+    return frozenset(collected)
+
+
+def tainted(labels: frozenset[Label]) -> Value:
+    return Value(labels=labels) if labels else EMPTY
+
+
+def join(left: Value, right: Value) -> Value:
+    """The value at a merge point: either one may be there."""
+    if left is right:
+        return left
+    const = left.const if _same_const(left.const, right.const) else UNKNOWN
+    items = None
+    if left.items is not None and right.items is not None and len(left.items) == len(right.items):
+        items = tuple(join(a, b) for a, b in zip(left.items, right.items, strict=True))
+        labels = left.labels | right.labels
+    elif left.items is None and right.items is None:
+        labels = left.labels | right.labels
+    else:
+        labels = left.all_labels() | right.all_labels()
+    keys = None
+    if left.keys is not None and right.keys is not None:
+        right_keys = dict(right.keys)
+        left_keys = dict(left.keys)
+        merged = {}
+        for key in {*left_keys, *right_keys}:
+            a = left_keys.get(key)
+            b = right_keys.get(key)
+            if a is not None and b is not None:
+                merged[key] = join(a, b)
+            else:
+                labels = labels | (a or b or EMPTY).all_labels()
+        keys = tuple(merged.items())
+    elif left.keys is not None or right.keys is not None:
+        labels = labels | left.all_labels() | right.all_labels()
+    prefix = _common_prefix(left.prefix, right.prefix)
+    return Value(
+        labels=labels,
+        const=const,
+        items=items,
+        keys=keys,
+        prefix=prefix,
+        resolved=left.resolved and right.resolved,
+        type_name=left.type_name if left.type_name == right.type_name else None,
+        built_by=left.built_by if left.built_by == right.built_by else None,
+        true_keywords=left.true_keywords & right.true_keywords,
+        parsed_from=left.parsed_from if left.parsed_from == right.parsed_from else None,
+        host_of=left.host_of if left.host_of == right.host_of else None,
+        request=left.request or right.request,
+        fixed_host=left.fixed_host and right.fixed_host,
+    )
+
+
+def _same_const(a: Any, b: Any) -> bool:
+    if a is UNKNOWN or b is UNKNOWN:
+        return False
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    if a == b:
+        return a
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return a[:size]
+
+
+def clear_value(value: Value, kinds: frozenset[str]) -> Value:
+    """The same value with every label cleared for `kinds` (a guard held)."""
+    if not value.tainted:
+        return value
+    items = tuple(clear_value(item, kinds) for item in value.items) if value.items is not None else None
+    keys = tuple((k, clear_value(v, kinds)) for k, v in value.keys) if value.keys is not None else None
+    labels = frozenset(label.clearing(kinds) for label in value.labels)
+    return replace(value, labels=labels, items=items, keys=keys)

@@ -1,0 +1,103 @@
+"""The taint models: every shipped file loads and names only declared kinds; broken models are rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.concepts.dataflow import dataflow_model
+from bastion.core.rule import all_rules
+from bastion.models.loader import ModelError, build_model_set, load_models, parse_kinds
+from bastion.rules.taint.base import TaintRule
+
+KINDS = {
+    "sources": {"remote": {"description": "request data"}},
+    "sinks": {"sql": {"concept": "SqlExecution", "role": "sql", "description": "SQL text"}},
+}
+
+
+def test_shipped_models_load_and_cover_the_libraries() -> None:
+    models = load_models()
+    names = {name.rsplit("/", 1)[-1].removesuffix(".toml") for name in models.files}
+    for library in ("flask", "django", "fastapi", "starlette", "aiohttp", "requests", "httpx", "sqlalchemy"):
+        assert library in names
+    for library in ("psycopg", "pymysql", "jinja2", "werkzeug", "yaml", "lxml", "markupsafe"):
+        assert library in names
+    assert any(name.startswith("stdlib/") for name in models.files)
+    assert models.return_types["sqlite3.connect"] == "sqlite3.Connection"
+
+
+def test_every_kind_is_described_and_every_sink_kind_has_a_rule() -> None:
+    kinds = load_models().kinds
+    assert all(description for description in kinds.sources.values())
+    assert all(kind.description and kind.concept and kind.role for kind in kinds.sinks.values())
+    reported: set[str] = set()
+    for rule in all_rules():
+        if isinstance(rule, type) and issubclass(rule, TaintRule):
+            assert rule.sink_kinds(), f"{rule.code} reports no sink kind"
+            reported |= rule.sink_kinds()
+    assert reported == set(kinds.sinks), f"sink kinds without a rule: {set(kinds.sinks) - reported}"
+
+
+def test_every_model_entry_names_a_declared_kind() -> None:
+    models = load_models()
+    assert {sink.kind for sink in models.sinks} <= set(models.kinds.sinks)
+    assert {source.kind for source in models.sources} <= set(models.kinds.sources)
+    for sanitizer in models.sanitizers:
+        assert sanitizer.kinds <= {*models.kinds.sinks, "all"}
+
+
+def _build(files: dict[str, dict[str, object]]) -> None:
+    build_model_set(parse_kinds(KINDS), files)
+
+
+def test_a_good_model_builds() -> None:
+    _build(
+        {
+            "lib.toml": {
+                "sinks": [{"concept": "SqlExecution", "role": "sql", "callees": ["lib.run"], "argument": 0}],
+                "sources": [{"kind": "remote", "objects": ["lib.request"]}],
+                "sanitizers": [{"kinds": ["sql", "all"], "callees": ["lib.quote"]}],
+            }
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"sources": [{"kind": "telepathy", "calls": ["lib.read"]}]}, "unknown source kind 'telepathy'"),
+        ({"sinks": [{"concept": "SqlExecution", "role": "table", "callees": ["x"], "argument": 0}]}, "no sink kind"),
+        ({"sinks": [{"concept": "SqlExecution", "role": "sql", "callees": ["lib.run"]}]}, "say which value"),
+        ({"sinks": [{"concept": "SqlExecution", "role": "sql", "argument": 0}]}, "needs `callees` or `methods`"),
+        ({"sinks": [{"concept": "SqlExecution", "role": "sql", "callees": ["x"], "argument": -1}]}, "non-negative"),
+        ({"sanitizers": [{"kinds": ["xss"], "callees": ["lib.escape"]}]}, "unknown sink kind 'xss'"),
+        ({"sanitizers": [{"kinds": ["sql"], "callee": ["lib.escape"]}]}, "unknown key(s) callee"),
+        ({"guards": [{"type": "vibes", "callees": ["lib.check"]}]}, "unknown guard type"),
+        ({"sources": {"kind": "remote"}}, "array of tables"),
+        ({"return-types": {"lib.connect": 3}}, "qualified name"),
+        ({"handler-sources": [{"kind": "remote", "frameworks": ["x"], "request": "maybe"}]}, "`request` must be"),
+        ({"extra": 1}, "unknown key(s) extra"),
+    ],
+)
+def test_a_broken_model_is_rejected_with_its_file_and_entry(entry: dict[str, object], message: str) -> None:
+    with pytest.raises(ModelError) as error:
+        _build({"lib.toml": entry})
+    assert message in str(error.value)
+    assert "lib.toml" in str(error.value)
+
+
+def test_kinds_file_is_validated() -> None:
+    with pytest.raises(ModelError, match="description"):
+        parse_kinds({"sources": {"remote": {}}, "sinks": {}})
+    with pytest.raises(ModelError, match="reserved"):
+        parse_kinds({"sources": {}, "sinks": {"all": {"concept": "C", "role": "r", "description": "d"}}})
+
+
+def test_compiled_model_answers_by_qualified_name() -> None:
+    model = dataflow_model()
+    assert model.source_object("flask.request.args") is not None
+    assert model.source_object("flask.request.method") is None  # a safe attribute
+    assert model.source_object("flaskish.request") is None
+    assert model.sinks_by_callee["sqlite3.Cursor.execute"][0].kind == "sql"
+    assert model.sinks_by_callee["requests.Session.get"][0].kind == "url"
+    assert model.is_library("os.path.join") and not model.is_library("myapp.db.find")
