@@ -94,3 +94,28 @@ def test_rules_that_are_not_selected_do_not_run(tmp_path: Path) -> None:
     result = _scan(project, ["PAT101"])
     assert {r.code for r in result.rules} == {"PAT101"}
     assert [f.code for f in result.findings] == ["PAT101"]
+
+
+def test_a_taint_finding_supersedes_the_pattern_finding_on_its_line(tmp_path: Path) -> None:
+    project = write_tree(
+        tmp_path / "p",
+        {
+            "app.py": """\
+                import os
+                from flask import Flask, request
+
+                app = Flask(__name__)
+
+
+                @app.route("/ping")
+                def ping():
+                    os.system("ping " + request.args["host"])
+                    os.system("ping " + os.environ.get("HOST", "localhost"))
+                    return "ok"
+                """
+        },
+    )
+    result = _scan(project, ["PAT302", "TNT102"])
+    assert [(f.location.line, f.code) for f in result.findings] == [(9, "TNT102"), (10, "PAT302")]
+    alone = _scan(project, ["PAT302"])
+    assert [(f.location.line, f.code) for f in alone.findings] == [(9, "PAT302"), (10, "PAT302")]

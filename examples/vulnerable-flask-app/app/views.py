@@ -91,32 +91,32 @@ def preview():
 @app.route("/ping")
 def ping():
     host = request.args.get("host", "localhost")
-    os.system("ping -c 1 " + host)  # $ PAT302 TNT102
+    os.system("ping -c 1 " + host)  # $ TNT102
     return "sent"
 
 
 @app.route("/report")
 def report():
     month = request.args.get("month", "01")
-    output = subprocess.check_output("cat reports/" + month + ".csv", shell=True)  # $ PAT301 TNT102
+    output = subprocess.check_output("cat reports/" + month + ".csv", shell=True)  # $ TNT102
     return output
 
 
 @app.route("/calc")
 def calc():
     expression = request.args.get("expr", "0")
-    return str(eval(expression))  # $ PAT101 TNT103
+    return str(eval(expression))  # $ TNT103
 
 
 @app.route("/import", methods=["POST"])
 def import_shelf():
-    shelf = pickle.loads(request.get_data())  # $ PAT201 TNT501
+    shelf = pickle.loads(request.get_data())  # $ TNT501
     return jsonify(count=len(shelf))
 
 
 @app.route("/settings", methods=["POST"])
 def update_settings():
-    options = yaml.load(request.get_data())  # $ PAT202 TNT501
+    options = yaml.load(request.get_data())  # $ TNT501
     return jsonify(options)
 
 
