@@ -194,8 +194,13 @@ def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
 
 def _pool_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
-    # forkserver: workers start from a clean process, safe with the progress bar's thread (unlike fork).
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    # forkserver: workers start from a clean process, safe with the progress bar's thread (unlike fork); the
+    # server imports the rules once and every worker is forked with them already loaded.
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["bastion.api.worker_preload"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _analyse_parallel(

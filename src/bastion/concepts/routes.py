@@ -81,8 +81,21 @@ class RouteHandler:
         return tuple(names)
 
 
+# The last module's answer: the taint and configuration collectors both ask about the same module in turn.
+_last: tuple[ast.Module, list[RouteHandler]] | None = None
+
+
 def find_route_handlers(module: PythonModule) -> list[RouteHandler]:
     """Every route handler defined in `module`, in source order."""
+    global _last
+    if _last is not None and _last[0] is module.tree:
+        return list(_last[1])
+    handlers = _find_route_handlers(module)
+    _last = (module.tree, handlers)
+    return list(handlers)
+
+
+def _find_route_handlers(module: PythonModule) -> list[RouteHandler]:
     index = module.index
     handlers: list[RouteHandler] = []
     by_name = _module_functions(module.tree)
