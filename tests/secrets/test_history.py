@@ -116,3 +116,20 @@ def test_secrets_command_runs_only_sec_rules(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["secrets", str(tmp_path), "--isolated", "--no-progress", "-f", "json"])
     codes = {f["code"] for f in json.loads(result.output)["findings"]}
     assert codes == {"SEC101"}
+
+
+def test_python_versions_are_read_as_code_not_as_lines(tmp_path: Path) -> None:
+    git = GitRepo(tmp_path / "repo")
+    docstring = f'def connect():\n    """Call it like this:\n\n    password = "{PASSWORD}"\n    """\n'
+    table = f'CASES = [\n    (\'password = "{PASSWORD}x"\', "an example line"),\n]\n'
+    real = f'db_password = "{PASSWORD}y"\n'
+    git.commit("docs and tables", **{"app__client.py": docstring, "tests__cases.py": table, "app__db.py": real})
+    hits = {(hit.path, hit.match.value) for hit in scan_history(git.path).hits}
+    assert hits == {("app/db.py", PASSWORD + "y")}, "text inside a docstring or a string is not an assignment"
+
+
+def test_a_statement_wide_suppression_in_the_working_tree_counts(tmp_path: Path) -> None:
+    git = GitRepo(tmp_path / "repo")
+    git.commit("call", **{"app__db.py": f'connect(\n    password="{PASSWORD}",\n)  # bastion: ignore[SEC201]\n'})
+    [hit] = scan_history(git.path).hits
+    assert hit.present and hit.allowed

@@ -11,6 +11,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pathspec
+
 from bastion.api.baseline import apply_baseline, read_baseline
 from bastion.api.fingerprints import assign_fingerprints
 from bastion.api.scan import ScanOptions
@@ -24,6 +26,7 @@ from bastion.rules import load_all
 from bastion.secrets.history import HistoryError, HistoryHit, scan_history
 from bastion.secrets.redaction import redact, secret_hash
 from bastion.secrets.scrub import scrub_finding
+from bastion.source.discovery import path_excluded
 
 _ADVICE = (
     "Rotate it (it is compromised once committed), load it from the environment or a secrets manager, and "
@@ -73,9 +76,16 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
         history = scan_history(path, codes=frozenset(rule.code for rule in rules))
     except HistoryError as error:
         raise UsageError(str(error)) from None
+    # The configured excludes hold for the history too: fixtures and examples that are secret-shaped on purpose
+    # in the working tree were so in every commit.
+    excludes = pathspec.GitIgnoreSpec.from_lines(config.all_excludes)
+    prefix = _project_prefix(history.toplevel, options.root)
     active: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for hit in history.hits:
+        in_project = hit.path[len(prefix) :] if prefix and hit.path.startswith(prefix) else hit.path
+        if path_excluded(excludes, in_project):
+            continue
         finding = scrub_finding(history_finding(hit))
         if per_file_ignores.ignores(finding):
             continue
@@ -114,3 +124,14 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
         duration=time.perf_counter() - started,
         config_path=options.config_path,
     )
+
+
+def _project_prefix(toplevel: Path, root: Path | None) -> str:
+    """The project root's path inside the repository ("app/" for a project in a subdirectory), or ""."""
+    if root is None:
+        return ""
+    try:
+        inner = root.resolve().relative_to(toplevel.resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if inner in ("", ".") else inner + "/"

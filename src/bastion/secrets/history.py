@@ -10,6 +10,7 @@ commit, and whether the secret is still in the working tree's copy of the file.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import time
@@ -19,8 +20,9 @@ from pathlib import Path
 
 from bastion.secrets.engine import SecretMatch, find_secrets
 from bastion.secrets.filekinds import TextKind, classify
+from bastion.secrets.python_literals import NODE_TYPES, literal_secrets
 from bastion.secrets.redaction import redact_spans, secret_hash
-from bastion.source.suppressions import SuppressionOrigin, parse_comment
+from bastion.source.suppressions import Suppression, SuppressionOrigin, find_suppressions
 
 _COMMIT_MARK = b"\x00"
 _SKIP_SUFFIXES = (".min.js", ".min.css", ".map", ".svg", ".lock")
@@ -41,6 +43,7 @@ class HistoryHit:
     present_line: int | None = None
     allowed: bool = False  # the working tree's line carries a secrets suppression comment
     commits: int = 1  # how many commits added this secret at this path
+    blob: str = ""  # the file version that added it
 
 
 @dataclass
@@ -164,17 +167,11 @@ def _renumber(match: SecretMatch, line: int) -> SecretMatch:
     return replace(match, line=line)
 
 
-def _allowed_by_comment(line: str, number: int, code: str) -> bool:
-    position = line.find("#")
-    if position < 0:
-        return False
-    for suppression in parse_comment(line[position:], number):
-        if suppression.origin in (SuppressionOrigin.ALLOWLIST_SECRET, SuppressionOrigin.GITLEAKS):
-            return True
-        if suppression.origin is SuppressionOrigin.BASTION and (
-            not suppression.ids or any(code.startswith(i) for i in suppression.ids)
-        ):
-            return True
+def _silences(suppression: Suppression, code: str) -> bool:
+    if suppression.origin in (SuppressionOrigin.ALLOWLIST_SECRET, SuppressionOrigin.GITLEAKS):
+        return True
+    if suppression.origin is SuppressionOrigin.BASTION:
+        return not suppression.ids or any(code.startswith(i) for i in suppression.ids)
     return False
 
 
@@ -184,6 +181,7 @@ class _WorkingTree:
     def __init__(self, toplevel: Path) -> None:
         self.toplevel = toplevel
         self._texts: dict[str, str | None] = {}
+        self._suppressions: dict[str, list[Suppression]] = {}
 
     def text(self, path: str) -> str | None:
         if path not in self._texts:
@@ -201,6 +199,24 @@ class _WorkingTree:
         text = text.replace("\r\n", "\n")
         position = text.find(value.replace("\r\n", "\n"))
         return None if position < 0 else text.count("\n", 0, position) + 1
+
+    def suppressions(self, path: str) -> list[Suppression]:
+        """The file's suppression comments; in Python each covers its whole statement, as in a scan."""
+        if path not in self._suppressions:
+            self._suppressions[path] = self._read_suppressions(path)
+        return self._suppressions[path]
+
+    def _read_suppressions(self, path: str) -> list[Suppression]:
+        text = self.text(path)
+        if text is None:
+            return []
+        tree = None
+        if classify(path) is TextKind.PYTHON:
+            try:
+                tree = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                tree = None
+        return find_suppressions(text, python_tree=tree)
 
 
 def scan_history(
@@ -250,18 +266,64 @@ def scan_history(
             if key in first:
                 first[key].commits += 1
                 continue
-            first[key] = HistoryHit(match, diff.path, diff.commit, diff.date, snippet)
+            first[key] = HistoryHit(match, diff.path, diff.commit, diff.date, snippet, blob=diff.blob)
     _, errors = process.communicate()
     if process.returncode != 0:
         message = errors.decode("utf-8", "replace").strip().splitlines()
         raise HistoryError(f"git log failed: {message[-1] if message else 'unknown error'}")
+    confirmed = _confirm_python_literals(toplevel, list(first.values()))
+    first = {key: hit for key, hit in first.items() if hit in confirmed}
     tree = _WorkingTree(toplevel)
     for hit in first.values():
         hit.present_line = tree.locate(hit.path, hit.match.value)
         hit.present = hit.present_line is not None
         if hit.present_line is not None:
-            current = (tree.text(hit.path) or "").replace("\r\n", "\n").split("\n")[hit.present_line - 1]
-            hit.allowed = _allowed_by_comment(current, hit.present_line, hit.match.code)
+            hit.allowed = any(
+                suppression.covers(hit.present_line) and _silences(suppression, hit.match.code)
+                for suppression in tree.suppressions(hit.path)
+            )
     scan.hits = sorted(first.values(), key=lambda h: (h.path, h.match.line, h.commit))
     scan.duration = time.perf_counter() - started
     return scan
+
+
+# Name-based findings (a literal given to a secret-like name). A Python diff line cannot say whether it is code or
+# text inside a docstring or a test's table of strings; the working tree's scan reads the syntax tree, and so does
+# the history's, for the file versions that have such a hit.
+_NAME_BASED = frozenset({"SEC201", "SEC202"})
+
+
+def _confirm_python_literals(toplevel: Path, hits: list[HistoryHit]) -> list[HistoryHit]:
+    """Keep a name-based hit in a Python file only when the file version's syntax tree gives that literal to a
+    secret-like name on that line (as the working-tree scan would); an unparseable version keeps its hits."""
+    kept: list[HistoryHit] = []
+    literals_by_blob: dict[str, set[tuple[int, str]] | None] = {}
+    for hit in hits:
+        if hit.match.code not in _NAME_BASED or classify(hit.path) is not TextKind.PYTHON or not hit.blob:
+            kept.append(hit)
+            continue
+        if hit.blob not in literals_by_blob:
+            literals_by_blob[hit.blob] = _python_literals(toplevel, hit.blob)
+        literals = literals_by_blob[hit.blob]
+        if literals is None or (hit.match.line, hit.match.value) in literals:
+            kept.append(hit)
+    return kept
+
+
+def _python_literals(toplevel: Path, blob: str) -> set[tuple[int, str]] | None:
+    """(line, value) of every literal a Python file version gives to a secret-like name; None if unparseable."""
+    try:
+        source = _git(toplevel, "cat-file", "blob", blob)
+        tree = ast.parse(source)
+    except (HistoryError, SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+        return None
+    found: set[tuple[int, str]] = set()
+    parents: list[tuple[ast.AST, ast.AST | None]] = [(tree, None)]
+    while parents:
+        node, parent = parents.pop()
+        if isinstance(node, NODE_TYPES):
+            for literal in literal_secrets(node, parent, lambda _expr: None):
+                for line in range(literal.node.lineno, (literal.node.end_lineno or literal.node.lineno) + 1):
+                    found.add((line, literal.value))
+        parents.extend((child, node) for child in ast.iter_child_nodes(node))
+    return found

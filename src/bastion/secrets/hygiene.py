@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pathspec
 
+from bastion.source.discovery import path_excluded
+
 GIT_TIMEOUT = 20.0
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
 _KEY_FILE = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$")
@@ -147,11 +149,6 @@ class HygieneProblem:
     tracked: bool  # True: tracked by git; False: not covered by .gitignore
 
 
-def _excluded(spec: pathspec.GitIgnoreSpec, rel: str) -> bool:
-    parts = rel.split("/")
-    return any(spec.match_file("/".join(parts[:depth]) + "/") for depth in range(1, len(parts))) or spec.match_file(rel)
-
-
 def hygiene_problems(root: Path, discovered: Iterable[str], excludes: Sequence[str] = ()) -> list[HygieneProblem]:
     """Secret-holding files under `root` that git tracks or that no `.gitignore` covers. Tracked files are
     looked at even when `.gitignore` now hides them from the scan; the configured `excludes` still apply."""
@@ -159,7 +156,7 @@ def hygiene_problems(root: Path, discovered: Iterable[str], excludes: Sequence[s
     candidates = set(discovered)
     if view is not None:
         spec = pathspec.GitIgnoreSpec.from_lines(excludes)
-        candidates |= {rel for rel in view.tracked if sensitive_kind(rel) is not None and not _excluded(spec, rel)}
+        candidates |= {rel for rel in view.tracked if sensitive_kind(rel) is not None and not path_excluded(spec, rel)}
     kinds = {}
     for rel in sorted(candidates):
         if sensitive_kind(rel) is None:

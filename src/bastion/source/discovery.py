@@ -129,6 +129,13 @@ class _IgnoreFile:
     spec: pathspec.GitIgnoreSpec
 
 
+def path_excluded(spec: pathspec.GitIgnoreSpec, rel: str) -> bool:
+    """Whether `rel` (a file path relative to the root) or one of its directories matches `spec`: what the
+    walker would have skipped, for paths that come from elsewhere (git's index, git history)."""
+    parts = rel.split("/")
+    return any(spec.match_file("/".join(parts[:depth]) + "/") for depth in range(1, len(parts))) or spec.match_file(rel)
+
+
 def relative_to_root(path: Path, root: Path) -> str:
     """`path` relative to `root` with forward slashes; absolute (POSIX form) when it lies outside."""
     try:

@@ -54,7 +54,7 @@ class ArchiveExtraction(TaintRule):
 
     code = "TNT202"
     # With the path from the input shown, PAT810 sees the same extraction adds nothing on the same line.
-    supersedes = ('PAT810',)
+    supersedes = ("PAT810",)
     slug = "unsafe-archive-extraction"
     summary = "an archive from untrusted input is extracted without checking its members"
     severity = Severity.HIGH

@@ -47,7 +47,7 @@ class CodeInjection(TaintRule):
 
     code = "TNT103"
     # With the path from the input shown, PAT101 sees the same `eval` adds nothing on the same line.
-    supersedes = ('PAT101',)
+    supersedes = ("PAT101",)
     slug = "code-injection"
     summary = "untrusted input is evaluated as Python code"
     severity = Severity.CRITICAL

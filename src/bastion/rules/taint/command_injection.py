@@ -53,7 +53,7 @@ class CommandInjection(TaintRule):
 
     code = "TNT102"
     # With the path from the input shown, the pattern rules that see a shell command adds nothing on the same line.
-    supersedes = ('PAT301', 'PAT302', 'PAT303', 'PAT304')
+    supersedes = ("PAT301", "PAT302", "PAT303", "PAT304")
     slug = "command-injection"
     summary = "untrusted input reaches a shell command or the program a process runs"
     severity = Severity.CRITICAL

@@ -47,7 +47,7 @@ class CrossSiteScripting(TaintRule):
 
     code = "TNT301"
     # With the path from the input shown, PAT804 sees the same `Markup`/`mark_safe` adds nothing on the same line.
-    supersedes = ('PAT804',)
+    supersedes = ("PAT804",)
     slug = "cross-site-scripting"
     summary = "untrusted input is sent to the browser as HTML without escaping"
     severity = Severity.HIGH

@@ -50,7 +50,7 @@ class UnsafeDeserialization(TaintRule):
 
     code = "TNT501"
     # With the path from the input shown, the pattern rules that see the same loader adds nothing on the same line.
-    supersedes = ('PAT201', 'PAT202', 'PAT203', 'PAT204')
+    supersedes = ("PAT201", "PAT202", "PAT203", "PAT204")
     slug = "unsafe-deserialization"
     summary = "untrusted input is decoded by a deserialiser that builds arbitrary objects"
     severity = Severity.CRITICAL

@@ -49,7 +49,7 @@ class XmlExternalEntities(TaintRule):
 
     code = "TNT502"
     # With the path from the input shown, the XML pattern rules see the same parser adds nothing on the same line.
-    supersedes = ('PAT701', 'PAT702')
+    supersedes = ("PAT701", "PAT702")
     slug = "xml-external-entities"
     summary = "untrusted XML is parsed by a parser that resolves external entities (XXE)"
     severity = Severity.HIGH
