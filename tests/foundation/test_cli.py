@@ -203,3 +203,19 @@ def test_colour_and_progress_only_on_a_terminal(tmp_path: Path) -> None:
     assert "scanning" in on_tty.stdout, "progress bar on a terminal"
     piped = run_cli("scan", str(project), "--isolated")
     assert "\x1b[" not in piped.stdout + piped.stderr and "scanning" not in piped.stderr
+
+
+def test_expired_baseline_entries_come_back_with_a_notice(tmp_path: Path) -> None:
+    project = write_tree(tmp_path / "p", VULNERABLE)
+    baseline = tmp_path / "baseline.json"
+    run_cli("scan", str(project), "--isolated", "--write-baseline", str(baseline))
+    document = json.loads(baseline.read_text())
+    document["findings"][0]["expires"] = "2000-01-01"
+    document["findings"][0]["reason"] = "accepted until the rewrite"
+    baseline.write_text(json.dumps(document))
+    result = run_cli("scan", str(project), "--isolated", "--baseline", str(baseline), "-f", "json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1
+    assert [f["fingerprint"] for f in report["findings"]] == [document["findings"][0]["fingerprint"]]
+    assert report["summary"]["baselined"] == 1
+    assert any("expired on 2000-01-01" in n["message"] for n in report["notices"])

@@ -133,3 +133,23 @@ def test_a_statement_wide_suppression_in_the_working_tree_counts(tmp_path: Path)
     git.commit("call", **{"app__db.py": f'connect(\n    password="{PASSWORD}",\n)  # bastion: ignore[SEC201]\n'})
     [hit] = scan_history(git.path).hits
     assert hit.present and hit.allowed
+
+
+def test_history_honours_baseline_expiry(tmp_path: Path) -> None:
+    git = GitRepo(tmp_path / "repo")
+    git.commit("token", **{"app__settings.py": f'TOKEN = "{GITHUB}"\n'})
+    baseline = tmp_path / "baseline.json"
+    runner = CliRunner()
+    runner.invoke(cli, ["secrets", "--history", str(git.path), "--no-progress", "--write-baseline", str(baseline)])
+    document = json.loads(baseline.read_text())
+    assert len(document["findings"]) == 1 and GITHUB not in baseline.read_text()
+    accepted = runner.invoke(cli, ["secrets", "--history", str(git.path), "--no-progress", "--baseline", str(baseline)])
+    assert accepted.exit_code == 0, accepted.output
+    document["findings"][0]["expires"] = "2000-01-01"
+    baseline.write_text(json.dumps(document))
+    outcome = runner.invoke(
+        cli, ["secrets", "--history", str(git.path), "--no-progress", "--baseline", str(baseline), "-f", "json"]
+    )
+    report = json.loads(outcome.output)
+    assert outcome.exit_code == 1 and len(report["findings"]) == 1
+    assert any("expired on 2000-01-01" in n["message"] for n in report["notices"])

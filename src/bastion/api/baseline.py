@@ -17,6 +17,7 @@ from typing import Any
 from bastion import __version__
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding
+from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import BaselineEntry
 
 BASELINE_VERSION = 1
@@ -28,6 +29,16 @@ class BaselineOutcome:
     accepted: list[Finding]
     stale: list[BaselineEntry]  # entries that matched nothing: the finding was fixed or the code changed
     expired: list[BaselineEntry]  # entries past their expiry date: their findings are reported again
+
+    def expiry_notices(self) -> list[Notice]:
+        return [
+            Notice(
+                NoticeKind.INFO,
+                f"baseline entry for {entry.code} expired on {entry.expires}; reported again",
+                path=entry.path,
+            )
+            for entry in self.expired
+        ]
 
 
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
@@ -88,8 +99,11 @@ def _entry(path: Path, index: int, raw: Any) -> BaselineEntry:
 
 
 def apply_baseline(
-    findings: Sequence[Finding], entries: Sequence[BaselineEntry], today: dt.date | None = None
+    findings: Sequence[Finding], entries: Sequence[BaselineEntry] | None, today: dt.date | None = None
 ) -> BaselineOutcome:
+    """Split fingerprinted findings into new and accepted ones; with no baseline (None) every finding is new."""
+    if entries is None:
+        return BaselineOutcome(list(findings), [], [], [])
     today = today or dt.date.today()
     live = {entry.fingerprint: entry for entry in entries if not entry.expired(today)}
     matched: set[str] = set()

@@ -104,17 +104,14 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
             path=".",
         )
     ]
-    baselined: list[Finding] = []
-    stale = []
-    if baseline_entries is not None:
-        outcome = apply_baseline(active, baseline_entries)
-        active, baselined, stale = outcome.new, outcome.accepted, outcome.stale
+    outcome = apply_baseline(active, baseline_entries)
+    notices.extend(outcome.expiry_notices())
     return ScanResult(
         root=history.toplevel,
-        findings=active,
+        findings=outcome.new,
         suppressed=suppressed,
-        baselined=baselined,
-        stale_baseline=stale,
+        baselined=outcome.accepted,
+        stale_baseline=outcome.stale,
         notices=notices,
         rules=rules,
         files_discovered=history.blobs,

@@ -16,7 +16,7 @@ from bastion.core.config import BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.result import BaselineEntry, ScanResult, SuppressedFinding, SuppressionInfo
+from bastion.core.result import ScanResult, SuppressedFinding, SuppressionInfo
 from bastion.core.rule import Rule, all_rules, get_rule
 from bastion.rules import load_all
 from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
@@ -97,27 +97,16 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         active.sort(key=Finding.sort_key)
     active = assign_fingerprints(active)
 
-    baselined: list[Finding] = []
-    stale: list[BaselineEntry] = []
-    if baseline_entries is not None:
-        outcome = apply_baseline(active, baseline_entries)
-        active, baselined, stale = outcome.new, outcome.accepted, outcome.stale
-        for entry in outcome.expired:
-            notices.append(
-                Notice(
-                    NoticeKind.INFO,
-                    f"baseline entry for {entry.code} expired on {entry.expires}; reported again",
-                    path=entry.path,
-                )
-            )
+    outcome = apply_baseline(active, baseline_entries)
+    notices.extend(outcome.expiry_notices())
 
     notices.sort(key=Notice.sort_key)
     return ScanResult(
         root=root,
-        findings=active,
+        findings=outcome.new,
         suppressed=suppressed,
-        baselined=baselined,
-        stale_baseline=stale,
+        baselined=outcome.accepted,
+        stale_baseline=outcome.stale,
         notices=_dedupe(notices),
         rules=rules,
         files_discovered=len(discovery.files),
