@@ -8,7 +8,7 @@ are merged into the file's table before validation, so both are checked by the s
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,12 +91,23 @@ def load_config(
     *,
     config_file: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
+    extending: Collection[str] = (),
     isolated: bool = False,
 ) -> LoadedConfig:
-    """Find, merge and validate the configuration for a scan rooted at `start`."""
+    """Find, merge and validate the configuration for a scan rooted at `start`. `overrides` replace the file's
+    keys (None values are skipped); for the keys named in `extending` they are appended to the file's list."""
     path = None if isolated else (config_file or find_config_file(start))
     table: dict[str, Any] = read_table(path) if path is not None else {}
-    merged = {**table, **{key: value for key, value in (overrides or {}).items() if value is not None}}
+    merged = dict(table)
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        base = table.get(key)
+        if key not in extending or base is None:
+            merged[key] = value
+        elif isinstance(base, list):
+            merged[key] = [*base, *value]
+        # else: the file's value has the wrong type; it stays, so that validation names it.
     config = validate(merged, path)
     root = path.parent.resolve() if path is not None else find_project_root(start)
     return LoadedConfig(config, path, root)

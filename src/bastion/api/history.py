@@ -120,6 +120,7 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
         lines=history.lines,
         duration=time.perf_counter() - started,
         config_path=options.config_path,
+        fail_on=config.fail_on,
     )
 
 

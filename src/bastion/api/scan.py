@@ -29,8 +29,10 @@ from bastion.source.suppressions import Suppression, SuppressionOrigin
 ProgressCallback = Callable[[int, int], None]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanOptions:
+    """What the engine needs once a request is resolved: the validated configuration and the services."""
+
     config: BastionConfig = field(default_factory=BastionConfig)
     root: Path | None = None
     jobs: int | None = None
@@ -117,6 +119,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         skipped_by_exclude=discovery.skipped_by_exclude,
         skipped_by_gitignore=discovery.skipped_by_gitignore,
         config_path=options.config_path,
+        fail_on=config.fail_on,
         facts=_facts_by_collector(results) if options.keep_facts else {},
     )
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from bastion.api import load_config
+from bastion.api import ScanRequest, resolve_config
 from bastion.api.selection import enabled_rules
-from bastion.cli.main import handle_errors
+from bastion.cli.errors import handle_errors
 from bastion.rules import load_all
 
 
@@ -19,7 +19,7 @@ from bastion.rules import load_all
 @handle_errors
 def config_command(path: Path, config_file: Path | None) -> None:
     """Show the configuration in effect for PATH (default: the current directory) and where it came from."""
-    loaded = load_config(path, config_file=config_file)
+    loaded = resolve_config(ScanRequest(paths=(path,), config_file=config_file))
     rules = enabled_rules(loaded.config, load_all())
     click.echo(f"configuration file: {loaded.path or '(none found: defaults)'}")
     click.echo(f"project root:       {loaded.root}")

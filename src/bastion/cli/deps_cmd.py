@@ -8,14 +8,13 @@ from typing import Any
 
 import click
 
-from bastion.cli.main import handle_errors
-from bastion.cli.options import split_codes
-from bastion.cli.scan_cmd import run_scan, scan_options
-from bastion.core.errors import UsageError
+from bastion.cli.errors import handle_errors
+from bastion.cli.options import SCAN_OPTIONS, request_from
+from bastion.cli.running import scan_and_report
 
 
 @click.command("deps")
-@scan_options
+@SCAN_OPTIONS
 @click.option(
     "--env",
     "audit_environment",
@@ -31,13 +30,8 @@ from bastion.core.errors import UsageError
     "implies --env.",
 )
 @handle_errors
-def deps_command(paths: tuple[Path, ...], audit_environment: bool, env_path: tuple[Path, ...], **kwargs: Any) -> None:
+def deps_command(audit_environment: bool, env_path: tuple[Path, ...], **params: Any) -> None:
     """Audit the dependencies of PATHS (default: the current directory): known vulnerabilities in every
     requirements file, pyproject.toml and lock file, and dependency hygiene (DEP rules only)."""
-    selected = split_codes(kwargs.pop("select"))
-    if selected and any(not code.startswith("DEP") and code != "ALL" for code in selected):
-        raise UsageError("bastion deps runs DEP rules only; use bastion scan for the other families")
-    kwargs["write_baseline_to"] = kwargs.pop("write_baseline")
-    env_paths = tuple(str(path) for path in env_path) if env_path or audit_environment else None
-    forced = tuple(code for code in selected or ("DEP",) if code != "ALL") or ("DEP",)
-    sys.exit(run_scan(paths, select=(), env_paths=env_paths, forced_select=forced, **kwargs))
+    env_paths = tuple(env_path) if env_path or audit_environment else None
+    sys.exit(scan_and_report(request_from(params, family="DEP", env_paths=env_paths)))

@@ -1,47 +1,19 @@
-"""`bastion`: scan, rules, rule."""
+"""`bastion`: the command group and its entry point."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 import click
 
 from bastion import __version__
-from bastion.core.errors import BastionError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def handle_errors(function: F) -> F:
-    """Turn bastion's errors into one clear line and exit code 2; never show a traceback to users."""
-
-    @wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except BastionError as error:
-            click.echo(f"bastion: error: {error}", err=True)
-            sys.exit(2)
-        except KeyboardInterrupt:
-            click.echo("bastion: interrupted", err=True)
-            sys.exit(130)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
-            raise
-        except Exception as error:
-            if os.environ.get("BASTION_DEBUG"):
-                raise
-            click.echo(
-                f"bastion: internal error: {type(error).__name__}: {error}\n"
-                "Please report it (set BASTION_DEBUG=1 to see the traceback).",
-                err=True,
-            )
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
+from bastion.cli.checklist_cmd import checklist_command
+from bastion.cli.config_cmd import config_command
+from bastion.cli.deps_cmd import deps_command
+from bastion.cli.errors import end_quietly_on_closed_pipe
+from bastion.cli.rules_cmd import rule_command, rules_command
+from bastion.cli.scan_cmd import scan_command
+from bastion.cli.secrets_cmd import secrets_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 110})
@@ -53,25 +25,25 @@ def cli() -> None:
     """
 
 
-def _register() -> None:
-    from bastion.cli.checklist_cmd import checklist_command
-    from bastion.cli.config_cmd import config_command
-    from bastion.cli.deps_cmd import deps_command
-    from bastion.cli.rules_cmd import rule_command, rules_command
-    from bastion.cli.scan_cmd import scan_command
-    from bastion.cli.secrets_cmd import secrets_command
-
-    cli.add_command(scan_command)
-    cli.add_command(deps_command)
-    cli.add_command(rules_command)
-    cli.add_command(rule_command)
-    cli.add_command(config_command)
-    cli.add_command(checklist_command)
-    cli.add_command(secrets_command)
-
-
-_register()
+for _command in (
+    scan_command,
+    deps_command,
+    rules_command,
+    rule_command,
+    config_command,
+    checklist_command,
+    secrets_command,
+):
+    cli.add_command(_command)
 
 
 def main() -> None:
-    cli(prog_name="bastion")
+    try:
+        cli(prog_name="bastion")
+    except SystemExit:
+        # Output still buffered when the command ends is written at exit: a reader that went away is no error.
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            end_quietly_on_closed_pipe()
+        raise

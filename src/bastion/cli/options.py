@@ -1,12 +1,23 @@
-"""Option parsing helpers shared by the commands."""
+"""The command-line options, in groups that commands combine, and the request they build.
+
+Each option's parameter name is the name of a `ScanRequest` or `ReportOptions` field (`bastion.api.request`),
+and a callback turns the raw value into the field's type, so a command builds its request with
+`request_from(params)` and nothing in between: adding an option is a field there and an entry here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+from bastion.api.request import ScanRequest, build_request
 from bastion.core.severity import Severity
+from bastion.report import FORMATS
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 SEVERITY_CHOICE = click.Choice([severity.label for severity in Severity if severity is not Severity.INFO])
 
@@ -22,3 +33,149 @@ def split_list(values: Sequence[str]) -> tuple[str, ...] | None:
     if not values:
         return None
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _codes(_context: click.Context, _parameter: click.Parameter, values: Sequence[str]) -> tuple[str, ...] | None:
+    return split_codes(values)
+
+
+def _patterns(_context: click.Context, _parameter: click.Parameter, values: Sequence[str]) -> tuple[str, ...] | None:
+    return split_list(values)
+
+
+def combine(*decorators: Callable[[Any], Any]) -> Callable[[F], F]:
+    """Apply option decorators in the order written (click lists options in reverse application order)."""
+
+    def apply(function: F) -> F:
+        for decorator in reversed(decorators):
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def format_option(choices: Sequence[str], help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--format", "-f", "fmt", type=click.Choice(choices), default="text", show_default=True, help=help_text
+    )
+
+
+OUTPUT = click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to FILE; the summary still goes to the terminal.",
+)
+
+# Which rules run and on which files; each overrides the configuration key of the same name.
+SELECTION = combine(
+    click.option(
+        "--select",
+        multiple=True,
+        metavar="CODES",
+        callback=_codes,
+        help="Only these rules: codes or prefixes, comma-separated (PAT, PAT1, PAT101, ALL).",
+    ),
+    click.option(
+        "--extend-select", multiple=True, metavar="CODES", callback=_codes, help="Add rules to the selection."
+    ),
+    click.option(
+        "--ignore", multiple=True, metavar="CODES", callback=_codes, help="Skip these rules (codes or prefixes)."
+    ),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="PATTERNS",
+        callback=_patterns,
+        help="Replace the default excludes (gitignore syntax, relative to the project root).",
+    ),
+    click.option(
+        "--extend-exclude", multiple=True, metavar="PATTERNS", callback=_patterns, help="Add to the excludes."
+    ),
+)
+FAIL_ON = click.option(
+    "--fail-on", type=SEVERITY_CHOICE, help="Exit 1 when a finding is at or above this severity [default: low]."
+)
+CONFIGURATION = combine(
+    click.option("--max-file-size", metavar="SIZE", help="Skip files bigger than this (e.g. 2MB)."),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Use this configuration file instead of searching for one.",
+    ),
+    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+    click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: all cores]."),
+)
+BASELINE = click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings that are not in this baseline file.",
+)
+WRITE_BASELINE = click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record the current findings as accepted, in FILE.",
+)
+SUPPRESSIONS = combine(
+    click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments."),
+    click.option(
+        "--report-unused-suppressions",
+        is_flag=True,
+        help="Report suppression comments that match no finding (BST001).",
+    ),
+)
+PROGRESS = click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal.")
+# Where the dependency audit's advisories come from.
+ADVISORIES = combine(
+    click.option(
+        "--db",
+        type=click.Path(path_type=Path, exists=True),
+        help="Audit dependencies against this offline OSV data (a folder of OSV JSON files, or OSV's PyPI "
+        "all.zip) instead of OSV online; no network.",
+    ),
+    click.option(
+        "--offline",
+        is_flag=True,
+        help="Never use the network; without --db the vulnerability audit is skipped, with a notice.",
+    ),
+    click.option("--osv-url", metavar="URL", help="OSV API base URL [default: https://api.osv.dev]."),
+    click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.1, max=600),
+        help="Seconds to wait for each OSV request [default: 15].",
+    ),
+    click.option(
+        "--cache-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Where the offline index and OSV records are cached [default: the user cache directory].",
+    ),
+)
+
+# Everything a command that scans and reports findings takes (scan, secrets, deps).
+SCAN_OPTIONS = combine(
+    PATHS,
+    format_option(FORMATS, "Report format."),
+    OUTPUT,
+    SELECTION,
+    FAIL_ON,
+    CONFIGURATION,
+    BASELINE,
+    WRITE_BASELINE,
+    SUPPRESSIONS,
+    PROGRESS,
+    ADVISORIES,
+)
+
+
+def request_from(params: dict[str, Any], **fixed: Any) -> ScanRequest:
+    """The request a command's parsed options describe; `fixed` holds what the command itself decides
+    (`family="DEP"`, `keep_facts=True` ...)."""
+    paths = params.get("paths")
+    values = {**params, **fixed}
+    if paths is not None:
+        values["paths"] = tuple(paths)
+    return build_request(values)

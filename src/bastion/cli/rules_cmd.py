@@ -6,11 +6,11 @@ import json
 import sys
 
 import click
-from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from bastion.cli.main import handle_errors
+from bastion.cli.console import stdout_console
+from bastion.cli.errors import handle_errors
 from bastion.core.errors import UsageError
 from bastion.core.rule import FAMILIES, get_rule
 from bastion.rules import load_all
@@ -46,7 +46,7 @@ def rules_command(fmt: str, family: str | None) -> None:
         ]
         click.echo(json.dumps(payload, indent=2))
         return
-    console = Console(width=None if sys.stdout.isatty() else 200)
+    console = stdout_console(width=None if sys.stdout.isatty() else 200)
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
     for column in ("code", "slug", "severity", "CWE", "summary"):
         table.add_column(column, overflow="fold")
@@ -78,6 +78,6 @@ def rule_command(code: str) -> None:
     )
     text = header + rule.documentation() + "\n"
     if sys.stdout.isatty():
-        Console().print(Markdown(text))
+        stdout_console().print(Markdown(text))
     else:
         click.echo(text, nl=False)

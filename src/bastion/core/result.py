@@ -57,6 +57,8 @@ class ScanResult:
     skipped_by_exclude: int = 0
     skipped_by_gitignore: int = 0
     config_path: Path | None = None
+    # The configured `fail-on`: findings at or above it make the exit code 1.
+    fail_on: Severity = Severity.LOW
     # Collected facts by collector name, then file path; kept only when ScanOptions.keep_facts asks (checklist).
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
 

@@ -1,0 +1,86 @@
+"""`run(request)`: carry out a `ScanRequest`, the one path from a command's flags to a result.
+
+Finds and merges the configuration (the request's values over the file's), builds the services, runs the scan of
+the files or of the git history, and records the baseline when asked. Rendering the result is the caller's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bastion.api.baseline import write_baseline
+from bastion.api.config_loader import LoadedConfig, load_config
+from bastion.api.history import scan_secret_history
+from bastion.api.request import ScanRequest
+from bastion.api.scan import ProgressCallback, ScanOptions, scan
+from bastion.api.selection import ALL
+from bastion.api.services import build_services
+from bastion.core.config import BastionConfig
+from bastion.core.errors import UsageError
+from bastion.core.result import ScanResult
+from bastion.rules.base import ScanServices
+
+
+def resolve_config(request: ScanRequest) -> LoadedConfig:
+    """The configuration in effect for the request: the file (found from the first path, or the request's),
+    with the request's values over it, restricted to the request's family if it has one."""
+    overrides, extending = request.config_overrides()
+    loaded = load_config(
+        request.targets[0],
+        config_file=request.config_file,
+        overrides=overrides,
+        extending=extending,
+        isolated=request.isolated,
+    )
+    if request.family is None:
+        return loaded
+    return replace(loaded, config=_restricted(loaded, request.family, request.select))
+
+
+def _restricted(loaded: LoadedConfig, family: str, selected: tuple[str, ...] | None) -> BastionConfig:
+    others = [code for code in selected or () if code != ALL and not code.startswith(family)]
+    if others:
+        raise UsageError(
+            f"this command runs the {family} rules only; {', '.join(others)} is not one of them (use bastion scan "
+            "for the other families)"
+        )
+    select = tuple(code for code in selected or () if code != ALL) or (family,)
+    # Opt-in rules of the family that the file switches on stay on; other families' stay off.
+    extend = tuple(code for code in loaded.config.extend_select if code.startswith(family))
+    return loaded.config.model_copy(update={"select": select, "extend_select": extend})
+
+
+def run(
+    request: ScanRequest, *, services: ScanServices | None = None, progress: ProgressCallback | None = None
+) -> ScanResult:
+    """Carry out the request. `services` replaces the ones the request would build (tests, embedding);
+    `progress(done, total)` is called as files are analysed."""
+    for target in request.targets:
+        if not target.exists():
+            raise UsageError(f"{target}: no such file or directory")
+    loaded = resolve_config(request)
+    if request.history:
+        result = scan_secret_history(
+            request.targets[0],
+            ScanOptions(config=loaded.config, root=loaded.root, baseline=request.baseline, config_path=loaded.path),
+        )
+    else:
+        if services is None:
+            services = build_services(request, loaded.config, root=loaded.root)
+        result = scan(
+            request.targets,
+            ScanOptions(
+                config=loaded.config,
+                root=loaded.root,
+                jobs=request.jobs,
+                baseline=request.baseline,
+                report_unused_suppressions=request.report_unused_suppressions,
+                services=services,
+                progress=progress,
+                config_path=loaded.path,
+                keep_facts=request.keep_facts,
+            ),
+        )
+    if request.write_baseline is not None:
+        write_baseline(request.write_baseline, result.findings)
+    return result
