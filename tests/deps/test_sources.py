@@ -64,20 +64,54 @@ def test_requirements_lines_as_pip_reads_them() -> None:
         "urllib3>=1.24,<2\n"
         "url#fragment-is-not-a-comment==1.0\n"
     )
-    manifest = parse_requirements(text, "requirements.txt", environ={"PKG_VERSION": "1.2.3"})
+    manifest = parse_requirements(text, "requirements.txt")
     rows = [(d.line, d.name, d.version, d.hashes, d.extras, d.marker) for d in manifest.dependencies]
     assert rows == [
         (2, "django", "3.2.0", 0, (), ""),
         (3, "jinja2", "2.10", 2, (), ""),
         (6, "flask-cors", "3.0.8", 0, (), ""),
         (7, "requests", "2.19.0", 0, ("security", "socks"), 'python_version >= "3.6"'),
-        (8, "pkg", "1.2.3", 0, (), ""),
         (9, "celery", None, 0, (), ""),
         (10, "pillow", "9.0.0", 0, (), ""),
         (11, "urllib3", None, 0, (), ""),
     ]
-    assert [p.line for p in manifest.problems] == [12]
+    # `${PKG_VERSION}` is never expanded (bastion's environment is not the project's): line 8 is not audited.
+    assert [(p.line, p.not_audited) for p in manifest.problems] == [(8, True), (12, True)]
+    assert "`${PKG_VERSION}`" in manifest.problems[0].message
     assert manifest.anchor_line == 2
+
+
+def test_requirements_never_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip fills `${VAR}` from its environment; bastion's environment is not the project's (a CI secret would be
+    printed and sent to the advisory server as a package name). Such lines are reported as not audited."""
+    planted = "planted-" + "value-9f3"
+    for name in ("PKG", "PKG_VERSION", "REQ_FILE", "TOKEN", "VENDOR"):
+        monkeypatch.setenv(name, planted)
+    text = (
+        "${PKG}==1.0\n"
+        "django==${PKG_VERSION}\n"
+        "-r ${REQ_FILE}.txt\n"
+        "--extra-index-url https://${TOKEN}@pypi.example.invalid/simple\n"
+        "private @ https://${TOKEN}@files.example.invalid/private-1.0.whl\n"
+        "-e ${VENDOR}/localpkg\n"
+        "requests[${EXTRA}]==2.19.0\n"
+        "flask==2.2.5\n"
+    )
+    manifest = parse_requirements(text, "requirements.txt")
+    assert planted not in repr(manifest)
+    problems = {p.line: p for p in manifest.problems}
+    assert sorted(problems) == [1, 2, 3, 7]
+    assert all(p.not_audited for p in problems.values())
+    assert "`${PKG}`" in problems[1].message and "not audited" in problems[1].message
+    assert "`${PKG_VERSION}`" in problems[2].message
+    assert "`${REQ_FILE}`" in problems[3].message and "not followed" in problems[3].message
+    assert manifest.includes == ()
+    rows = [(d.line, d.name, d.version, d.kind) for d in manifest.dependencies]
+    assert rows == [
+        (5, "private", None, DependencyKind.URL),  # a token in a URL: the URL is not audited anyway
+        (6, "localpkg", None, DependencyKind.PATH),
+        (8, "flask", "2.2.5", DependencyKind.REGISTRY),
+    ]
 
 
 def test_requirements_options_includes_and_references() -> None:
@@ -97,7 +131,7 @@ def test_requirements_options_includes_and_references() -> None:
         "--frobnicate\n"
         "foo==1.0 --install-option=--prefix=/x --bogus\n"
     )
-    manifest = parse_requirements(text, "requirements.txt", environ={})
+    manifest = parse_requirements(text, "requirements.txt")
     assert [(i.target, i.constraint) for i in manifest.includes] == [
         ("base.txt", False),
         ("more.txt", False),

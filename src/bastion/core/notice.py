@@ -16,6 +16,14 @@ class NoticeKind(str, Enum):
     INTERNAL_ERROR = "internal-error"
     CONFIG = "config"
     SERVICE_UNAVAILABLE = "service-unavailable"
+    # The dependency audit was skipped because the user asked for it (`--offline` without `--db`).
+    AUDIT_SKIPPED = "audit-skipped"
+    # A dependency line, or a whole manifest, whose packages were not audited (unreadable, `${VAR}` ...).
+    NOT_AUDITED = "not-audited"
+    # An analysis stopped before its end on this file: too deep to follow, a time budget spent.
+    CUT_SHORT = "cut-short"
+    # No file at all was analysed.
+    NOTHING_SCANNED = "nothing-scanned"
     INFO = "info"
 
     @property

@@ -97,10 +97,15 @@ class Include:
 
 @dataclass(frozen=True, slots=True)
 class ManifestProblem:
-    """Something in a manifest that could not be understood; becomes a notice, never a crash."""
+    """Something in a manifest that could not be understood; becomes a notice, never a crash.
+
+    `not_audited`: what the line (or the file, with no line) declares was not audited at all, so the dependency
+    audit is incomplete there (a BST108 finding), unlike a problem that was worked around (an unknown option).
+    """
 
     line: int | None
     message: str
+    not_audited: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,8 @@ def load_toml(text: str, path: str, kind: ManifestKind) -> tuple[dict[str, Any] 
         where = _TOML_POSITION.search(str(error))
         line = int(where.group(1)) if where and where.group(1) else None
         message = _TOML_POSITION.sub("", str(error)).strip()
-        return None, Manifest(path, kind, problems=(ManifestProblem(line, f"not valid TOML: {message}; not audited"),))
+        problem = ManifestProblem(line, f"not valid TOML: {message}; not audited", not_audited=True)
+        return None, Manifest(path, kind, problems=(problem,))
 
 
 def table(value: Any) -> Mapping[str, Any]:

@@ -53,7 +53,7 @@ def _lock_manifest(
 
 
 def _missing_name(line: int) -> ManifestProblem:
-    return ManifestProblem(line, "a package entry without a name; skipped")
+    return ManifestProblem(line, "a package entry without a name; skipped", not_audited=True)
 
 
 def _entry(
@@ -252,10 +252,13 @@ class PipfileLockSource(DependencySource):
             data = json.loads(text)
         except (ValueError, RecursionError) as error:
             line = getattr(error, "lineno", None)
-            problem = ManifestProblem(line, f"not valid JSON: {str(error).split(':')[0]}; not audited")
+            problem = ManifestProblem(
+                line, f"not valid JSON: {str(error).split(':')[0]}; not audited", not_audited=True
+            )
             return Manifest(path, self.kind, problems=(problem,))
         if not isinstance(data, Mapping):
-            return Manifest(path, self.kind, problems=(ManifestProblem(1, "not a Pipfile.lock (no JSON object)"),))
+            problem = ManifestProblem(1, "not a Pipfile.lock (no JSON object); not audited", not_audited=True)
+            return Manifest(path, self.kind, problems=(problem,))
         lines = split_lines(text)
         dependencies: list[Dependency] = []
         for section, group in (("default", ""), ("develop", "dev")):

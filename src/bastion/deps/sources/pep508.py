@@ -47,7 +47,9 @@ def dependency_from_pep508(
     except InvalidRequirement as error:
         reason = str(error).splitlines()[0] if str(error) else "invalid"
         shown = redact_credentials(shorten(text))
-        return None, ManifestProblem(line, f"`{shown}` is not a valid requirement ({reason}); not audited")
+        return None, ManifestProblem(
+            line, f"`{shown}` is not a valid requirement ({reason}); not audited", not_audited=True
+        )
     kind = reference_kind(requirement.url) if requirement.url else DependencyKind.REGISTRY
     dependency = Dependency(
         name=normalise_name(requirement.name),

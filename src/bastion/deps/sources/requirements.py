@@ -1,9 +1,14 @@
 """pip requirements files (`requirements*.txt`, pip-tools' `*.in`), read as pip reads them, without pip.
 
 What pip does first, in its order: join lines ending with a backslash (a comment line never continues), drop
-comments (`#` at the start or after whitespace), expand `${VAR}` from the environment (only that form, and only
-when set). Then each line is an option line (`-r`, `-c`, `-e`, `--index-url` ...) or a requirement with its own
-options (`--hash=...`). Requirements are PEP 508 (with `packaging`) or a URL/path (`git+https://...#egg=name`,
+comments (`#` at the start or after whitespace), expand `${VAR}` from the environment. bastion does not do the
+last step: the scanned project's files never read bastion's own environment (its CI secrets would be printed and
+sent to the advisory server as package names). A requirement whose name or version is `${VAR}`, or an include
+whose file name is, is reported as not audited, with the variable named; `${VAR}` inside a URL (a token in an
+index or archive URL) stays as written, since URLs are not audited anyway.
+
+Then each line is an option line (`-r`, `-c`, `-e`, `--index-url` ...) or a requirement with its own options
+(`--hash=...`). Requirements are PEP 508 (with `packaging`) or a URL/path (`git+https://...#egg=name`,
 `./vendor/pkg`, an archive URL): those are recorded as not auditable, since no PyPI version says what they hold.
 
 Includes (`-r FILE`, `-c FILE`) are recorded, not followed: the project phase follows them across files, once
@@ -12,11 +17,10 @@ each (cycles are harmless). Nothing here raises: a line it cannot read becomes a
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import shlex
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bastion.deps.model import Dependency, Include, Manifest, ManifestKind, ManifestProblem
@@ -101,8 +105,18 @@ def _cleaned(number: int, line: str) -> Iterator[LogicalLine]:
         yield LogicalLine(number, line)
 
 
-def expand_environment(line: str, environ: Mapping[str, str]) -> str:
-    return _ENV_VAR.sub(lambda m: environ.get(m.group("name"), m.group(0)), line)
+def environment_variables(text: str) -> list[str]:
+    """The `${VAR}` references pip would expand in `text`, as written, in order."""
+    return [match.group(0) for match in _ENV_VAR.finditer(text)]
+
+
+def _unexpanded(variables: list[str]) -> str:
+    names = ", ".join(f"`{name}`" for name in dict.fromkeys(variables))
+    plural = "s" if len(set(variables)) > 1 else ""
+    return (
+        f"uses the environment variable{plural} {names}, which bastion does not expand (it never reads its own "
+        "environment for the scanned files)"
+    )
 
 
 @dataclass
@@ -110,14 +124,13 @@ class _Reader:
     path: str
     kind: ManifestKind
     raw_lines: list[str]
-    environ: Mapping[str, str]
     dependencies: list[Dependency] = field(default_factory=list)
     includes: list[Include] = field(default_factory=list)
     problems: list[ManifestProblem] = field(default_factory=list)
     require_hashes: bool = False
 
-    def problem(self, number: int, message: str) -> None:
-        self.problems.append(ManifestProblem(number, redact_credentials(message)))
+    def problem(self, number: int, message: str, *, not_audited: bool = False) -> None:
+        self.problems.append(ManifestProblem(number, redact_credentials(message), not_audited=not_audited))
 
     def raw_line(self, number: int) -> str:
         return self.raw_lines[number - 1] if 0 < number <= len(self.raw_lines) else ""
@@ -126,7 +139,7 @@ class _Reader:
         return snippet(self.raw_line(number))
 
     def read(self, line: LogicalLine) -> None:
-        text = expand_environment(line.text, self.environ)
+        text = line.text
         if text.startswith("-"):
             self._option_line(line.number, text)
             return
@@ -139,15 +152,24 @@ class _Reader:
     def _option_line(self, number: int, text: str) -> None:
         tokens = _tokens(text)
         if tokens is None:
-            self.problem(number, "unbalanced quotes in options; line skipped")
+            self.problem(number, "unbalanced quotes in options; line skipped", not_audited=True)
             return
         position = 0
         while position < len(tokens):
             name, value, position = _next_option(tokens, position)
             if name in _INCLUDE_OPTIONS or name in _EDITABLE_OPTIONS:
                 if value is None:
-                    self.problem(number, f"`{name}` needs a value; line skipped")
+                    self.problem(number, f"`{name}` needs a value; line skipped", not_audited=True)
                     return
+                variables = environment_variables(value)
+                if variables and name not in _EDITABLE_OPTIONS:
+                    self.problem(
+                        number,
+                        f"`{name} {value}` {_unexpanded(variables)}: the file is not followed and its requirements "
+                        "were not audited",
+                        not_audited=True,
+                    )
+                    continue
                 if name in _EDITABLE_OPTIONS:
                     self._requirement(number, value, hashes=0, editable=True)
                 else:
@@ -169,7 +191,7 @@ class _Reader:
             return 0
         tokens = _tokens(options)
         if tokens is None:
-            self.problem(number, "unbalanced quotes in options; line skipped")
+            self.problem(number, "unbalanced quotes in options; line skipped", not_audited=True)
             return None
         hashes = 0
         position = 0
@@ -188,6 +210,13 @@ class _Reader:
     def _requirement(self, number: int, text: str, *, hashes: int, editable: bool = False) -> None:
         if editable or _is_direct_reference(text):
             self.dependencies.append(self._direct(number, text, hashes=hashes, editable=editable))
+            return
+        # `name @ https://${TOKEN}@host/...`: the variable is in the URL, and the name alone is what is audited.
+        url_form = _PEP508_URL.match(text)
+        variables = environment_variables(url_form.group(0) if url_form else text)
+        if variables:
+            shown = shorten(text)
+            self.problem(number, f"`{shown}` {_unexpanded(variables)}; not audited", not_audited=True)
             return
         dependency, problem = dependency_from_pep508(text, line=number, line_text=self.raw_line(number), hashes=hashes)
         if problem is not None:
@@ -285,12 +314,10 @@ def _direct_name(location: str) -> str:
     return base
 
 
-def parse_requirements(
-    text: str, path: str, *, kind: ManifestKind = ManifestKind.REQUIREMENTS, environ: Mapping[str, str] | None = None
-) -> Manifest:
-    """Read a requirements file. `environ` expands `${VAR}` (default: the process environment)."""
+def parse_requirements(text: str, path: str, *, kind: ManifestKind = ManifestKind.REQUIREMENTS) -> Manifest:
+    """Read a requirements file; `${VAR}` is never expanded (see the module documentation)."""
     text = text.removeprefix("\ufeff")  # a byte-order mark, as Windows editors write it
-    reader = _Reader(path, kind, split_lines(text), os.environ if environ is None else environ)
+    reader = _Reader(path, kind, split_lines(text))
     for line in logical_lines(text):
         reader.read(line)
     anchor = reader.dependencies[0].line if reader.dependencies else 1

@@ -97,7 +97,8 @@ class _Assembly:
         kept.extend(self.project.services.environments)
         for manifest in kept:
             for problem in manifest.problems:
-                self.notices.append(Notice(NoticeKind.PARSE_ERROR, problem.message, manifest.path, problem.line))
+                kind = NoticeKind.NOT_AUDITED if problem.not_audited else NoticeKind.INFO
+                self.notices.append(Notice(kind, problem.message, manifest.path, problem.line))
         locked = frozenset(manifest.path for manifest in kept if self._has_lock(manifest))
         return ProjectDependencies(tuple(kept), locked, tuple(self.notices), self.project.config.deps.evaluate_markers)
 
@@ -117,7 +118,7 @@ class _Assembly:
                 if text is None:
                     self.notices.append(
                         Notice(
-                            NoticeKind.INFO,
+                            NoticeKind.NOT_AUDITED,
                             f"included file `{include.target}` not found or unreadable; its requirements were not "
                             "audited",
                             manifest.path,
@@ -139,7 +140,12 @@ class _Assembly:
                 return absolute.relative_to(self.root).as_posix()
             reason = "it is outside the project"
         self.notices.append(
-            Notice(NoticeKind.INFO, f"included file `{target}` not followed: {reason}", manifest.path, line)
+            Notice(
+                NoticeKind.NOT_AUDITED,
+                f"included file `{target}` not followed: {reason}; its requirements were not audited",
+                manifest.path,
+                line,
+            )
         )
         return None
 
