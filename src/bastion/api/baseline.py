@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bastion import __version__
+from bastion.core.atomic_write import atomic_write_text
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
@@ -51,7 +52,8 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     )
     document = {"version": BASELINE_VERSION, "tool": f"bastion {__version__}", "findings": entries}
     try:
-        path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        # All at once or not at all: a failure half-way must not destroy the baseline already accepted.
+        atomic_write_text(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write the baseline: {exc.strerror or exc}") from None
     return len(entries)

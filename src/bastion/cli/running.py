@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from bastion.api import ScanRequest, ScanResult, run
 from bastion.cli.console import stdout_console
+from bastion.core.atomic_write import atomic_writer
 from bastion.core.errors import UsageError
 from bastion.core.severity import Severity
 from bastion.report import render
@@ -88,9 +89,10 @@ def emit(result: ScanResult, options: ReportOptions, *, threshold: Severity) -> 
 
 @contextmanager
 def open_output(path: Path, what: str = "the report") -> Iterator[Any]:
+    """A handle on a new version of `path`, which replaces the old one only once everything is written: an error
+    half-way leaves the previous file as it was (and a symlink at `path` is replaced, not written through)."""
     try:
-        handle = path.open("w", encoding="utf-8")
+        with atomic_writer(path) as handle:
+            yield handle
     except OSError as error:
         raise UsageError(f"{path}: cannot write {what}: {error.strerror or error}") from None
-    with handle:
-        yield handle
