@@ -17,10 +17,21 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from bastion.concepts.dataflow import clears
 from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
-from bastion.taint.values import CallOrigin, FieldOrigin, Label, ParamOrigin, SourceOrigin, Step, bound_trace
+from bastion.taint.values import (
+    CallOrigin,
+    FieldOrigin,
+    Label,
+    ParamOrigin,
+    SourceOrigin,
+    Step,
+    bound_trace,
+    cleared_hash,
+    stable_hash,
+)
 
 _MAX_VISITS = 40  # per function and fixpoint: a guard against pathological oscillation
 _MAX_ROUNDS = 4  # outer rounds, while fields learn new sources
@@ -41,7 +52,7 @@ class Reach:
         self.cleared = cleared
         self.trace = trace
         self.depth = depth
-        self._hash = hash((param, target, cleared))
+        self._hash = hash((stable_hash(param, *target), cleared_hash(cleared)))
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -253,7 +264,9 @@ class TaintSolver:
         """Recompute one table from `seeds` until nothing changes; the names whose entry changed."""
         table: dict[str, frozenset] = self.returns if compute == "returns" else self.reaches  # type: ignore[type-arg]
         step = self._returns_of if compute == "returns" else self._reaches_of
-        queue = deque(seeds)
+        # Names in sorted order, never in a set's: the order decides which path is kept (and, past the visit cap,
+        # what is found), so it must not depend on the hash seed.
+        queue = deque(sorted(seeds))
         queued = set(queue)
         visits: dict[str, int] = {}
         changed: set[str] = set()
@@ -267,7 +280,7 @@ class TaintSolver:
             if new != table.get(name, frozenset()):
                 table[name] = new
                 changed.add(name)
-                for caller in self.callers.get(name, ()):
+                for caller in sorted(self.callers.get(name, ())):
                     if caller not in queued:
                         queued.add(caller)
                         queue.append(caller)
@@ -338,7 +351,7 @@ class TaintSolver:
             to_collect = set(changed)
             for name in changed:
                 to_collect.update(self.callers.get(name, ()))
-            learned = self._collect(findings, to_collect)
+            learned = self._collect(findings, sorted(to_collect))
             if not learned:
                 break
             # Another round, only for what reads a field that learned a source (and, through the fixpoints, callers).
@@ -410,8 +423,20 @@ class TaintSolver:
 
 
 def _better(candidate: TaintFinding, previous: TaintFinding) -> bool:
-    rank = (_SOURCE_RANK.get(candidate.source.kind, 3), len(candidate.trace))
-    return rank < (_SOURCE_RANK.get(previous.source.kind, 3), len(previous.trace))
+    return _preference(candidate) < _preference(previous)
+
+
+def _preference(finding: TaintFinding) -> tuple[Any, ...]:
+    """Which path a sink reports when several sources reach it: the most remote source, then the shortest path,
+    then the first source and path in file order. A total order, so the choice never depends on the order the
+    candidates came in (set iteration, hash seed, worker count)."""
+    source = finding.source
+    return (
+        _SOURCE_RANK.get(source.kind, 3),
+        len(finding.trace),
+        (source.path, source.line, source.column, source.description, source.kind),
+        finding.trace,
+    )
 
 
 def _compose(first: Label, second: Label, extra_depth: int, max_depth: int = 1_000) -> Label | None:

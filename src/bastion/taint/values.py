@@ -6,8 +6,9 @@ Everything here pickles: function summaries built in the per-file workers carry 
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bastion.semantic.constants import UNKNOWN
@@ -15,6 +16,23 @@ from bastion.semantic.constants import UNKNOWN
 # One step of a path: (file, line, column, message). Snippets are added when a finding is made.
 Step = tuple[str, int, int, str]
 MAX_TRACE = 24
+
+
+def stable_hash(*parts: object) -> int:
+    """A hash that is the same in every process, whatever PYTHONHASHSEED: sets of labels then iterate in the same
+    order in every run, so the path a finding shows never depends on the hash seed or the worker count. (Python's
+    own string hash stays randomised everywhere else, which keeps hostile inputs from flooding dictionaries.)"""
+    return zlib.crc32("\0".join(map(str, parts)).encode("utf-8", "surrogatepass"))
+
+
+_CLEARED_HASHES: dict[frozenset[str], int] = {}
+
+
+def cleared_hash(cleared: frozenset[str]) -> int:
+    known = _CLEARED_HASHES.get(cleared)
+    if known is None:
+        known = _CLEARED_HASHES[cleared] = stable_hash(*sorted(cleared))
+    return known
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +43,14 @@ class SourceOrigin:
     line: int
     column: int
 
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", stable_hash("SourceOrigin", self.kind, self.description, self.path, self.line, self.column))
+
+    def __hash__(self) -> int:
+        return self._hash
+
     def __reduce__(self) -> tuple[type[SourceOrigin], tuple[Any, ...]]:
         return (SourceOrigin, (self.kind, self.description, self.path, self.line, self.column))
 
@@ -33,6 +59,14 @@ class SourceOrigin:
 class ParamOrigin:
     name: str
 
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", stable_hash("ParamOrigin", self.name))
+
+    def __hash__(self) -> int:
+        return self._hash
+
     def __reduce__(self) -> tuple[type[ParamOrigin], tuple[Any, ...]]:
         return (ParamOrigin, (self.name,))
 
@@ -40,6 +74,14 @@ class ParamOrigin:
 @dataclass(frozen=True, slots=True)
 class CallOrigin:
     call: int  # index of the call site in its function's facts
+
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", stable_hash("CallOrigin", self.call))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __reduce__(self) -> tuple[type[CallOrigin], tuple[Any, ...]]:
         return (CallOrigin, (self.call,))
@@ -51,6 +93,14 @@ class FieldOrigin:
 
     owner: str
     attr: str
+
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", stable_hash("FieldOrigin", self.owner, self.attr))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     def __reduce__(self) -> tuple[type[FieldOrigin], tuple[Any, ...]]:
         return (FieldOrigin, (self.owner, self.attr))
@@ -71,7 +121,7 @@ class Label:
         self.cleared = cleared
         self.trace = trace
         self.depth = depth
-        self._hash = hash((origin, cleared))
+        self._hash = hash((origin._hash, cleared_hash(cleared)))
 
     def __eq__(self, other: object) -> bool:
         return (
