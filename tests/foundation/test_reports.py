@@ -106,7 +106,7 @@ def test_fingerprints_survive_unrelated_edits(tmp_path: Path) -> None:
 
 def test_json_report_matches_its_schema(example_result: ScanResult, tmp_path: Path) -> None:
     schema = json.loads(
-        resources.files("bastion.report").joinpath("schemas/report-v1.json").read_text(encoding="utf-8")
+        resources.files("bastion.report").joinpath("schemas/report-v2.json").read_text(encoding="utf-8")
     )
     validator = jsonschema.Draft202012Validator(schema)
     document = json.loads(render_json(example_result, threshold=Severity.LOW, show_suppressed=True))

@@ -100,7 +100,7 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
         Notice(
             NoticeKind.INFO,
             f"git history: {history.commits} commits, {history.blobs} file versions, {history.lines:,} added lines "
-            f"scanned in {history.duration:.2f} s",
+            "scanned",
             path=".",
         )
     ]

@@ -1,4 +1,4 @@
-"""The JSON report. Its shape is versioned (`schema_version`) and described by `schemas/report-v1.json`."""
+"""The JSON report. Its shape is versioned (`schema_version`) and described by `schemas/report-v2.json`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
 from bastion.report.common import family_counts, rule_for, severity_counts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
@@ -77,7 +77,6 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
             "lines": result.lines,
             "rules": len(result.rules),
             "incomplete": result.incomplete,
-            "duration_seconds": round(result.duration, 3),
         },
         "findings": [finding_to_dict(finding) for finding in result.findings],
         "suppressed": [

@@ -154,7 +154,6 @@ def sarif_document(result: ScanResult, *, show_suppressed: bool = False) -> dict
         "invocations": [
             {
                 "executionSuccessful": not result.incomplete,
-                "endTimeUtc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "toolExecutionNotifications": [_notification(notice) for notice in result.notices],
             }
         ],

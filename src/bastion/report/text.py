@@ -100,7 +100,7 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
         extra.append(f"{len(result.stale_baseline)} baseline entries no longer match (fixed or moved)")
     console.print(
         f"Scanned {result.files_read} files ({result.lines:,} lines, {result.python_files} Python) "
-        f"in {result.duration:.2f} s with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."
+        f"with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."
     )
     _render_notices(console, result.notices)
     failing = len(result.failing(threshold))
