@@ -18,7 +18,6 @@ from bastion.cli.running import emit
 from bastion.report import FORMATS
 from bastion.report.checklist import render_checklist_json, render_checklist_markdown, render_checklist_text
 from bastion.report.options import ReportOptions
-
 from tests.conftest import make_services
 
 

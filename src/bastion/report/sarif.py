@@ -9,7 +9,6 @@ succeeded, with a notification for each file that could not be scanned.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 from urllib.parse import quote

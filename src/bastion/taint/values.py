@@ -46,7 +46,8 @@ class SourceOrigin:
     _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", stable_hash("SourceOrigin", self.kind, self.description, self.path, self.line, self.column))
+        key = stable_hash("SourceOrigin", self.kind, self.description, self.path, self.line, self.column)
+        object.__setattr__(self, "_hash", key)
 
     def __hash__(self) -> int:
         return self._hash
