@@ -10,7 +10,6 @@ from bastion.rules.pattern._naming import (
     expression_identifiers,
     is_password_name,
     is_secret_name,
-    is_test_path,
     words,
 )
 
@@ -53,19 +52,3 @@ def test_not_secret_names(name: str) -> None:
 def test_expression_identifiers(source: str, expected: list[str]) -> None:
     found = list(expression_identifiers(ast.parse(source, mode="eval").body))
     assert all(name in found for name in expected), found
-
-
-@pytest.mark.parametrize(
-    ("path", "expected"),
-    [
-        ("tests/test_views.py", True),
-        ("app/tests/helpers.py", True),
-        ("conftest.py", True),
-        ("app/views_test.py", True),
-        ("app/views.py", False),
-        ("app/latest/views.py", False),
-        ("contest.py", False),
-    ],
-)
-def test_test_paths(path: str, expected: bool) -> None:
-    assert is_test_path(path) is expected

@@ -58,7 +58,7 @@ def test_provider_shapes_in_every_text_kind(tmp_path: Path) -> None:
         "Dockerfile": f"FROM python:3.12\nENV GITHUB_TOKEN={GITHUB}  # $ SEC101\n",
         "docker-compose.yml": f"services:\n  web:\n    environment:\n      - STRIPE_KEY={STRIPE}  # $ SEC101\n",
         "scripts/deploy.sh": f"#!/bin/sh\ncurl -H 'Authorization: token {GITHUB}' https://api.github.com  # $ SEC101\n",
-        "docs/setup.txt": f"Use `{SLACK}` to test.  # $ SEC101\n",
+        "notes/setup.txt": f"Use `{SLACK}` to test.  # $ SEC101\n",
         "app/client.py": f'TOKEN = "{GITHUB}"  # $ SEC101\n',
         "web/app.js": f"const key = '{STRIPE}';  // # $ SEC101\n",
     }

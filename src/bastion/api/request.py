@@ -41,6 +41,8 @@ class ScanRequest:
     extend_exclude: tuple[str, ...] | None = config_key("extend-exclude")
     fail_on: str | None = config_key("fail-on")
     max_file_size: str | None = config_key("max-file-size")
+    # Report findings in test, CI, docs and example code (at info) instead of holding them back.
+    include_tests: bool | None = config_key("include-tests")
     # Only this family's rules run (`bastion deps`, `bastion secrets`); `select` may narrow it further.
     family: str | None = None
 

@@ -11,6 +11,7 @@ from typing import Any
 from bastion.api.baseline import apply_baseline, read_baseline
 from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_jobs
 from bastion.api.fingerprints import assign_fingerprints
+from bastion.api.held_back import hold_back_test_code
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.core.config import BastionConfig
 from bastion.core.errors import UsageError
@@ -97,6 +98,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     if options.report_unused_suppressions and UnusedSuppression.code in enabled_codes:
         active.extend(_unused_findings(unused))
         active.sort(key=Finding.sort_key)
+    active, held_back = hold_back_test_code(active, config, scanned)
     active = assign_fingerprints(active)
 
     outcome = apply_baseline(active, baseline_entries)
@@ -108,6 +110,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         findings=outcome.new,
         suppressed=suppressed,
         baselined=outcome.accepted,
+        held_back=held_back,
         stale_baseline=outcome.stale,
         notices=_dedupe(notices),
         rules=rules,

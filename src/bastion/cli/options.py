@@ -95,6 +95,13 @@ SELECTION = combine(
     click.option(
         "--extend-exclude", multiple=True, metavar="PATTERNS", callback=_patterns, help="Add to the excludes."
     ),
+    click.option(
+        "--include-tests",
+        is_flag=True,
+        default=None,
+        help="Also report findings in test, CI, docs and example code (at info severity); they are held back "
+        "by default. The paths are the `test-paths` setting.",
+    ),
 )
 FAIL_ON = click.option(
     "--fail-on", type=SEVERITY_CHOICE, help="Exit 1 when a finding is at or above this severity [default: low]."

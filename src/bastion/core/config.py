@@ -12,6 +12,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from bastion.core.severity import Severity
+from bastion.core.test_paths import DEFAULT_TEST_PATHS
 
 DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".git",
@@ -81,6 +82,10 @@ class BastionConfig(_Section):
     fail_on: Severity = Severity.LOW
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     respect_gitignore: bool = True
+    # Test, CI, docs and example code (gitignore syntax): findings there are held back unless `include-tests`.
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    extend_test_paths: tuple[str, ...] = ()
+    include_tests: bool = False
     deps: DepsConfig = Field(default_factory=DepsConfig)
     taint: TaintConfig = Field(default_factory=TaintConfig)
 
@@ -122,3 +127,7 @@ class BastionConfig(_Section):
     @property
     def all_excludes(self) -> tuple[str, ...]:
         return self.exclude + self.extend_exclude
+
+    @property
+    def all_test_paths(self) -> tuple[str, ...]:
+        return self.test_paths + self.extend_test_paths

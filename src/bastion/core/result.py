@@ -54,6 +54,8 @@ class ScanResult:
     python_files: int
     lines: int
     duration: float
+    # Findings in test, CI, docs and example code, not reported (the test-path policy; `include-tests` shows them).
+    held_back: list[Finding] = field(default_factory=list)
     skipped_by_exclude: int = 0
     skipped_by_gitignore: int = 0
     config_path: Path | None = None

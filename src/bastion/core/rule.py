@@ -60,6 +60,9 @@ class Rule:
     # Codes of other rules that report the same problem less well: when this rule and one of those fire on the
     # same line, only this one is reported (a literal SECRET_KEY is a secret first, a setting second).
     supersedes: ClassVar[tuple[str, ...]] = ()
+    # Whether the test-path policy holds this rule's findings back in test, CI, docs and example code. False only
+    # for rules whose subject is such a file (a CI workflow that runs no security check).
+    held_back_in_test_paths: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

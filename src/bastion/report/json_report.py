@@ -71,6 +71,7 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
             "fail_on": threshold.label,
             "suppressed": len(result.suppressed),
             "baselined": len(result.baselined),
+            "held_back": len(result.held_back),
             "stale_baseline_entries": len(result.stale_baseline),
             "files_scanned": result.files_read,
             "python_files": result.python_files,

@@ -98,6 +98,10 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
         extra.append(f"{len(result.baselined)} accepted by the baseline")
     if result.stale_baseline:
         extra.append(f"{len(result.stale_baseline)} baseline entries no longer match (fixed or moved)")
+    if result.held_back:
+        extra.append(
+            f"{len(result.held_back)} in test, CI, docs or example code held back (--include-tests shows them)"
+        )
     console.print(
         f"Scanned {result.files_read} files ({result.lines:,} lines, {result.python_files} Python) "
         f"with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."

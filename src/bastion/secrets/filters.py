@@ -17,6 +17,7 @@ from enum import Enum
 
 import re2
 
+from bastion.core.test_paths import is_test_path as default_test_path
 from bastion.secrets.entropy import is_hex
 from bastion.secrets.names import split_words
 
@@ -316,10 +317,9 @@ def is_documentation_key(candidate: Candidate) -> bool:
     return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest() in DOCUMENTATION_KEY_HASHES
 
 
-_TEST_DIRECTORIES = frozenset(
-    {"test", "tests", "testing", "testdata", "test_data", "fixtures", "fixture", "spec", "specs", "__tests__"}
-)
-_EXAMPLE_FILE = re.compile(r"(?i)(?:^test_.*\.py$|_test\.py$|^conftest\.py$|\.(?:example|sample|template|dist)$)")
+# Besides the test-path policy's tests, CI, docs and examples: fixture folders and template files of any kind.
+_FIXTURE_DIRECTORIES = frozenset({"fixtures", "fixture", "spec", "specs"})
+_TEMPLATE_FILE = re.compile(r"(?i)\.(?:example|sample|template|dist)$")
 _EXAMPLE_VALUE = re.compile(
     r"(?i)example|sample|dummy|fake|placeholder|not[-_ ]?a?[-_ ]?real|do[-_ ]?not[-_ ]?use|"
     r"(?:^|[^a-z])(?:test|demo|mock)(?:[^a-z]|$)"
@@ -328,7 +328,9 @@ _EXAMPLE_VALUE = re.compile(
 
 def is_test_path(path: str) -> bool:
     parts = path.lower().split("/")
-    return any(part in _TEST_DIRECTORIES for part in parts[:-1]) or _EXAMPLE_FILE.search(parts[-1]) is not None
+    if any(part in _FIXTURE_DIRECTORIES for part in parts[:-1]) or _TEMPLATE_FILE.search(parts[-1]):
+        return True
+    return default_test_path(path)
 
 
 def is_test_or_example(candidate: Candidate) -> bool:

@@ -63,6 +63,8 @@ class CiWithoutSecurityChecks(ProjectRule):
     cwe = (1127,)
     fix_hint = "add a bastion (or bandit/semgrep, pip-audit, gitleaks) step to the CI workflow"
     tags = ("ci", "deployment")
+    # Its subject is the CI configuration itself, which the test-path policy counts as CI code.
+    held_back_in_test_paths = False
     collectors = (DeployFactsCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:

@@ -55,6 +55,8 @@ class PreCommitWithoutSecurityHooks(ProjectRule):
     cwe = (1127,)
     fix_hint = "add a secrets hook (gitleaks, detect-secrets) and bastion or bandit to .pre-commit-config.yaml"
     tags = ("ci", "deployment")
+    # Its subject is the CI configuration itself, which the test-path policy counts as CI code.
+    held_back_in_test_paths = False
     collectors = (DeployFactsCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:

@@ -81,15 +81,3 @@ def expression_identifiers(expr: ast.AST) -> Iterator[str]:
             stack.extend(node.args)
         elif isinstance(node, (ast.BinOp, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List)):
             stack.extend(ast.iter_child_nodes(node))
-
-
-TEST_DIRECTORIES = frozenset({"tests", "test", "testing", "unittests"})
-
-
-def is_test_path(rel: str) -> bool:
-    """Test code: under a tests/ folder, or a `test_*.py`, `*_test.py`, `*_tests.py` or `conftest.py` file."""
-    parts = rel.replace("\\", "/").split("/")
-    name = parts[-1]
-    if name == "conftest.py" or name.startswith("test_") or name.endswith(("_test.py", "_tests.py")):
-        return True
-    return any(part in TEST_DIRECTORIES for part in parts[:-1])

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
+from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._naming import is_test_path, words
+from bastion.rules.pattern._naming import words
 
 _ACCESS_WORDS = frozenset(
     {

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
+from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._naming import is_test_path, words
+from bastion.rules.pattern._naming import words
 from bastion.rules.pattern._syntax import last_name
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::"})

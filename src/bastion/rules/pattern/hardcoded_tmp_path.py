@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
+from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._naming import is_test_path
 
 _SHARED_DIRECTORIES = ("/tmp", "/var/tmp", "/dev/shm")  # bastion: ignore[PAT807] the list the rule looks for
 _SAFE_CREATORS = frozenset(

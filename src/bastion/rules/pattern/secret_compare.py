@@ -7,14 +7,9 @@ from collections.abc import Iterator
 
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
+from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._naming import (
-    KEY_QUALIFIERS,
-    METADATA_WORDS,
-    PASSWORD_WORDS,
-    is_test_path,
-    words,
-)
+from bastion.rules.pattern._naming import KEY_QUALIFIERS, METADATA_WORDS, PASSWORD_WORDS, words
 from bastion.rules.pattern._syntax import last_name
 from bastion.semantic.constants import UNKNOWN
 

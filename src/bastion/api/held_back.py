@@ -1,0 +1,46 @@
+"""The test-path policy: findings in test, CI, docs and example code are not what a reviewer acts on.
+
+By default they are held back (counted, not reported); with `include-tests` they are reported at info severity, so
+that they never fail a build on their own. Rules whose subject is such a file (a CI workflow) are exempt. The
+patterns are matched below the scanned path: `bastion scan examples/shop` audits the example it was pointed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from bastion.core.config import BastionConfig
+from bastion.core.finding import Finding
+from bastion.core.rule import get_rule
+from bastion.core.severity import Severity
+from bastion.core.test_paths import policy_for
+
+
+def hold_back_test_code(
+    findings: Sequence[Finding], config: BastionConfig, scanned: Sequence[str] = (".",)
+) -> tuple[list[Finding], list[Finding]]:
+    """(findings to report, findings held back). `scanned` are the scanned paths relative to the project root.
+    With `include-tests`, nothing is held back and the findings in test paths are reported at info severity."""
+    policy = policy_for(config.all_test_paths)
+    prefixes = sorted((p.rstrip("/") + "/" for p in scanned if p not in (".", "")), key=len, reverse=True)
+    kept: list[Finding] = []
+    held: list[Finding] = []
+    for finding in findings:
+        rule = get_rule(finding.code)
+        below = _below_scanned(finding.location.path, prefixes)
+        if not policy.matches(below) or (rule is not None and not rule.held_back_in_test_paths):
+            kept.append(finding)
+        elif config.include_tests:
+            kept.append(replace(finding, severity=Severity.INFO, properties={**finding.properties, "test_path": True}))
+        else:
+            held.append(finding)
+    return kept, held
+
+
+def _below_scanned(path: str, prefixes: Sequence[str]) -> str:
+    """The part of `path` below the scanned path that holds it (the whole path when the root was scanned)."""
+    for prefix in prefixes:
+        if path.startswith(prefix):
+            return path[len(prefix) :]
+    return path
