@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import ast
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from bastion.api.workers import worker_pool
 from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.rule import get_rule
+from bastion.isolation import exit_with_parent
 from bastion.models.loader import model_return_types
 from bastion.rules import load_all
 from bastion.rules.base import AstRule, FactCollector, ProjectRule, TextRule
@@ -141,6 +143,7 @@ _worker_analyzer: Analyzer | None = None
 
 def _init_worker(spec: AnalyzerSpec) -> None:
     global _worker_analyzer
+    exit_with_parent()
     sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
     _worker_analyzer = Analyzer(spec)
 
@@ -163,8 +166,10 @@ def analyse_files(
     *,
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
+    roots: Sequence[Path] = (),
 ) -> list[FileResult]:
-    """Analyse every file; results come back sorted by path whatever the number of jobs."""
+    """Analyse every file; results come back sorted by path whatever the number of jobs. `roots` are the
+    scanned directories: no worker process has them (or the current directory) on its `sys.path`."""
     total = len(files)
     if jobs <= 1 or total < PARALLEL_THRESHOLD:
         previous = sys.getrecursionlimit()
@@ -179,7 +184,7 @@ def analyse_files(
         finally:
             sys.setrecursionlimit(previous)
         return results
-    return _analyse_parallel(files, spec, jobs, progress)
+    return _analyse_parallel(files, spec, jobs, progress, roots)
 
 
 def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
@@ -192,29 +197,17 @@ def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
     return chunks
 
 
-def _pool_context() -> Any:
-    methods = multiprocessing.get_all_start_methods()
-    # forkserver: workers start from a clean process, safe with the progress bar's thread (unlike fork); the
-    # server imports the rules once and every worker is forked with them already loaded.
-    if "forkserver" in methods:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["bastion.api.worker_preload"])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 def _analyse_parallel(
     files: Sequence[SourceFile],
     spec: AnalyzerSpec,
     jobs: int,
     progress: Callable[[int, int], None] | None,
+    roots: Sequence[Path],
 ) -> list[FileResult]:
     total = len(files)
     done = 0
     results: list[FileResult] = []
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_pool_context(), initializer=_init_worker, initargs=(spec,)
-    ) as pool:
+    with worker_pool(jobs, _init_worker, (spec,), untrusted_roots=roots) as pool:
         futures: list[Future[list[FileResult]]] = [pool.submit(_analyse_chunk, chunk) for chunk in _chunks(files, jobs)]
         for future in as_completed(futures):
             chunk_results = future.result()

@@ -65,7 +65,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     )
     spec = AnalyzerSpec(config, tuple(rule.code for rule in rules))
     jobs = options.jobs or default_jobs()
-    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress)
+    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root])
 
     notices = list(discovery.notices)
     if not any(result.read for result in results):
