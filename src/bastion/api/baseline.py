@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,10 +43,24 @@ class BaselineOutcome:
         ]
 
 
+# `app/views.py:37` or `app/views.py:37:5` in a message: the position goes, the file stays.
+_POSITION_IN_TEXT = re.compile(r"([\w/-]\.[A-Za-z]\w{0,9}):\d+(?::\d+)?\b")
+
+
+def stored_message(message: str) -> str:
+    """The message as a baseline keeps it: without line numbers, so that moving code changes nothing in the file."""
+    return _POSITION_IN_TEXT.sub(r"\1", message)
+
+
 def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
     entries = sorted(
         (
-            {"fingerprint": f.fingerprint, "code": f.code, "path": f.location.path, "message": f.message}
+            {
+                "fingerprint": f.fingerprint,
+                "code": f.code,
+                "path": f.location.path,
+                "message": stored_message(f.message),
+            }
             for f in findings
         ),
         key=lambda entry: (entry["path"], entry["code"], entry["fingerprint"]),

@@ -39,7 +39,7 @@ def history_finding(hit: HistoryHit) -> Finding:
     rule = get_rule(match.code)
     date = hit.author_date[:10]
     where = (
-        f"still in the working tree (line {hit.present_line})"
+        "still in the working tree"
         if hit.present
         else "no longer in the working tree, but every clone of the history has it"
     )
@@ -61,6 +61,7 @@ def history_finding(hit: HistoryHit) -> Finding:
             "commit": hit.commit,
             "author_date": hit.author_date,
             "in_working_tree": hit.present,
+            "working_tree_line": hit.present_line,
             "commits": hit.commits,
         },
     )

@@ -90,9 +90,11 @@ class TaintRule(ProjectRule):
                 location, f"reaches {found.what}, which {self.effect}", project.source_line(found.path, found.line)
             )
         )
-        where = f"{source.path}:{source.line}"
+        # The source's line is in the flow's first step, not in the message: messages are stored in baselines,
+        # which must not change when code moves.
+        where = "" if source.path == found.path else f" (in {source.path})"
         message = (
-            f"{_SOURCE_WORDS.get(source.kind, source.kind)} from {_describe(source.description)} ({where}) "
+            f"{_SOURCE_WORDS.get(source.kind, source.kind)} from {_describe(source.description)}{where} "
             f"reaches {found.what}, which {self.effect}"
         )
         return project.finding(
@@ -104,7 +106,13 @@ class TaintRule(ProjectRule):
             snippet=project.source_line(found.path, found.line),
             scope=found.function.replace(".<module>", ""),
             flow=flow,
-            properties={"source": source.description, "source_kind": source.kind, "sink_kind": found.kind},
+            properties={
+                "source": source.description,
+                "source_kind": source.kind,
+                "source_path": source.path,
+                "source_line": source.line,
+                "sink_kind": found.kind,
+            },
         )
 
 
