@@ -125,3 +125,36 @@ def test_html_report_escapes_untrusted_text(tmp_path: Path) -> None:
     page = render_html(_scan(project), threshold=Severity.LOW)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_text_layout_keeps_columns_apart_and_wrapped_lines_indented() -> None:
+    from rich.console import Console
+
+    from bastion.core.finding import Finding, FlowStep, Location
+    from bastion.core.severity import Confidence
+    from bastion.report.text import render_findings
+
+    finding = Finding(
+        "PAT301",
+        "a long message that has to wrap over several lines on a narrow terminal window",
+        Location("app.py", 12345, 17),
+        Severity.CRITICAL,
+        Confidence.HIGH,
+        fix_hint="pass the command as a list of arguments and drop shell=True from the call",
+        flow=(FlowStep(Location("views.py", 3), "a flow step whose message is long enough to wrap as well"),),
+    )
+    result = ScanResult(Path("."), [finding], [], [], [], [], [], 1, 1, 1, 1, 0.0)
+    terminal = Console(width=60, soft_wrap=False, force_terminal=False, record=True)
+    render_findings(terminal, result)
+    lines = terminal.export_text().splitlines()
+    head = lines[1]
+    assert "12345:17 PAT301  critical  a long message" in head, "a space after every column, even the longest"
+    message_column = head.index("a long message")
+    continued = lines[2]
+    assert continued[:message_column].strip() == "" and continued[message_column] != " ", continued
+    assert all(line == line.rstrip() for line in lines)
+    fix = next(index for index, line in enumerate(lines) if "fix: " in line)
+    assert lines[fix + 1].startswith(" " * lines[fix].index("pass")), "the fix's second line is under its first"
+    piped = Console(width=60, soft_wrap=True, force_terminal=False, record=True)
+    render_findings(piped, result)
+    assert any("narrow terminal window" in line and "critical" in line for line in piped.export_text().splitlines())

@@ -45,35 +45,60 @@ def render_findings(console: Console, result: ScanResult, *, show_suppressed: bo
         console.print()
 
 
+# Column widths of a finding's first line: position, code, severity (the longest label, `critical`, is 8).
+_POSITION_WIDTH = 8
+_SEVERITY_WIDTH = max(len(severity.label) for severity in Severity)
+_DETAIL_INDENT = " " * 10
+
+
 def _render_finding(console: Console, finding: Finding) -> None:
     location = finding.location
     head = Text("  ")
-    head.append(f"{location.line}:{location.column}".ljust(8), style="bold")
+    head.append(f"{location.line}:{location.column}".ljust(_POSITION_WIDTH - 1) + " ", style="bold")
     head.append(f"{finding.code}  ", style="bold magenta")
-    head.append(finding.severity.label.ljust(8), style=SEVERITY_STYLE[finding.severity])
-    head.append(finding.message)
+    head.append(finding.severity.label.ljust(_SEVERITY_WIDTH) + "  ", style=SEVERITY_STYLE[finding.severity])
+    message = Text(finding.message)
     if finding.confidence.label != "high":
-        head.append(f"  ({finding.confidence.label} confidence)", style="dim")
-    console.print(head)
+        message.append(f"  ({finding.confidence.label} confidence)", style="dim")
+    print_hanging(console, head, message)
     snippet = finding.snippet
     if snippet:
         stripped = snippet.lstrip()
         indent = len(snippet) - len(stripped)
-        console.print(Text("          | ", style="blue") + Text(stripped))
+        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + Text(stripped))
         start = max(location.column - 1 - indent, 0)
         if location.end_line in (None, location.line) and location.end_column:
             width = max(location.end_column - location.column, 1)
         else:
             width = max(len(stripped) - start, 1)
         width = min(width, max(len(stripped) - start, 1))
-        console.print(Text("          | ", style="blue") + Text(" " * start + "^" * width, style="bold red"))
+        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + Text(" " * start + "^" * width, style="bold red"))
     for number, step in enumerate(finding.flow, start=1):
-        step_line = Text(f"          {number}. ", style="dim")
-        step_line.append(f"{step.location.path}:{step.location.line}", style="bold")
-        step_line.append(f"  {step.message}")
-        console.print(step_line)
+        step_head = Text(f"{_DETAIL_INDENT}{number}. ", style="dim")
+        step_head.append(f"{step.location.path}:{step.location.line}", style="bold")
+        step_head.append("  ")
+        print_hanging(console, step_head, Text(step.message))
     if finding.fix_hint:
-        console.print(Text("          fix: ", style="green bold") + Text(finding.fix_hint))
+        print_hanging(console, Text(f"{_DETAIL_INDENT}fix: ", style="green bold"), Text(finding.fix_hint))
+
+
+def print_hanging(console: Console, head: Text, body: Text) -> None:
+    """`head` then `body`; where the console wraps (a terminal), the body's further lines start under its first.
+    Piped output is never wrapped: one finding, one line, for grep."""
+    if console.soft_wrap:
+        console.print(head + body)
+        return
+    indent = head.cell_len
+    width = console.width - indent
+    if width < 20:  # too narrow to indent: let the terminal wrap
+        console.print(head + body)
+        return
+    lines = body.wrap(console, width)
+    for line in lines:
+        line.rstrip()
+    console.print(head + lines[0])
+    for line in lines[1:]:
+        console.print(Text(" " * indent) + line)
 
 
 def render_summary(console: Console, result: ScanResult, *, threshold: Severity) -> None:
