@@ -20,7 +20,8 @@ from tests.conftest import make_services
 from tests.foundation.conftest import write_tree
 
 SARIF_SCHEMA = Path(__file__).resolve().parent.parent / "data" / "sarif" / "sarif-schema-2.1.0.json"
-EXAMPLE_APP = Path(__file__).resolve().parents[2] / "examples" / "vulnerable-flask-app"
+REPOSITORY = Path(__file__).resolve().parents[2]
+EXAMPLE_APP = REPOSITORY / "examples" / "vulnerable-flask-app"
 
 
 def _scan(folder: Path, select: tuple[str, ...] | None = None) -> ScanResult:
@@ -56,6 +57,8 @@ def test_sarif_has_what_github_reads(example_result: ScanResult) -> None:
     for rule in rules.values():
         assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
         assert "## What it does" in rule["help"]["markdown"]
+        page = rule["helpUri"].removeprefix("https://github.com/bastion-security/bastion/blob/main/")
+        assert page == f"docs/rules/{rule['id']}.md" and (REPOSITORY / page).is_file(), "helpUri names a real page"
         tags = rule["properties"]["tags"]
         assert "security" in tags and len(tags) <= 20
         assert any(tag.startswith("external/cwe/cwe-") and len(tag.rsplit("-", 1)[1]) >= 3 for tag in tags)
@@ -72,6 +75,12 @@ def test_sarif_has_what_github_reads(example_result: ScanResult) -> None:
         assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
         assert location["region"]["startLine"] >= 1
         fingerprints.add(result["partialFingerprints"]["bastion/v1"])
+        assert "Fix:" not in result["message"]["text"], "the fix is not glued to the message"
+        finding = next(
+            f for f in example_result.findings if f.fingerprint == result["partialFingerprints"]["bastion/v1"]
+        )
+        assert result["message"]["text"] == finding.message
+        assert result["properties"].get("fix") == (finding.fix_hint or None)
     assert len(fingerprints) == len(run["results"]), "fingerprints must be unique"
     invocation = run["invocations"][0]
     assert invocation["executionSuccessful"] is True

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
 from rich.markdown import Markdown
 from rich.table import Table
 
+from bastion.api.catalogue import find_rules
 from bastion.cli.console import stdout_console
 from bastion.cli.errors import handle_errors
 from bastion.core.errors import UsageError
-from bastion.core.rule import FAMILIES, get_rule
+from bastion.core.rule import FAMILIES
+from bastion.report.rule_pages import rule_page
 from bastion.rules import load_all
+
+_PEER_ID = re.compile(r"^[BbSs]\d{3}$")
 
 
 @click.command("rules")
@@ -62,21 +67,15 @@ def rules_command(fmt: str, family: str | None) -> None:
 @click.argument("code")
 @handle_errors
 def rule_command(code: str) -> None:
-    """Print the full documentation of rule CODE (or its slug)."""
-    rules = load_all()
-    rule = get_rule(code) or next((r for r in rules if r.slug == code.lower()), None)
-    if rule is None:
-        raise UsageError(f"unknown rule {code!r}; `bastion rules` lists them")
-    cwe = ", ".join(f"CWE-{n}" for n in rule.cwe)
-    header = (
-        f"# {rule.code} {rule.slug}\n\n{rule.summary}\n\n"
-        f"Severity: {rule.severity.label} · Confidence: {rule.confidence.label} · {cwe}"
-        + (f" · bandit {', '.join(rule.bandit)}" if rule.bandit else "")
-        + (f" · ruff {', '.join(rule.ruff)}" if rule.ruff else "")
-        + ("" if rule.default_enabled else " · opt-in (select it explicitly)")
-        + "\n\n"
-    )
-    text = header + rule.documentation() + "\n"
+    """Print the documentation of rule CODE: a bastion code or slug (PAT301, subprocess-shell-true), or a bandit or
+    ruff id (B602, S602), which prints every rule that covers it."""
+    rules = find_rules(code)
+    if not rules:
+        peer = " (a bandit or ruff id no bastion rule covers: docs/parity.md says why)" if _PEER_ID.match(code) else ""
+        raise UsageError(f"unknown rule {code!r}{peer}; `bastion rules` lists them")
+    text = "\n".join(rule_page(rule) for rule in rules)
+    if len(rules) > 1:
+        text = f"{code.upper()} is covered by {len(rules)} rules: {', '.join(r.code for r in rules)}\n\n" + text
     if sys.stdout.isatty():
         stdout_console().print(Markdown(text))
     else:

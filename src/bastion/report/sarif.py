@@ -20,10 +20,11 @@ from bastion.core.result import ScanResult, SuppressedFinding
 from bastion.core.rule import FAMILIES, Rule
 from bastion.core.severity import Confidence, Severity
 from bastion.report.common import rule_description
+from bastion.report.rule_pages import REPOSITORY_URL, rule_page, rule_page_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "bastion/v1"
-INFORMATION_URI = "https://github.com/bastion-security/bastion"
+INFORMATION_URI = REPOSITORY_URL
 SRCROOT = "%SRCROOT%"
 
 _LEVEL = {
@@ -54,7 +55,7 @@ def _physical(location: Location, snippet: str | None = None) -> dict[str, Any]:
 
 
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
-    documentation = rule.documentation()
+    page = rule_page(rule)
     tags = ["security", FAMILIES.get(rule.family(), rule.family())]
     tags += [f"external/cwe/cwe-{number:03d}" for number in rule.cwe]
     tags += [tag for tag in rule.tags if tag not in tags]
@@ -63,8 +64,8 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "name": rule.name(),
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule_description(rule)},
-        "help": {"text": documentation or rule.summary, "markdown": documentation or rule.summary},
-        "helpUri": f"{INFORMATION_URI}/blob/main/docs/rules.md#{rule.code.lower()}",
+        "help": {"text": page, "markdown": page},
+        "helpUri": rule_page_url(rule),
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {
             "tags": tags[:20],
@@ -80,11 +81,14 @@ def _result(
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "level": _LEVEL[finding.severity],
-        "message": {"text": finding.message + (f" Fix: {finding.fix_hint}" if finding.fix_hint else "")},
+        # The message says what is wrong; how to fix it is in the rule's help and in the result's properties.
+        "message": {"text": finding.message},
         "locations": [{"physicalLocation": _physical(finding.location, finding.snippet.strip() or None)}],
         "partialFingerprints": {FINGERPRINT_KEY: finding.fingerprint} if finding.fingerprint else {},
         "properties": {"severity": finding.severity.label, "confidence": finding.confidence.label},
     }
+    if finding.fix_hint:
+        result["properties"]["fix"] = finding.fix_hint
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if not result["partialFingerprints"]:
