@@ -13,7 +13,7 @@ def find_books(title):
     conn = connect()
     cursor = conn.cursor()
     query = "SELECT id, title, author FROM books WHERE title LIKE '%" + title + "%'"
-    cursor.execute(query)  # $ TNT101
+    cursor.execute(query)
     return cursor.fetchall()
 
 
@@ -32,7 +32,7 @@ def get_user(user_id):
 
 def delete_user(user_id):
     conn = connect()
-    conn.execute(f"DELETE FROM users WHERE id = {user_id}")  # $ TNT101
+    conn.execute(f"DELETE FROM users WHERE id = {user_id}")
     conn.commit()
 
 

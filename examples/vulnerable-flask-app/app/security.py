@@ -10,20 +10,20 @@ from app import settings
 
 
 def hash_password(password):
-    return hashlib.md5(password.encode()).hexdigest()  # $ PAT402
+    return hashlib.md5(password.encode()).hexdigest()
 
 
 def check_password(password, stored):
-    return hash_password(password) == stored  # $ PAT405
+    return hash_password(password) == stored
 
 
 def reset_token():
-    return "".join(random.choice(string.ascii_letters) for _ in range(32))  # $ PAT406
+    return "".join(random.choice(string.ascii_letters) for _ in range(32))
 
 
 def read_token(token):
-    return jwt.decode(token, options={"verify_signature": False})  # $ PAT601
+    return jwt.decode(token, options={"verify_signature": False})
 
 
 def issue_token(user_id):
-    return jwt.encode({"sub": user_id}, settings.JWT_SECRET, algorithm="HS256")  # $ PAT604
+    return jwt.encode({"sub": user_id}, settings.JWT_SECRET, algorithm="HS256")

@@ -2,11 +2,11 @@
 
 import os
 
-DEBUG = True  # $ CFG101
-SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"  # $ SEC202
+DEBUG = True
+SECRET_KEY = "bookshelf-dev-key-do-not-use-" + "1234"
 DATABASE = os.environ.get("BOOKSHELF_DB", "bookshelf.db")
-UPLOAD_FOLDER = "/tmp/bookshelf-uploads"  # $ PAT807
-SESSION_COOKIE_SECURE = False  # $ CFG205
-SESSION_COOKIE_HTTPONLY = False  # $ CFG205
+UPLOAD_FOLDER = "/tmp/bookshelf-uploads"
+SESSION_COOKIE_SECURE = False
+SESSION_COOKIE_HTTPONLY = False
 JWT_SECRET = os.environ.get("JWT_SECRET", "")
 CATALOGUE_URL = "https://catalogue.example.org/api"
