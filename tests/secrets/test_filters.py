@@ -151,6 +151,24 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
         [Candidate("ghp_…(40 chars)", False), Candidate("hu…(11 chars)", True)],
         [Candidate("ghp_" + "A" * 36, True)],
     ),
+    "ui-text": (
+        [
+            Candidate("Hasło", True, name="password", path="frontend/lang/messages/pl-PL.json"),
+            Candidate("Gruppen-Token", True, name="group-token", path="app/locales/de.json"),
+            Candidate("Mot de passe", True, name="password", path="i18n/fr_FR.yml"),
+            Candidate("Passwort", True, name="password", path="web/messages.de.json"),
+            Candidate("Contraseña", True, name="password", path="locale/es/LC_MESSAGES/django.po"),
+        ],
+        [
+            Candidate("hunter2-dev", True, name="password", path="config/settings.json"),
+            Candidate("hunter2-dev", True, name="password", path="deploy/prod.yml"),
+            Candidate("hunter2-dev", True, name="password", path="config/database.json"),
+            Candidate("hunter2-dev", True, name="password", path="app/languages.py"),
+            Candidate("hunter2-dev", True, name="password", path="config/db.json"),
+            Candidate("hunter2-dev", True, name="password", path="app.json"),
+            Candidate("hunter2-dev", True, name="password", path="deploy/dev.yml"),
+        ],
+    ),
     "test-or-example": (
         [
             Candidate("real-looking-9", True, path="tests/test_api.py"),

@@ -333,6 +333,37 @@ def is_test_path(path: str) -> bool:
     return default_test_path(path)
 
 
+# -- user-interface text --------------------------------------------------------------------------------------
+
+_LOCALE_DIRECTORIES = frozenset({"locale", "locales", "lang", "langs", "language", "languages", "i18n", "l10n"})
+_LOCALE_DIRECTORIES |= {"translations", "translation"}
+# ISO 639-1 language codes: a file named after one (`de.json`, `pt-BR.yml`, `zh_Hant.json`, `messages.fr.json`) holds
+# one language's strings, as do gettext catalogues.
+_LANGUAGE_CODES = (
+    "aa ab af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el en "
+    "eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja "
+    "jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb "
+    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq "
+    "sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
+)
+_LANGUAGES = frozenset(_LANGUAGE_CODES.split(" "))
+_LOCALE_NAME = re.compile(
+    r"(?i)(?:^|[._-])(?P<language>[a-z]{2})(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?"
+    r"\.(?:json|ya?ml|properties|toml|ini|arb|xlf)$"
+)
+_CATALOGUE = re.compile(r"(?i)\.(?:po|pot|xliff|strings)$")
+
+
+def is_ui_text(candidate: Candidate) -> bool:
+    """A translation string (`"password": "Hasło"` in `lang/pl-PL.json`): the key names a label, the value is
+    what the label says. Found by where it lives: a locale folder or a file named after a language."""
+    parts = candidate.path.lower().split("/")
+    if any(part in _LOCALE_DIRECTORIES for part in parts[:-1]) or _CATALOGUE.search(parts[-1]):
+        return True
+    match = _LOCALE_NAME.search(parts[-1])
+    return match is not None and match.group("language") in _LANGUAGES
+
+
 def is_test_or_example(candidate: Candidate) -> bool:
     """In a test, fixture, example or docs file, or a value that says it is fake (`dummy-key`, `test_secret`)."""
     return is_test_path(candidate.path) or _EXAMPLE_VALUE.search(candidate.value) is not None
@@ -355,6 +386,7 @@ FILTERS: tuple[ValueFilter, ...] = (
     ValueFilter("lockfile-digest", "a hash or integrity digest in a lock file", is_lockfile_digest, Verdict.DROP),
     ValueFilter("names-itself", "the key's own name, not a value", names_itself, Verdict.DROP),
     ValueFilter("not-a-value", "a boolean, number, name, URL, path or message", is_not_a_value, Verdict.DROP, True),
+    ValueFilter("ui-text", "a translation string in a locale file", is_ui_text, Verdict.DROP, True),
     ValueFilter("uuid", "a UUID", is_uuid, Verdict.DROP, True),
     ValueFilter("hash-digest", "a hash digest", is_hash_digest, Verdict.DROP, True),
     ValueFilter("sequential", "a keyboard run or repeated pattern", is_sequential, Verdict.DROP, True),
