@@ -8,7 +8,10 @@ from bastion.api import ScanOptions, scan
 from bastion.core.config import BastionConfig
 from bastion.secrets.hygiene import gitignore_covers, hygiene_problems, sensitive_kind
 from tests.secrets.gitrepo import GitRepo
-from tests.secrets.tokens import private_key
+from tests.secrets.tokens import private_key, rand
+
+# An environment file counts when it sets a secret-like variable to a real-looking value.
+SECRET_ENV = f"DB_PASSWORD={rand(20)}\n"
 
 SENSITIVE = [
     ".env",
@@ -40,6 +43,15 @@ def test_sensitive_names() -> None:
     assert not any(sensitive_kind(name) for name in NOT_SENSITIVE)
 
 
+def test_environment_files_count_only_with_a_secret() -> None:
+    assert sensitive_kind(".env", SECRET_ENV.encode()) == "environment file"
+    assert sensitive_kind("deploy/.env", f"export API_TOKEN='{rand(24)}'  # prod\n".encode()) == "environment file"
+    assert sensitive_kind(".env", b"COMPOSE_PROJECT_NAME=paperless\n") is None
+    assert sensitive_kind(".env", b"# DB_PASSWORD=\nDB_PASSWORD=\nSECRET_KEY=changeme\nTOKEN=${TOKEN}\n") is None
+    assert sensitive_kind(".flaskenv", b"FLASK_APP=app\n") is None
+    assert sensitive_kind("frontend/template.env", SECRET_ENV.encode()) is None
+
+
 def test_pem_counts_only_with_a_private_key() -> None:
     assert sensitive_kind("server.pem", b"-----BEGIN CERTIFICATE-----\n") is None
     assert sensitive_kind("server.pem", private_key().encode()) == "private key file"
@@ -52,18 +64,18 @@ def _codes(root: Path) -> list[tuple[str, str]]:
 
 def test_git_tracked_ignored_and_untracked(tmp_path: Path) -> None:
     git = GitRepo(tmp_path / "repo")
-    git.commit("init", **{".env": "A=1\n", ".gitignore": "*.local\n", "app.py": "x = 1\n"})
+    git.commit("init", **{".env": SECRET_ENV, ".gitignore": "*.local\n", "app.py": "x = 1\n"})
     git.write(".env.local", "B=2\n")  # ignored, untracked: fine
     git.write("id_rsa", private_key())  # untracked, not ignored: the next `git add .` commits it
-    git.write("settings.env", "C=3\n")
+    git.write("settings.env", SECRET_ENV)
     git.write(".gitignore", "*.local\n.env\nsettings.env\n")  # .env is ignored now, but still tracked
     assert _codes(git.path) == [(".env", "tracked"), ("id_rsa", "unignored")]
 
 
 def test_without_git_reads_gitignore(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("A=1\n")
+    (tmp_path / ".env").write_text(SECRET_ENV)
     (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / ".env").write_text("A=1\n")
+    (tmp_path / "sub" / ".env").write_text(SECRET_ENV)
     (tmp_path / "sub" / ".gitignore").write_text(".env\n")
     (tmp_path / ".env.example").write_text("A=\n")
     assert _codes(tmp_path) == [(".env", "unignored")]
@@ -72,6 +84,6 @@ def test_without_git_reads_gitignore(tmp_path: Path) -> None:
 
 def test_excluded_paths_are_left_alone(tmp_path: Path) -> None:
     git = GitRepo(tmp_path / "repo")
-    git.commit("init", **{"vendor__lib__.env": "A=1\n", "app.py": "x = 1\n"})
+    git.commit("init", **{"vendor__lib__.env": SECRET_ENV, "app.py": "x = 1\n"})
     problems = hygiene_problems(git.path, ["app.py"], excludes=["vendor"])
     assert problems == []

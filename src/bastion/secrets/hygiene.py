@@ -17,10 +17,14 @@ from pathlib import Path
 
 import pathspec
 
+from bastion.secrets.filters import Candidate, Verdict, judge
+from bastion.secrets.names import is_secret_name
 from bastion.source.discovery import path_excluded
 
 GIT_TIMEOUT = 20.0
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
+_TEMPLATE_PREFIXES = ("template.", "example.", "sample.")
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
 _KEY_FILE = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$")
 _PRIVATE_KEY_MARK = b"PRIVATE KEY"
 
@@ -33,12 +37,16 @@ class SensitiveFile:
 
 def sensitive_kind(rel: str, head: bytes | None = None) -> str | None:
     """What secret-holding file `rel` is, or None. `head`, when given, is the file's first bytes: `.pem` and
-    `.key` files count only if they hold a private key (a certificate is public)."""
+    `.key` files count only if they hold a private key (a certificate is public), environment files only if they
+    set a secret-like variable to a value (`COMPOSE_PROJECT_NAME=shop` is committed on purpose)."""
     name = rel.rsplit("/", 1)[-1]
     lower = name.lower()
-    if lower.endswith(_TEMPLATE_SUFFIXES):
+    if lower.endswith(_TEMPLATE_SUFFIXES) or lower.startswith(_TEMPLATE_PREFIXES):
         return None
-    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env") or lower == ".flaskenv":
+    # `.flaskenv` is Flask's file of public settings, meant to be committed (secrets go in `.env`).
+    if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
+        if head is not None and not environment_sets_secret(head):
+            return None
         return "environment file"
     if _KEY_FILE.match(lower):
         return "SSH private key"
@@ -55,6 +63,19 @@ def sensitive_kind(rel: str, head: bytes | None = None) -> str | None:
     if lower in (".pypirc", ".netrc", ".pgpass", ".htpasswd", ".git-credentials"):
         return "credentials file"
     return None
+
+
+def environment_sets_secret(content: bytes) -> bool:
+    """Whether an environment file sets a secret-like variable to a value that is not a placeholder, a template
+    or a reference to where the secret lives."""
+    for raw in content.decode("utf-8", "replace").splitlines():
+        match = _ASSIGNMENT.match(raw)
+        if match is None or raw.lstrip().startswith("#") or not is_secret_name(match.group("name")):
+            continue
+        value = match.group("value").split(" #", 1)[0].strip().strip("\"'")
+        if value and judge(Candidate(value, generic=True, name=match.group("name")))[0] is not Verdict.DROP:
+            return True
+    return False
 
 
 def read_head(path: Path, size: int = 65536) -> bytes | None:

@@ -133,7 +133,9 @@ def _compare(node: ast.Compare) -> Iterator[LiteralSecret]:
             continue
         left, right = operands[position], operands[position + 1]
         for named, literal in ((left, right), (right, left)):
-            if isinstance(literal, ast.Constant):
+            # `user.password == "LDAP"`: a stored field checked against a marker value, not a credential the code
+            # accepts; a hard-coded check compares what comes in (`token == "…"`, `data["password"] == "…"`).
+            if isinstance(literal, ast.Constant) and not isinstance(named, ast.Attribute):
                 yield from _given(target_name(named), literal, "comparison")
 
 

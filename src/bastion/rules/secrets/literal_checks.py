@@ -73,7 +73,8 @@ def password_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext) -> 
 
 def framework_key_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext) -> Iterator[Finding]:
     """SEC202: any `SECRET_KEY` literal, weak ones included (`"dev"`, `"changeme"` are the worst of all)."""
-    if not is_framework_key(literal.name) or not literal.value:
+    # `SECRET_KEY == "change-me"` reads the key to refuse a weak default; it does not set one.
+    if not is_framework_key(literal.name) or not literal.value or literal.how == "comparison":
         return
     candidate = Candidate(literal.value, generic=True, name=literal.name, path=ctx.path)
     if is_environment_reference(candidate) or is_template(candidate) or names_itself(candidate):

@@ -12,8 +12,9 @@ from bastion.secrets.hygiene import hygiene_problems
 
 class SensitiveFileExposed(ProjectRule):
     """## What it does
-    Finds files that hold secrets by their nature — `.env` and `.env.*` files (not `.env.example` and other
-    templates), SSH keys (`id_rsa`, `id_ed25519` …), `.pem`/`.key` files that contain a private key (not
+    Finds files that hold secrets by their nature — `.env` and `.env.*` files that set a secret-like variable
+    (`DB_PASSWORD=…`, not `COMPOSE_PROJECT_NAME=shop`; not `.env.example`, `template.env` and other templates, nor
+    Flask's `.flaskenv` of public settings), SSH keys (`id_rsa`, `id_ed25519` …), `.pem`/`.key` files that contain a private key (not
     certificates), key stores (`.p12`, `.pfx`, `.jks`), `credentials.json`, service-account JSON files,
     `.pypirc`, `.netrc`, `.pgpass` — that git tracks, or that no `.gitignore` covers so that the next
     `git add .` commits them. In a git work tree git answers (`git ls-files`, `git check-ignore`); elsewhere the
@@ -27,6 +28,7 @@ class SensitiveFileExposed(ProjectRule):
     ## Example
     ```dotenv
     DATABASE_URL_HOST=db.internal
+    DATABASE_PASSWORD=pass-from-the-ops-wiki
     ```
 
     ## Use instead
@@ -36,6 +38,7 @@ class SensitiveFileExposed(ProjectRule):
 
     ```dotenv
     DATABASE_URL_HOST=db.internal
+    DATABASE_PASSWORD=pass-from-the-ops-wiki
     ```
 
     If the file was committed: `git rm --cached .env`, add it to `.gitignore`, rotate what it held, and purge
