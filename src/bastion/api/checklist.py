@@ -18,9 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bastion.concepts import web_checks as checks
 from bastion.concepts.deploy import DeployFile
-from bastion.concepts.web_checks import Verdict
 from bastion.concepts.webapp import ProjectModel, build_model
 from bastion.concepts.webfacts import Site
 from bastion.core.finding import Finding
@@ -28,7 +26,26 @@ from bastion.core.notice import NoticeKind
 from bastion.core.result import ScanResult
 from bastion.core.rule import Rule, get_rule
 from bastion.report.checklist_model import Checklist, ChecklistEvidence, ChecklistItem, ItemStatus
+from bastion.rules.config.allowed_hosts_wildcard import check_allowed_hosts
 from bastion.rules.config.collectors import DeployFactsCollector, WebFactsCollector
+from bastion.rules.config.cors_wildcard_credentials import check_cors
+from bastion.rules.config.csrf_protection_missing import check_csrf
+from bastion.rules.config.debug_enabled import check_debug
+from bastion.rules.config.debug_propagate_exceptions import check_propagate_exceptions
+from bastion.rules.config.destructive_route_without_authorization import check_destructive_routes
+from bastion.rules.config.django_security_middleware_missing import check_django_middleware
+from bastion.rules.config.hardcoded_secret_key import check_secret_key
+from bastion.rules.config.hsts_missing import check_hsts
+from bastion.rules.config.https_redirect_missing import check_https_redirect
+from bastion.rules.config.insecure_session_cookie import check_session_cookies
+from bastion.rules.config.login_failure_not_logged import check_login_failure_logging
+from bastion.rules.config.login_without_rate_limit import check_login_rate_limit
+from bastion.rules.config.object_access_without_owner_check import check_idor
+from bastion.rules.config.password_validators_missing import check_password_validators
+from bastion.rules.config.request_size_unlimited import check_request_size
+from bastion.rules.config.security_headers_missing import check_security_headers
+from bastion.rules.config.weak_password_hasher import check_password_hashers
+from bastion.rules.config.web_rule import Verdict
 
 _RULE_IN_NOTICE = re.compile(r"\b([A-Z]{3}\d{3})\b")
 _MAX_CODES_SHOWN = 8
@@ -168,7 +185,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Secrets come from the environment or a secrets manager",
         "check that SECRET_KEY and other keys are read from the environment or a secrets manager in production",
         codes=frozenset({"CFG102", "SEC201", "SEC202"}),
-        checks=(checks.check_secret_key,),
+        checks=(check_secret_key,),
         nothing_found="no SECRET_KEY or signing-key setting found",
     ),
     ItemDefinition(
@@ -177,7 +194,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "check that passwords are stored with Argon2, bcrypt, scrypt or PBKDF2 (never MD5/SHA-1/plain)",
         cwes=frozenset({916, 327, 328, 759, 760, 256, 257}),
         codes=frozenset({"CFG104"}),
-        checks=(checks.check_password_hashers,),
+        checks=(check_password_hashers,),
         extra=_password_hashing,
         nothing_found="no password hashing found in the code",
     ),
@@ -186,7 +203,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Weak passwords refused",
         "check that sign-up and password change enforce a minimum length and refuse common passwords",
         cwes=frozenset({521}),
-        checks=(checks.check_password_validators,),
+        checks=(check_password_validators,),
         nothing_found="no password-strength rules found (Django's AUTH_PASSWORD_VALIDATORS; elsewhere they live in "
         "the sign-up and password-change code, which bastion does not judge)",
     ),
@@ -225,7 +242,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "request http:// and check the redirect to https://; check the Strict-Transport-Security header",
         cwes=frozenset({319, 523}),
         codes=frozenset({"CFG201", "CFG202"}),
-        checks=(checks.check_https_redirect, checks.check_hsts),
+        checks=(check_https_redirect, check_hsts),
         nothing_found="no web application found",
     ),
     ItemDefinition(
@@ -234,7 +251,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "check a response's headers (curl -I) on the deployed site",
         cwes=frozenset({693, 1021}),
         codes=frozenset({"CFG203", "CFG204"}),
-        checks=(checks.check_security_headers, checks.check_django_middleware),
+        checks=(check_security_headers, check_django_middleware),
         nothing_found="no web application found",
     ),
     ItemDefinition(
@@ -242,7 +259,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "CSRF protection",
         "submit a state-changing form without its token and check it is refused",
         cwes=frozenset({352}),
-        checks=(checks.check_csrf,),
+        checks=(check_csrf,),
         nothing_found="no form handling found (a pure API authenticated by tokens needs none)",
     ),
     ItemDefinition(
@@ -250,7 +267,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Cookies Secure, HttpOnly and SameSite",
         "log in and check the Set-Cookie flags of the session and CSRF cookies",
         cwes=frozenset({614, 1004, 1275}),
-        checks=(checks.check_session_cookies,),
+        checks=(check_session_cookies,),
         nothing_found="no session configuration found",
     ),
     ItemDefinition(
@@ -258,7 +275,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "CORS restricted to trusted origins",
         "send a request with Origin: https://evil.example and check the Access-Control-Allow-* headers",
         cwes=frozenset({942, 346}),
-        checks=(checks.check_cors,),
+        checks=(check_cors,),
         nothing_found="no web application found",
     ),
     ItemDefinition(
@@ -266,7 +283,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Host header validated",
         "send a request with a foreign Host header and check it is refused",
         cwes=frozenset({183, 644}),
-        checks=(checks.check_allowed_hosts,),
+        checks=(check_allowed_hosts,),
         nothing_found="no host validation settings found",
     ),
     ItemDefinition(
@@ -274,7 +291,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Authentication and role checks on destructive routes, no IDOR",
         "call each delete/admin route as an anonymous user and as a plain user; fetch another user's object by id",
         cwes=frozenset({862, 285, 639, 284, 863, 306}),
-        checks=(checks.check_destructive_routes, checks.check_idor),
+        checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",
     ),
     ItemDefinition(
@@ -282,7 +299,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Rate limiting on login",
         "send twenty wrong passwords in a minute and check that the login starts refusing",
         cwes=frozenset({307, 799}),
-        checks=(checks.check_login_rate_limit,),
+        checks=(check_login_rate_limit,),
         nothing_found="no login, token or password-reset route found",
     ),
     ItemDefinition(
@@ -291,7 +308,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "upload an oversized file and a file named ../x.html; check both are refused",
         cwes=frozenset({434, 770, 400}),
         codes=frozenset({"CFG306", "CFG307", "CFG308"}),
-        checks=(checks.check_request_size,),
+        checks=(check_request_size,),
         nothing_found="no upload handling found",
     ),
     ItemDefinition(
@@ -301,7 +318,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         cwes=frozenset({209, 215, 489, 94, 497}),
         cwe_needs_tag={94: "debug"},
         codes=frozenset({"CFG101", "CFG309"}),
-        checks=(checks.check_debug, checks.check_propagate_exceptions),
+        checks=(check_debug, check_propagate_exceptions),
         nothing_found="no debug setting found",
     ),
     ItemDefinition(
@@ -309,7 +326,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "Security events logged (failed logins)",
         "fail a login and check the logs record it (without the password)",
         cwes=frozenset({778, 223}),
-        checks=(checks.check_login_failure_logging,),
+        checks=(check_login_failure_logging,),
         nothing_found="no login handler found",
     ),
     ItemDefinition(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_allowed_hosts
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, production_configs, where
 
 
 class AllowedHostsWildcard(WebAppRule):
@@ -47,3 +46,41 @@ class AllowedHostsWildcard(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_allowed_hosts(model)
+
+
+def check_allowed_hosts(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps_of("django"):
+        for config in production_configs(app):
+            setting = config.get("ALLOWED_HOSTS")
+            items = config.items("ALLOWED_HOSTS")
+            if setting is None or items is None:
+                if setting is not None:
+                    verdict.unknown.append(f"ALLOWED_HOSTS is computed at {where(setting)}: check it by hand")
+                continue
+            wildcard = [site for host, site in items if host.strip() == "*"]
+            if wildcard:
+                verdict.problem(wildcard[0], "ALLOWED_HOSTS accepts any Host header ('*')")
+            elif items:
+                verdict.good(setting.site, f"ALLOWED_HOSTS lists {len(items)} host(s)")
+    for app in model.apps_of("fastapi", "starlette"):
+        for component in app.components_of("trusted-host"):
+            hosts = component.option("allowed_hosts")
+            if isinstance(hosts, (list, tuple)) and "*" in hosts:
+                verdict.problem(
+                    component.option_site("allowed_hosts"),
+                    "TrustedHostMiddleware allows any Host header ('*')",
+                )
+            elif hosts:
+                verdict.good(component.site, "TrustedHostMiddleware restricts the Host header")
+    for app in model.apps_of("flask"):
+        for config in production_configs(app):
+            trusted = config.get("TRUSTED_HOSTS")
+            if trusted is not None:
+                verdict.good(trusted.site, "TRUSTED_HOSTS restricts the Host header")
+            else:
+                verdict.unknown.append(
+                    f"{app.label} ({app.path}) does not validate the Host header (TRUSTED_HOSTS, Flask 3.1+): "
+                    "check that the proxy forwards only your host names"
+                )
+    return verdict

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_csrf
-from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webapp import ProjectModel, WebApp
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import (
+    Verdict,
+    WebAppRule,
+    middleware_setting,
+    middleware_site,
+    production_configs,
+    truthy,
+)
 
 
 class CsrfProtectionMissing(WebAppRule):
@@ -66,3 +72,67 @@ class CsrfProtectionMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_csrf(model)
+
+
+DJANGO_CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+
+
+def check_csrf(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps:
+        if app.framework == "flask":
+            _flask_csrf(app, verdict)
+        elif app.framework == "django":
+            _django_csrf(app, verdict)
+        elif app.components_of("session"):
+            protection = app.components_of("csrf")
+            for context in app.routes:
+                route = context.route
+                if route.changes_state and route.reads_form and not protection:
+                    verdict.problem(
+                        route.site,
+                        f"`{route.name}` accepts a form under a cookie session and the app has no CSRF middleware",
+                    )
+            if protection:
+                verdict.good(protection[0].site, "CSRF middleware")
+    return verdict
+
+
+def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
+    protection = app.components_of("csrf", "seasurf")
+    disabled = None
+    for config in production_configs(app):
+        setting = config.get("WTF_CSRF_ENABLED")
+        if setting is not None and setting.known and not truthy(setting.value):
+            disabled = setting
+    if disabled is not None:
+        verdict.problem(disabled.site, "WTF_CSRF_ENABLED = False turns Flask-WTF's CSRF protection off")
+    elif protection:
+        verdict.good(protection[0].site, f"CSRF protection by {protection[0].library.rsplit('.', 1)[-1]}")
+    for context in app.routes:
+        route = context.route
+        if not (route.changes_state and route.reads_form) or route.verifies_signature:
+            continue
+        if route.csrf_exempt is not None and protection:
+            verdict.problem(route.csrf_exempt, f"`{route.name}` accepts a form and is exempt from CSRF protection")
+        elif (not protection or disabled is not None) and not route.validates_form_token:
+            verdict.problem(route.site, f"`{route.name}` accepts a form with no CSRF protection in the app")
+
+
+def _django_csrf(app: WebApp, verdict: Verdict) -> None:
+    for config in production_configs(app):
+        setting, items = middleware_setting(config)
+        if items is None:
+            continue
+        site = middleware_site(config, app, DJANGO_CSRF_MIDDLEWARE)
+        if site is not None:
+            verdict.good(site, "CsrfViewMiddleware enabled")
+        else:
+            verdict.problem(setting.site if setting else app.site, "`CsrfViewMiddleware` is missing from MIDDLEWARE")
+    for context in app.routes:
+        route = context.route
+        if route.csrf_exempt is not None and route.changes_state and not route.drf and not route.verifies_signature:
+            verdict.problem(route.csrf_exempt, f"`{route.name}` is exempt from CSRF protection (csrf_exempt)")
+    for entry in app.url_entries:
+        if any(wrapper.endswith("csrf_exempt") for wrapper in entry.wrappers):
+            verdict.problem(entry.site, f"`{entry.view.rsplit('.', 1)[-1]}` is exempt from CSRF protection")

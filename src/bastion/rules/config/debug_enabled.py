@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_debug
 from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webfacts import ValueSource
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, opaque_note, production_configs, truthy, where
 
 
 class DebugEnabled(WebAppRule):
@@ -51,3 +51,32 @@ class DebugEnabled(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_debug(model)
+
+
+def check_debug(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps:
+        for config in production_configs(app):
+            setting = config.get("DEBUG")
+            if setting is None:
+                if app.config_is_opaque:
+                    verdict.unknown.append(f"DEBUG: {opaque_note(app)}; check it is off where the app runs")
+                else:
+                    verdict.good(app.site, f"DEBUG not set for {app.label}: {app.framework} defaults to off")
+                continue
+            if setting.source is ValueSource.LITERAL:
+                if truthy(setting.value):
+                    verdict.problem(setting.site, f"debug mode is on in the production settings ({config.label})")
+                else:
+                    verdict.good(setting.site, "DEBUG is off")
+            elif setting.has_env_default and truthy(setting.env_default):
+                verdict.problem(
+                    setting.site,
+                    "debug mode is on unless the environment turns it off (the default is True)",
+                    confidence=Confidence.MEDIUM,
+                )
+            elif setting.has_env_default:
+                verdict.good(setting.site, "DEBUG comes from the environment and defaults to off")
+            else:
+                verdict.unknown.append(f"DEBUG is read from the environment at {where(setting)}: check its value")
+    return verdict

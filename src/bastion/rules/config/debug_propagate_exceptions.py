@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_propagate_exceptions
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, production_configs, truthy
 
 
 class DebugPropagateExceptions(WebAppRule):
@@ -45,3 +44,19 @@ class DebugPropagateExceptions(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_propagate_exceptions(model)
+
+
+def check_propagate_exceptions(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps_of("django"):
+        for config in production_configs(app):
+            setting = config.get("DEBUG_PROPAGATE_EXCEPTIONS")
+            if setting is not None and setting.known and truthy(setting.value):
+                verdict.problem(
+                    setting.site,
+                    "DEBUG_PROPAGATE_EXCEPTIONS = True skips Django's error pages: the server's own (possibly "
+                    "detailed) error response is sent",
+                )
+            elif setting is None or setting.known:
+                verdict.good(setting.site if setting else app.site, "DEBUG_PROPAGATE_EXCEPTIONS is off")
+    return verdict

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_destructive_routes
+from bastion.concepts.route_security import is_destructive
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule
 
 
 class DestructiveRouteWithoutAuthorization(WebAppRule):
@@ -67,3 +67,32 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_destructive_routes(model)
+
+
+def check_destructive_routes(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for context in model.routes:
+        route = context.route
+        if not is_destructive(route):
+            continue
+        authn, authz = context.authn, context.authz
+        if authn and authz:
+            verdict.good(authz[0], f"`{route.name}` checks authentication and authorization")
+        elif authn:
+            verdict.problem(
+                route.site,
+                f"`{route.name}` changes or deletes data for any logged-in user: no role, permission or "
+                "ownership check",
+                confidence=Confidence.MEDIUM,
+            )
+        else:
+            verdict.problem(
+                route.site,
+                f"`{route.name}` changes or deletes data with no authentication and no role check",
+                confidence=Confidence.HIGH if "DELETE" in route.methods or _is_admin(route.path) else None,
+            )
+    return verdict
+
+
+def _is_admin(path: str | None) -> bool:
+    return bool(path and "/admin" in path)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_django_middleware
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import (
+    DJANGO_SECURITY_MIDDLEWARE,
+    DJANGO_XFRAME_MIDDLEWARE,
+    Verdict,
+    WebAppRule,
+    middleware_setting,
+    middleware_site,
+    production_configs,
+    where,
+)
 
 
 class DjangoSecurityMiddlewareMissing(WebAppRule):
@@ -55,3 +63,28 @@ class DjangoSecurityMiddlewareMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_django_middleware(model)
+
+
+def check_django_middleware(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps_of("django"):
+        for config in production_configs(app):
+            setting, items = middleware_setting(config)
+            if items is None:
+                if setting is not None:
+                    verdict.unknown.append(f"MIDDLEWARE is computed at {where(setting)}: check it by hand")
+                continue
+            anchor = setting.site if setting is not None else app.site
+            names = {name for name, _ in items}
+            for required, purpose in (
+                (DJANGO_SECURITY_MIDDLEWARE, "HTTPS redirect, HSTS, nosniff and Referrer-Policy"),
+                (DJANGO_XFRAME_MIDDLEWARE, "X-Frame-Options (clickjacking)"),
+            ):
+                if required in names:
+                    verdict.good(middleware_site(config, app, required), f"{required.rsplit('.', 1)[-1]} enabled")
+                else:
+                    verdict.problem(
+                        anchor,
+                        f"`{required.rsplit('.', 1)[-1]}` is missing from MIDDLEWARE: no {purpose}",
+                    )
+    return verdict

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_secret_key
-from bastion.concepts.webapp import ProjectModel
+from collections.abc import Iterable
+
+from bastion.concepts.webapp import ProjectModel, WebApp
+from bastion.concepts.webfacts import SettingValue, ValueSource
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, production_configs
 
 
 class HardcodedSecretKey(WebAppRule):
@@ -51,3 +53,56 @@ class HardcodedSecretKey(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_secret_key(model)
+
+
+def check_secret_key(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for _, setting in _secret_settings(model):
+        shape = setting.secret
+        name = setting.name
+        if setting.source is ValueSource.LITERAL and shape is not None:
+            weak = _weakness(shape.length, shape.distinct, shape.insecure_prefix, shape.placeholder)
+            verdict.problem(
+                setting.site,
+                f"{name} is written in the source (`{shape.preview}…`, {shape.length} characters){weak}; "
+                "anyone with the code can forge sessions and tokens",
+                context=shape.digest,
+            )
+        elif setting.source is ValueSource.ENV and shape is not None:
+            verdict.problem(
+                setting.site,
+                f"{name} falls back to a key written in the source (`{shape.preview}…`) when the environment "
+                "variable is unset",
+                confidence=Confidence.MEDIUM,
+                context=shape.digest,
+            )
+        elif setting.source is ValueSource.ENV:
+            verdict.good(setting.site, f"{name} is read from the environment")
+        elif setting.source is ValueSource.COMPUTED:
+            verdict.good(setting.site, f"{name} is computed at start-up, not written in the source")
+    return verdict
+
+
+def _secret_settings(model: ProjectModel) -> Iterable[tuple[WebApp, SettingValue]]:
+    for app in model.apps:
+        for config in production_configs(app):
+            for name in ("SECRET_KEY", "JWT_SECRET_KEY", "WTF_CSRF_SECRET_KEY"):
+                setting = config.get(name)
+                if setting is not None:
+                    yield app, setting
+        for component in app.components:
+            for secret in component.secret_options:
+                yield app, secret
+
+
+def _weakness(length: int, distinct: int, insecure: bool, placeholder: bool) -> str:
+    reasons = []
+    if insecure:
+        reasons.append("Django's `django-insecure-` development key")
+    if length < 32:
+        reasons.append("shorter than 32 characters")
+    if distinct < 5:
+        reasons.append("fewer than 5 distinct characters")
+    if placeholder:
+        reasons.append("a placeholder value")
+    return f" and weak ({', '.join(reasons)})" if reasons else ""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_hsts
+import re
+from typing import Any
+
 from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webfacts import Site
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, where
 
 
 class HstsMissing(WebAppRule):
@@ -50,3 +53,72 @@ class HstsMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_hsts(model)
+
+
+HSTS_MIN_SECONDS = 15_552_000  # 180 days: shorter lets a first visit after expiry be downgraded again
+
+TALISMAN_HSTS_DEFAULT = 31_556_926
+
+
+def check_hsts(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps:
+        if app.framework == "django":
+            for config in production_configs(app):
+                setting = config.get("SECURE_HSTS_SECONDS")
+                known, value = config.known_value("SECURE_HSTS_SECONDS", 0)
+                if not known:
+                    verdict.unknown.append(f"SECURE_HSTS_SECONDS is read from the environment at {where(setting)}")
+                    continue
+                _hsts_value(verdict, setting.site if setting else app.site, value, "SECURE_HSTS_SECONDS")
+            continue
+        found = False
+        for talisman in app.components_of("talisman"):
+            if talisman.option("strict_transport_security", True) is False:
+                verdict.problem(
+                    option_site(talisman, "strict_transport_security"),
+                    "Talisman is configured with strict_transport_security=False: no HSTS header",
+                )
+                found = True
+                continue
+            found = True
+            age = talisman.option("strict_transport_security_max_age", TALISMAN_HSTS_DEFAULT)
+            site = option_site(talisman, "strict_transport_security_max_age")
+            _hsts_value(verdict, site, age, "Talisman strict_transport_security_max_age")
+        for header in app.headers:
+            if header.name == "strict-transport-security":
+                found = True
+                age = _max_age(header.value)
+                if age is None:
+                    verdict.good(header.site, "Strict-Transport-Security header set")
+                else:
+                    _hsts_value(verdict, header.site, age, "Strict-Transport-Security max-age")
+        if not found:
+            verdict.problem(
+                app.site,
+                f"{app.label} sends no Strict-Transport-Security header (HSTS): browsers may be downgraded to HTTP",
+                confidence=Confidence.MEDIUM,
+            )
+    return verdict
+
+
+def _max_age(value: str | None) -> int | None:
+    if not value:
+        return None
+    match = re.search(r"max-age\s*=\s*(\d+)", value, re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def _hsts_value(verdict: Verdict, site: Site, value: Any, what: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        verdict.unknown.append(f"{what} at {site} is not a number bastion can read")
+    elif value <= 0:
+        verdict.problem(site, f"HSTS is off ({what} = {value})")
+    elif value < HSTS_MIN_SECONDS:
+        verdict.problem(
+            site,
+            f"HSTS max-age is {value} seconds, under the {HSTS_MIN_SECONDS} (180 days) a downgrade protection needs",
+            severity=Severity.LOW,
+        )
+    else:
+        verdict.good(site, f"HSTS max-age {value} s")

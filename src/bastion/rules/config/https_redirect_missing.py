@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_https_redirect
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, where
 
 
 class HttpsRedirectMissing(WebAppRule):
@@ -53,3 +52,43 @@ class HttpsRedirectMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_https_redirect(model)
+
+
+def check_https_redirect(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    proxy_note = "if TLS ends at a proxy that redirects, say so with a suppression comment"
+    for app in model.apps:
+        if app.framework == "django":
+            for config in production_configs(app):
+                setting = config.get("SECURE_SSL_REDIRECT")
+                known, value = config.known_value("SECURE_SSL_REDIRECT", False)
+                if not known:
+                    verdict.unknown.append(f"SECURE_SSL_REDIRECT is read from the environment at {where(setting)}")
+                elif value:
+                    verdict.good(setting.site if setting else app.site, "SECURE_SSL_REDIRECT = True")
+                else:
+                    verdict.problem(
+                        setting.site if setting else app.site,
+                        "plain-HTTP requests are not redirected to HTTPS (SECURE_SSL_REDIRECT is off)",
+                        confidence=Confidence.MEDIUM,
+                    )
+            continue
+        redirects = [c for c in app.components if c.kind in ("sslify", "https-redirect")]
+        for talisman in app.components_of("talisman"):
+            if talisman.option("force_https", True) is False:
+                verdict.problem(
+                    option_site(talisman, "force_https"),
+                    "Talisman is configured with force_https=False: plain HTTP is served",
+                )
+            else:
+                redirects.append(talisman)
+        if redirects:
+            verdict.good(redirects[0].site, f"HTTPS enforced by {redirects[0].library.rsplit('.', 1)[-1]}")
+        elif not app.components_of("talisman"):
+            verdict.problem(
+                app.site,
+                f"{app.label} never redirects plain HTTP to HTTPS (no Talisman, SSLify or HTTPSRedirectMiddleware); "
+                + proxy_note,
+                confidence=Confidence.MEDIUM,
+            )
+    return verdict

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_session_cookies
+from typing import Any
+
 from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webfacts import Component, Site
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import (
+    Verdict,
+    WebAppRule,
+    opaque_note,
+    option_site,
+    production_configs,
+    truthy,
+    where,
+)
 
 
 class InsecureSessionCookie(WebAppRule):
@@ -54,3 +64,93 @@ class InsecureSessionCookie(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_session_cookies(model)
+
+
+_FLASK_COOKIES = (
+    ("SESSION_COOKIE_SECURE", False, "session cookie without Secure (sent over plain HTTP)"),
+    ("SESSION_COOKIE_HTTPONLY", True, "session cookie without HttpOnly (readable from JavaScript)"),
+    ("SESSION_COOKIE_SAMESITE", None, "session cookie without SameSite"),
+)
+
+_FLASK_LOGIN_COOKIES = (
+    ("REMEMBER_COOKIE_SECURE", False, "remember-me cookie without Secure"),
+    ("REMEMBER_COOKIE_HTTPONLY", True, "remember-me cookie without HttpOnly"),
+    ("REMEMBER_COOKIE_SAMESITE", None, "remember-me cookie without SameSite"),
+)
+
+_DJANGO_COOKIES = (
+    ("SESSION_COOKIE_SECURE", False, "session cookie without Secure (sent over plain HTTP)"),
+    ("CSRF_COOKIE_SECURE", False, "CSRF cookie without Secure (sent over plain HTTP)"),
+    ("SESSION_COOKIE_HTTPONLY", True, "session cookie without HttpOnly (readable from JavaScript)"),
+    ("SESSION_COOKIE_SAMESITE", "Lax", "session cookie without SameSite"),
+    ("CSRF_COOKIE_SAMESITE", "Lax", "CSRF cookie without SameSite"),
+)
+
+_TALISMAN_COOKIE_OPTIONS = {
+    "SESSION_COOKIE_SECURE": ("session_cookie_secure", True),
+    "SESSION_COOKIE_HTTPONLY": ("session_cookie_http_only", True),
+    "SESSION_COOKIE_SAMESITE": ("session_cookie_samesite", "Lax"),
+}
+
+
+def check_session_cookies(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps:
+        if app.framework in ("fastapi", "starlette"):
+            for session in app.components_of("session"):
+                if session.option("https_only", False) is not True:
+                    verdict.problem(option_site(session, "https_only"), "SessionMiddleware without https_only=True")
+                else:
+                    verdict.good(option_site(session, "https_only"), "session cookie is Secure")
+                same_site = session.option("same_site", "lax")
+                if isinstance(same_site, str) and same_site.lower() == "none":
+                    verdict.problem(option_site(session, "same_site"), "session cookie with SameSite=None")
+            continue
+        table = _DJANGO_COOKIES if app.framework == "django" else _FLASK_COOKIES
+        if app.framework == "flask" and app.components_of("login"):
+            table = (*table, *_FLASK_LOGIN_COOKIES)
+        talismans = app.components_of("talisman")
+        for config in production_configs(app):
+            unset: list[str] = []
+            for name, default, description in table:
+                setting = config.get(name)
+                talisman_value = _talisman_cookie(talismans, name)
+                explicit_ok = setting is not None and setting.known and _cookie_ok(name, setting.value)
+                if talisman_value is not None and _cookie_ok(name, talisman_value[1]) and not explicit_ok:
+                    verdict.good(talisman_value[0], f"{name} enforced by Talisman")
+                    continue
+                if setting is None:
+                    if _cookie_ok(name, default):
+                        verdict.good(app.site, f"{name} not set: the default is safe")
+                    elif not app.config_is_opaque:
+                        unset.append(f"{name} not set ({description})")
+                    else:
+                        verdict.unknown.append(f"{name}: {opaque_note(app)}")
+                    continue
+                known, value = setting.effective_default()
+                if not known:
+                    verdict.unknown.append(f"{name} is read from the environment at {where(setting)}")
+                elif _cookie_ok(name, value):
+                    verdict.good(setting.site, f"{name} = {value!r}")
+                else:
+                    verdict.problem(setting.site, f"{description}: {name} = {value!r}")
+            if unset:
+                verdict.problem(app.site, "; ".join(unset), context=",".join(sorted(unset)))
+    return verdict
+
+
+def _cookie_ok(name: str, value: Any) -> bool:
+    if name.endswith("SAMESITE"):
+        return isinstance(value, str) and value.lower() in ("lax", "strict")
+    return truthy(value)
+
+
+def _talisman_cookie(talismans: list[Component], name: str) -> tuple[Site, Any] | None:
+    if name not in _TALISMAN_COOKIE_OPTIONS:
+        return None
+    option, default = _TALISMAN_COOKIE_OPTIONS[name]
+    for talisman in talismans:
+        return option_site(talisman, option) if talisman.has_option(option) else talisman.site, talisman.option(
+            option, default
+        )
+    return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_login_failure_logging
-from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.logins import is_django_login_entry, login_routes
+from bastion.concepts.webapp import ProjectModel, nearest
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, app_wide_limits
 
 
 class LoginFailureNotLogged(WebAppRule):
@@ -67,3 +67,33 @@ class LoginFailureNotLogged(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_login_failure_logging(model)
+
+
+def check_login_failure_logging(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for context in login_routes(model):
+        for branch in context.route.failure_branches:
+            if branch.logged is not None:
+                verdict.good(branch.logged, f"failed logins in `{context.route.name}` are logged")
+            else:
+                verdict.problem(
+                    branch.site, f"`{context.route.name}` rejects bad credentials without logging the failure"
+                )
+    django_apps = [(app.path, app) for app in model.apps_of("django")]
+    receivers = model.evidence("login_failed_receivers")
+    for app in model.apps_of("django"):
+        wide, _ = app_wide_limits(app)
+        own = [site for site in receivers if nearest(django_apps, site.path) is app]
+        for entry in app.url_entries:
+            if not is_django_login_entry(entry):
+                continue
+            if own:
+                verdict.good(own[0], "a user_login_failed receiver records failed logins")
+            elif wide is not None:
+                verdict.good(wide, "django-axes records failed logins")
+            else:
+                verdict.problem(
+                    entry.site,
+                    "failed Django logins are not recorded (no user_login_failed receiver, no django-axes)",
+                )
+    return verdict

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_login_rate_limit
-from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.logins import is_django_login_entry, login_routes
+from bastion.concepts.webapp import ProjectModel, WebApp
+from bastion.concepts.webfacts import Site
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, app_wide_limits, production_configs
 
 
 class LoginWithoutRateLimit(WebAppRule):
@@ -67,3 +68,44 @@ class LoginWithoutRateLimit(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_login_rate_limit(model)
+
+
+def check_login_rate_limit(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for context in login_routes(model):
+        route = context.route
+        app = context.app
+        wide, disabled = app_wide_limits(app) if app is not None else (None, None)
+        if disabled:
+            verdict.problem(route.site, f"`{route.name}` checks credentials and rate limiting is off ({disabled})")
+        elif route.rate_limits:
+            verdict.good(route.rate_limits[0], f"`{route.name}` is rate limited")
+        elif wide is not None and not route.rate_limit_exempt:
+            verdict.good(wide, f"`{route.name}` is covered by the app-wide rate limit")
+        elif route.drf and app is not None and (throttle := _drf_throttle(app)) is not None:
+            verdict.good(throttle, f"`{route.name}` is throttled by REST_FRAMEWORK defaults")
+        else:
+            verdict.problem(
+                route.site,
+                f"`{route.name}` checks credentials or issues tokens with no rate limit: passwords can be guessed "
+                "at full speed",
+            )
+    for app in model.apps_of("django"):
+        wide, _ = app_wide_limits(app)
+        for entry in app.url_entries:
+            if not is_django_login_entry(entry):
+                continue
+            if any(wrapper.rsplit(".", 1)[-1] == "ratelimit" for wrapper in entry.wrappers) or wide is not None:
+                verdict.good(wide or entry.site, "Django login views are rate limited (django-axes or ratelimit)")
+            else:
+                verdict.problem(entry.site, "Django's login views have no rate limit (add django-axes or ratelimit)")
+    return verdict
+
+
+def _drf_throttle(app: WebApp) -> Site | None:
+    for config in production_configs(app):
+        setting = config.get("REST_FRAMEWORK")
+        value = setting.value if setting is not None and setting.known else None
+        if isinstance(value, dict) and value.get("DEFAULT_THROTTLE_CLASSES"):
+            return setting.site  # type: ignore[union-attr]
+    return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_idor
+from bastion.concepts.route_security import is_destructive
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule
 
 
 class ObjectAccessWithoutOwnerCheck(WebAppRule):
@@ -70,3 +70,19 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_idor(model)
+
+
+def check_idor(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for context in model.routes:
+        route = context.route
+        candidate = route.idor
+        if candidate is None or is_destructive(route) or context.authz:
+            continue
+        if candidate.private_noun or context.authn:
+            verdict.problem(
+                candidate.site,
+                f"`{route.name}` fetches an object by `{candidate.parameter}` from the request and never compares "
+                "its owner with the current user",
+            )
+    return verdict

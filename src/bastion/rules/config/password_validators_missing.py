@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_password_validators
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, production_configs, where
 
 
 class PasswordValidatorsMissing(WebAppRule):
@@ -49,3 +48,22 @@ class PasswordValidatorsMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_password_validators(model)
+
+
+def check_password_validators(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps_of("django"):
+        for config in production_configs(app):
+            apps = config.items("INSTALLED_APPS")
+            if apps is not None and config.get("INSTALLED_APPS") and "django.contrib.auth" not in {a for a, _ in apps}:
+                continue
+            setting = config.get("AUTH_PASSWORD_VALIDATORS")
+            if setting is None:
+                verdict.problem(app.site, "AUTH_PASSWORD_VALIDATORS is not set: any password is accepted")
+            elif setting.known and not setting.value:
+                verdict.problem(setting.site, "AUTH_PASSWORD_VALIDATORS is empty: any password is accepted")
+            elif setting.known:
+                verdict.good(setting.site, f"{len(setting.value)} password validator(s)")
+            else:
+                verdict.unknown.append(f"AUTH_PASSWORD_VALIDATORS is computed at {where(setting)}")
+    return verdict

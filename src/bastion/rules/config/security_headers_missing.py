@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_security_headers
 from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webfacts import Site
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import (
+    DJANGO_SECURITY_MIDDLEWARE,
+    DJANGO_XFRAME_MIDDLEWARE,
+    Verdict,
+    WebAppRule,
+    middleware_setting,
+    middleware_site,
+    option_site,
+    production_configs,
+)
 
 
 class SecurityHeadersMissing(WebAppRule):
@@ -56,3 +65,70 @@ class SecurityHeadersMissing(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_security_headers(model)
+
+
+DJANGO_CSP_MIDDLEWARE = frozenset(
+    {"csp.middleware.CSPMiddleware", "django.middleware.csp.ContentSecurityPolicyMiddleware"}
+)
+
+HEADER_LABELS = {
+    "content-security-policy": "Content-Security-Policy",
+    "x-frame-options": "X-Frame-Options",
+    "x-content-type-options": "X-Content-Type-Options: nosniff",
+    "referrer-policy": "Referrer-Policy",
+}
+
+
+def check_security_headers(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps:
+        covered: dict[str, Site] = {}
+        for header_set in app.headers:
+            if header_set.name in HEADER_LABELS and (
+                header_set.name != "x-content-type-options" or header_set.value != ""
+            ):
+                covered.setdefault(header_set.name, header_set.site)
+            if header_set.name == "content-security-policy" and "frame-ancestors" in (header_set.value or ""):
+                covered.setdefault("x-frame-options", header_set.site)
+        for talisman in app.components_of("talisman"):
+            for header, option in (
+                ("content-security-policy", "content_security_policy"),
+                ("x-frame-options", "frame_options"),
+                ("x-content-type-options", "x_content_type_options"),
+                ("referrer-policy", "referrer_policy"),
+            ):
+                if talisman.option(option, True) not in (None, False, "", {}):
+                    covered.setdefault(
+                        header, option_site(talisman, option) if talisman.has_option(option) else talisman.site
+                    )
+        for component in app.components_of("secure-headers"):
+            for header in HEADER_LABELS:
+                covered.setdefault(header, component.site)
+        if app.framework == "django":
+            for config in production_configs(app):
+                _setting, items = middleware_setting(config)
+                if items is None:
+                    verdict.unknown.append("MIDDLEWARE is computed: check the security headers by hand")
+                    break
+                names = {name for name, _ in items}
+                security = middleware_site(config, app, DJANGO_SECURITY_MIDDLEWARE)
+                if security is not None:
+                    if config.known_value("SECURE_CONTENT_TYPE_NOSNIFF", True)[1]:
+                        covered.setdefault("x-content-type-options", security)
+                    if config.known_value("SECURE_REFERRER_POLICY", "same-origin")[1]:
+                        covered.setdefault("referrer-policy", security)
+                xframe = middleware_site(config, app, DJANGO_XFRAME_MIDDLEWARE)
+                if xframe is not None:
+                    covered.setdefault("x-frame-options", xframe)
+                for csp in DJANGO_CSP_MIDDLEWARE & names:
+                    covered.setdefault("content-security-policy", middleware_site(config, app, csp) or app.site)
+        missing = [label for header, label in HEADER_LABELS.items() if header not in covered]
+        for header, site in covered.items():
+            verdict.good(site, f"{HEADER_LABELS[header]} set")
+        if missing:
+            verdict.problem(
+                app.site,
+                f"{app.label} sets none of these security headers anywhere: {', '.join(missing)}",
+                context=",".join(missing),
+            )
+    return verdict

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bastion.concepts.web_checks import Verdict, check_password_hashers
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import WebAppRule
+from bastion.rules.config.web_rule import Verdict, WebAppRule, production_configs, where
 
 
 class WeakPasswordHasher(WebAppRule):
@@ -51,3 +50,35 @@ class WeakPasswordHasher(WebAppRule):
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_password_hashers(model)
+
+
+WEAK_HASHERS = frozenset(
+    {
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.UnsaltedMD5PasswordHasher",
+        "django.contrib.auth.hashers.UnsaltedSHA1PasswordHasher",
+        "django.contrib.auth.hashers.SHA1PasswordHasher",
+        "django.contrib.auth.hashers.CryptPasswordHasher",
+    }
+)
+
+
+def check_password_hashers(model: ProjectModel) -> Verdict:
+    verdict = Verdict()
+    for app in model.apps_of("django"):
+        for config in production_configs(app):
+            setting = config.get("PASSWORD_HASHERS")
+            items = config.items("PASSWORD_HASHERS")
+            if setting is None:
+                verdict.good(app.site, "PASSWORD_HASHERS not set: Django's default (PBKDF2) hashes passwords")
+            elif not items:
+                verdict.unknown.append(f"PASSWORD_HASHERS is computed at {where(setting)}: check the first entry")
+            elif items[0][0] in WEAK_HASHERS:
+                verdict.problem(
+                    items[0][1],
+                    f"new passwords are hashed with `{items[0][0].rsplit('.', 1)[-1]}`, a fast hash that is cheap "
+                    "to brute-force",
+                )
+            else:
+                verdict.good(items[0][1], f"passwords hashed with {items[0][0].rsplit('.', 1)[-1]}")
+    return verdict

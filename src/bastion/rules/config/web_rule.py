@@ -1,15 +1,125 @@
-"""The shared shape of the CFG rules that judge a whole web application from collected facts."""
+"""The shared shape of the CFG rules that judge a whole web application from collected facts.
+
+Each such rule holds its own check (a function of the project model, in the rule's file) that returns a `Verdict`:
+what is wrong (problems), what is right (evidence), what cannot be told (unknown). The rule reports the problems as
+findings; `bastion checklist` shows the evidence for the items that pass and the reasons for the ones it cannot
+decide. One function for both answers means a PASS is always backed by the same reading of the code that would
+have produced the FAIL. What the code does (apps, routes, settings) is recognised in `bastion.concepts`; what is
+judged, with its messages and severities, lives here and in the rule files.
+"""
 
 from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
-from bastion.concepts.web_checks import Verdict
-from bastion.concepts.webapp import ProjectModel, build_model
+from bastion.concepts.webapp import EffectiveConfig, ProjectModel, WebApp, build_model, is_development_profile
+from bastion.concepts.webfacts import Component, SettingValue, Site
 from bastion.core.finding import Finding, Location
+from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.config.collectors import WebFactsCollector
+
+DJANGO_SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
+
+DJANGO_XFRAME_MIDDLEWARE = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+
+
+@dataclass(frozen=True)
+class Problem:
+    site: Site
+    message: str
+    severity: Severity | None = None
+    confidence: Confidence | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    site: Site | None
+    text: str
+
+
+@dataclass
+class Verdict:
+    problems: list[Problem] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    def problem(self, site: Site, message: str, **kwargs: Any) -> None:
+        if not any(p.site == site and p.message == message for p in self.problems):
+            self.problems.append(Problem(site, message, **kwargs))
+
+    def good(self, site: Site | None, text: str) -> None:
+        if not any(e.site == site and e.text == text for e in self.evidence):
+            self.evidence.append(Evidence(site, text))
+
+
+def production_configs(app: WebApp) -> list[EffectiveConfig]:
+    return [config for config in app.configs if not is_development_profile(config.label)] or app.configs
+
+
+def where(setting: SettingValue | None) -> str:
+    if setting is None:
+        return "(not set)"
+    return f"{setting.site.path}:{setting.site.line}"
+
+
+def truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def opaque_note(app: WebApp) -> str:
+    loads = ", ".join(f"{load.method} at {load.site}" for load in app.opaque_loads)
+    return f"part of the configuration of {app.label} ({app.path}) is loaded at run time ({loads})"
+
+
+def option_site(component: Component, name: str) -> Site:
+    return component.option_site(name)
+
+
+def middleware_setting(config: EffectiveConfig) -> tuple[SettingValue | None, list[tuple[str, Site]] | None]:
+    for name in ("MIDDLEWARE", "MIDDLEWARE_CLASSES"):
+        setting = config.get(name)
+        if setting is not None:
+            return setting, config.items(name)
+    return None, []
+
+
+def middleware_site(config: EffectiveConfig, app: WebApp, item: str) -> Site | None:
+    _, items = middleware_setting(config)
+    return next((site for name, site in items or () if name == item), None)
+
+
+def app_wide_limits(app: WebApp) -> tuple[Site | None, str | None]:
+    """(site of a limit that covers every route, reason it is disabled)."""
+    for config in production_configs(app):
+        enabled = config.get("RATELIMIT_ENABLED")
+        if enabled is not None and enabled.known and not truthy(enabled.value):
+            return None, f"RATELIMIT_ENABLED = False at {where(enabled)}"
+    for limiter in app.components_of("limiter"):
+        if limiter.option("enabled", True) is False:
+            return None, f"the limiter is disabled (enabled=False) at {limiter.site}"
+        if limiter.option("default_limits") or "default_limits" in limiter.opaque_options:
+            return option_site(limiter, "default_limits"), None
+        if limiter.option("application_limits"):
+            return option_site(limiter, "application_limits"), None
+    for config in production_configs(app):
+        default = config.get("RATELIMIT_DEFAULT") or config.get("RATELIMIT_APPLICATION")
+        if default is not None and app.components_of("limiter"):
+            return default.site, None
+        if app.framework == "django":
+            apps = {name for name, _ in config.items("INSTALLED_APPS") or ()}
+            for guard in ("axes", "defender"):
+                if guard in apps:
+                    site = next(site for name, site in config.items("INSTALLED_APPS") or () if name == guard)
+                    return site, None
+    return None, None
+
 
 # One entry per live scan: the model is built once per scan and shared by every CFG rule. Keyed by id with a
 # weak reference to check it (ProjectContext is not hashable), so that a finished scan's model is dropped.
@@ -28,7 +138,7 @@ def project_model(project: ProjectContext) -> ProjectModel:
 
 
 class WebAppRule(ProjectRule):
-    """A rule whose decision is a `concepts.web_checks` verdict: its problems become findings."""
+    """A rule whose decision is a verdict on the project model (its `verdict`): its problems become findings."""
 
     collectors = (WebFactsCollector,)
 

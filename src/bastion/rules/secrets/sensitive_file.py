@@ -14,12 +14,12 @@ class SensitiveFileExposed(ProjectRule):
     """## What it does
     Finds files that hold secrets by their nature — `.env` and `.env.*` files that set a secret-like variable
     (`DB_PASSWORD=…`, not `COMPOSE_PROJECT_NAME=shop`; not `.env.example`, `template.env` and other templates, nor
-    Flask's `.flaskenv` of public settings), SSH keys (`id_rsa`, `id_ed25519` …), `.pem`/`.key` files that contain a private key (not
-    certificates), key stores (`.p12`, `.pfx`, `.jks`), `credentials.json`, service-account JSON files,
-    `.pypirc`, `.netrc`, `.pgpass` — that git tracks, or that no `.gitignore` covers so that the next
-    `git add .` commits them. In a git work tree git answers (`git ls-files`, `git check-ignore`); elsewhere the
-    `.gitignore` files are read. A tracked file is reported even if `.gitignore` now lists it: ignoring does
-    not untrack.
+    Flask's `.flaskenv` of public settings), SSH keys (`id_rsa`, `id_ed25519` …), `.pem`/`.key` files that contain a
+    private key (not certificates), key stores (`.p12`, `.pfx`, `.jks`), `credentials.json`, service-account JSON
+    files, `.pypirc`, `.netrc`, `.pgpass` — that git tracks, or that no `.gitignore` covers so that the next `git
+    add .` commits them. In a git work tree git answers (`git ls-files`, `git check-ignore`); elsewhere the
+    `.gitignore` files are read. A tracked file is reported even if `.gitignore` now lists it: ignoring does not
+    untrack.
 
     ## Why is this bad?
     These files exist to keep secrets out of the code. Committed, they put every secret they hold into every
