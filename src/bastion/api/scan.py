@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,19 +13,20 @@ from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_
 from bastion.api.fingerprints import assign_fingerprints
 from bastion.api.held_back import hold_back_test_code
 from bastion.api.selection import PerFileIgnores, enabled_rules
+from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
 from bastion.core.config import BastionConfig
 from bastion.core.errors import UsageError
-from bastion.core.finding import Finding, Location
+from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.result import ScanResult, SuppressedFinding, SuppressionInfo
-from bastion.core.rule import Rule, all_rules, get_rule
+from bastion.core.result import ScanResult
+from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_all
 from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
+from bastion.rules.meta.malformed_suppression import MalformedSuppression
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
 from bastion.source.discovery import Discovery, discover, relative_to_root
-from bastion.source.suppressions import Suppression, SuppressionOrigin
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -94,10 +95,15 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]
     findings = drop_superseded(findings)
     findings.sort(key=Finding.sort_key)
-    active, suppressed, unused = _apply_suppressions(findings, results, enabled_codes)
+    outcome_of_comments = apply_suppressions(
+        findings, {result.rel: result.suppressions for result in results}, enabled_codes
+    )
+    active, suppressed = outcome_of_comments.active, outcome_of_comments.suppressed
     if options.report_unused_suppressions and UnusedSuppression.code in enabled_codes:
-        active.extend(_unused_findings(unused))
-        active.sort(key=Finding.sort_key)
+        active.extend(unused_findings(outcome_of_comments.unused))
+    if MalformedSuppression.code in enabled_codes:
+        active.extend(malformed_findings(outcome_of_comments.malformed))
+    active.sort(key=Finding.sort_key)
     active, held_back = hold_back_test_code(active, config, scanned)
     active = assign_fingerprints(active)
 
@@ -180,79 +186,6 @@ def _facts_by_collector(results: Sequence[FileResult]) -> dict[str, dict[str, An
         for name, value in result.facts.items():
             facts.setdefault(name, {})[result.rel] = value
     return facts
-
-
-def _suppression_matches(suppression: Suppression, rule: type[Rule] | None, code: str) -> bool:
-    origin = suppression.origin
-    if origin is SuppressionOrigin.BASTION:
-        return not suppression.ids or any(code.startswith(selector) for selector in suppression.ids)
-    if origin is SuppressionOrigin.NOSEC:
-        return not suppression.ids or (rule is not None and any(i in rule.bandit for i in suppression.ids))
-    if origin is SuppressionOrigin.NOQA:
-        return rule is not None and any(i in rule.ruff for i in suppression.ids)
-    return code.startswith("SEC")
-
-
-def _apply_suppressions(
-    findings: Iterable[Finding], results: Sequence[FileResult], enabled: set[str]
-) -> tuple[list[Finding], list[SuppressedFinding], list[tuple[str, Suppression]]]:
-    by_file = {result.rel: result.suppressions for result in results if result.suppressions}
-    used: set[tuple[str, int, SuppressionOrigin]] = set()
-    active: list[Finding] = []
-    suppressed: list[SuppressedFinding] = []
-    for finding in findings:
-        candidates = by_file.get(finding.location.path)
-        match = None
-        if candidates:
-            rule = get_rule(finding.code)
-            for suppression in candidates:
-                if suppression.covers(finding.location.line) and _suppression_matches(suppression, rule, finding.code):
-                    match = suppression
-                    break
-        if match is None:
-            active.append(finding)
-        else:
-            used.add((finding.location.path, match.line, match.origin))
-            suppressed.append(SuppressedFinding(finding, SuppressionInfo(match.line, match.describe())))
-    unused = [
-        (rel, suppression)
-        for rel, suppressions in by_file.items()
-        for suppression in suppressions
-        if (rel, suppression.line, suppression.origin) not in used and _reportable(suppression, enabled)
-    ]
-    return active, suppressed, unused
-
-
-def _reportable(suppression: Suppression, enabled: set[str]) -> bool:
-    """Whether an unused suppression is worth reporting: it must name (or map to) a rule that ran, so that a
-    `--select SEC` run does not call every PAT suppression stale. A peer's bare marker is left to the peer."""
-    if suppression.origin is SuppressionOrigin.BASTION:
-        if not suppression.ids:
-            return True
-        return any(code.startswith(selector) for selector in suppression.ids for code in enabled)
-    rules = [rule for rule in all_rules() if rule.code in enabled]
-    if suppression.origin is SuppressionOrigin.NOSEC and suppression.ids:
-        return any(i in rule.bandit for rule in rules for i in suppression.ids)
-    if suppression.origin is SuppressionOrigin.NOQA:
-        return any(i in rule.ruff for rule in rules for i in suppression.ids)
-    return False
-
-
-def _unused_findings(unused: Sequence[tuple[str, Suppression]]) -> list[Finding]:
-    findings = []
-    for rel, suppression in unused:
-        findings.append(
-            Finding(
-                code=UnusedSuppression.code,
-                message=f"unused suppression `{suppression.describe()}`: it matches no finding",
-                location=Location(rel, suppression.line),
-                severity=UnusedSuppression.severity,
-                confidence=UnusedSuppression.confidence,
-                fix_hint=UnusedSuppression.fix_hint,
-                context=suppression.describe(),
-            )
-        )
-    return findings
 
 
 def _dedupe(notices: list[Notice]) -> list[Notice]:

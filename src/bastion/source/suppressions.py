@@ -14,21 +14,35 @@ formatted multi-line call suppresses a finding reported on any line of that call
 from __future__ import annotations
 
 import ast
+import difflib
 import io
 import re
 import tokenize
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
+from bastion.core.advisory_ids import EXAMPLES as ADVISORY_EXAMPLES
+from bastion.core.advisory_ids import is_advisory_id
+
 _MARKERS = ("bastion:", "nosec", "noqa", "allowlist secret", "allowlist nextline secret", "gitleaks:allow")
-_BASTION = re.compile(r"bastion:\s*ignore\b(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
-_NOSEC = re.compile(r"\bnosec\b(?::?[ \t]*(?P<ids>[A-Z]\d{3}(?:[ \t]*,?[ \t]*[A-Z]\d{3})*))?")
-_NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)", re.IGNORECASE)
+_BASTION_IGNORE = re.compile(r"bastion:\s*ignore\b", re.IGNORECASE)
+_BASTION_WORD = re.compile(r"bastion:\s*(?P<word>[A-Za-z_-]+)(?P<bracket>\s*\[)?", re.IGNORECASE)
+_NOSEC = re.compile(r"\bnosec\b(?P<tail>[^#]*)")
+_NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]\w*(?:[\s,]+[A-Za-z]\w*)*)", re.IGNORECASE)
 _ALLOWLIST = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
 _ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
 _GITLEAKS = re.compile(r"gitleaks:allow", re.IGNORECASE)
-_IDS = re.compile(r"[A-Za-z]+\d+")
+_RULE_SELECTOR = re.compile(r"^[A-Z]{3}\d{0,3}$")
+_HYPHENATED_CODE = re.compile(r"^([A-Z]{3})[-_ ](\d{1,3})$")
+_CODE_LIKE = re.compile(r"^[A-Za-z]{2,}[-_]?\d")
+_WORD = re.compile(r"[A-Za-z0-9_]+")
+# Words shaped like a peer's id (a letter, a digit, two or three more): `B6O2` is a typo, `b64` or `because` a reason.
+_BANDIT_LIKE = re.compile(r"^[Bb]\d[0-9A-Za-z]{2,3}$")
+_BANDIT_ID = re.compile(r"^B\d{3}$")
+_RUFF_BANDIT_LIKE = re.compile(r"^[Ss]\d[0-9A-Za-z]{2,3}$")
+_RUFF_BANDIT_ID = re.compile(r"^S\d{3}$")
+_IGNORE_FORM = "`# bastion: ignore[CODE, ...]`"
 
 
 class SuppressionOrigin(str, Enum):
@@ -41,22 +55,43 @@ class SuppressionOrigin(str, Enum):
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    """One suppression comment. `ids` empty means bare: every code the origin reaches."""
+    """One suppression comment. `ids` empty means bare: every code the origin reaches. For bastion's own form an
+    id is a rule code or prefix (`PAT101`, `PAT1`) or an advisory id (`PYSEC-2018-28`: that advisory only).
+    A comment with a `problem` does not parse: it suppresses nothing and is reported (BST002)."""
 
     line: int
     origin: SuppressionOrigin
     ids: tuple[str, ...]
     first_line: int
     last_line: int
+    problem: str = ""
+    text: str = ""  # the comment as written, for reports
 
     def covers(self, line: int) -> bool:
         return self.first_line <= line <= self.last_line
 
+    @property
+    def malformed(self) -> bool:
+        return bool(self.problem)
+
+    @property
+    def rule_selectors(self) -> tuple[str, ...]:
+        return tuple(item for item in self.ids if not is_advisory_id(item))
+
+    @property
+    def advisory_ids(self) -> tuple[str, ...]:
+        return tuple(item for item in self.ids if is_advisory_id(item))
+
     def describe(self) -> str:
+        if self.malformed:
+            return self.text
         ids = f"[{', '.join(self.ids)}]" if self.ids else ""
         if self.origin is SuppressionOrigin.BASTION:
             return f"bastion: ignore{ids}"
         return f"{self.origin.value}{' ' + ', '.join(self.ids) if self.ids else ''}"
+
+    def with_problem(self, problem: str) -> Suppression:
+        return replace(self, problem=problem)
 
 
 def has_markers(text: str) -> bool:
@@ -65,23 +100,21 @@ def has_markers(text: str) -> bool:
 
 
 def parse_comment(comment: str, line: int) -> list[Suppression]:
-    """Suppressions in one comment's text (without regard to the statement it sits on)."""
+    """Suppressions in one comment's text (without regard to the statement it sits on), malformed ones included:
+    a comment that means to suppress but does not parse is kept with its `problem`, never read as a bare one."""
     found: list[Suppression] = []
-    match = _BASTION.search(comment)
-    if match:
-        codes = match.group("codes")
-        ids = tuple(code.upper() for code in _IDS.findall(codes)) if codes else ()
-        found.append(Suppression(line, SuppressionOrigin.BASTION, ids, line, line))
+    bastion = _parse_bastion(comment.strip(), line)
+    if bastion is not None:
+        found.append(bastion)
     match = _NOSEC.search(comment)
     if match:
-        ids = tuple(_IDS.findall(match.group("ids") or ""))
-        found.append(Suppression(line, SuppressionOrigin.NOSEC, ids, line, line))
+        found.append(_peer_ids(match.group("tail"), line, SuppressionOrigin.NOSEC, _BANDIT_LIKE, _BANDIT_ID, "B602"))
     match = _NOQA.search(comment)
     if match:
         # Only flake8-bandit (S) codes concern bastion; a `noqa: E501` is someone else's business.
-        ids = tuple(code.upper() for code in _IDS.findall(match.group("codes")) if code.upper().startswith("S"))
-        if ids:
-            found.append(Suppression(line, SuppressionOrigin.NOQA, ids, line, line))
+        noqa = _peer_ids(match.group("codes"), line, SuppressionOrigin.NOQA, _RUFF_BANDIT_LIKE, _RUFF_BANDIT_ID, "S602")
+        if noqa.ids or noqa.malformed:
+            found.append(noqa)
     if _ALLOWLIST.search(comment):
         found.append(Suppression(line, SuppressionOrigin.ALLOWLIST_SECRET, (), line, line))
     elif _ALLOWLIST_NEXT.search(comment):
@@ -90,6 +123,81 @@ def parse_comment(comment: str, line: int) -> list[Suppression]:
     if _GITLEAKS.search(comment):
         found.append(Suppression(line, SuppressionOrigin.GITLEAKS, (), line, line))
     return found
+
+
+def _parse_bastion(comment: str, line: int) -> Suppression | None:
+    match = _BASTION_IGNORE.search(comment)
+    if match is None:
+        return _misspelt_directive(comment, line)
+    text = comment[match.start() :]
+    rest = comment[match.end() :]
+
+    def made(ids: tuple[str, ...] = (), problem: str = "") -> Suppression:
+        return Suppression(line, SuppressionOrigin.BASTION, ids, line, line, problem, text)
+
+    if rest.startswith("["):
+        close = rest.find("]")
+        if close < 0:
+            return made(problem=f"the code list has no closing `]`; write {_IGNORE_FORM}")
+        items = [item for item in re.split(r"[\s,]+", rest[1:close]) if item]
+        if not items:
+            return made(problem=f"the brackets are empty; name the codes: {_IGNORE_FORM}")
+        problems = [problem for item in items if (problem := _item_problem(item))]
+        if problems:
+            return made(problem="; ".join(problems))
+        return made(tuple(item.upper() for item in items))
+    if re.match(r"\s+\[", rest):
+        return made(problem=f"a space between `ignore` and `[`; write {_IGNORE_FORM}")
+    if re.match(r"\s*[:=(]", rest):
+        return made(problem=f"codes go in square brackets right after `ignore`: {_IGNORE_FORM}")
+    first = re.match(r"\s+(?P<word>[^\s,;]+)", rest)
+    if first and _CODE_LIKE.match(first.group("word")):
+        return made(problem=f"`{first.group('word')}` is outside the brackets; write {_IGNORE_FORM}")
+    return made()  # bare: every rule, with an optional reason after it
+
+
+def _misspelt_directive(comment: str, line: int) -> Suppression | None:
+    """`# bastion: ignroe[PAT101]`: a directive bastion does not know, where `ignore` was meant."""
+    match = _BASTION_WORD.search(comment)
+    if match is None:
+        return None
+    word = match.group("word")
+    if not match.group("bracket") and not difflib.get_close_matches(word.lower(), ["ignore"], cutoff=0.6):
+        return None
+    problem = f"`{word}` is not a bastion directive; write {_IGNORE_FORM}"
+    return Suppression(line, SuppressionOrigin.BASTION, (), line, line, problem, comment[match.start() :])
+
+
+def _item_problem(item: str) -> str:
+    upper = item.upper()
+    if _RULE_SELECTOR.match(upper) or is_advisory_id(item):
+        return ""
+    hyphenated = _HYPHENATED_CODE.match(upper)
+    if hyphenated:
+        return f"`{item}` is not a rule code; did you mean {hyphenated.group(1)}{hyphenated.group(2)}?"
+    return (
+        f"`{item}` is neither a rule code (PAT101, or a prefix such as PAT1) nor an advisory id ({ADVISORY_EXAMPLES})"
+    )
+
+
+def _peer_ids(
+    tail: str, line: int, origin: SuppressionOrigin, looks_like: re.Pattern[str], valid: re.Pattern[str], example: str
+) -> Suppression:
+    """A peer tool's ids after its marker: words shaped like an id must be one (`B6O2` is a typo, not a reason)."""
+    ids: list[str] = []
+    bad: list[str] = []
+    for word in _WORD.findall(tail):
+        if not looks_like.match(word):
+            continue
+        if valid.match(word.upper()):
+            ids.append(word.upper())
+        else:
+            bad.append(word)
+    text = f"{origin.value}{tail.rstrip()}"
+    if bad:
+        problem = f"{', '.join(f'`{word}`' for word in bad)}: not a {origin.value} id such as {example}"
+        return Suppression(line, origin, (), line, line, problem, text)
+    return Suppression(line, origin, tuple(ids), line, line, "", text)
 
 
 def python_comments(text: str) -> Iterable[tuple[int, str]]:
@@ -139,7 +247,7 @@ def _widen(suppression: Suppression, spans: Sequence[tuple[int, int]]) -> Suppre
             best = (start, end)
     if best is None:
         return suppression
-    return Suppression(suppression.line, suppression.origin, suppression.ids, best[0], best[1])
+    return replace(suppression, first_line=best[0], last_line=best[1])
 
 
 def statement_spans(tree: ast.Module) -> list[tuple[int, int]]:
