@@ -55,8 +55,63 @@ def split_lines(text: str) -> list[str]:
     return _NEWLINES.split(text)
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1b")
+_MAX_ODD_SHARE = 0.05
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """`utf-16`/`utf-32` when the data starts with that byte-order mark (their text is full of NUL bytes)."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
 def looks_binary(head: bytes) -> bool:
-    return b"\x00" in head[:_SNIFF]
+    """Whether the data is not text. NUL bytes alone do not decide it, as they did: one NUL placed before a
+    secret made the whole file "binary" and unread. The head is binary when, NULs set aside, more than 5% of what
+    is left is not text (bytes that are not UTF-8, control characters other than tabs, line ends and ESC)."""
+    sample = head[:_SNIFF]
+    if b"\x00" not in sample or wide_encoding(sample) is not None:
+        return False
+    rest = sample.replace(b"\x00", b"").decode("utf-8", "replace")
+    if not rest:
+        return True
+    odd = sum(
+        1
+        for character in rest
+        if character == "\ufffd"
+        or (character < " " and character not in _TEXT_CONTROLS)
+        or "\x7f" <= character < "\xa0"
+    )
+    return odd > len(rest) * _MAX_ODD_SHARE
+
+
+def text_bytes(data: bytes) -> tuple[bytes, str | None]:
+    """The bytes to decode and, for UTF-16/32 with a byte-order mark, the encoding. NUL bytes in text that is
+    not wide are dropped (Python refuses them in source, and they would split a secret from its pattern)."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        return data, wide
+    return (data.replace(b"\x00", b"") if b"\x00" in data else data), None
+
+
+def decode_text(data: bytes) -> str | None:
+    """Text of a file that is not Python source (UTF-8, UTF-16/32 with a mark, else Latin-1), or None when
+    the data is binary. For readers of file contents outside the scan (git history)."""
+    if looks_binary(data):
+        return None
+    data, wide = text_bytes(data)
+    if wide is not None:
+        return data.decode(wide, "replace").removeprefix("\ufeff")
+    return _utf8_or_latin1(data)[0]
 
 
 def is_python_script(head: bytes) -> bool:
@@ -76,7 +131,10 @@ def read_document(file: SourceFile, *, max_size: int) -> TextDocument:
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}", NoticeKind.UNREADABLE) from None
     if looks_binary(data):
-        raise ReadError("binary file (contains NUL bytes); skipped", NoticeKind.BINARY)
+        raise ReadError("binary file (not text, even with its NUL bytes set aside); skipped", NoticeKind.BINARY)
+    data, wide = text_bytes(data)
+    if wide is not None:
+        return TextDocument(file, data.decode(wide, "replace").removeprefix("\ufeff"), file.is_python, wide)
     is_python = file.is_python or (not file.suffix and is_python_script(data))
     if is_python:
         return _decode_python(file, data)
@@ -112,13 +170,18 @@ def _decode_python(file: SourceFile, data: bytes) -> TextDocument:
 
 
 def _decode_text(file: SourceFile, data: bytes) -> TextDocument:
+    text, encoding = _utf8_or_latin1(data)
+    return TextDocument(file, text, False, encoding)
+
+
+def _utf8_or_latin1(data: bytes) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        return TextDocument(file, data.decode("utf-8"), False, "utf-8")
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         # Configuration files in legacy encodings still hold ASCII secrets and settings worth reading.
-        return TextDocument(file, data.decode("latin-1"), False, "latin-1")
+        return data.decode("latin-1"), "latin-1"
 
 
 def _human(size: int) -> str:
