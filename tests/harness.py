@@ -16,13 +16,16 @@ Files that cannot hold comments (JSON, notebooks) list expectations in `<file>.e
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bastion.api import ScanOptions, scan
 from bastion.core.config import BastionConfig
 from bastion.core.result import ScanResult
+from bastion.deps.advisory import Advisory
+from bastion.deps.model import PackageVersion
+from bastion.deps.services.interface import ServiceUnavailable, VulnerabilityService
 from bastion.rules.base import ScanServices
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,20 +91,41 @@ def scan_fixture(folder: Path, code: str, services: ScanServices | None = None) 
 
         table = read_table(config_file)
     overrides: dict[str, object] = {"select": [code]}
-    if code == "BST001":
-        # Whether a suppression is unused depends on the rules it names having run.
+    if code.startswith("BST"):
+        # Whether a suppression is unused depends on the rules it names having run; what was not analysed, on
+        # the rules that would have read it.
         overrides["extend-select"] = ["ALL"]
     config = BastionConfig.model_validate({**table, **overrides})
+    special = _FIXTURE_SERVICES.get(code)
     return scan(
         [folder],
         ScanOptions(
             config=config,
             root=folder,
             jobs=1,
-            services=services or ScanServices(offline=True),
+            services=special() if special is not None else services or ScanServices(offline=True),
             report_unused_suppressions=code == "BST001",
+            config_path=config_file if config_file.is_file() else None,
         ),
     )
+
+
+class _UnreachableAdvisories(VulnerabilityService):
+    """An advisory source that cannot be reached, for the fixtures of the rule that reports it (BST106)."""
+
+    @property
+    def description(self) -> str:
+        return "OSV (http://127.0.0.1:9, a closed port)"
+
+    def query(self, packages: Sequence[PackageVersion]) -> Mapping[PackageVersion, tuple[Advisory, ...]]:
+        raise ServiceUnavailable(f"{self.description} could not be reached: connection refused (3 attempts)")
+
+
+# Rules whose fixtures need other services than the offline test data.
+_FIXTURE_SERVICES: dict[str, Callable[[], ScanServices]] = {
+    "BST106": lambda: ScanServices(vulnerabilities=_UnreachableAdvisories()),
+    "BST107": lambda: ScanServices(offline=True),
+}
 
 
 def found_lines(result: ScanResult, code: str) -> set[tuple[str, int, str]]:

@@ -92,7 +92,7 @@ def test_scan_with_osv_too_slow_exits_2(tmp_path: Path) -> None:
             str(tmp_path),
         )
     report = _assert_audit_did_not_run(result)
-    assert "no answer within 0.2 s" in report["notices"][0]["message"]
+    assert "no answer within 0.2 s" in next(f for f in report["findings"] if f["code"] == "BST106")["message"]
 
 
 def _assert_audit_did_not_run(result: Result) -> dict:  # type: ignore[type-arg]
@@ -100,9 +100,11 @@ def _assert_audit_did_not_run(result: Result) -> dict:  # type: ignore[type-arg]
     report = _json(result)
     assert ("PAT302", "app.py", 5) in _codes(report)  # every other finding is still reported
     assert not [f for f in report["findings"] if f["code"] == "DEP101"]  # and no silent "no vulnerabilities"
-    blocking = [n for n in report["notices"] if n["blocking"]]
-    assert [n["kind"] for n in blocking] == ["service-unavailable"]
-    assert "the dependency audit did not run" in blocking[0]["message"]
+    # The gap is a finding at the manifest's first pin (BST106), which keeps the exit code at 2.
+    (gap,) = [f for f in report["findings"] if f["code"] == "BST106"]
+    assert (gap["path"], gap["line"], gap["severity"]) == ("requirements.txt", 1, "high")
+    assert "the dependency audit did not run" in gap["message"]
+    assert "2 pinned packages here" in gap["message"]
     assert report["summary"]["incomplete"] is True
     return report
 
@@ -122,8 +124,14 @@ def test_offline_without_db_skips_the_audit_with_a_notice(tmp_path: Path) -> Non
     assert result.exit_code == 1  # the PAT finding; the skipped audit is not an error when asked for
     report = _json(result)
     assert not [f for f in report["findings"] if f["code"] == "DEP101"]
-    assert [n["kind"] for n in report["notices"] if "skipped" in n["message"]] == ["info"]
+    # Said as a finding of info severity (BST107): the default --fail-on does not fail on what the user asked for.
+    (skipped,) = [f for f in report["findings"] if f["code"] == "BST107"]
+    assert skipped["severity"] == "info" and "skipped" in skipped["message"]
     assert not report["summary"]["incomplete"]
+    alone = _run(
+        "scan", str(_project(tmp_path / "clean", {"requirements.txt": "flask==0.12.2\n"})), "--isolated", "--offline"
+    )
+    assert alone.exit_code == 0, alone.output
 
 
 def test_db_folder_and_zip_give_the_same_findings(tmp_path: Path) -> None:
@@ -154,8 +162,8 @@ def test_db_that_holds_no_osv_data_stops_the_audit_plainly(tmp_path: Path) -> No
     empty.mkdir()
     result = _run("deps", str(_project(tmp_path)), "--isolated", "-f", "json", "--db", str(empty))
     assert result.exit_code == 2
-    (notice,) = [n for n in _json(result)["notices"] if n["blocking"]]
-    assert "holds no OSV JSON records" in notice["message"]
+    (gap,) = [f for f in _json(result)["findings"] if f["code"] == "BST106"]
+    assert "holds no OSV JSON records" in gap["message"]
 
 
 def test_deps_refuses_other_families(tmp_path: Path) -> None:

@@ -92,7 +92,8 @@ def test_project_rules_receive_facts_from_every_file(tmp_path: Path, temporary_r
 def test_rules_that_are_not_selected_do_not_run(tmp_path: Path) -> None:
     project = write_tree(tmp_path / "p", {"a.py": "import os\nos.system(x)\neval(x)\n"})
     result = _scan(project, ["PAT101"])
-    assert {r.code for r in result.rules} == {"PAT101"}
+    # The BST1xx rules (what was not analysed) run whatever the selection; nothing else does.
+    assert {r.code for r in result.rules if not r.code.startswith("BST1")} == {"PAT101"}
     assert [f.code for f in result.findings] == ["PAT101"]
 
 

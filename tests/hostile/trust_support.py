@@ -75,3 +75,17 @@ def every_format(
         written = target.read_text(encoding="utf-8") if target.exists() else ""
         outputs[fmt] = (done.returncode, written + done.stdout + done.stderr)
     return outputs
+
+
+SARIF_SCHEMA = Path(__file__).resolve().parents[1] / "data" / "sarif" / "sarif-schema-2.1.0.json"
+
+
+def sarif_errors(document: object) -> list[str]:
+    """Every way `document` breaks the SARIF 2.1.0 schema (with URI formats checked), as messages."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    return [f"{'/'.join(map(str, error.path))}: {error.message}" for error in validator.iter_errors(document)]

@@ -161,11 +161,24 @@ def _container_build(context: Context) -> Extra:
     return extra
 
 
+_AUDIT_GAPS = frozenset({NoticeKind.SERVICE_UNAVAILABLE, NoticeKind.AUDIT_SKIPPED, NoticeKind.NOT_AUDITED})
+
+
 def _dependencies(context: Context) -> Extra:
+    """Pins that were not checked (advisory source down, `--offline` without `--db`, unreadable lines) leave the
+    item UNKNOWN, never PASS: as BST106/BST107/BST108 findings (accepted ones too), or as notices when those rules
+    were switched off."""
     extra = Extra()
-    for notice in context.result.notices:
-        if notice.kind is NoticeKind.SERVICE_UNAVAILABLE:
-            extra.reasons.append(f"the dependency audit did not complete: {notice.render()}")
+    result = context.result
+    for finding in (*result.findings, *result.baselined, *(item.finding for item in result.suppressed)):
+        if finding.properties.get("notice_kind") in {kind.value for kind in _AUDIT_GAPS}:
+            where = f"{finding.location.path}:{finding.location.line}"
+            extra.reasons.append(
+                f"the dependency audit did not check everything: {finding.code} {where} {finding.message}"
+            )
+    for notice in result.notices:
+        if notice.kind in _AUDIT_GAPS:
+            extra.reasons.append(f"the dependency audit did not check everything: {notice.render()}")
     return extra
 
 
@@ -403,12 +416,14 @@ def _evaluate(definition: ItemDefinition, context: Context) -> ChecklistItem:
         status = ItemStatus.FAIL
     elif reasons:
         status = ItemStatus.UNKNOWN
-    elif evidence or (definition.absence_passes and covering):
+    elif evidence or (definition.absence_passes and covering and result.files_read):
         status = ItemStatus.PASS
     else:
         status = ItemStatus.UNKNOWN
         if definition.absence_passes and not covering:
             reasons.append("no rule of this bastion run checks this item (its family is not installed or selected)")
+        elif definition.absence_passes and not result.files_read:
+            reasons.append("nothing was analysed (BST105), so no finding proves nothing")
         else:
             reasons.append(definition.nothing_found)
     if definition.absence_passes and covering and status is not ItemStatus.FAIL:

@@ -127,7 +127,7 @@ class Analyzer:
             findings, notices = self.dispatcher.run(module, self.config)
         except RecursionError:
             findings = []
-            notices = [Notice(NoticeKind.PARSE_ERROR, "code nested too deeply to analyse; rules skipped", rel)]
+            notices = [Notice(NoticeKind.CUT_SHORT, "code nested too deeply for the rules; none of them finished", rel)]
         result.findings.extend(findings)
         result.notices.extend(notices)
         facts, collector_notices = run_collectors(lambda c: c.collect_module(module), self.collectors, rel)

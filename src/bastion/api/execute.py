@@ -79,6 +79,7 @@ def run(
                 progress=progress,
                 config_path=loaded.path,
                 keep_facts=request.keep_facts,
+                command_line_ignores=request.ignore or (),
             ),
         )
     if request.write_baseline is not None:

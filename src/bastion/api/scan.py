@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_all
 from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
+from bastion.rules.meta.not_analysed import findings_from_notices, protected_rules
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
@@ -45,13 +47,16 @@ class ScanOptions:
     config_path: Path | None = None
     # Keep the collectors' facts in the result (for `bastion checklist`, which reads the evidence in them).
     keep_facts: bool = False
+    # The command line's `--ignore` selectors (not the file's): the only way to switch off the BST1xx rules, which
+    # report what was not analysed and must not be silenced by the scanned repository's own configuration.
+    command_line_ignores: tuple[str, ...] = ()
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     started = time.perf_counter()
     config = options.config
     all_known = load_all()
-    rules = enabled_rules(config, all_known)
+    rules = protected_rules(enabled_rules(config, all_known), all_known, options.command_line_ignores)
     per_file_ignores = PerFileIgnores(config.per_file_ignores, all_known)
     baseline_entries = read_baseline(options.baseline) if options.baseline is not None else None
     targets = [Path(path) for path in paths] or [Path()]
@@ -69,14 +74,8 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root])
 
     notices = list(discovery.notices)
-    if not any(result.read for result in results):
-        notices.append(
-            Notice(
-                NoticeKind.INFO,
-                f"nothing was scanned: {len(discovery.files)} files found, {discovery.skipped_by_exclude} paths "
-                f"excluded, {discovery.skipped_by_gitignore} ignored by .gitignore",
-            )
-        )
+    if not any(result.read for result in results) and not options.services.environments:
+        notices.append(_nothing_scanned(discovery, root, options.config_path))
     findings: list[Finding] = []
     for result in results:
         findings.extend(result.findings)
@@ -93,6 +92,9 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
 
     enabled_codes = {rule.code for rule in rules}
     findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]
+    # What was not analysed becomes a finding (BST1xx), after per-file-ignores: the configuration cannot hide it.
+    not_analysed, notices = findings_from_notices(_dedupe(notices), enabled_codes)
+    findings.extend(not_analysed)
     findings = drop_superseded(findings)
     findings.sort(key=Finding.sort_key)
     outcome_of_comments = apply_suppressions(
@@ -131,6 +133,39 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         fail_on=config.fail_on,
         facts=_facts_by_collector(results) if options.keep_facts else {},
     )
+
+
+_EXCLUDING_KEY = re.compile(r"^\s*(?:exclude|extend-exclude|max-file-size|respect-gitignore)\s*=", re.MULTILINE)
+
+
+def _nothing_scanned(discovery: Discovery, root: Path, config_path: Path | None) -> Notice:
+    """The notice (BST105) for a scan that read no file, at the configuration key that excluded files, if any."""
+    found = len(discovery.files)
+    if found:
+        plural = "s" if found != 1 else ""
+        reason = f"{found} file{plural} found, none of which could be read (too large, unreadable or binary)"
+    else:
+        reason = "no file to read"
+    message = (
+        f"nothing was analysed: {reason}; {discovery.skipped_by_exclude} path(s) excluded by the configuration, "
+        f"{discovery.skipped_by_gitignore} ignored by .gitignore"
+    )
+    path, line = None, None
+    if config_path is not None:
+        rel = relative_to_root(config_path.absolute(), root)
+        if not rel.startswith("/"):
+            path, line = rel, _key_line(config_path)
+            message += f"; the configuration in effect is {rel}"
+    return Notice(NoticeKind.NOTHING_SCANNED, message, path=path, line=line)
+
+
+def _key_line(config_path: Path) -> int:
+    try:
+        text = config_path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    match = _EXCLUDING_KEY.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def drop_superseded(findings: Sequence[Finding]) -> list[Finding]:

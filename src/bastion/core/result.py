@@ -9,7 +9,7 @@ from typing import Any
 
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice
-from bastion.core.rule import Rule
+from bastion.core.rule import Rule, get_rule
 from bastion.core.severity import Severity
 
 
@@ -67,7 +67,9 @@ class ScanResult:
     @property
     def incomplete(self) -> bool:
         """Part of the audit did not run (a service was unreachable, a rule crashed)."""
-        return any(notice.kind.blocking for notice in self.notices)
+        if any(notice.kind.blocking for notice in self.notices):
+            return True
+        return any((rule := get_rule(finding.code)) is not None and rule.marks_incomplete for finding in self.findings)
 
     def failing(self, threshold: Severity) -> list[Finding]:
         return [finding for finding in self.findings if finding.severity >= threshold]

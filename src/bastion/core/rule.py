@@ -63,6 +63,9 @@ class Rule:
     # Whether the test-path policy holds this rule's findings back in test, CI, docs and example code. False only
     # for rules whose subject is such a file (a CI workflow that runs no security check).
     held_back_in_test_paths: ClassVar[bool] = True
+    # An active finding of this rule means part of the audit could not run (an advisory server down): the scan
+    # exits 2, as for a crash, unless the finding is accepted (baseline) or the rule switched off.
+    marks_incomplete: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

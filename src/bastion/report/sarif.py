@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from bastion import __version__
 from bastion.core.finding import Finding, Location
-from bastion.core.notice import Notice
+from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ScanResult, SuppressedFinding
 from bastion.core.rule import FAMILIES, Rule
 from bastion.core.severity import Confidence, Severity
@@ -134,6 +134,19 @@ def _notification(notice: Notice) -> dict[str, Any]:
     return item
 
 
+def _not_analysed_notification(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    """A BST1xx finding (something not analysed) also as an execution notification, where SARIF consumers that
+    read only notifications look for files that could not be scanned."""
+    notice = Notice(
+        NoticeKind(finding.properties["notice_kind"]), finding.message, finding.location.path, finding.location.line
+    )
+    item = _notification(notice)
+    item["associatedRule"] = {"id": finding.code}
+    if finding.code in rule_index:
+        item["associatedRule"]["index"] = rule_index[finding.code]
+    return item
+
+
 def sarif_document(result: ScanResult, *, show_suppressed: bool = False) -> dict[str, Any]:
     rules = sorted(result.rules, key=lambda rule: rule.code)
     rule_index = {rule.code: position for position, rule in enumerate(rules)}
@@ -157,7 +170,12 @@ def sarif_document(result: ScanResult, *, show_suppressed: bool = False) -> dict
         "invocations": [
             {
                 "executionSuccessful": not result.incomplete,
-                "toolExecutionNotifications": [_notification(notice) for notice in result.notices],
+                "toolExecutionNotifications": [_notification(notice) for notice in result.notices]
+                + [
+                    _not_analysed_notification(finding, rule_index)
+                    for finding in (*result.findings, *result.baselined, *(s.finding for s in result.suppressed))
+                    if "notice_kind" in finding.properties
+                ],
             }
         ],
     }

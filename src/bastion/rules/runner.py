@@ -234,8 +234,8 @@ def run_collectors(
         except RecursionError:
             notices.append(
                 Notice(
-                    NoticeKind.PARSE_ERROR,
-                    f"code nested too deeply for {collector.name}; facts skipped",
+                    NoticeKind.CUT_SHORT,
+                    f"code nested too deeply for {collector.name}; what it collects from this file is missing",
                     path,
                 )
             )

@@ -99,6 +99,9 @@ class TaintSolver:
             self.classes.update(module.classes)
         self.environment_sources = environment_sources
         self.max_depth = max_depth
+        # Call sites where a path (from a source, or from a parameter toward a sink) was dropped for crossing more
+        # than `max_depth` calls: what the analysis did not follow, reported as such (BST104), not as "no path".
+        self.cut_short: set[tuple[str, int]] = set()
         self.returns: dict[str, frozenset[Label]] = {}
         self.reaches: dict[str, frozenset[Reach]] = {}
         self.fields: dict[tuple[str, str], set[Label]] = {}
@@ -224,6 +227,8 @@ class TaintSolver:
                     composed = _with_depth(returned, returned.depth + 1, self.max_depth)
                     if composed is not None:
                         result.add(composed.with_step(returned_step))
+                    else:
+                        self.cut_short.add((function.path, site.line))
                 elif isinstance(origin, ParamOrigin):
                     passed_step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
                     for argument in self.resolve(function, self._arguments(site, callee, origin.name), memo):
@@ -231,6 +236,8 @@ class TaintSolver:
                         composed = _compose(head, returned, 1, self.max_depth)
                         if composed is not None:
                             result.add(composed.with_step(returned_step))
+                        else:
+                            self.cut_short.add((function.path, site.line))
         memo[index] = frozenset(result)
         return memo[index]
 
@@ -322,6 +329,8 @@ class TaintSolver:
                     composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
                     if composed is not None:
                         yield label, reach, composed
+                    elif max(label.depth, reach.depth) >= self.max_depth:
+                        self.cut_short.add((function.path, site.line))
 
     def _passed(
         self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]

@@ -66,10 +66,8 @@ class VulnerableDependency(DependencyRule):
             return
         service = _service(project)
         if service is None:
-            project.notice(
-                NoticeKind.INFO,
-                f"dependency audit skipped: --offline without --db; {len(audited)} pinned package(s) were not "
-                "checked for known vulnerabilities",
+            _per_manifest(
+                project, audited, NoticeKind.AUDIT_SKIPPED, "dependency audit skipped (--offline without --db)"
             )
             return
         try:
@@ -79,10 +77,8 @@ class VulnerableDependency(DependencyRule):
                 hint = "point --db at a folder of OSV JSON files or at OSV's PyPI all.zip"
             else:
                 hint = "give --db PATH (OSV JSON files or OSV's PyPI all.zip) to audit offline, or --offline to skip it"
-            project.notice(
-                NoticeKind.SERVICE_UNAVAILABLE,
-                f"the dependency audit did not run: {error}; {len(audited)} pinned package(s) were not checked for "
-                f"known vulnerabilities ({hint})",
+            _per_manifest(
+                project, audited, NoticeKind.SERVICE_UNAVAILABLE, f"the dependency audit did not run: {error}", hint
             )
             return
         for warning in service.warnings():
@@ -115,7 +111,7 @@ class VulnerableDependency(DependencyRule):
                 continue  # a range or no version: nothing to look up (DEP201 reports it where no lock exists)
             if parse_version(version) is None:
                 project.notice(
-                    NoticeKind.INFO,
+                    NoticeKind.NOT_AUDITED,
                     f"`{dependency.display_name}` is pinned to `{version}`, not a PEP 440 version: not audited",
                     path=manifest.path,
                     line=dependency.line,
@@ -189,11 +185,34 @@ def _fix_hint(dependency: Dependency, group: AdvisoryGroup, report: PackageRepor
     return f"no fixed release of {name} is known: replace it, or remove it if it is not needed"
 
 
+def _per_manifest(
+    project: ProjectContext,
+    audited: list[tuple[Manifest, Dependency, PackageVersion]],
+    kind: NoticeKind,
+    what: str,
+    hint: str = "",
+) -> None:
+    """One notice per manifest whose pins were not checked, at its first pin: each file's gap is its own finding
+    (BST106/BST107), which a baseline can accept file by file."""
+    by_manifest: dict[str, list[Dependency]] = {}
+    for manifest, dependency, _ in audited:
+        by_manifest.setdefault(manifest.path, []).append(dependency)
+    for path, dependencies in sorted(by_manifest.items()):
+        count = len(dependencies)
+        project.notice(
+            kind,
+            f"{what}; {count} pinned package{'s' if count != 1 else ''} here (first: {dependencies[0].label}) "
+            f"{'were' if count != 1 else 'was'} not checked for known vulnerabilities" + (f" ({hint})" if hint else ""),
+            path=path,
+            line=min(dependency.line for dependency in dependencies),
+        )
+
+
 def _service(project: ProjectContext) -> VulnerabilityService | None:
     services = project.services
     if services.vulnerabilities is not None:
         return services.vulnerabilities
     if services.offline:
         return None
-    settings = project.config.deps
-    return online_service(osv_url=settings.osv_url, timeout=settings.timeout)
+    # The advisory server is the user's choice, never the scanned project's: its `osv-url` is not read here.
+    return online_service(timeout=project.config.deps.timeout)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from bastion.concepts.dataflow import dataflow_model
 from bastion.core.finding import Finding, FlowStep, Location
+from bastion.core.notice import NoticeKind
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import FactCollector, ProjectContext, ProjectRule
 from bastion.semantic.module import PythonModule
@@ -53,6 +54,14 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
             max_depth=options.max_call_depth,
         )
         findings = solver.solve()
+    for path, line in sorted(solver.cut_short):
+        project.notice(
+            NoticeKind.CUT_SHORT,
+            f"taint paths through more than {solver.max_depth} calls were not followed past this call "
+            "([tool.bastion.taint] max-call-depth)",
+            path=path,
+            line=line,
+        )
     _solved = (project, findings)
     return findings
 
