@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
 from bastion.api.checklist import evaluate_checklist
 from bastion.cli.console import stdout_console
@@ -31,6 +32,7 @@ from bastion.report.checklist import (
     summary_line,
 )
 from bastion.report.checklist_model import Checklist
+from bastion.report.escape import visible
 
 CHECKLIST_FORMATS = ("text", "markdown", "json")
 
@@ -75,7 +77,9 @@ def checklist_command(**params: Any) -> None:
             render_checklist_text(Console(file=handle, no_color=True, width=140, highlight=False), checklist)
         else:
             handle.write(_render(checklist, fmt))
-    stdout_console(highlight=False).print(f"{summary_line(checklist)}. Checklist written to {output}.")
+    stdout_console(highlight=False).print(
+        Text(f"{summary_line(checklist)}. Checklist written to {visible(str(output))}.")
+    )
     sys.exit(checklist.exit_code)
 
 

@@ -10,6 +10,7 @@ import click
 from bastion.api import ScanRequest, resolve_config
 from bastion.api.selection import enabled_rules
 from bastion.cli.errors import handle_errors
+from bastion.report.escape import visible
 from bastion.rules import load_all
 
 
@@ -21,8 +22,8 @@ def config_command(path: Path, config_file: Path | None) -> None:
     """Show the configuration in effect for PATH (default: the current directory) and where it came from."""
     loaded = resolve_config(ScanRequest(paths=(path,), config_file=config_file))
     rules = enabled_rules(loaded.config, load_all())
-    click.echo(f"configuration file: {loaded.path or '(none found: defaults)'}")
-    click.echo(f"project root:       {loaded.root}")
+    click.echo(f"configuration file: {visible(str(loaded.path or '(none found: defaults)'))}")
+    click.echo(f"project root:       {visible(str(loaded.root))}")
     click.echo(f"rules enabled:      {len(rules)} ({', '.join(sorted({rule.family() for rule in rules}))})")
     values = loaded.config.model_dump(mode="json", by_alias=True)
     click.echo("settings in effect:")

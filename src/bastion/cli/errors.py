@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from bastion.core.errors import BastionError
+from bastion.report.escape import visible
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,7 +28,8 @@ def handle_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except BastionError as error:
-            click.echo(f"bastion: error: {error}", err=True)
+            # Messages quote paths and values from the scanned tree: no control character reaches the terminal.
+            click.echo(f"bastion: error: {visible(str(error), keep_newlines=True)}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("bastion: interrupted", err=True)
@@ -40,7 +42,7 @@ def handle_errors(function: F) -> F:
             if os.environ.get("BASTION_DEBUG"):
                 raise
             click.echo(
-                f"bastion: internal error: {type(error).__name__}: {error}\n"
+                f"bastion: internal error: {type(error).__name__}: {visible(str(error))}\n"
                 "Please report it (set BASTION_DEBUG=1 to see the traceback).",
                 err=True,
             )

@@ -11,6 +11,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from bastion.api import ScanRequest, ScanResult, run
 from bastion.cli.console import stdout_console
@@ -18,6 +19,7 @@ from bastion.core.atomic_write import atomic_writer
 from bastion.core.errors import UsageError
 from bastion.core.severity import Severity
 from bastion.report import render
+from bastion.report.escape import visible
 from bastion.report.options import ReportOptions
 from bastion.report.text import render_findings, render_summary
 
@@ -55,7 +57,7 @@ def scan_and_report(request: ScanRequest) -> int:
     result = run_with_progress(request)
     threshold = result.fail_on
     if request.write_baseline is not None:
-        click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline {request.write_baseline}.")
+        click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline {visible(str(request.write_baseline))}.")
         return 2 if result.incomplete else 0
     emit(result, request.report, threshold=threshold)
     return result.exit_code(threshold)
@@ -75,7 +77,7 @@ def emit(result: ScanResult, options: ReportOptions, *, threshold: Severity) -> 
             render_findings(file_console, result, show_suppressed=show_suppressed)
             render_summary(file_console, result, threshold=threshold)
         render_summary(terminal, result, threshold=threshold)
-        terminal.print(f"Report written to {output}.")
+        terminal.print(Text(f"Report written to {visible(str(output))}."))
         return
     text = render(result, fmt, threshold=threshold, show_suppressed=show_suppressed)
     if output is None:
@@ -84,7 +86,7 @@ def emit(result: ScanResult, options: ReportOptions, *, threshold: Severity) -> 
     with open_output(output) as handle:
         handle.write(text)
     render_summary(terminal, result, threshold=threshold)
-    terminal.print(f"{fmt.upper()} report written to {output}.")
+    terminal.print(Text(f"{fmt.upper()} report written to {visible(str(output))}."))
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from rich.text import Text
 from bastion import __version__
 from bastion.core.finding import Finding
 from bastion.report.checklist_model import Checklist, ChecklistEvidence, ChecklistItem, ItemStatus
+from bastion.report.escape import markdown_code, markdown_text, visible
 
 CHECKLIST_SCHEMA_VERSION = 1
 _SHOWN = 4
@@ -55,20 +56,21 @@ def render_checklist_text(console: Console, checklist: Checklist) -> None:
     table.add_column("item", overflow="fold", max_width=34)
     table.add_column("evidence, findings or how to verify", overflow="fold")
     for item in checklist.items:
+        # Text cells, not strings: a string cell is read as rich markup, and the lines quote the scanned tree.
         table.add_row(
             Text(item.status.label, style=_STYLE[item.status]),
-            item.title,
-            "\n".join(item_lines(item)),
+            Text(item.title),
+            Text("\n".join(visible(line) for line in item_lines(item))),
         )
     console.print(table)
     console.print(Text(summary_line(checklist), style="bold"))
     if checklist.result.incomplete:
         console.print(
-            Text("INCOMPLETE: part of the audit did not run (see the notices); exit code 2.", style="bold red")
+            Text("INCOMPLETE: part of the audit could not run (see the notices); exit code 2.", style="bold red")
         )
         for notice in checklist.result.notices:
             if notice.kind.blocking:
-                console.print(f"  [{notice.kind.value}] {notice.render()}", markup=False)
+                console.print(Text(f"  [{notice.kind.value}] {visible(notice.render())}"))
 
 
 def _cell(text: str) -> str:
@@ -85,7 +87,7 @@ def render_checklist_markdown(checklist: Checklist) -> str:
         "| --- | --- | --- |",
     ]
     for item in checklist.items:
-        details = "<br>".join(_cell(_code_places(line)) for line in item_lines(item))
+        details = "<br>".join(_code_places(line) for line in item_lines(item))
         lines.append(f"| {_MARK[item.status]} {item.status.label} | {_cell(item.title)} | {details} |")
     if checklist.result.incomplete:
         lines.extend(["", "**Incomplete:** part of the audit did not run; the notices say which."])
@@ -93,11 +95,13 @@ def render_checklist_markdown(checklist: Checklist) -> str:
 
 
 def _code_places(line: str) -> str:
-    """Put the leading `path:line` (or finding code and place) in code spans, as a reviewer scans for them."""
+    """Put the leading `path:line` (or finding code and place) in code spans, as a reviewer scans for them. The
+    line quotes the scanned tree (file names, messages): neither part can close its span, break out of the table
+    cell or add a row."""
     head, separator, rest = line.partition("  ")
     if separator and (":" in head or head[:3].isupper()):
-        return f"`{head}` {rest}"
-    return line
+        return f"{markdown_code(head)} {markdown_text(rest)}"
+    return markdown_text(line)
 
 
 def checklist_dict(checklist: Checklist) -> dict[str, Any]:

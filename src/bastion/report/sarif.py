@@ -37,8 +37,21 @@ _LEVEL = {
 _PRECISION = {Confidence.HIGH: "high", Confidence.MEDIUM: "medium", Confidence.LOW: "low"}
 
 
-def _uri(path: str) -> str:
-    return quote(path, safe="/:@-._~!$&'()*+,;=")
+# RFC 3986 `pchar` minus ":": a colon in the first segment would make the reference absolute (`C:x.py`,
+# `javascript:alert(1)/a.py` have a scheme), so it is percent-encoded everywhere, with `%`, `?`, `#` and spaces.
+_PATH_SAFE = "/@-._~!$&'()*+,;="
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """Where a finding's file is, for SARIF. A path under the root is a relative reference resolved against
+    `%SRCROOT%` (every byte outside the unreserved set percent-encoded from UTF-8, no scheme, no authority, no
+    query or fragment, whatever the file name holds); a path outside the root (an audited environment) is an
+    absolute `file:` URI with no base, as SARIF requires of an absolute reference."""
+    # A file name that is not UTF-8 reaches here with surrogate escapes: its original bytes are encoded.
+    encoded = quote(path.encode("utf-8", "surrogateescape"), safe=_PATH_SAFE)
+    if path.startswith("/"):
+        return {"uri": "file://" + encoded}
+    return {"uri": encoded or ".", "uriBaseId": SRCROOT}
 
 
 def _physical(location: Location, snippet: str | None = None) -> dict[str, Any]:
@@ -51,7 +64,7 @@ def _physical(location: Location, snippet: str | None = None) -> dict[str, Any]:
             region["endColumn"] = location.end_column
     if snippet:
         region["snippet"] = {"text": snippet}
-    return {"artifactLocation": {"uri": _uri(location.path), "uriBaseId": SRCROOT}, "region": region}
+    return {"artifactLocation": artifact_location(location.path), "region": region}
 
 
 def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
@@ -127,7 +140,7 @@ def _notification(notice: Notice) -> dict[str, Any]:
         "descriptor": {"id": notice.kind.value},
     }
     if notice.path:
-        physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(notice.path), "uriBaseId": SRCROOT}}
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(notice.path)}
         if notice.line:
             physical["region"] = {"startLine": notice.line}
         item["locations"] = [{"physicalLocation": physical}]

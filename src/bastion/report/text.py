@@ -1,6 +1,8 @@
 """The human report: findings grouped by file, each with its source line, a caret and a fix; then a summary.
 
-Colour only when the console is a terminal; piped output is plain ASCII-safe text in a stable order.
+Colour only when the console is a terminal; piped output is plain ASCII-safe text in a stable order. Everything
+that comes from the scanned tree (paths, messages quoting code, source lines, notices) goes through `visible()`:
+no control character from it ever reaches the terminal raw.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
 from bastion.report.common import family_counts, severity_counts
+from bastion.report.escape import visible
 
 SEVERITY_STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -29,7 +32,7 @@ SEVERITY_STYLE = {
 def render_findings(console: Console, result: ScanResult, *, show_suppressed: bool = False) -> None:
     findings = result.findings
     for path, group in itertools.groupby(findings, key=lambda f: f.location.path):
-        console.print(Text(path, style="bold underline"))
+        console.print(Text(visible(path), style="bold underline"))
         for finding in group:
             _render_finding(console, finding)
         console.print()
@@ -38,9 +41,9 @@ def render_findings(console: Console, result: ScanResult, *, show_suppressed: bo
         for item in result.suppressed:
             finding = item.finding
             line = Text("  ")
-            line.append(f"{finding.location}", style="bold")
-            line.append(f"  {finding.code}  {finding.message}  ")
-            line.append(f"(by `{item.suppression.text}` on line {item.suppression.line})", style="dim")
+            line.append(visible(f"{finding.location}"), style="bold")
+            line.append(f"  {finding.code}  {visible(finding.message)}  ")
+            line.append(f"(by `{visible(item.suppression.text)}` on line {item.suppression.line})", style="dim")
             console.print(line)
         console.print()
 
@@ -57,7 +60,7 @@ def _render_finding(console: Console, finding: Finding) -> None:
     head.append(f"{location.line}:{location.column}".ljust(_POSITION_WIDTH - 1) + " ", style="bold")
     head.append(f"{finding.code}  ", style="bold magenta")
     head.append(finding.severity.label.ljust(_SEVERITY_WIDTH) + "  ", style=SEVERITY_STYLE[finding.severity])
-    message = Text(finding.message)
+    message = Text(visible(finding.message))
     if finding.confidence.label != "high":
         message.append(f"  ({finding.confidence.label} confidence)", style="dim")
     print_hanging(console, head, message)
@@ -65,21 +68,25 @@ def _render_finding(console: Console, finding: Finding) -> None:
     if snippet:
         stripped = snippet.lstrip()
         indent = len(snippet) - len(stripped)
-        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + Text(stripped))
+        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + Text(visible(stripped)))
         start = max(location.column - 1 - indent, 0)
         if location.end_line in (None, location.line) and location.end_column:
             width = max(location.end_column - location.column, 1)
         else:
             width = max(len(stripped) - start, 1)
         width = min(width, max(len(stripped) - start, 1))
-        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + Text(" " * start + "^" * width, style="bold red"))
+        # The caret under the same characters once escapes have widened what precedes and what is marked.
+        shown_start = len(visible(stripped[:start]))
+        shown_width = max(len(visible(stripped[start : start + width])), 1)
+        caret = Text(" " * shown_start + "^" * shown_width, style="bold red")
+        console.print(Text(_DETAIL_INDENT + "| ", style="blue") + caret)
     for number, step in enumerate(finding.flow, start=1):
         step_head = Text(f"{_DETAIL_INDENT}{number}. ", style="dim")
-        step_head.append(f"{step.location.path}:{step.location.line}", style="bold")
+        step_head.append(visible(f"{step.location.path}:{step.location.line}"), style="bold")
         step_head.append("  ")
-        print_hanging(console, step_head, Text(step.message))
+        print_hanging(console, step_head, Text(visible(step.message)))
     if finding.fix_hint:
-        print_hanging(console, Text(f"{_DETAIL_INDENT}fix: ", style="green bold"), Text(finding.fix_hint))
+        print_hanging(console, Text(f"{_DETAIL_INDENT}fix: ", style="green bold"), Text(visible(finding.fix_hint)))
 
 
 def print_hanging(console: Console, head: Text, body: Text) -> None:
@@ -136,7 +143,7 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
     if result.incomplete:
         console.print(
             Text(
-                "INCOMPLETE: part of the audit did not run (see the notices above); exit code 2.",
+                "INCOMPLETE: part of the audit could not run (see the findings and notices above); exit code 2.",
                 style="bold red",
             )
         )
@@ -152,5 +159,5 @@ def _render_notices(console: Console, notices: Sequence[Notice]) -> None:
         style = "bold red" if notice.kind.blocking else "yellow"
         line = Text("  ")
         line.append(f"[{notice.kind.value}] ", style=style)
-        line.append(notice.render())
+        line.append(visible(notice.render()))
         console.print(line)

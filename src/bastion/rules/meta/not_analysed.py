@@ -13,8 +13,9 @@ code); a rule switched off that way leaves its notices as notices.
 
 Severities follow what a miss would hide: Python source not analysed (where any rule could have fired) is
 medium; configuration, manifests, deployment files and templates, and a dependency line not audited, are low
-(both fail the default `--fail-on low`); other files (assets, documents, data, read for secrets only) are info. An empty scan and an advisory audit
-that could not run are high; an audit skipped because the user asked for it (`--offline` without `--db`) is info.
+(both fail the default `--fail-on low`); other files (assets, documents, data, read for secrets only) are info.
+An empty scan and an advisory audit that could not run are high; an audit skipped because the user asked for it
+(`--offline` without `--db`) is info.
 """
 
 from __future__ import annotations
