@@ -19,15 +19,17 @@ class DependencyAuditFailed(NotAnalysedRule):
     blocks the advisory server would otherwise pass a vulnerable pin.
 
     ## Example
-    ```text file=requirements.txt
-    django==3.2.0
+    A scan in CI behind a proxy that blocks the advisory server:
+
+    ```sh
+    bastion scan .
     ```
 
     ## Use instead
-    Give the scan a source it can reach: the network, or OSV's PyPI export downloaded beforehand (`--db PATH`).
+    Give the scan a source it can reach: the network, or OSV's PyPI export downloaded beforehand.
 
-    ```text file=requirements.txt
-    django==3.2.0
+    ```sh
+    bastion scan . --db osv-pypi-all.zip
     ```
 
     ## References

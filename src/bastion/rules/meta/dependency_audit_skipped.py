@@ -18,15 +18,15 @@ class DependencyAuditSkipped(NotAnalysedRule):
     Nothing checked the pins. A report that lists no vulnerable dependency must say whether it looked.
 
     ## Example
-    ```text file=requirements.txt
-    django==3.2.0
+    ```sh
+    bastion scan . --offline
     ```
 
     ## Use instead
-    Audit offline against OSV's PyPI export (`--db PATH`), or online.
+    Audit offline against OSV's PyPI export, downloaded beforehand, or online.
 
-    ```text file=requirements.txt
-    django==3.2.0
+    ```sh
+    bastion scan . --offline --db osv-pypi-all.zip
     ```
 
     ## References
