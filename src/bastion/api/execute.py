@@ -50,6 +50,29 @@ def _restricted(loaded: LoadedConfig, family: str, selected: tuple[str, ...] | N
     return loaded.config.model_copy(update={"select": select, "extend_select": extend})
 
 
+def scan_options(
+    request: ScanRequest,
+    loaded: LoadedConfig,
+    *,
+    services: ScanServices | None = None,
+    progress: ProgressCallback | None = None,
+) -> ScanOptions:
+    """The engine's options for a request whose configuration is resolved (`resolve_config`); the services are
+    built from the request unless given."""
+    return ScanOptions(
+        config=loaded.config,
+        root=loaded.root,
+        jobs=request.jobs,
+        baseline=request.baseline,
+        report_unused_suppressions=request.report_unused_suppressions,
+        services=services if services is not None else build_services(request, loaded.config, root=loaded.root),
+        progress=progress,
+        config_path=loaded.path,
+        keep_facts=request.keep_facts,
+        command_line_ignores=request.ignore or (),
+    )
+
+
 def run(
     request: ScanRequest, *, services: ScanServices | None = None, progress: ProgressCallback | None = None
 ) -> ScanResult:
@@ -65,23 +88,7 @@ def run(
             ScanOptions(config=loaded.config, root=loaded.root, baseline=request.baseline, config_path=loaded.path),
         )
     else:
-        if services is None:
-            services = build_services(request, loaded.config, root=loaded.root)
-        result = scan(
-            request.targets,
-            ScanOptions(
-                config=loaded.config,
-                root=loaded.root,
-                jobs=request.jobs,
-                baseline=request.baseline,
-                report_unused_suppressions=request.report_unused_suppressions,
-                services=services,
-                progress=progress,
-                config_path=loaded.path,
-                keep_facts=request.keep_facts,
-                command_line_ignores=request.ignore or (),
-            ),
-        )
+        result = scan(request.targets, scan_options(request, loaded, services=services, progress=progress))
     if request.write_baseline is not None:
         write_baseline(request.write_baseline, result.findings)
     return result

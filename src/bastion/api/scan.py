@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,8 @@ from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
 from bastion.core.config import BastionConfig
 from bastion.core.errors import UsageError
-from bastion.core.finding import Finding
+from bastion.core.finding import Finding, Location
+from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ScanResult
 from bastion.core.rule import Rule, get_rule
@@ -50,6 +51,9 @@ class ScanOptions:
     # The command line's `--ignore` selectors (not the file's): the only way to switch off the BST1xx rules, which
     # report what was not analysed and must not be silenced by the scanned repository's own configuration.
     command_line_ignores: tuple[str, ...] = ()
+    # Text to analyse instead of what the file holds, by path relative to the root (`bastion fix` checks its
+    # edits by scanning them before anything is written).
+    overlay: Mapping[str, str] = field(default_factory=dict)
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -69,6 +73,11 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     discovery = discover(
         [t.absolute() for t in targets], root, config.all_excludes, respect_gitignore=config.respect_gitignore
     )
+    if options.overlay:
+        discovery.files = [
+            replace(file, content=options.overlay[file.rel]) if file.rel in options.overlay else file
+            for file in discovery.files
+        ]
     spec = AnalyzerSpec(config, tuple(rule.code for rule in rules))
     jobs = options.jobs or default_jobs()
     results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root])
@@ -178,11 +187,29 @@ def drop_superseded(findings: Sequence[Finding]) -> list[Finding]:
             superseding.setdefault(key, set()).update(rule.supersedes)
     if not superseding:
         return list(findings)
-    return [
-        finding
-        for finding in findings
-        if finding.code not in superseding.get((finding.location.path, finding.location.line), ())
-    ]
+    kept: list[Finding] = []
+    fixes_of_dropped: dict[tuple[Location, str], Fix] = {}
+    for finding in findings:
+        if finding.code not in superseding.get((finding.location.path, finding.location.line), ()):
+            kept.append(finding)
+        elif finding.fix is not None:
+            fixes_of_dropped[(finding.location, finding.code)] = finding.fix
+    if not fixes_of_dropped:
+        return kept
+    # The finding that stays takes over the fix of the one it replaced on the same expression: `yaml.safe_load`
+    # for PAT202 resolves the TNT501 reported at the same `yaml.load(...)` call too.
+    return [_inherit_fix(finding, fixes_of_dropped) for finding in kept]
+
+
+def _inherit_fix(finding: Finding, fixes: dict[tuple[Location, str], Fix]) -> Finding:
+    rule = get_rule(finding.code)
+    if finding.fix is not None or rule is None:
+        return finding
+    for code in rule.supersedes:
+        fix = fixes.get((finding.location, code))
+        if fix is not None:
+            return finding.with_fix(fix)
+    return finding
 
 
 def _run_project_rules(

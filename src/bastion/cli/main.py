@@ -11,6 +11,7 @@ from bastion.cli.checklist_cmd import checklist_command
 from bastion.cli.config_cmd import config_command
 from bastion.cli.deps_cmd import deps_command
 from bastion.cli.errors import end_quietly_on_closed_pipe
+from bastion.cli.fix_cmd import fix_command
 from bastion.cli.rules_cmd import rule_command, rules_command
 from bastion.cli.scan_cmd import scan_command
 from bastion.cli.secrets_cmd import secrets_command
@@ -33,6 +34,7 @@ for _command in (
     config_command,
     checklist_command,
     secrets_command,
+    fix_command,
 ):
     cli.add_command(_command)
 

@@ -9,11 +9,13 @@ import sys
 import click
 from rich.markdown import Markdown
 from rich.table import Table
+from rich.text import Text
 
 from bastion.api.catalogue import find_rules
 from bastion.cli.console import stdout_console
 from bastion.cli.errors import handle_errors
 from bastion.core.errors import UsageError
+from bastion.core.fix import Applicability
 from bastion.core.rule import FAMILIES
 from bastion.report.rule_pages import rule_page
 from bastion.rules import load_all
@@ -46,6 +48,8 @@ def rules_command(fmt: str, family: str | None) -> None:
                 "default_enabled": rule.default_enabled,
                 "bandit": list(rule.bandit),
                 "ruff": list(rule.ruff),
+                "fix": rule.fix_applicability.value,
+                "fix_availability": rule.fix.value,
             }
             for rule in rules
         ]
@@ -53,12 +57,13 @@ def rules_command(fmt: str, family: str | None) -> None:
         return
     console = stdout_console(width=None if sys.stdout.isatty() else 200)
     table = Table(box=None, show_edge=False, pad_edge=False, header_style="bold")
-    for column in ("code", "slug", "severity", "CWE", "summary"):
+    for column in ("code", "slug", "severity", "CWE", "fix", "summary"):
         table.add_column(column, overflow="fold")
     for rule in rules:
         cwe = ", ".join(f"CWE-{n}" for n in rule.cwe)
         summary = rule.summary + ("" if rule.default_enabled else " (opt-in)")
-        table.add_row(rule.code, rule.slug, rule.severity.label, cwe, summary)
+        fix = "" if rule.fix_applicability is Applicability.NONE else rule.fix_applicability.value
+        table.add_row(rule.code, rule.slug, rule.severity.label, cwe, fix, Text(summary))
     console.print(table)
     console.print(f"{len(rules)} rules")
 

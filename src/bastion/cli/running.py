@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +46,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
+def progress_bar(request: ScanRequest) -> AbstractContextManager[Callable[[int, int], None] | None]:
+    """A progress callback drawing on stderr when it is a terminal and the request does not forbid it."""
+    return _progress(not request.report.no_progress and sys.stderr.isatty())
+
+
 def run_with_progress(request: ScanRequest) -> ScanResult:
     """`api.run`, with a progress bar on stderr when it is a terminal and the request does not forbid it."""
-    with _progress(not request.report.no_progress and sys.stderr.isatty()) as progress:
+    with progress_bar(request) as progress:
         return run(request, progress=progress)
 
 

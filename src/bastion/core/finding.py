@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bastion.core.fix import Fix
 from bastion.core.severity import Confidence, Severity
 
 
@@ -54,6 +55,8 @@ class Finding:
     # Family-specific data for machine reports (package, versions, advisory ids...). Never a secret value.
     properties: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
     fingerprint: str = ""
+    # The edits that resolve this finding, when the rule can write them (`bastion fix` applies them).
+    fix: Fix | None = None
 
     @property
     def family(self) -> str:
@@ -65,3 +68,6 @@ class Finding:
 
     def with_fingerprint(self, fingerprint: str) -> Finding:
         return replace(self, fingerprint=fingerprint)
+
+    def with_fix(self, fix: Fix | None) -> Finding:
+        return replace(self, fix=fix)

@@ -7,10 +7,13 @@ import re
 from enum import Enum
 from typing import ClassVar
 
+from bastion.core.fix import Applicability
 from bastion.core.severity import Confidence, Severity
 
 
 class FixAvailability(str, Enum):
+    """How often a rule's findings come with a fix: some shapes of code cannot be rewritten mechanically."""
+
     NONE = "none"
     SOMETIMES = "sometimes"
     ALWAYS = "always"
@@ -48,7 +51,10 @@ class Rule:
     confidence: ClassVar[Confidence] = Confidence.HIGH
     cwe: ClassVar[tuple[int, ...]] = ()
     fix_hint: ClassVar[str] = ""
+    # Whether the rule writes fixes, and the best applicability they get (`safe`, `unsafe`, `display-only`); a
+    # finding's own fix may be less safe than this (the doc's *Fix safety* section says when).
     fix: ClassVar[FixAvailability] = FixAvailability.NONE
+    fix_applicability: ClassVar[Applicability] = Applicability.NONE
     status: ClassVar[RuleStatus] = RuleStatus.STABLE
     tags: ClassVar[tuple[str, ...]] = ()
     # Peer rule ids this rule covers: bandit's nosec and ruff's noqa comments naming them suppress this rule too,

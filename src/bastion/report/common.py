@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability
 from bastion.core.rule import FAMILIES, Rule, get_rule
 from bastion.core.severity import Severity
 
@@ -25,6 +26,11 @@ def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
 def family_counts(findings: Iterable[Finding]) -> dict[str, int]:
     counts = Counter(finding.code[:3] for finding in findings)
     return {family: counts[family] for family in FAMILIES if counts.get(family)}
+
+
+def fix_counts(findings: Iterable[Finding]) -> Counter[Applicability]:
+    """How many findings have a fix of each applicability."""
+    return Counter(finding.fix.applicability for finding in findings if finding.fix is not None)
 
 
 def doc_sections(documentation: str) -> dict[str, str]:

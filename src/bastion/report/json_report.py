@@ -7,6 +7,7 @@ from typing import Any
 
 from bastion import __version__
 from bastion.core.finding import Finding
+from bastion.core.fix import Fix
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
@@ -31,7 +32,8 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
         "end_line": location.end_line,
         "end_column": location.end_column,
         "snippet": finding.snippet.strip(),
-        "fix": finding.fix_hint,
+        "fix_hint": finding.fix_hint,
+        "fix": fix_to_dict(finding.fix),
         "cwe": [f"CWE-{number}" for number in (rule.cwe if rule else ())],
         "scope": finding.scope,
         "fingerprint": finding.fingerprint,
@@ -45,6 +47,25 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             for step in finding.flow
         ],
         "properties": _plain(dict(finding.properties)),
+    }
+
+
+def fix_to_dict(fix: Fix | None) -> dict[str, Any] | None:
+    if fix is None:
+        return None
+    return {
+        "applicability": fix.applicability.value,
+        "message": fix.message,
+        "edits": [
+            {
+                "line": edit.line,
+                "column": edit.column,
+                "end_line": edit.end_line,
+                "end_column": edit.end_column,
+                "content": edit.content,
+            }
+            for edit in fix.edits
+        ],
     }
 
 

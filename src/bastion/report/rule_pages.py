@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bastion.core.fix import Applicability
 from bastion.core.rule import FAMILIES, FixAvailability, Rule
 
 REPOSITORY_URL = "https://github.com/bastion-security/bastion"
@@ -34,8 +35,8 @@ def rule_page(rule: type[Rule]) -> str:
         facts.append(("Covers", "; ".join(peers)))
     if rule.supersedes:
         facts.append(("Replaces", ", ".join(f"[{code}]({code}.md)" for code in rule.supersedes) + " on the same line"))
-    if rule.fix is not FixAvailability.NONE:
-        facts.append(("Fix", f"{rule.fix.value} (`bastion fix`)"))
+    if rule.fix_applicability is not Applicability.NONE:
+        facts.append(("Fix", fix_summary(rule)))
     lines = [f"# {rule.code}: {rule.slug}", "", rule.summary, "", "| | |", "| --- | --- |"]
     lines += [f"| {name} | {value} |" for name, value in facts]
     if rule.fix_hint:
@@ -44,6 +45,19 @@ def rule_page(rule: type[Rule]) -> str:
     if documentation:
         lines += ["", documentation]
     return "\n".join(lines) + "\n"
+
+
+_APPLIED_BY = {
+    Applicability.SAFE: "applied by `bastion fix`",
+    Applicability.UNSAFE: "applied by `bastion fix --unsafe-fixes`",
+    Applicability.DISPLAY_ONLY: "shown, to apply by hand",
+}
+
+
+def fix_summary(rule: type[Rule]) -> str:
+    """`safe, for some findings: applied by `bastion fix``: what the rule's fixes are (see its *Fix safety*)."""
+    when = ", for some findings" if rule.fix is FixAvailability.SOMETIMES else ""
+    return f"{rule.fix_applicability.value}{when}: {_APPLIED_BY[rule.fix_applicability]}"
 
 
 def rules_index(rules: Sequence[type[Rule]]) -> str:

@@ -3,7 +3,8 @@
 Relative `artifactLocation.uri` with `uriBaseId` `%SRCROOT%`; one `rules[]` entry per rule that ran, with
 `shortDescription`, `fullDescription`, `help` (text and Markdown), `properties.tags` (`security`,
 `external/cwe/cwe-NNN`), `properties.security-severity` (a string) and `precision`; results with
-`partialFingerprints["bastion/v1"]`, `codeFlows` for taint paths, and `invocations[0]` saying whether the run
+`partialFingerprints["bastion/v1"]`, `codeFlows` for taint paths, `fixes` (the edits of `bastion fix`, with
+their applicability in `properties`), and `invocations[0]` saying whether the run
 succeeded, with a notification for each file that could not be scanned.
 """
 
@@ -15,6 +16,7 @@ from urllib.parse import quote
 
 from bastion import __version__
 from bastion.core.finding import Finding, Location
+from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ScanResult, SuppressedFinding
 from bastion.core.rule import FAMILIES, Rule
@@ -128,9 +130,33 @@ def _result(
         result["relatedLocations"] = [
             {"id": 1, "physicalLocation": _physical(first.location), "message": {"text": first.message}}
         ]
+    if finding.fix is not None and finding.fix.edits:
+        result["fixes"] = [_fix(finding.location.path, finding.fix)]
     if suppressed is not None:
         result["suppressions"] = [{"kind": "inSource", "justification": suppressed.suppression.text}]
     return result
+
+
+def _fix(path: str, fix: Fix) -> dict[str, Any]:
+    """SARIF's `fix`: one artifact change, the file of the finding, with one replacement per edit. An empty
+    deleted region (end = start) is an insertion."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": edit.line,
+                "startColumn": edit.column,
+                "endLine": edit.end_line,
+                "endColumn": edit.end_column,
+            },
+            "insertedContent": {"text": edit.content},
+        }
+        for edit in fix.edits
+    ]
+    return {
+        "description": {"text": fix.message},
+        "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
+        "properties": {"applicability": fix.applicability.value},
+    }
 
 
 def _notification(notice: Notice) -> dict[str, Any]:

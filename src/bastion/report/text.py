@@ -14,10 +14,11 @@ from rich.console import Console
 from rich.text import Text
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
-from bastion.report.common import family_counts, severity_counts
+from bastion.report.common import family_counts, fix_counts, severity_counts
 from bastion.report.escape import visible
 
 SEVERITY_STYLE = {
@@ -86,7 +87,15 @@ def _render_finding(console: Console, finding: Finding) -> None:
         step_head.append("  ")
         print_hanging(console, step_head, Text(visible(step.message)))
     if finding.fix_hint:
-        print_hanging(console, Text(f"{_DETAIL_INDENT}fix: ", style="green bold"), Text(visible(finding.fix_hint)))
+        hint = Text(visible(finding.fix_hint))
+        if finding.fix is not None and finding.fix.applicability is not Applicability.DISPLAY_ONLY:
+            hint.append(f"  [{_FIX_COMMAND[finding.fix.applicability]}]", style="green")
+        print_hanging(console, Text(f"{_DETAIL_INDENT}fix: ", style="green bold"), hint)
+    if finding.fix is not None and finding.fix.applicability is Applicability.DISPLAY_ONLY:
+        print_hanging(console, Text(f"{_DETAIL_INDENT}do:  ", style="green bold"), Text(visible(finding.fix.message)))
+
+
+_FIX_COMMAND = {Applicability.SAFE: "bastion fix", Applicability.UNSAFE: "bastion fix --unsafe-fixes"}
 
 
 def print_hanging(console: Console, head: Text, body: Text) -> None:
@@ -123,6 +132,12 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
     families = family_counts(findings)
     if families:
         console.print("By family: " + ", ".join(f"{family} {count}" for family, count in families.items()))
+    fixable = fix_counts(findings)
+    if fixable[Applicability.SAFE] or fixable[Applicability.UNSAFE]:
+        console.print(
+            f"Fixable: {fixable[Applicability.SAFE]} with `bastion fix`, "
+            f"{fixable[Applicability.UNSAFE]} more with `bastion fix --unsafe-fixes` (see `--diff` first)."
+        )
     extra = []
     if result.suppressed:
         extra.append(f"{len(result.suppressed)} suppressed")

@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding, FlowStep, Location
+from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.rule import Rule
 from bastion.core.severity import Confidence, Severity
+from bastion.semantic.edits import ModuleEditor
 from bastion.semantic.index import ModuleIndex, Scope
-from bastion.semantic.module import PythonModule
+from bastion.semantic.module import PythonModule, build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import ReadError, TextDocument, read_document
 
@@ -97,10 +99,18 @@ class ModuleContext:
     ancestors: list[ast.AST] = field(default_factory=list)
     # The qualified name of the callee of the `ast.Call` being dispatched (resolved once for all rules).
     call_name: str | None = None
+    _editor: ModuleEditor | None = field(default=None, repr=False)
 
     @property
     def index(self) -> ModuleIndex:
         return self.module.index
+
+    @property
+    def editor(self) -> ModuleEditor:
+        """Writes the edits of a fix at the places of this module's nodes."""
+        if self._editor is None:
+            self._editor = ModuleEditor(self.module)
+        return self._editor
 
     @property
     def path(self) -> str:
@@ -145,6 +155,7 @@ class ModuleContext:
         properties: Mapping[str, Any] | None = None,
         context: str | None = None,
         snippet: str | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         location = self.location(node)
         line_text = snippet if snippet is not None else _snippet(self.module.document.line(location.line))
@@ -160,6 +171,7 @@ class ModuleContext:
             context=context if context is not None else "",
             flow=tuple(flow),
             properties=properties or {},
+            fix=fix,
         )
 
 
@@ -187,6 +199,7 @@ class TextContext:
         snippet: str | None = None,
         context: str | None = None,
         properties: Mapping[str, Any] | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         return Finding(
             code=rule.code,
@@ -198,6 +211,7 @@ class TextContext:
             snippet=snippet if snippet is not None else _snippet(self.document.line(line)),
             context=context or "",
             properties=properties or {},
+            fix=fix,
         )
 
 
@@ -226,6 +240,7 @@ class ProjectContext:
     scanned: tuple[str, ...] = (".",)
     notices: list[Notice] = field(default_factory=list)
     _documents: dict[str, TextDocument | None] = field(default_factory=dict, repr=False)
+    _modules: dict[str, PythonModule | None] = field(default_factory=dict, repr=False)
     _by_rel: dict[str, SourceFile] | None = field(default=None, repr=False)
 
     def in_scope(self, rel: str) -> bool:
@@ -252,6 +267,19 @@ class ProjectContext:
             self._documents[rel] = document
         return self._documents[rel]
 
+    def python_module(self, rel: str) -> PythonModule | None:
+        """A scanned Python file parsed again, for a project rule that writes a fix at one of its nodes."""
+        if rel not in self._modules:
+            document = self.document(rel)
+            module = None
+            if document is not None and document.is_python:
+                try:
+                    module = build_module(document, ast.parse(document.text, filename=rel))
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    module = None
+            self._modules[rel] = module
+        return self._modules[rel]
+
     def source_line(self, rel: str, line: int) -> str:
         document = self.document(rel)
         return _snippet(document.line(line)) if document is not None else ""
@@ -277,6 +305,7 @@ class ProjectContext:
         context: str = "",
         flow: Sequence[FlowStep] = (),
         properties: Mapping[str, Any] | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         return Finding(
             code=rule.code,
@@ -290,6 +319,7 @@ class ProjectContext:
             context=context,
             flow=tuple(flow),
             properties=properties or {},
+            fix=fix,
         )
 
 

@@ -96,11 +96,15 @@ PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file the scan reaches: its absolute path, its path relative to the project root, and its size."""
+    """A file the scan reaches: its absolute path, its path relative to the project root, and its size.
+
+    `content`, when set, is analysed instead of the file's bytes: `bastion fix` scans its edits before it writes.
+    """
 
     path: Path
     rel: str
     size: int
+    content: str | None = None
 
     @property
     def suffix(self) -> str:

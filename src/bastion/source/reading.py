@@ -121,6 +121,10 @@ def is_python_script(head: bytes) -> bool:
 
 def read_document(file: SourceFile, *, max_size: int) -> TextDocument:
     """Read and decode `file`; raise ReadError with a reason a user understands when it cannot be used."""
+    if file.content is not None:
+        head = file.content[:_SNIFF].encode("utf-8", "replace")
+        is_python = file.is_python or (not file.suffix and is_python_script(head))
+        return TextDocument(file, file.content, is_python, "utf-8")
     if file.size > max_size:
         raise ReadError(
             f"file is {_human(file.size)}, over the {_human(max_size)} size cap (max-file-size); skipped",
