@@ -19,8 +19,8 @@ from tests.conftest import make_services
 from tests.foundation.conftest import write_tree
 
 # Options a command turns into a request field itself (`bastion deps --env/--env-path` -> `env_paths`).
-COMMAND_DECIDES = {"deps": {"audit_environment", "env_path"}}
-REQUEST_COMMANDS = ("scan", "secrets", "deps", "checklist")
+COMMAND_DECIDES = {"deps": {"audit_environment", "env_path"}, "fix": {"unsafe_fixes", "show_diff"}}
+REQUEST_COMMANDS = ("scan", "secrets", "deps", "checklist", "fix")
 
 
 @pytest.mark.parametrize("name", REQUEST_COMMANDS)
