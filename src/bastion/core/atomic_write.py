@@ -18,18 +18,30 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 
 @contextlib.contextmanager
 def atomic_writer(path: Path, *, encoding: str = "utf-8") -> Iterator[TextIO]:
     """A text handle whose content replaces `path` when the block ends normally; on any error (raised out of the
     block or by the write itself) the old file is left as it was and the temporary file is removed."""
+    with _replacing(path, "w", encoding) as handle:
+        yield handle
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with exactly `data` (`bastion fix` keeps a file's encoding, BOM and line endings)."""
+    with _replacing(path, "wb", None) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, mode: str, encoding: str | None) -> Iterator[Any]:
     target = Path(path)
     directory = target.parent if str(target.parent) else Path()
     handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(handle_fd, "w", encoding=encoding) as handle:
+        with os.fdopen(handle_fd, mode, encoding=encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -3,20 +3,20 @@
 A file is edited only when it is a regular file (not a symlink) whose real path lies inside one of the scanned
 paths, when its text encodes back to exactly the bytes that were read (encoding, byte-order mark, line endings),
 and when it still holds those bytes at the moment of writing: a file changed by someone else meanwhile is left as
-it is. The new content goes to a temporary file beside it, then replaces it in one step, with the old mode.
+it is. The new content goes to a temporary file beside it, then replaces it in one step, with the old mode
+(`core.atomic_write`).
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
 import os
 import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bastion.core.atomic_write import atomic_write_bytes
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import ReadError, read_document
 
@@ -75,18 +75,9 @@ def write_fixed(file: FileText, text: str, allowed: Sequence[Path]) -> None:
         data = file.encode(text)
     except UnicodeEncodeError:
         raise NotEditable(f"the fixed text cannot be written in the file's encoding ({file.encoding})") from None
-    mode = stat.S_IMODE(file.path.stat().st_mode)
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.path.name}.", suffix=".bastion-fix", dir=file.path.parent)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, file.path)
+        atomic_write_bytes(file.path, data)
     except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise NotEditable(f"cannot be written: {error.strerror or error}") from None
 
 
