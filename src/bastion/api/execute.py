@@ -70,6 +70,7 @@ def scan_options(
         config_path=loaded.path,
         keep_facts=request.keep_facts,
         command_line_ignores=request.ignore or (),
+        excerpt_lines=request.excerpt_lines,
     )
 
 

@@ -52,6 +52,8 @@ class ScanRequest:
     history: bool = False
     # Keep the collectors' facts in the result (`bastion checklist` reads the evidence in them).
     keep_facts: bool = False
+    # Lines of code kept before and after each finding (`Finding.excerpt`; the HTML report shows them); 0: none.
+    excerpt_lines: int = 0
 
     # Accepted findings: report only those not in `baseline`, or record today's in `write_baseline`.
     baseline: Path | None = None

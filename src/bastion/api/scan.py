@@ -11,6 +11,7 @@ from typing import Any
 
 from bastion.api.baseline import apply_baseline, read_baseline
 from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_jobs
+from bastion.api.excerpts import attach_excerpts
 from bastion.api.fingerprints import assign_fingerprints
 from bastion.api.held_back import hold_back_test_code
 from bastion.api.selection import PerFileIgnores, enabled_rules
@@ -54,6 +55,8 @@ class ScanOptions:
     # Text to analyse instead of what the file holds, by path relative to the root (`bastion fix` checks its
     # edits by scanning them before anything is written).
     overlay: Mapping[str, str] = field(default_factory=dict)
+    # Lines of code shown before and after each finding (`Finding.excerpt`, for the HTML report); 0: no excerpts.
+    excerpt_lines: int = 0
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -106,6 +109,10 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     findings.extend(not_analysed)
     findings = drop_superseded(findings)
     findings.sort(key=Finding.sort_key)
+    if options.excerpt_lines:
+        findings = attach_excerpts(
+            findings, discovery.files, radius=options.excerpt_lines, max_size=config.max_file_size
+        )
     outcome_of_comments = apply_suppressions(
         findings, {result.rel: result.suppressions for result in results}, enabled_codes
     )

@@ -33,14 +33,17 @@ from bastion.report.checklist import (
 )
 from bastion.report.checklist_model import Checklist
 from bastion.report.escape import visible
+from bastion.report.html import render_checklist_html
 
-CHECKLIST_FORMATS = ("text", "markdown", "json")
+CHECKLIST_FORMATS = ("text", "markdown", "json", "html")
 
 # The scan options minus those that mean nothing for a checklist (it has its own pass/fail, no findings list).
 CHECKLIST_OPTIONS = combine(
     PATHS,
     format_option(
-        CHECKLIST_FORMATS, "Checklist format: a table, Markdown (for a pull request or release notes), or JSON."
+        CHECKLIST_FORMATS,
+        "Checklist format: a table, Markdown (for a pull request or release notes), JSON, or a self-contained "
+        "HTML page.",
     ),
     OUTPUT,
     SELECTION,
@@ -84,4 +87,5 @@ def checklist_command(**params: Any) -> None:
 
 
 def _render(checklist: Checklist, fmt: str) -> str:
-    return render_checklist_markdown(checklist) if fmt == "markdown" else render_checklist_json(checklist)
+    renderers = {"markdown": render_checklist_markdown, "json": render_checklist_json, "html": render_checklist_html}
+    return renderers[fmt](checklist)

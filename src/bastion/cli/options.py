@@ -128,7 +128,11 @@ WRITE_BASELINE = click.option(
     help="Record the current findings as accepted, in FILE.",
 )
 SUPPRESSIONS = combine(
-    click.option("--show-suppressed", is_flag=True, help="Also list findings silenced by comments."),
+    click.option(
+        "--show-suppressed",
+        is_flag=True,
+        help="Also list findings silenced by comments (the HTML report always holds them, folded away).",
+    ),
     click.option(
         "--report-unused-suppressions",
         is_flag=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.text import Text
 
 from bastion.api import ScanRequest, ScanResult, run
+from bastion.api.checklist import evaluate_checklist
 from bastion.cli.console import stdout_console
 from bastion.core.atomic_write import atomic_writer
 from bastion.core.errors import UsageError
 from bastion.core.severity import Severity
 from bastion.report import render
+from bastion.report.checklist_model import Checklist
 from bastion.report.escape import visible
+from bastion.report.html import EXCERPT_LINES
 from bastion.report.options import ReportOptions
 from bastion.report.text import render_findings, render_summary
 
@@ -59,16 +63,28 @@ def run_with_progress(request: ScanRequest) -> ScanResult:
 
 def scan_and_report(request: ScanRequest) -> int:
     """Run the request, show the result (or say the baseline was written), and return the exit code."""
+    if request.report.fmt == "html":
+        # The HTML report shows the code around each finding, and the checklist (which reads the facts).
+        request = replace(request, keep_facts=True, excerpt_lines=EXCERPT_LINES)
     result = run_with_progress(request)
     threshold = result.fail_on
     if request.write_baseline is not None:
         click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline {visible(str(request.write_baseline))}.")
         return 2 if result.incomplete else 0
-    emit(result, request.report, threshold=threshold)
+    checklist = evaluate_checklist(result) if request.report.fmt == "html" and _has_checklist_data(result) else None
+    emit(result, request.report, threshold=threshold, checklist=checklist)
     return result.exit_code(threshold)
 
 
-def emit(result: ScanResult, options: ReportOptions, *, threshold: Severity) -> None:
+def _has_checklist_data(result: ScanResult) -> bool:
+    """Whether the scan ran the configuration rules, whose facts give the checklist its evidence (a per-family
+    command such as `bastion secrets` does not, and its report has no checklist)."""
+    return any(rule.family() == "CFG" for rule in result.rules)
+
+
+def emit(
+    result: ScanResult, options: ReportOptions, *, threshold: Severity, checklist: Checklist | None = None
+) -> None:
     """Print the report, or write it to `options.output` and print the summary."""
     terminal = stdout_console(highlight=False, soft_wrap=not sys.stdout.isatty())
     fmt, output, show_suppressed = options.fmt, options.output, options.show_suppressed
@@ -84,7 +100,7 @@ def emit(result: ScanResult, options: ReportOptions, *, threshold: Severity) -> 
         render_summary(terminal, result, threshold=threshold)
         terminal.print(Text(f"Report written to {visible(str(output))}."))
         return
-    text = render(result, fmt, threshold=threshold, show_suppressed=show_suppressed)
+    text = render(result, fmt, threshold=threshold, show_suppressed=show_suppressed, checklist=checklist)
     if output is None:
         click.echo(text, nl=False)
         return

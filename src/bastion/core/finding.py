@@ -34,12 +34,22 @@ class FlowStep:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One numbered line of source code, as a report shows it (already redacted)."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, at one place.
 
     `snippet` is the source line as the reports show it; a rule that finds a secret puts a redacted line here,
     because reports never re-read the file. `context` is what the fingerprint is built from (by default the
     whitespace-normalised snippet); a rule may set something sturdier (a hash of a secret, a package name).
+    `excerpt` is a few numbered lines around the finding, filled in by the scan only when a report asks for them
+    (the HTML report), redacted like the snippet; it takes no part in comparisons.
     """
 
     code: str
@@ -57,6 +67,7 @@ class Finding:
     fingerprint: str = ""
     # The edits that resolve this finding, when the rule can write them (`bastion fix` applies them).
     fix: Fix | None = None
+    excerpt: tuple[SourceLine, ...] = field(default=(), compare=False, hash=False)
 
     @property
     def family(self) -> str:

@@ -8,6 +8,7 @@ only findings (few) are cleaned, never whole files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import re2
@@ -19,23 +20,48 @@ from bastion.secrets.filekinds import CONFIG_KINDS, TextKind, classify
 from bastion.secrets.redaction import redact_spans
 
 _GENERIC_HINT = re2.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer|://")
+_HIDDEN = "…"
 
 
 def scrub(text: str, path: str = "") -> str:
     """`text` with every secret-shaped substring redacted (provider shapes even with a failed checksum)."""
-    if not text or (not has_provider_keyword(text) and _GENERIC_HINT.search(text) is None):
+    if not _may_hold_secret(text):
         return text
     lines = text.split("\n")
+    cleaned = scrub_lines(lines, path)
+    return text if cleaned == lines else "\n".join(cleaned)
+
+
+def scrub_lines(lines: Sequence[str], path: str = "") -> list[str]:
+    """`lines` (a whole file, or part of one) with every secret redacted.
+
+    A secret spread over several lines (a private key block) has every line it covers hidden, not only the first,
+    so that any window of lines cut from the result (a report's code excerpt) holds no part of it.
+    """
+    cleaned = list(lines)
+    if not _may_hold_secret("\n".join(cleaned)):
+        return cleaned
     kind = classify(path) if path else TextKind.OTHER
     if kind not in CONFIG_KINDS:
         kind = TextKind.OTHER
-    matches = find_secrets(lines, kind, path, python_lines=range(len(lines)), validate=False)
-    if not matches:
-        return text
-    for number in sorted({match.line for match in matches}):
-        spans = [(m.start, m.end) for m in matches if m.line == number]
-        lines[number - 1] = redact_spans(lines[number - 1], spans)
-    return "\n".join(lines)
+    matches = find_secrets(cleaned, kind, path, python_lines=range(len(cleaned)), validate=False)
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for match in matches:
+        first, *rest = match.value.split("\n")
+        spans.setdefault(match.line, []).append((match.start, match.start + len(first) if rest else match.end))
+        for offset, part in enumerate(rest, start=1):
+            index = match.line - 1 + offset
+            if index < len(cleaned):
+                # Nothing of a continuation line is shown, not even the four characters a redaction keeps.
+                cleaned[index] = _HIDDEN + cleaned[index][len(part) :]
+    for number, line_spans in spans.items():
+        if 0 < number <= len(cleaned):
+            cleaned[number - 1] = redact_spans(cleaned[number - 1], line_spans)
+    return cleaned
+
+
+def _may_hold_secret(text: str) -> bool:
+    return bool(text) and (has_provider_keyword(text) or _GENERIC_HINT.search(text) is not None)
 
 
 def _scrub_step(step: FlowStep) -> FlowStep:
