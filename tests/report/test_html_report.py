@@ -205,3 +205,13 @@ def test_badge_and_text_colours_have_enough_contrast() -> None:
 def test_policy_without_script_forbids_scripts() -> None:
     policy = content_security_policy(style="p{}", script=None)
     assert "script-src 'none'" in policy and csp_hash("p{}") in policy
+
+
+def test_summary_counts_findings_held_back_in_tests(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "tests").mkdir(parents=True)
+    (project / "tests" / "test_run.py").write_text("import os\nos.system(input())\n", encoding="utf-8")
+    (project / "app.py").write_text("import os\nos.system(input())\n", encoding="utf-8")
+    text = cli_report(project, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "1 in test, CI, docs or example code held back" in text
+    assert Page(text).all("article")[0]["data-file"] == "app.py" and len(Page(text).all("article")) == 1
