@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_APP = ROOT / "examples" / "vulnerable-flask-app"
 HOSTILE_NAME = "<img src=x onerror=alert(1)>.py"
 HOSTILE_TEXT = "</script><script>alert(1)</script>"
-# A file that does not parse: its name reaches the report through the notice.
+# A file that does not parse: its name reaches the report through the "not analysed" finding (BST103).
 BROKEN_NAME = "\"'><svg onload=alert(2)>.py"
+# A link out of the tree: its name reaches the report through a notice.
+LINK_NAME = "<b onmouseover=alert(3)>link"
 
 
 def cli_report(project: Path, output: Path, *extra: str, command: str = "scan") -> Path:
@@ -53,6 +55,7 @@ def write_hostile_project(folder: Path) -> Path:
     )
     (folder / BROKEN_NAME).write_text(f"def broken(:\n    {HOSTILE_TEXT}\n", encoding="utf-8")
     (folder / "<!--.txt").write_text("x\u2028y\u2029z -->\n", encoding="utf-8")
+    (folder / LINK_NAME).symlink_to("/")
     return folder
 
 

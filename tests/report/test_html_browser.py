@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page
 
 from bastion.api.config_loader import find_project_root
-from tests.report.conftest import BROKEN_NAME, EXAMPLE_APP, HOSTILE_NAME, HOSTILE_TEXT
+from tests.report.conftest import BROKEN_NAME, EXAMPLE_APP, HOSTILE_NAME, HOSTILE_TEXT, LINK_NAME
 
 # Collects what a page must never do: CSP violations (the report's own script and style are allowed by hash, so a
 # violation means something else tried to run or load) and script errors.
@@ -279,7 +279,8 @@ def test_a_hostile_project_runs_no_script(open_report: Any, hostile_report: Path
     # The file name and the code are shown as text.
     assert HOSTILE_NAME in page.locator("#findings-list").inner_text()
     assert HOSTILE_TEXT in page.locator("#findings-list").inner_text()
-    assert BROKEN_NAME in page.locator("#notices").inner_text()
+    assert BROKEN_NAME in page.locator("#findings-list").inner_text()
+    assert LINK_NAME in page.locator("#notices").inner_text()
     assert page.locator("svg").count() == 1  # the chart, and no other
     # Use every control, open every fold, follow the hostile file's links: still nothing runs.
     for control in ("severity", "family", "rule", "file", "confidence"):

@@ -116,6 +116,7 @@ def test_project_text_is_escaped_everywhere(hostile_page: tuple[str, Path]) -> N
     assert any(a.get("value") == HOSTILE_NAME for a in page.all("option"))
     assert any(a.get("data-file") == HOSTILE_NAME for a in page.all("article"))
     assert "&#34;&#39;&gt;&lt;svg onload=alert(2)&gt;.py" in text
+    assert "&lt;b onmouseover=alert(3)&gt;link" in text and "<b onmouseover" not in text
     (script,) = page.inline["script"]
     assert "alert" not in script
     # Nothing from the project inside the inline script or style sheet, where escaping does not apply.
