@@ -216,3 +216,12 @@ def test_summary_counts_findings_held_back_in_tests(tmp_path: Path) -> None:
     text = cli_report(project, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "1 in test, CI, docs or example code held back" in text
     assert Page(text).all("article")[0]["data-file"] == "app.py" and len(Page(text).all("article")) == 1
+
+
+def test_a_fix_bastion_can_apply_says_so(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "load.py").write_text("import yaml\n\n\ndef read(s):\n    return yaml.load(s)\n", encoding="utf-8")
+    text = cli_report(project, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<strong>Fix:</strong>" in text
+    assert "(<code>bastion fix</code> does it: Use <code>yaml.safe_load</code>)" in text

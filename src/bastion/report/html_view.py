@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.rule import FAMILIES, Rule
@@ -22,6 +23,7 @@ from bastion.core.severity import Confidence, Severity
 from bastion.report.common import doc_sections, first_paragraph, rule_for
 
 _Level = TypeVar("_Level", Severity, Confidence)
+_FIX_COMMAND = {Applicability.SAFE: "bastion fix", Applicability.UNSAFE: "bastion fix --unsafe-fixes"}
 CWE_URL = "https://cwe.mitre.org/data/definitions/{number}.html"
 
 
@@ -50,6 +52,18 @@ class FindingView:
     def cwes(self) -> tuple[tuple[str, str], ...]:
         rule = self.rule
         return tuple((f"CWE-{number}", CWE_URL.format(number=number)) for number in (rule.cwe if rule else ()))
+
+    @property
+    def fix_command(self) -> str:
+        """The command that applies the finding's fix, or "" when `bastion fix` cannot apply it."""
+        fix = self.finding.fix
+        return _FIX_COMMAND.get(fix.applicability, "") if fix is not None else ""
+
+    @property
+    def do_by_hand(self) -> str:
+        """What to do, for a fix that is shown and never applied (a command to run, a change elsewhere)."""
+        fix = self.finding.fix
+        return fix.message if fix is not None and fix.applicability is Applicability.DISPLAY_ONLY else ""
 
     @property
     def why(self) -> str:
