@@ -77,6 +77,43 @@ def test_a_good_model_builds() -> None:
         ({"return-types": {"lib.connect": 3}}, "qualified name"),
         ({"handler-sources": [{"kind": "remote", "frameworks": ["x"], "request": "maybe"}]}, "`request` must be"),
         ({"extra": 1}, "unknown key(s) extra"),
+        (
+            {
+                "sinks": [
+                    {
+                        "concept": "SqlExecution",
+                        "role": "sql",
+                        "callees": ["x"],
+                        "argument": 0,
+                        "shell-argv-role": "sql",
+                    }
+                ]
+            },
+            "needs `element`",
+        ),
+        (
+            {
+                "sinks": [
+                    {
+                        "concept": "SqlExecution",
+                        "role": "sql",
+                        "callees": ["x"],
+                        "element": 0,
+                        "argument": 0,
+                        "shell-argv-role": "shell",
+                    }
+                ]
+            },
+            "no sink kind",
+        ),
+        (
+            {
+                "sinks": [
+                    {"concept": "SqlExecution", "role": "sql", "callees": ["x"], "argument": 0, "returns-input": 1}
+                ]
+            },
+            "true or false",
+        ),
     ],
 )
 def test_a_broken_model_is_rejected_with_its_file_and_entry(entry: dict[str, object], message: str) -> None:
@@ -101,3 +138,13 @@ def test_compiled_model_answers_by_qualified_name() -> None:
     assert model.sinks_by_callee["sqlite3.Cursor.execute"][0].kind == "sql"
     assert model.sinks_by_callee["requests.Session.get"][0].kind == "url"
     assert model.is_library("os.path.join") and not model.is_library("myapp.db.find")
+
+
+def test_what_differs_between_sink_kinds_is_declared_in_the_models() -> None:
+    model = dataflow_model()
+    assert model.url_kinds == {"url", "redirect"}
+    assert model.local_path_kinds == {"redirect"}
+    assert all(sink.returns_input for sink in model.sinks_by_callee["re.sub"])
+    assert all(sink.escaped_by_repr for sink in model.sinks_by_callee["logging.Logger.info"])
+    program = [sink for sink in model.sinks_by_callee["subprocess.run"] if sink.element is not None]
+    assert program and all(sink.shell_argv_kind == "command" for sink in program)

@@ -34,8 +34,6 @@ SHELL_PROGRAMS = frozenset(
     {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd", "cmd.exe"}
 )
 SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "-lc"})
-# Sink kinds whose value is a URL: a constant prefix that fixes the host makes them safe.
-URL_KINDS = frozenset({"url", "redirect"})
 _FLASK_CONVERTER = re.compile(r"<(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:(?P<name>[a-zA-Z_]\w*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid", "bool"})
 _VALIDATING_KEYWORDS = ("pattern", "regex")
@@ -95,6 +93,9 @@ class DataflowModel:
     handler_returns: dict[str, str] = field(default_factory=dict)
     library_roots: frozenset[str] = frozenset()
     source_roots: frozenset[str] = frozenset()
+    # Sink kinds made safe by a fixed host (URLs), or by a constant local path (redirects): see kinds.toml.
+    url_kinds: frozenset[str] = frozenset()
+    local_path_kinds: frozenset[str] = frozenset()
 
     @property
     def noreturn(self) -> frozenset[str]:
@@ -180,6 +181,10 @@ def compile_models(models: ModelSet) -> DataflowModel:
     compiled.library_roots = frozenset(roots | set(sys.stdlib_module_names) | {"builtins"})
     compiled.source_roots = frozenset(
         name.split(".", 1)[0] for name in (*compiled.source_objects, *compiled.source_calls)
+    )
+    compiled.url_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_with_fixed_host)
+    compiled.local_path_kinds = frozenset(
+        kind.name for kind in models.kinds.sinks.values() if kind.safe_with_local_path
     )
     return compiled
 

@@ -37,6 +37,11 @@ class SinkKind:
     concept: str
     role: str
     description: str
+    # A URL: a constant prefix that fixes the host (`"https://api.example.com/" + path`), or a base URL the code
+    # chose (`f"{settings.API}/{path}"`), makes it safe, and so does a guard on its host.
+    safe_with_fixed_host: bool = False
+    # A redirect: a constant prefix that is a local path (`"/users/" + name`) keeps it on the site.
+    safe_with_local_path: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,12 @@ class SinkModel:
     content_type_keywords: tuple[str, ...] = ()
     requires: ArgumentRequirement | None = None
     unless_argument: SafeArgument | None = None
+    # The call returns its input's text (`re.sub(pattern, repl, text)`): its result stays tainted.
+    returns_input: bool = False
+    # Arguments that the format string (argument 0) writes with `%r`/`%a` are escaped (`repr` escapes CR/LF).
+    escaped_by_repr: bool = False
+    # With `element`: an argv that runs a shell (`["sh", "-c", cmd]`) makes its third element this sink kind.
+    shell_argv_kind: str | None = None
     origin: str = ""
 
 
@@ -216,12 +227,14 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     sinks: dict[str, SinkKind] = {}
     for name, entry in _table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
-        _only(entry, {"description", "concept", "role"}, where)
+        _only(entry, {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path"}, where)
         sinks[name] = SinkKind(
             name,
             _string(entry, "concept", where, required=True) or "",
             _string(entry, "role", where, required=True) or "",
             _string(entry, "description", where, required=True) or "",
+            _bool(entry, "safe-with-fixed-host", where),
+            _bool(entry, "safe-with-local-path", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
@@ -342,9 +355,9 @@ class _ModelParser:
             self.name,
         )
 
-    def _sink_kind_of(self, entry: Mapping[str, Any], where: str) -> str:
+    def _sink_kind_of(self, entry: Mapping[str, Any], where: str, role_key: str = "role") -> str:
         concept = _string(entry, "concept", where, required=True)
-        role = _string(entry, "role", where, required=True)
+        role = _string(entry, role_key, where, required=True)
         matching = [k.name for k in self.kinds.sinks.values() if k.concept == concept and k.role == role]
         if not matching:
             raise ModelError(f"{where}: no sink kind is declared for concept {concept!r} role {role!r} in kinds.toml")
@@ -377,6 +390,9 @@ class _ModelParser:
             "content-type-keywords",
             "requires-argument",
             "unless-argument",
+            "returns-input",
+            "escaped-by-repr",
+            "shell-argv-role",
         }
         _only(entry, keys, where)
         model = SinkModel(
@@ -394,10 +410,15 @@ class _ModelParser:
             _strings(entry, "content-type-keywords", where),
             self._requirement(entry.get("requires-argument"), where),
             self._safe_argument(entry.get("unless-argument"), where),
+            _bool(entry, "returns-input", where),
+            _bool(entry, "escaped-by-repr", where),
+            self._sink_kind_of(entry, where, "shell-argv-role") if "shell-argv-role" in entry else None,
             self.name,
         )
         if not model.callees and not model.methods:
             raise ModelError(f"{where}: a sink needs `callees` or `methods`")
+        if model.shell_argv_kind is not None and model.element is None:
+            raise ModelError(f"{where}: `shell-argv-role` needs `element` (the argument is an argv list)")
         if model.argument is None and model.keyword is None and not model.all_arguments and not model.receiver:
             raise ModelError(
                 f"{where}: say which value is the sink: `argument`, `keyword`, `all-arguments` or `receiver`"

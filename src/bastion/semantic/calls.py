@@ -30,3 +30,12 @@ def argument(call: ast.Call, position: int, name: str | None = None) -> ast.expr
         if index == position:
             return arg
     return None
+
+
+def last_name(expr: ast.expr) -> str:
+    """`a.b.c` -> 'c', `name` -> 'name', anything else -> ''."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return ""

@@ -7,8 +7,9 @@ import ast
 from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inputs
 from bastion.semantic.index import BindingKind, Scope
 from bastion.semantic.module import PythonModule
+from bastion.taint.context import ModuleScope
 from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
-from bastion.taint.function import FunctionAnalysis, ModuleScope
+from bastion.taint.function import FunctionAnalysis
 
 _MODULE_FUNCTION = "<module>"
 

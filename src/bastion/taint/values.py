@@ -305,3 +305,52 @@ def clear_value(value: Value, kinds: frozenset[str]) -> Value:
     keys = tuple((k, clear_value(v, kinds)) for k, v in value.keys) if value.keys is not None else None
     labels = frozenset(label.clearing(kinds) for label in value.labels)
     return replace(value, labels=labels, items=items, keys=keys)
+
+
+def element_of(iterable: Value) -> Value:
+    if iterable.items is not None and not iterable.labels:
+        merged = EMPTY
+        for item in iterable.items:
+            merged = join(merged, item) if merged is not EMPTY else item
+        return tainted(merged.all_labels()) if merged.tainted else EMPTY
+    return tainted(iterable.all_labels())
+
+
+def get_item(container: Value, key: Any) -> Value | None:
+    if container.items is not None and isinstance(key, int) and not isinstance(key, bool):
+        if -len(container.items) <= key < len(container.items):
+            return container.items[key]
+        return None
+    if container.keys is not None:
+        try:
+            entries = dict(container.keys)
+            if key in entries:
+                return entries[key]
+        except TypeError:
+            return None
+        return tainted(container.labels)
+    return None
+
+
+def set_item(container: Value, key: Any, value: Value) -> Value:
+    if key is UNKNOWN:
+        return replace(container, labels=container.labels | value.all_labels(), const=UNKNOWN)
+    if container.items is not None and isinstance(key, int) and -len(container.items) <= key < len(container.items):
+        items = list(container.items)
+        items[key] = value
+        return Value(items=tuple(items), labels=container.labels)
+    try:
+        hash(key)
+    except TypeError:
+        return replace(container, labels=container.labels | value.all_labels())
+    entries = dict(container.keys or ())
+    entries[key] = value
+    labels = container.labels if container.items is None else container.all_labels()
+    return Value(labels=labels, keys=tuple(entries.items()), type_name=container.type_name)
+
+
+def with_step(value: Value, step: Step) -> Value:
+    labels = frozenset(label.with_step(step) for label in value.labels)
+    items = tuple(with_step(item, step) for item in value.items) if value.items is not None else None
+    keys = tuple((k, with_step(v, step)) for k, v in value.keys) if value.keys is not None else None
+    return replace(value, labels=labels, items=items, keys=keys)

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from bastion.semantic.calls import last_name
+
 _BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})
-
-
-def last_name(expr: ast.expr) -> str:
-    """`a.b.c` -> 'c', `name` -> 'name', anything else -> ''."""
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    if isinstance(expr, ast.Name):
-        return expr.id
-    return ""
 
 
 def catches_everything(kind: ast.expr | None) -> bool:

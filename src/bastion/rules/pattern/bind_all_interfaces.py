@@ -10,7 +10,7 @@ from bastion.core.severity import Confidence, Severity
 from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import words
-from bastion.rules.pattern._syntax import last_name
+from bastion.semantic.calls import last_name
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
 _HOST_WORDS = frozenset({"host", "hostname", "bind", "addr", "interface", "listen", "server"})

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._syntax import catches_everything, last_name
+from bastion.rules.pattern._syntax import catches_everything
+from bastion.semantic.calls import last_name
 from bastion.semantic.index import BindingKind
 
 _TRACEBACK = frozenset(

@@ -10,7 +10,7 @@ from bastion.core.severity import Confidence, Severity
 from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import KEY_QUALIFIERS, METADATA_WORDS, PASSWORD_WORDS, words
-from bastion.rules.pattern._syntax import last_name
+from bastion.semantic.calls import last_name
 from bastion.semantic.constants import UNKNOWN
 
 # A value named with one of these is a secret digest on its own: comparing it leaks through timing.

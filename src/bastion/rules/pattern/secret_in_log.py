@@ -9,7 +9,7 @@ from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import is_secret_name
-from bastion.rules.pattern._syntax import last_name
+from bastion.semantic.calls import last_name
 
 _LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
 _LOGGERS = (

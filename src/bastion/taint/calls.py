@@ -1,0 +1,207 @@
+"""Calls: sources, sinks, sanitizers, constant folding, and calls into the project left symbolic for the solver."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from typing import Any
+
+from bastion.models.loader import ALL_KINDS
+from bastion.semantic.calls import argument, keyword
+from bastion.semantic.constants import UNKNOWN
+from bastion.taint.containers import ContainerAnalysis
+from bastion.taint.context import call_name
+from bastion.taint.facts import DOUBLE_STAR, STAR, ArgKey, CallSite
+from bastion.taint.folding import pure_call, truthy
+from bastion.taint.state import State
+from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value
+
+_KEYWORD_PROPAGATORS = frozenset({"format", "format_map", "dict", "update", "copy", "replace", "join", "Template"})
+
+
+class CallAnalysis(ContainerAnalysis):
+    """The calls section: what a call returns, and what it leaves for the project phase."""
+
+    def _call(self, node: ast.Call, state: State) -> Value:
+        func = node.func
+        receiver: Value | None = None
+        method: str | None = None
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            receiver = self._eval(func.value, state)
+        positional: list[Value] = []
+        for arg in node.args:
+            positional.append(self._eval(arg, state))
+        keywords: dict[str | None, Value] = {}
+        starred_kw: list[Value] = []
+        for item in node.keywords:
+            value = self._eval(item.value, state)
+            if item.arg is None:
+                starred_kw.append(value)
+            else:
+                keywords[item.arg] = value
+        evaluated = self.evaluated
+        for arg_node, value in zip(node.args, positional, strict=True):
+            evaluated[id(arg_node)] = value
+        for item in node.keywords:
+            if item.arg is not None:
+                evaluated[id(item.value)] = keywords[item.arg]
+        callee = self._callee(node, receiver)
+        folded = pure_call(callee, method, receiver, positional, keywords)
+        if folded is not UNKNOWN:
+            return Value(const=folded, prefix=folded if isinstance(folded, str) else "")
+        consumed = self._check_sinks(node, callee, method, receiver, positional, keywords, state)
+        if method is not None and receiver is not None:
+            special = self._container_method(node, method, receiver, positional, state)
+            if special is not None:
+                return special
+        source = self.model.source_calls.get(callee) if callee else None
+        if source is not None:
+            return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
+        propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
+        result_type = self._result_type(callee)
+        cleared = self._sanitized(callee, method, node, state)
+        converter = keyword(node, "type")
+        if cleared is None and converter is not None:
+            # `request.args.get("page", 1, type=int)`: the value comes back converted by the cast.
+            kinds = self._sanitized(self._qualified(converter), None, node, state)
+            if kinds is not None and ALL_KINDS in kinds:
+                return Value(type_name=result_type)
+        if cleared is not None:
+            if ALL_KINDS in cleared:
+                return Value(type_name=result_type)
+            propagated = frozenset(label.clearing(cleared) for label in propagated)
+            return Value(labels=propagated, type_name=result_type)
+        built = self._built(callee, node, positional, state)
+        if callee is not None and self._may_be_project(callee):
+            site = self._call_site(node, callee, receiver, positional, keywords, starred_kw, propagated)
+            label = Label(CallOrigin(site.index))
+            return Value(labels=frozenset({label}), type_name=result_type, **built)
+        value = Value(labels=propagated, type_name=result_type, **built)
+        if self._resolves_path(callee, method):
+            value = replace(value, resolved=True)
+        return value
+
+    def _resolves_path(self, callee: str | None, method: str | None) -> bool:
+        """`os.path.realpath(p)`, `path.resolve()`: the result is absolute, with `..` resolved."""
+        guards = self.model.guards_by_callee.get(callee, ()) if callee is not None else ()
+        if not guards and method is not None and callee is None:
+            guards = self.model.guards_by_method.get(method, ())
+        return any(guard.type == "path-resolution" for guard in guards)
+
+    def _built(self, callee: str | None, node: ast.Call, positional: list[Value], state: State) -> dict[str, Any]:
+        if callee is None:
+            return {}
+        true_keywords = frozenset(
+            item.arg for item in node.keywords if item.arg is not None and truthy(self._const(item.value, state))
+        )
+        parsed_from = None
+        if node.args and isinstance(node.args[0], ast.Name):
+            parsed_from = node.args[0].id
+        return {"built_by": callee, "true_keywords": true_keywords, "parsed_from": parsed_from}
+
+    def _call_site(
+        self,
+        node: ast.Call,
+        callee: str,
+        receiver: Value | None,
+        positional: list[Value],
+        keywords: dict[str | None, Value],
+        starred_kw: list[Value],
+        propagated: frozenset[Label],
+    ) -> CallSite:
+        args: list[tuple[ArgKey, frozenset[Label]]] = []
+        star_seen = False
+        for position, (arg_node, value) in enumerate(zip(node.args, positional, strict=True)):
+            labels = value.all_labels()
+            if isinstance(arg_node, ast.Starred):
+                star_seen = True
+                if labels:
+                    args.append((STAR, labels))
+                continue
+            if labels:
+                args.append((STAR if star_seen else position, labels))
+        for name, value in keywords.items():
+            labels = value.all_labels()
+            if labels and name is not None:
+                args.append((name, labels))
+        for value in starred_kw:
+            labels = value.all_labels()
+            if labels:
+                args.append((DOUBLE_STAR, labels))
+        func = node.func
+        bound = False
+        if isinstance(func, ast.Attribute):
+            base_name = self._qualified(func.value)
+            bound = (
+                base_name is None
+                or base_name.endswith("()")
+                or (isinstance(func.value, ast.Name) and func.value.id == self.self_name)
+            )
+            if not bound and base_name is not None and receiver is not None and receiver.type_name is not None:
+                bound = receiver.type_name.endswith("()")
+        site = CallSite(
+            len(self.facts.calls),
+            callee,
+            bound,
+            receiver.all_labels() if receiver is not None else EMPTY_LABELS,
+            tuple(args),
+            propagated,
+            node.lineno,
+            node.col_offset + 1,
+            call_name(func),
+        )
+        self.facts.calls.append(site)
+        return site
+
+    def _propagated(
+        self,
+        node: ast.Call,
+        callee: str | None,
+        receiver: Value | None,
+        positional: list[Value],
+        keywords: dict[str | None, Value],
+        starred_kw: list[Value],
+        consumed: set[int],
+    ) -> frozenset[Label]:
+        """The taint an unknown call passes on: its receiver's and its arguments' (less those a sink consumed)."""
+        labels: set[Label] = set()
+        if receiver is not None and id(node.func) not in consumed:
+            labels.update(receiver.all_labels())
+        for arg_node, value in zip(node.args, positional, strict=True):
+            if id(arg_node) not in consumed:
+                labels.update(value.all_labels())
+        if self._keywords_propagate(node, callee):
+            for item in node.keywords:
+                if item.arg is not None and id(item.value) not in consumed:
+                    labels.update(keywords[item.arg].all_labels())
+            for value in starred_kw:
+                labels.update(value.all_labels())
+        return frozenset(labels)
+
+    def _keywords_propagate(self, node: ast.Call, callee: str | None) -> bool:
+        """Keyword arguments of a call into unknown code are mostly lookups (`Model.objects.get(pk=value)` returns a
+        row, not the value); library calls (`tarfile.open(fileobj=upload)`) and formatting pass them on."""
+        if callee is not None and self.model.is_library(callee):
+            return True
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            return func.attr in _KEYWORD_PROPAGATORS
+        return isinstance(func, ast.Name) and func.id in _KEYWORD_PROPAGATORS
+
+    def _sanitized(self, callee: str | None, method: str | None, node: ast.Call, state: State) -> frozenset[str] | None:
+        cleared: set[str] = set()
+        found = False
+        for sanitizer in self.model.sanitizers_by_callee.get(callee or "", ()):
+            found = True
+            cleared.update(sanitizer.kinds)
+        if method is not None and not found:
+            for sanitizer in self.model.sanitizers_by_method.get(method, ()):
+                if sanitizer.argument is not None:
+                    arg = argument(node, sanitizer.argument)
+                    text = self._const(arg, state) if arg is not None else UNKNOWN
+                    if not isinstance(text, str) or not any(part in text for part in sanitizer.argument_contains):
+                        continue
+                found = True
+                cleared.update(sanitizer.kinds)
+        return frozenset(cleared) if found else None

@@ -1,0 +1,228 @@
+"""What the analysis of one function knows and shares with its module, and the helpers every section uses.
+
+`FunctionAnalysis` (in `bastion.taint.function`) is built in layers, one module per section of the analysis:
+this context, then guards, sinks, containers, calls, expressions and statements, each a subclass of the one
+before. A section calls what sections above it define only through the abstract methods declared here.
+"""
+
+from __future__ import annotations
+
+import ast
+from abc import ABC, abstractmethod
+from typing import Any
+
+from bastion.concepts.dataflow import DataflowModel, HandlerInputs
+from bastion.semantic.calls import last_name
+from bastion.semantic.constants import UNKNOWN
+from bastion.semantic.index import ModuleIndex, Scope
+from bastion.taint.facts import FunctionFacts
+from bastion.taint.state import State
+from bastion.taint.values import Label, SourceOrigin, Step, Value, with_step
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+SOURCE_WORDS = {"remote": "request data", "local": "local user input", "environment": "environment variable"}
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def call_name(func: ast.expr) -> str:
+    """A short name for a callee in messages (`db.find_books`), without unparsing the whole expression."""
+    parts: list[str] = []
+    node: ast.expr = func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+    elif isinstance(node, ast.Call):
+        parts.append(call_name(node.func) + "(...)")
+    else:
+        parts.append("…")
+    return shorten(".".join(reversed(parts)), 40)
+
+
+class ModuleScope:
+    """What the analysis of every function in one module shares."""
+
+    def __init__(self, index: ModuleIndex, path: str, model: DataflowModel, tainted_globals: set[str]) -> None:
+        self.index = index
+        self.path = path
+        self.model = model
+        self.tainted_globals = tainted_globals
+        # Qualified names of names that are not local to a function, per enclosing scope: most names a function
+        # reads (imports, builtins, module functions) resolve the same way in every function of the module.
+        self.outer_names: dict[tuple[int, str], str | None] = {}
+        self.outer_values: dict[tuple[int, str], Value] = {}
+        self.root_package = index.module_name.split(".", 1)[0]
+        self.module_assigned = {
+            name
+            for name, bindings in index.module_scope.bindings.items()
+            if any(b.kind.value == "assignment" for b in bindings)
+        }
+
+
+class FunctionContext(ABC):
+    """The function being analysed (or a module's top-level code): its names, signature and facts."""
+
+    def __init__(
+        self,
+        shared: ModuleScope,
+        node: FunctionNode | ast.Module,
+        scope: Scope,
+        qualname: str,
+        *,
+        class_name: str | None = None,
+        handler: HandlerInputs | None = None,
+        view: HandlerInputs | None = None,
+    ) -> None:
+        self.shared = shared
+        self.index = shared.index
+        self.model = shared.model
+        self.path = shared.path
+        self.node = node
+        self.scope = scope
+        self.class_name = class_name
+        self.handler = handler
+        self.view = view
+        self.is_module = isinstance(node, ast.Module)
+        self.local_names = scope.bindings
+        outer = scope.parent
+        while outer is not None and outer.kind.value == "class":
+            outer = outer.parent
+        self.outer_id = id(outer)
+        self.self_name: str | None = None
+        self.loop_exits: list[list[State]] = []
+        params, kwonly, vararg, kwarg, is_method = self._signature()
+        self.facts = FunctionFacts(
+            qualname,
+            self.path,
+            getattr(node, "lineno", 1),
+            params,
+            kwonly,
+            vararg,
+            kwarg,
+            is_method,
+        )
+        self.returns: set[Label] = set()
+        # Values of the arguments of the call being analysed, so that options (`shell=True`) are not re-evaluated.
+        self.evaluated: dict[int, Value] = {}
+        self.short_name = qualname.rsplit(".", 1)[-1]
+
+    def _signature(self) -> tuple[tuple[str, ...], tuple[str, ...], str | None, str | None, bool]:
+        node = self.node
+        if isinstance(node, ast.Module):
+            return (), (), None, None, False
+        args = node.args
+        params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
+        decorators = {last_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+        is_method = self.class_name is not None and "staticmethod" not in decorators and bool(params)
+        if is_method:
+            self.self_name = params[0]
+        return (
+            params,
+            tuple(a.arg for a in args.kwonlyargs),
+            args.vararg.arg if args.vararg else None,
+            args.kwarg.arg if args.kwarg else None,
+            is_method,
+        )
+
+    def _stepped(self, value: Value, node: ast.AST, message: str) -> Value:
+        if not value.labels and value.items is None and value.keys is None:
+            return value
+        step: Step = (self.path, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message)
+        return with_step(value, step)
+
+    def _source_value(self, node: ast.AST, kind: str, description: str, type_name: str | None) -> Value:
+        line, column = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
+        shown = shorten(ast.unparse(node)) if isinstance(node, ast.expr) else description
+        step: Step = (self.path, line, column, f"`{shown}` ({SOURCE_WORDS.get(kind, kind)})")
+        label = Label(SourceOrigin(kind, description, self.path, line, column), trace=(step,))
+        return Value(labels=frozenset({label}), type_name=type_name)
+
+    def _const(self, node: ast.expr | None, state: State) -> Any:
+        if node is None:
+            return UNKNOWN
+        if isinstance(node, ast.Constant):
+            return node.value
+        known = self.evaluated.get(id(node))
+        if known is not None:
+            return known.const
+        return self._eval(node, state).const
+
+    def _qualified(self, node: ast.expr) -> str | None:
+        """`ModuleIndex.qualified_name`, with the names a function does not bind itself resolved once per module."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            if self.is_module or name in self.local_names:
+                return self.index.qualified_name(node, self.scope)
+            key = (self.outer_id, name)
+            cache = self.shared.outer_names
+            if key not in cache:
+                cache[key] = self.index.qualified_name(node, self.scope)
+            return cache[key]
+        if isinstance(node, ast.Attribute):
+            base = self._qualified(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        if isinstance(node, ast.Call):
+            callee = self._qualified(node.func)
+            return None if callee is None else self.index.result_name(callee)
+        return None
+
+    def _callee(self, node: ast.Call, receiver: Value | None) -> str | None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            base = func.value
+            if isinstance(base, ast.Name) and base.id == self.self_name and self.class_name is not None:
+                return f"{self.class_name}.{func.attr}"
+        name = self._qualified(func)
+        if name is None and isinstance(func, ast.Attribute) and receiver is not None and receiver.type_name:
+            name = f"{receiver.type_name}.{func.attr}"
+        if name is None:
+            return None
+        return name.replace("().", ".") if "()." in name else name
+
+    def _result_type(self, callee: str | None) -> str | None:
+        if callee is None:
+            return None
+        declared = self.model.return_types.get(callee)
+        return declared if declared is not None else callee + "()"
+
+    def _may_be_project(self, callee: str) -> bool:
+        # The module's own top-level package is the project's, even when its name is also a library's (scanning
+        # Django itself, or a project package named like a modelled one).
+        root = callee.split(".", 1)[0]
+        return root == self.shared.root_package or not self.model.is_library(callee)
+
+    def _is_noreturn(self, node: ast.Call) -> bool:
+        callee = self._callee(node, None)
+        return callee is not None and callee in self.model.noreturn
+
+    def _is_module_global(self, name: str) -> bool:
+        scope: Scope | None = self.scope
+        while scope is not None and scope.parent is not None:
+            if name in scope.bindings:
+                return False
+            scope = scope.parent
+        return name in self.shared.module_assigned
+
+    def _key(self, node: ast.expr | None) -> str | None:
+        """The state key of a variable or attribute path (`x`, `self.name`, `args.path`), or None."""
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            base = self._key(node.value)
+            return None if base is None else f"{base}.{node.attr}"
+        return None
+
+    @abstractmethod
+    def _eval(self, node: ast.expr, state: State) -> Value:
+        """The value of an expression (`bastion.taint.expressions`)."""
+
+    @abstractmethod
+    def _assign(self, target: ast.expr, value: Value, state: State, statement: ast.AST) -> None:
+        """Bind a value to an assignment target (`bastion.taint.function`)."""

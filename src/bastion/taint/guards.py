@@ -1,0 +1,170 @@
+"""Conditions that make a value safe in the branch where they hold: allowlists, equality with a constant,
+validating calls (`re.fullmatch`), path containment checks (`commonpath`, `is_relative_to`)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import replace
+
+from bastion.models.loader import ALL_KINDS, GuardModel
+from bastion.semantic.calls import argument
+from bastion.semantic.constants import UNKNOWN
+from bastion.taint.context import FunctionContext
+from bastion.taint.folding import literal
+from bastion.taint.state import State
+from bastion.taint.values import EMPTY_LABELS, Value, clear_value
+
+_ALL = frozenset({ALL_KINDS})
+
+
+class GuardAnalysis(FunctionContext):
+    """The guards section: which conditions clear which variables in the branch where they hold."""
+
+    def _refine(self, test: ast.expr, truth: bool, state: State) -> State:
+        """The state inside a branch where `test` is `truth`: guarded variables cleared."""
+        for key, kinds, exact in self._guards(test, truth, state):
+            current = state.get(key)
+            if current is None:
+                continue
+            if exact is not None:
+                state[key] = exact
+            elif ALL_KINDS in kinds:
+                state[key] = replace(current, labels=EMPTY_LABELS, items=None, keys=None)
+            else:
+                state[key] = clear_value(current, kinds)
+        return state
+
+    def _guards(self, test: ast.expr, truth: bool, state: State) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            yield from self._guards(test.operand, not truth, state)
+            return
+        if isinstance(test, ast.BoolOp):
+            if isinstance(test.op, ast.And) == truth:
+                for part in test.values:
+                    yield from self._guards(part, truth, state)
+            return
+        if isinstance(test, ast.NamedExpr):
+            yield from self._guards(test.value, truth, state)
+            return
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            yield from self._compare_guard(test, truth, state)
+            return
+        if isinstance(test, ast.Call) and truth:
+            yield from self._call_guard(test, state)
+
+    def _compare_guard(
+        self, test: ast.Compare, truth: bool, state: State
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        op = test.ops[0]
+        left, right = test.left, test.comparators[0]
+        holds = truth if isinstance(op, (ast.In, ast.Eq, ast.Is)) else not truth
+        if isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)):
+            holds = not truth
+        if not holds:
+            yield from self._commonpath_guard(test, truth, state)
+            return
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if not self._is_allowlist(right, state):
+                return
+            yield from self._subject_guard(left, state, None)
+        elif isinstance(op, (ast.Eq, ast.Is)):
+            for subject, other in ((left, right), (right, left)):
+                const = self._const(other, state)
+                if const is not UNKNOWN and literal(const):
+                    yield from self._subject_guard(
+                        subject, state, Value(const=const, prefix=const if isinstance(const, str) else "")
+                    )
+        yield from self._commonpath_guard(test, truth, state)
+
+    def _is_allowlist(self, node: ast.expr, state: State) -> bool:
+        """A constant collection: folded here, or a name written as a constant (`ALLOWED_HOSTS`, imported)."""
+        value = self._eval(node, state)
+        if value.tainted:
+            return False
+        allowed = value.const
+        if allowed is not UNKNOWN:
+            return isinstance(allowed, (list, tuple, set, frozenset, dict))  # `x in "abc"` tests a substring
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            return True
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+        return len(name) > 1 and name.isupper()
+
+    def _subject_guard(
+        self, subject: ast.expr, state: State, exact: Value | None
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        """`subject` is known to be one of some constants: clear it; and if it is a URL's host, the URL too."""
+        key = self._key(subject)
+        value = self._eval(subject, state)
+        if key is not None:
+            yield key, _ALL, exact
+        host_of = value.host_of
+        if host_of is not None:
+            yield host_of, self.model.url_kinds, None
+
+    def _commonpath_guard(
+        self, test: ast.Compare, truth: bool, state: State
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        op = test.ops[0]
+        if not isinstance(op, (ast.Eq, ast.NotEq)) or (isinstance(op, ast.Eq) != truth):
+            return
+        for side in (test.left, test.comparators[0]):
+            if not isinstance(side, ast.Call):
+                continue
+            callee = self._callee(side, None)
+            guards = [g for g in self.model.guards_by_callee.get(callee or "", ()) if g.type == "path-containment"]
+            if not guards or not side.args:
+                continue
+            listed = side.args[0]
+            elements = listed.elts if isinstance(listed, (ast.List, ast.Tuple)) else []
+            for element in elements:
+                key = self._key(element)
+                if key is not None and self._eval(element, state).resolved:
+                    yield key, guards[0].kinds, None
+
+    def _call_guard(self, test: ast.Call, state: State) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        func = test.func
+        callee = self._callee(test, None)
+        for guard in self.model.guards_by_callee.get(callee or "", ()):
+            if guard.type != "validates":
+                continue
+            if guard.anchored_pattern is not None and not self._anchored(test, guard, state):
+                continue
+            subject = argument(test, guard.argument, guard.keyword)
+            key = self._key(subject) if subject is not None else None
+            if key is not None:
+                yield key, guard.kinds, None
+        if isinstance(func, ast.Attribute):
+            for guard in self.model.guards_by_method.get(func.attr, ()):
+                yield from self._method_guard(guard, func, state)
+
+    def _method_guard(
+        self, guard: GuardModel, func: ast.Attribute, state: State
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        subject_node = func.value
+        if guard.type == "validates":
+            key = self._key(subject_node)
+            if key is not None:
+                yield key, guard.kinds, None
+            return
+        if guard.type != "path-containment":
+            return
+        subject = self._eval(subject_node, state)
+        if not subject.resolved:
+            return
+        key = self._key(subject_node)
+        if key is not None:
+            yield key, guard.kinds, None
+        if isinstance(subject_node, ast.Call):
+            # `os.path.realpath(p).startswith(base)`: p itself resolves inside base.
+            for inner in subject_node.args[:1]:
+                inner_key = self._key(inner)
+                if inner_key is not None:
+                    yield inner_key, guard.kinds, None
+
+    def _anchored(self, test: ast.Call, guard: GuardModel, state: State) -> bool:
+        pattern_node = argument(test, guard.anchored_pattern or 0, "pattern")
+        pattern = self._const(pattern_node, state)
+        if not isinstance(pattern, str):
+            return False
+        return pattern.startswith(("^", "\\A")) and pattern.endswith(("$", "\\Z", "\\z"))

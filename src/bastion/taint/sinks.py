@@ -1,0 +1,220 @@
+"""Sinks: calls (and stores such as `response.headers[...] = ...`) that the models name as dangerous for some
+sink kind, and what reaches them."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from bastion.concepts.dataflow import SHELL_COMMAND_FLAGS, SHELL_PROGRAMS, clears
+from bastion.models.loader import SinkModel
+from bastion.semantic.calls import argument, keyword
+from bastion.taint.context import shorten
+from bastion.taint.facts import SinkHit
+from bastion.taint.folding import truthy
+from bastion.taint.guards import GuardAnalysis
+from bastion.taint.state import State
+from bastion.taint.values import EMPTY, Value, tainted, union_labels
+
+
+class SinkAnalysis(GuardAnalysis):
+    """The sinks section: record, per call, which sink kinds receive which values."""
+
+    def _check_sinks(
+        self,
+        node: ast.Call,
+        callee: str | None,
+        method: str | None,
+        receiver: Value | None,
+        positional: list[Value],
+        keywords: dict[str | None, Value],
+        state: State,
+    ) -> set[int]:
+        """Record every sink this call is; returns the ids of the argument nodes the sinks consumed."""
+        matched: list[tuple[SinkModel, bool]] = [
+            (sink, True) for sink in self.model.sinks_by_callee.get(callee or "", ())
+        ]
+        if not matched and method is not None:
+            matched = [(sink, False) for sink in self._method_sinks(node, callee, method)]
+        consumed: set[int] = set()
+        if not matched:
+            return consumed
+        values = self._argument_values(node, positional, keywords)
+        for sink, confident in matched:
+            if not self._sink_applies(sink, node, values, state):
+                continue
+            consumed.update(self._apply_sink(sink, node, receiver, values, positional, keywords, confident, callee))
+            if not sink.returns_input:
+                # What a query, a fetch or a command returns is not the input that was sent (reported already).
+                consumed.add(id(node.func))
+                consumed.update(id(arg) for arg in node.args)
+                consumed.update(id(item.value) for item in node.keywords)
+        return consumed
+
+    def _check_sinks_for_method(
+        self,
+        node: ast.AST,
+        method: str,
+        receiver_node: ast.expr,
+        receiver: Value,
+        positional: list[Value],
+        keywords: dict[str | None, Value],
+        state: State,
+    ) -> None:
+        """Stores such as `response.headers["X"] = value` are calls of `__setitem__` for the models."""
+        base = self._qualified(receiver_node)
+        if base is None and receiver.type_name:
+            base = receiver.type_name
+        callee = f"{base}.{method}".replace("().", ".") if base else None
+        matched = [(sink, True) for sink in self.model.sinks_by_callee.get(callee or "", ())]
+        if not matched:
+            names = [method]
+            if isinstance(receiver_node, ast.Attribute):
+                names.insert(0, f"{receiver_node.attr}.{method}")
+            for name in names:
+                matched.extend((sink, False) for sink in self.model.sinks_by_method.get(name, ()))
+        for sink, confident in matched:
+            value: Value | None = None
+            if sink.all_arguments:
+                value = tainted(union_labels(positional))
+            elif sink.argument is not None and sink.argument < len(positional):
+                value = positional[sink.argument]
+            if value is not None:
+                self._hit(sink.kind, node, value, f"`{shorten(ast.unparse(receiver_node))}[...] = ...`", confident)
+
+    def _method_sinks(self, node: ast.Call, callee: str | None, method: str) -> list[SinkModel]:
+        func = node.func
+        found: list[SinkModel] = []
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute):
+            found.extend(self.model.sinks_by_method.get(f"{func.value.attr}.{method}", ()))
+        if found:
+            return found
+        return list(self.model.sinks_by_method.get(method, ()))
+
+    def _argument_values(
+        self, node: ast.Call, positional: list[Value], keywords: dict[str | None, Value]
+    ) -> dict[int, Value]:
+        values: dict[int, Value] = {}
+        for arg_node, value in zip(node.args, positional, strict=True):
+            values[id(arg_node)] = value
+        for item in node.keywords:
+            if item.arg is not None:
+                values[id(item.value)] = keywords[item.arg]
+        return values
+
+    def _sink_applies(self, sink: SinkModel, node: ast.Call, values: dict[int, Value], state: State) -> bool:
+        if sink.when_keyword_true is not None and not truthy(self._const(keyword(node, sink.when_keyword_true), state)):
+            return False
+        if sink.unless_keyword_true is not None and truthy(self._const(keyword(node, sink.unless_keyword_true), state)):
+            return False
+        if sink.unless_keyword_present is not None and keyword(node, sink.unless_keyword_present) is not None:
+            return False
+        for name in sink.content_type_keywords:
+            given = self._const(keyword(node, name), state)
+            if isinstance(given, str) and "html" not in given.lower():
+                return False
+        if sink.unless_argument is not None:
+            safe = sink.unless_argument
+            expr = argument(node, safe.position if safe.position is not None else 10_000, safe.keyword)
+            if expr is not None:
+                named = self._qualified(expr)
+                if named is not None and named.replace("().", ".") in safe.names:
+                    return False
+        if sink.requires is not None:
+            required = sink.requires
+            expr = argument(node, required.position if required.position is not None else 10_000, required.keyword)
+            if expr is None:
+                return False
+            built = values.get(id(expr)) or self._eval(expr, state)
+            if built.built_by not in required.built_by or not (built.true_keywords & required.keyword_true):
+                return False
+        return True
+
+    def _apply_sink(
+        self,
+        sink: SinkModel,
+        node: ast.Call,
+        receiver: Value | None,
+        values: dict[int, Value],
+        positional: list[Value],
+        keywords: dict[str | None, Value],
+        confident: bool,
+        callee: str | None,
+    ) -> set[int]:
+        what = f"`{shorten(ast.unparse(node.func), 50)}(...)`"
+        consumed: set[int] = set()
+        if sink.receiver:
+            if receiver is not None:
+                self._hit(sink.kind, node, receiver, what, confident)
+                consumed.add(id(node.func))
+            return consumed
+        if sink.all_arguments:
+            escaped = _repr_formatted_arguments(node) if sink.escaped_by_repr else frozenset()
+            for position, (arg_node, value) in enumerate(zip(node.args, positional, strict=True)):
+                if position not in escaped:
+                    self._hit(sink.kind, node, value, what, confident)
+                consumed.add(id(arg_node))
+            for item in node.keywords:
+                if item.arg is not None:
+                    self._hit(sink.kind, node, keywords[item.arg], what, confident)
+                    consumed.add(id(item.value))
+            return consumed
+        expr = argument(node, sink.argument if sink.argument is not None else 10_000, sink.keyword)
+        if expr is None:
+            return consumed
+        value = values.get(id(expr), EMPTY)
+        consumed.add(id(expr))
+        if sink.element is not None and value.items is not None:
+            items = value.items
+            if (
+                sink.shell_argv_kind is not None
+                and len(items) > 2
+                and items[0].const in SHELL_PROGRAMS
+                and items[1].const in SHELL_COMMAND_FLAGS
+            ):
+                self._hit(sink.shell_argv_kind, node, items[2], what, confident)
+            if sink.element < len(items):
+                self._hit(sink.kind, node, items[sink.element], what, confident)
+            return consumed
+        self._hit(sink.kind, node, value, what, confident)
+        return consumed
+
+    def _hit(self, kind: str, node: ast.AST, value: Value, what: str, confident: bool) -> None:
+        if kind in self.model.url_kinds and (value.fixed_host or self._fixed_url(value.prefix, kind)):
+            return
+        labels = frozenset(label for label in value.all_labels() if not clears(label.cleared, kind))
+        if not labels:
+            return
+        line = getattr(node, "lineno", 1)
+        column = getattr(node, "col_offset", 0) + 1
+        end_line = getattr(node, "end_lineno", None) or line
+        end_column = (getattr(node, "end_col_offset", None) or 0) + 1
+        self.facts.sinks.append(SinkHit(kind, line, column, end_line, end_column, labels, what, confident))
+
+    def _fixed_url(self, prefix: str, kind: str) -> bool:
+        """A constant prefix that already fixes where a URL points: the host, or a local path for redirects."""
+        if _FIXED_URL.match(prefix):
+            return True
+        return kind in self.model.local_path_kinds and len(prefix) >= 2 and prefix[0] == "/" and prefix[1] not in "/\\"
+
+
+_FIXED_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s{}]+[/?#]")
+
+
+def declares_non_html(headers: Value) -> bool:
+    for name, value in headers.keys or ():
+        if isinstance(name, str) and name.lower() == "content-type" and isinstance(value.const, str):
+            return "html" not in value.const.lower()
+    return False
+
+
+_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+
+
+def _repr_formatted_arguments(node: ast.Call) -> frozenset[int]:
+    """Positions of a logging call's arguments that its format string writes with `%r`/`%a`: `repr` escapes
+    CR and LF, so such an argument cannot forge a log line (`log.info("path %r", request.path)`)."""
+    if not node.args or not isinstance(node.args[0], ast.Constant) or not isinstance(node.args[0].value, str):
+        return frozenset()
+    conversions = [match for match in _PERCENT_FIELD.findall(node.args[0].value) if match != "%"]
+    return frozenset(position + 1 for position, conversion in enumerate(conversions) if conversion in "ra")
