@@ -52,8 +52,9 @@ def cache_root() -> Path:
     return Path(configured).expanduser() if configured else Path.home() / ".cache" / "bastion-bench"
 
 
-def tree_path(app: App, cache: Path | None = None) -> Path:
-    return (cache or cache_root()) / "realapps" / f"{app.name}-{app.commit[:12]}"
+def tree_path(app: App, cache: Path | None = None, group: str = "realapps") -> Path:
+    """Where an app is materialised; `group` keeps corpora apart (`realapps`, `vulnapps` of bench/recall.py)."""
+    return (cache or cache_root()) / group / f"{app.name}-{app.commit[:12]}"
 
 
 def _git(git_dir: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
@@ -151,10 +152,10 @@ def materialise(app: App, git_dir: Path, destination: Path) -> list[str]:
     return missing
 
 
-def ensure(app: App, mirrors: Path | None = None, cache: Path | None = None) -> Path:
+def ensure(app: App, mirrors: Path | None = None, cache: Path | None = None, group: str = "realapps") -> Path:
     """The app's materialised tree, made on first use."""
     cache = cache or cache_root()
-    destination = tree_path(app, cache)
+    destination = tree_path(app, cache, group)
     if (destination / COMPLETE).is_file():
         return destination
     git_dir = find_repository(app, mirrors, cache)
