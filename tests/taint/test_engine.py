@@ -196,3 +196,46 @@ def test_unknown_taint_option_is_rejected() -> None:
 
     with pytest.raises(ValidationError):
         BastionConfig.model_validate({"taint": {"environment": True}})
+
+
+HELPERS = """\
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def label(value):
+    return "fixed"
+
+
+def names(value):
+    for part in value.split(","):
+        yield part
+
+
+@app.route("/run")
+def run():
+    os.system("echo " + label(request.args["x"]))
+    for name in names(request.args["y"]):
+        os.system("echo " + name)
+    return "ok"
+
+
+@app.route("/first")
+def first():
+    return "one"
+
+
+@app.route("/first")
+def first():
+    os.system(request.args["z"])
+    return "two"
+"""
+
+
+def test_helpers_with_nothing_to_return_generators_and_redefined_views(tmp_path: Path) -> None:
+    # A project function that returns a constant gives back nothing tainted; what a generator yields is what its
+    # callers iterate over; a view defined twice under one name keeps the sinks of both definitions.
+    root = _project(tmp_path, {"app.py": HELPERS})
+    assert _found(_scan(root)) == {("app.py", 20, "TNT102"), ("app.py", 31, "TNT102")}

@@ -148,3 +148,26 @@ def test_what_differs_between_sink_kinds_is_declared_in_the_models() -> None:
     assert all(sink.escaped_by_repr for sink in model.sinks_by_callee["logging.Logger.info"])
     program = [sink for sink in model.sinks_by_callee["subprocess.run"] if sink.element is not None]
     assert program and all(sink.shell_argv_kind == "command" for sink in program)
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"unless-argument": {"keyword": "filter"}}, "`names` or `values`"),
+        ({"headers-arguments": ["2"]}, "argument positions"),
+        ({"headers-arguments": [-1]}, "argument positions"),
+    ],
+)
+def test_sink_options_are_validated(entry: dict[str, object], message: str) -> None:
+    sink = {"concept": "SqlExecution", "role": "sql", "callees": ["lib.run"], "argument": 0, **entry}
+    with pytest.raises(ModelError, match=message):
+        _build({"lib.toml": {"sinks": [sink]}})
+
+
+def test_safe_argument_values_and_headers_arguments_are_compiled() -> None:
+    model = dataflow_model()
+    extract = [sink for sink in model.sinks_by_callee["tarfile.TarFile.extractall"] if sink.receiver]
+    assert extract and extract[0].unless_argument is not None
+    assert extract[0].unless_argument.values == {"data", "tar"}
+    assert model.sinks_by_callee["flask.make_response"][0].headers_arguments == (1, 2)
+    assert any(guard.type == "absolute-path-check" for guard in model.guards_by_callee["os.path.isabs"])

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from importlib.abc import Traversable
 
 ALL_KINDS = "all"
-GUARD_TYPES = frozenset({"validates", "path-resolution", "path-containment", "url-parse"})
+GUARD_TYPES = frozenset({"validates", "path-resolution", "path-containment", "url-parse", "absolute-path-check"})
 HANDLER_REQUEST = frozenset({"none", "first", "annotated"})
 
 
@@ -97,11 +97,13 @@ class ArgumentRequirement:
 
 @dataclass(frozen=True)
 class SafeArgument:
-    """A sink made safe by an argument naming one of these (`yaml.load(s, Loader=yaml.SafeLoader)`)."""
+    """A sink made safe by an argument naming one of these (`yaml.load(s, Loader=yaml.SafeLoader)`), or holding one
+    of these constants (`tar.extractall(filter="data")`)."""
 
     position: int | None
     keyword: str | None
     names: frozenset[str]
+    values: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,9 @@ class SinkModel:
     unless_keyword_true: str | None = None
     unless_keyword_present: str | None = None
     content_type_keywords: tuple[str, ...] = ()
+    # Positions of arguments that may be a headers mapping declaring a non-HTML Content-Type (`make_response(body,
+    # 200, {"Content-Type": "application/json"})`): the sink does not apply then.
+    headers_arguments: tuple[int, ...] = ()
     requires: ArgumentRequirement | None = None
     unless_argument: SafeArgument | None = None
     # The call returns its input's text (`re.sub(pattern, repl, text)`): its result stays tainted.
@@ -388,6 +393,7 @@ class _ModelParser:
             "unless-keyword-true",
             "unless-keyword-present",
             "content-type-keywords",
+            "headers-arguments",
             "requires-argument",
             "unless-argument",
             "returns-input",
@@ -408,6 +414,7 @@ class _ModelParser:
             _string(entry, "unless-keyword-true", where),
             _string(entry, "unless-keyword-present", where),
             _strings(entry, "content-type-keywords", where),
+            _ints(entry, "headers-arguments", where),
             self._requirement(entry.get("requires-argument"), where),
             self._safe_argument(entry.get("unless-argument"), where),
             _bool(entry, "returns-input", where),
@@ -443,12 +450,16 @@ class _ModelParser:
             return None
         where = f"{where} unless-argument"
         entry = _mapping(value, where)
-        _only(entry, {"argument", "keyword", "names"}, where)
-        return SafeArgument(
+        _only(entry, {"argument", "keyword", "names", "values"}, where)
+        safe = SafeArgument(
             _int(entry, "argument", where),
             _string(entry, "keyword", where),
-            frozenset(_strings(entry, "names", where, required=True)),
+            frozenset(_strings(entry, "names", where)),
+            frozenset(_strings(entry, "values", where)),
         )
+        if not safe.names and not safe.values:
+            raise ModelError(f"{where}: list the safe `names` or `values`")
+        return safe
 
     def sanitizer(self, entry: Any, index: int) -> SanitizerModel:
         where = self._where("sanitizers", index)
@@ -549,6 +560,15 @@ def _int(entry: Mapping[str, Any], key: str, where: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ModelError(f"{where}: `{key}` must be a non-negative integer")
     return value
+
+
+def _ints(entry: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise ModelError(f"{where}: `{key}` must be a list of argument positions")
+    if any(item < 0 for item in value):
+        raise ModelError(f"{where}: `{key}` must be a list of argument positions")
+    return tuple(value)
 
 
 def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:

@@ -77,7 +77,7 @@ class CallAnalysis(ContainerAnalysis):
             site = self._call_site(node, callee, receiver, positional, keywords, starred_kw, propagated)
             label = Label(CallOrigin(site.index))
             return Value(labels=frozenset({label}), type_name=result_type, **built)
-        value = Value(labels=propagated, type_name=result_type, **built)
+        value = Value(labels=propagated, type_name=result_type, prefix=_format_prefix(method, receiver), **built)
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
@@ -205,3 +205,10 @@ class CallAnalysis(ContainerAnalysis):
                 found = True
                 cleared.update(sanitizer.kinds)
         return frozenset(cleared) if found else None
+
+
+def _format_prefix(method: str | None, receiver: Value | None) -> str:
+    """`"https://api.example.com/{}".format(path)`: the constant text before the first field stays in front."""
+    if method != "format" or receiver is None or not isinstance(receiver.const, str):
+        return ""
+    return receiver.const.split("{", 1)[0].replace("{{", "{")

@@ -17,6 +17,7 @@ from bastion.taint.values import (
     FieldOrigin,
     Label,
     RequestObject,
+    Step,
     Value,
     element_of,
     get_item,
@@ -107,7 +108,13 @@ class ExpressionAnalysis(CallAnalysis):
             return self._eval(node.value, state)  # type: ignore[attr-defined]
         if kind in (ast.Yield, ast.YieldFrom):
             if node.value is not None:  # type: ignore[attr-defined]
-                self._eval(node.value, state)  # type: ignore[attr-defined]
+                # What a generator yields is what iterating its result gives: a return value for the callers.
+                yielded = self._eval(node.value, state)  # type: ignore[attr-defined]
+                labels = yielded.all_labels()
+                if labels:
+                    line, column = node.lineno, node.col_offset + 1
+                    step: Step = (self.path, line, column, f"yielded by `{self.short_name}()`")
+                    self.returns.update(label.with_step(step) for label in labels)
             return EMPTY
         if kind in (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp):
             return self._comprehension(node, state)

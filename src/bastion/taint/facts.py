@@ -81,6 +81,9 @@ class ModuleFacts:
     aliases: dict[str, str] = field(default_factory=dict)
     # Classes: qualified name -> qualified names of the bases, for method lookup through inheritance.
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Functions with nothing to summarise: a call to one returns nothing tainted (rather than being taken for an
+    # unknown call that passes its arguments on).
+    silent: list[str] = field(default_factory=list)
 
 
 def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:

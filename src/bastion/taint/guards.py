@@ -43,6 +43,7 @@ class GuardAnalysis(FunctionContext):
             if isinstance(test.op, ast.And) == truth:
                 for part in test.values:
                     yield from self._guards(part, truth, state)
+                yield from self._traversal_guard(test.values, truth, state)
             return
         if isinstance(test, ast.NamedExpr):
             yield from self._guards(test.value, truth, state)
@@ -52,6 +53,47 @@ class GuardAnalysis(FunctionContext):
             return
         if isinstance(test, ast.Call) and truth:
             yield from self._call_guard(test, state)
+
+    def _traversal_guard(
+        self, parts: list[ast.expr], truth: bool, state: State
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        """Conditions that all hold: a name known both not absolute and free of `..` is a safe relative name; the
+        member or path object it is the `.name` of is cleared too (`tar.extract(entry)` after checking
+        `entry.name`)."""
+        facts: dict[str, set[str]] = {}
+        kinds: frozenset[str] = frozenset()
+        for part in parts:
+            subject, fact, guard_kinds = self._traversal_fact(part, truth)
+            if subject is not None:
+                facts.setdefault(subject, set()).add(fact)
+                kinds |= guard_kinds
+        for key, found in facts.items():
+            if found == {"relative", "no-dotdot"}:
+                yield key, kinds, None
+                base, _, attr = key.rpartition(".")
+                if base and attr in ("name", "path", "filename"):
+                    yield base, kinds, None
+
+    def _traversal_fact(self, part: ast.expr, truth: bool) -> tuple[str | None, str, frozenset[str]]:
+        if isinstance(part, ast.UnaryOp) and isinstance(part.op, ast.Not):
+            return self._traversal_fact(part.operand, not truth)
+        if isinstance(part, ast.Call) and not truth:
+            callee = self._callee(part, None)
+            guards = [g for g in self.model.guards_by_callee.get(callee or "", ()) if g.type == "absolute-path-check"]
+            if guards and part.args:
+                return self._key(part.args[0]), "relative", guards[0].kinds
+            func = part.func
+            if isinstance(func, ast.Attribute):
+                for guard in self.model.guards_by_method.get(func.attr, ()):
+                    if guard.type == "absolute-path-check":
+                        return self._key(func.value), "relative", guard.kinds
+        if isinstance(part, ast.Compare) and len(part.ops) == 1:
+            op, left = part.ops[0], part.left
+            climbs = isinstance(left, ast.Constant) and isinstance(left.value, str) and left.value.startswith("..")
+            excluded = (isinstance(op, ast.In) and not truth) or (isinstance(op, ast.NotIn) and truth)
+            if climbs and excluded:
+                return self._key(part.comparators[0]), "no-dotdot", frozenset()
+        return None, "", frozenset()
 
     def _compare_guard(
         self, test: ast.Compare, truth: bool, state: State
@@ -121,6 +163,11 @@ class GuardAnalysis(FunctionContext):
                 key = self._key(element)
                 if key is not None and self._eval(element, state).resolved:
                     yield key, guards[0].kinds, None
+                elif isinstance(element, ast.Call) and element.args and self._eval(element, state).resolved:
+                    # `commonprefix((os.path.realpath(path), BASE)) == BASE`: `path` itself resolves inside BASE.
+                    inner = self._key(element.args[0])
+                    if inner is not None:
+                        yield inner, guards[0].kinds, None
 
     def _call_guard(self, test: ast.Call, state: State) -> Iterator[tuple[str, frozenset[str], Value | None]]:
         func = test.func

@@ -31,7 +31,9 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
     ]
     while stack:
         body, scope, class_name, view = stack.pop()
-        for statement in _definitions(body):
+        definitions = _definitions(body)
+        last = {statement.name: statement for statement in definitions}
+        for statement in definitions:
             if isinstance(statement, ast.ClassDef):
                 class_scope = index.child_scope(statement, scope)
                 bases = tuple((index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases)
@@ -42,11 +44,16 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
                 continue
             function_scope = index.child_scope(statement, scope)
             handler: HandlerInputs | None = handlers.get(id(statement))
+            qualname = function_scope.qualname
+            if last[statement.name] is not statement:
+                # Redefined later in the same body (test files, routes registered by decorator under one name): calls
+                # reach the last definition, but this one's sinks are still reported, under a name of its own.
+                qualname = f"{qualname}@{statement.lineno}"
             analysis = FunctionAnalysis(
                 shared,
                 statement,
                 function_scope,
-                function_scope.qualname,
+                qualname,
                 class_name=class_name,
                 handler=handler,
                 view=view,
@@ -79,6 +86,8 @@ def _keep(facts: ModuleFacts, function: FunctionFacts) -> None:
     function.calls = [site for site in function.calls if site.index in referenced or site.args or site.receiver]
     if function.sinks or function.calls or function.returns or function.field_writes:
         facts.functions.append(function)
+    else:
+        facts.silent.append(function.qualname)
 
 
 def _unique_sinks(sinks: list[SinkHit]) -> list[SinkHit]:

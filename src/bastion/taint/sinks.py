@@ -113,12 +113,18 @@ class SinkAnalysis(GuardAnalysis):
             given = self._const(keyword(node, name), state)
             if isinstance(given, str) and "html" not in given.lower():
                 return False
+        for position in sink.headers_arguments:
+            headers = argument(node, position, "headers")
+            if headers is not None and declares_non_html(values.get(id(headers)) or self._eval(headers, state)):
+                return False
         if sink.unless_argument is not None:
             safe = sink.unless_argument
             expr = argument(node, safe.position if safe.position is not None else 10_000, safe.keyword)
             if expr is not None:
                 named = self._qualified(expr)
                 if named is not None and named.replace("().", ".") in safe.names:
+                    return False
+                if safe.values and self._const(expr, state) in safe.values:
                     return False
         if sink.requires is not None:
             required = sink.requires

@@ -95,6 +95,8 @@ class TaintSolver:
         for module in modules:
             for function in module.functions:
                 self.functions.setdefault(function.qualname, function)
+            for name in module.silent:
+                self.functions.setdefault(name, FunctionFacts(name, module.path, 0, ()))
             self.aliases.update(module.aliases)
             self.classes.update(module.classes)
         self.environment_sources = environment_sources
