@@ -48,7 +48,6 @@ MUST_FAIL = {
     "login-rate-limit",
     "uploads",
     "no-debug",
-    "security-logging",
     "container-non-root",
     "container-build",
 }
@@ -101,3 +100,7 @@ def test_vulnerable_app_fails_the_matching_items(vulnerable: Checklist) -> None:
     for item in vulnerable.items:
         if item.status is ItemStatus.FAIL:
             assert item.findings, item.id
+            assert item.decided_by.startswith(item.findings[0].code), (item.id, item.decided_by)
+    # Failed logins not logged is an `info` finding: it keeps the item from passing, it never fails it.
+    logging = next(item for item in vulnerable.items if item.id == "security-logging")
+    assert logging.status is ItemStatus.UNKNOWN and logging.decided_by.startswith("CFG310 at app/views.py")

@@ -1,22 +1,24 @@
 """`bastion checklist`: the pre-deployment security checklist, answered from one full scan.
 
-Each item is data (`ITEMS`): which findings make it FAIL (by CWE, family or code, so that every family's rules
-count, whatever their codes), which configuration checks give PASS evidence, and how to check it by hand. An item
-is:
-- FAIL when an active finding matches it (the findings are listed);
-- UNKNOWN when something matching it was suppressed or baselined, a rule covering it crashed or could not run
-  (an unreachable advisory service), part of the configuration is only known at run time, or nothing in the code
-  answers it (the reasons and a way to verify by hand are listed);
+Each item is data (`ITEMS`): the rule classes whose findings decide it (named once, by what they find, never
+by CWE number), which configuration checks give PASS evidence, and how to check it by hand. An item is:
+- FAIL when an active finding of one of its rules says so (the most severe decides; `info` findings alone never
+  fail an item: they keep it from passing);
+- UNKNOWN when something matching it was suppressed or baselined, one of its rules crashed, was skipped
+  (`--offline` without `--db`) or could not run (an unreachable advisory service), code it would judge was not
+  analysed, part of the configuration is only known at run time, or nothing in the code answers it (the
+  reasons and a way to verify by hand are listed);
 - PASS when the code shows it is done (the setting, middleware or decorator, with its file and line), or, for
   items about the absence of a mistake (SQL injection, shell injection, secrets in code), when the rules that find
-  that mistake ran over the code and found nothing.
+  that mistake ran over all the code and found nothing.
+Every item says what decided it (`decided_by`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bastion.concepts.deploy import DeployFile
 from bastion.concepts.webapp import ProjectModel, build_model
@@ -24,31 +26,110 @@ from bastion.concepts.webfacts import Site
 from bastion.core.finding import Finding
 from bastion.core.notice import NoticeKind
 from bastion.core.result import ScanResult
-from bastion.core.rule import Rule, get_rule
+from bastion.core.rule import Rule
+from bastion.core.severity import Severity
 from bastion.report.checklist_model import Checklist, ChecklistEvidence, ChecklistItem, ItemStatus
-from bastion.rules.config.allowed_hosts_wildcard import check_allowed_hosts
+from bastion.rules.config.allowed_hosts_wildcard import AllowedHostsWildcard, check_allowed_hosts
+from bastion.rules.config.ci_without_security_checks import CiWithoutSecurityChecks
 from bastion.rules.config.collectors import DeployFactsCollector, WebFactsCollector
-from bastion.rules.config.cors_wildcard_credentials import check_cors
-from bastion.rules.config.csrf_protection_missing import check_csrf
-from bastion.rules.config.debug_enabled import check_debug
-from bastion.rules.config.debug_propagate_exceptions import check_propagate_exceptions
-from bastion.rules.config.destructive_route_without_authorization import check_destructive_routes
-from bastion.rules.config.django_security_middleware_missing import check_django_middleware
-from bastion.rules.config.hardcoded_secret_key import check_secret_key
-from bastion.rules.config.hsts_missing import check_hsts
-from bastion.rules.config.https_redirect_missing import check_https_redirect
-from bastion.rules.config.insecure_session_cookie import check_session_cookies
-from bastion.rules.config.login_failure_not_logged import check_login_failure_logging
-from bastion.rules.config.login_without_rate_limit import check_login_rate_limit
-from bastion.rules.config.object_access_without_owner_check import check_idor
-from bastion.rules.config.password_validators_missing import check_password_validators
-from bastion.rules.config.request_size_unlimited import check_request_size
-from bastion.rules.config.security_headers_missing import check_security_headers
-from bastion.rules.config.weak_password_hasher import check_password_hashers
+from bastion.rules.config.compose_host_namespace import ComposeHostNamespace
+from bastion.rules.config.compose_privileged import ComposePrivileged
+from bastion.rules.config.compose_secret_in_environment import ComposeSecretInEnvironment
+from bastion.rules.config.cors_wildcard_credentials import CorsWildcardCredentials, check_cors
+from bastion.rules.config.csrf_protection_missing import CsrfProtectionMissing, check_csrf
+from bastion.rules.config.debug_enabled import DebugEnabled, check_debug
+from bastion.rules.config.debug_propagate_exceptions import DebugPropagateExceptions, check_propagate_exceptions
+from bastion.rules.config.destructive_route_without_authorization import (
+    DestructiveRouteWithoutAuthorization,
+    check_destructive_routes,
+)
+from bastion.rules.config.django_security_middleware_missing import (
+    DjangoSecurityMiddlewareMissing,
+    check_django_middleware,
+)
+from bastion.rules.config.dockerfile_add_from_url import DockerfileAddFromUrl
+from bastion.rules.config.dockerfile_base_image import DockerfileBaseImage
+from bastion.rules.config.dockerfile_pipe_to_shell import DockerfilePipeToShell
+from bastion.rules.config.dockerfile_runs_as_root import DockerfileRunsAsRoot
+from bastion.rules.config.dockerfile_secret_in_env import DockerfileSecretInEnv
+from bastion.rules.config.hardcoded_secret_key import HardcodedSecretKey, check_secret_key
+from bastion.rules.config.hsts_missing import HstsMissing, check_hsts
+from bastion.rules.config.https_redirect_missing import HttpsRedirectMissing, check_https_redirect
+from bastion.rules.config.insecure_session_cookie import InsecureSessionCookie, check_session_cookies
+from bastion.rules.config.login_failure_not_logged import LoginFailureNotLogged, check_login_failure_logging
+from bastion.rules.config.login_without_rate_limit import LoginWithoutRateLimit, check_login_rate_limit
+from bastion.rules.config.object_access_without_owner_check import ObjectAccessWithoutOwnerCheck, check_idor
+from bastion.rules.config.password_validators_missing import PasswordValidatorsMissing, check_password_validators
+from bastion.rules.config.pre_commit_without_security_hooks import PreCommitWithoutSecurityHooks
+from bastion.rules.config.request_size_unlimited import RequestSizeUnlimited, check_request_size
+from bastion.rules.config.security_headers_missing import SecurityHeadersMissing, check_security_headers
+from bastion.rules.config.set_cookie_without_flags import SetCookieWithoutFlags
+from bastion.rules.config.upload_filename_unsanitised import UploadFilenameUnsanitised
+from bastion.rules.config.upload_type_unchecked import UploadTypeUnchecked
+from bastion.rules.config.weak_password_hasher import WeakPasswordHasher, check_password_hashers
 from bastion.rules.config.web_rule import Verdict
+from bastion.rules.deps.collector import ManifestCollector
+from bastion.rules.pattern.assert_access_control import AssertAccessControl
+from bastion.rules.pattern.bcrypt_rounds import BcryptLowRounds
+from bastion.rules.pattern.debug_mode import DebugMode
+from bastion.rules.pattern.exception_in_response import ExceptionInResponse
+from bastion.rules.pattern.fast_hash_password import FastHashPassword
+from bastion.rules.pattern.jinja2_autoescape import Jinja2Autoescape
+from bastion.rules.pattern.mako_templates import MakoTemplates
+from bastion.rules.pattern.mark_safe_non_constant import MarkSafeNonConstant
+from bastion.rules.pattern.os_system import OsSystem
+from bastion.rules.pattern.paramiko_exec_command import ParamikoExecCommand
+from bastion.rules.pattern.pbkdf2_iterations import Pbkdf2LowIterations
+from bastion.rules.pattern.secret_in_log import SecretInLog
+from bastion.rules.pattern.shell_program_invoked import ShellProgramInvoked
+from bastion.rules.pattern.shell_true_other import ShellTrueOtherCall
+from bastion.rules.pattern.subprocess_shell import SubprocessShell
+from bastion.rules.pattern.template_autoescape_off import TemplateAutoescapeOff
+from bastion.rules.pattern.wildcard_injection import WildcardInjection
+from bastion.rules.secrets.framework_secret_key import FrameworkSecretKey
+from bastion.rules.secrets.hardcoded_password import HardcodedPassword
+from bastion.rules.taint.archive_extraction import ArchiveExtraction
+from bastion.rules.taint.code_injection import CodeInjection
+from bastion.rules.taint.command_injection import CommandInjection
+from bastion.rules.taint.cross_site_scripting import CrossSiteScripting
+from bastion.rules.taint.header_injection import HeaderInjection
+from bastion.rules.taint.ldap_injection import LdapInjection
+from bastion.rules.taint.log_injection import LogInjection
+from bastion.rules.taint.open_redirect import OpenRedirect
+from bastion.rules.taint.path_traversal import PathTraversal
+from bastion.rules.taint.regex_injection import RegexInjection
+from bastion.rules.taint.server_side_request_forgery import ServerSideRequestForgery
+from bastion.rules.taint.sql_injection import SqlInjection
+from bastion.rules.taint.template_injection import TemplateInjection
+from bastion.rules.taint.unsafe_deserialization import UnsafeDeserialization
+from bastion.rules.taint.xml_external_entities import XmlExternalEntities
+from bastion.rules.taint.xpath_injection import XPathInjection
 
-_RULE_IN_NOTICE = re.compile(r"\b([A-Z]{3}\d{3})\b")
+_T = TypeVar("_T")
 _MAX_CODES_SHOWN = 8
+# Notices saying that a rule's work did not happen (it crashed, its service was down, it was skipped).
+_WHAT_HAPPENED = {
+    NoticeKind.INTERNAL_ERROR: "crashed",
+    NoticeKind.SERVICE_UNAVAILABLE: "could not run",
+    NoticeKind.AUDIT_SKIPPED: "was skipped",
+    NoticeKind.NOT_AUDITED: "left a dependency unaudited",
+    NoticeKind.CUT_SHORT: "stopped early",
+}
+_RULE_DID_NOT_RUN = frozenset(_WHAT_HAPPENED)
+# Notices saying that a file was not analysed: the rules never saw it.
+_FILE_NOT_ANALYSED = frozenset(
+    {
+        NoticeKind.PARSE_ERROR,
+        NoticeKind.DECODE_ERROR,
+        NoticeKind.TOO_LARGE,
+        NoticeKind.UNREADABLE,
+        NoticeKind.BINARY,
+        NoticeKind.CUT_SHORT,
+    }
+)
+_CODE_SUFFIXES = (".py", ".pyi", ".pyw")
+# "Not analysed" findings (BST1xx): the rule whose work did not happen is in `properties["rule"]`, if one.
+_NOT_ANALYSED_PREFIX = "BST1"
 
 
 @dataclass
@@ -65,6 +146,8 @@ class Extra:
     evidence: list[ChecklistEvidence] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Findings of the item's rules that do not count here (the pre-commit hint when CI runs the checks).
+    waived: list[Finding] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -72,32 +155,32 @@ class ItemDefinition:
     id: str
     title: str
     verify: str
-    cwes: frozenset[int] = frozenset()
+    # The rules whose findings decide the item: what they find is what the item is about.
+    rules: tuple[type[Rule], ...] = ()
+    # Whole families that are about the item (every SEC rule finds a secret; every DEP rule a dependency issue).
     families: frozenset[str] = frozenset()
-    codes: frozenset[str] = frozenset()
-    # A CWE that counts only for rules carrying this tag or slug word (CWE-94 counts for "debug" rules only).
-    cwe_needs_tag: Mapping[int, str] = field(default_factory=dict)
     checks: tuple[Callable[[ProjectModel], Verdict], ...] = ()
     extra: Callable[[Context], Extra] | None = None
     # PASS when the rules that find the mistake ran and found nothing (items about the absence of a mistake).
     absence_passes: bool = False
     nothing_found: str = "nothing in the code answers this item"
 
+    @property
+    def codes(self) -> frozenset[str]:
+        return frozenset(rule.code for rule in self.rules)
+
+    def covers_code(self, code: str) -> bool:
+        return code in self.codes or code[:3] in self.families
+
+    def covers_selector(self, selector: str) -> bool:
+        """Whether a rule code or prefix (a notice about every TNT rule names `TNT`) reaches one of the item's."""
+        return selector[:3] in self.families or any(code.startswith(selector) for code in self.codes)
+
     def covers(self, rule: type[Rule]) -> bool:
-        if rule.code in self.codes or rule.family() in self.families:
-            return True
-        for cwe in rule.cwe:
-            if cwe in self.cwes:
-                needed = self.cwe_needs_tag.get(cwe)
-                if needed is None or needed in rule.tags or needed in rule.slug:
-                    return True
-        return False
+        return self.covers_code(rule.code)
 
     def matches(self, finding: Finding) -> bool:
-        rule = get_rule(finding.code)
-        if rule is None:
-            return finding.code in self.codes or finding.family in self.families
-        return self.covers(rule)
+        return self.covers_code(finding.code)
 
 
 # -- item-specific evidence -------------------------------------------------------------------------------------
@@ -127,10 +210,9 @@ def _ci_security(context: Context) -> Extra:
     for facts in files:
         for line, tool in facts.security_lines[:1]:
             extra.evidence.append(ChecklistEvidence(f"{facts.kind} runs {tool}", facts.path, line))
-    ci_runs_checks = any(f.security_lines for f in files if f.kind == "workflow")
-    if not ci_runs_checks:
-        # The pre-commit hook is skippable; it fails the item only when CI does not check either.
-        extra.findings.extend(f for f in context.result.findings if f.code == "CFG410")
+    if any(f.security_lines for f in files if f.kind == "workflow"):
+        # The pre-commit hook is skippable; its absence matters only when CI does not check either.
+        extra.waived.extend(f for f in context.result.findings if f.code == PreCommitWithoutSecurityHooks.code)
     if not files:
         extra.reasons.append("no CI workflow or pre-commit configuration in the scanned tree")
     return extra
@@ -161,24 +243,15 @@ def _container_build(context: Context) -> Extra:
     return extra
 
 
-_AUDIT_GAPS = frozenset({NoticeKind.SERVICE_UNAVAILABLE, NoticeKind.AUDIT_SKIPPED, NoticeKind.NOT_AUDITED})
-
-
 def _dependencies(context: Context) -> Extra:
-    """Pins that were not checked (advisory source down, `--offline` without `--db`, unreadable lines) leave the
-    item UNKNOWN, never PASS: as BST106/BST107/BST108 findings (accepted ones too), or as notices when those rules
-    were switched off."""
+    """Absence of advisories means something only when there were dependencies to audit."""
     extra = Extra()
-    result = context.result
-    for finding in (*result.findings, *result.baselined, *(item.finding for item in result.suppressed)):
-        if finding.properties.get("notice_kind") in {kind.value for kind in _AUDIT_GAPS}:
-            where = f"{finding.location.path}:{finding.location.line}"
-            extra.reasons.append(
-                f"the dependency audit did not check everything: {finding.code} {where} {finding.message}"
-            )
-    for notice in result.notices:
-        if notice.kind in _AUDIT_GAPS:
-            extra.reasons.append(f"the dependency audit did not check everything: {notice.render()}")
+    manifests = [m for m in context.result.facts.get(ManifestCollector.name, {}).values() if m is not None]
+    pinned = sum(1 for manifest in manifests for dependency in manifest.dependencies if dependency.version)
+    if not manifests:
+        extra.reasons.append("no requirements file, pyproject.toml or lock file found: nothing to audit")
+    else:
+        extra.evidence.append(ChecklistEvidence(f"{len(manifests)} manifest(s), {pinned} pinned package(s) audited"))
     return extra
 
 
@@ -189,7 +262,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "no-hardcoded-secrets",
         "No hard-coded secrets",
         "search the code, config files and git history for keys and passwords (bastion's SEC rules do this)",
-        cwes=frozenset({798, 259, 321, 260, 538}),
+        rules=(HardcodedSecretKey, DockerfileSecretInEnv, ComposeSecretInEnvironment),
         families=frozenset({"SEC"}),
         absence_passes=True,
     ),
@@ -197,7 +270,13 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "secrets-from-environment",
         "Secrets come from the environment or a secrets manager",
         "check that SECRET_KEY and other keys are read from the environment or a secrets manager in production",
-        codes=frozenset({"CFG102", "SEC201", "SEC202"}),
+        rules=(
+            HardcodedSecretKey,
+            FrameworkSecretKey,
+            HardcodedPassword,
+            DockerfileSecretInEnv,
+            ComposeSecretInEnvironment,
+        ),
         checks=(check_secret_key,),
         nothing_found="no SECRET_KEY or signing-key setting found",
     ),
@@ -205,8 +284,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "passwords-hashed",
         "Passwords hashed with a slow algorithm",
         "check that passwords are stored with Argon2, bcrypt, scrypt or PBKDF2 (never MD5/SHA-1/plain)",
-        cwes=frozenset({916, 327, 328, 759, 760, 256, 257}),
-        codes=frozenset({"CFG104"}),
+        rules=(FastHashPassword, BcryptLowRounds, Pbkdf2LowIterations, WeakPasswordHasher),
         checks=(check_password_hashers,),
         extra=_password_hashing,
         nothing_found="no password hashing found in the code",
@@ -215,7 +293,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "password-rules",
         "Weak passwords refused",
         "check that sign-up and password change enforce a minimum length and refuse common passwords",
-        cwes=frozenset({521}),
+        rules=(PasswordValidatorsMissing,),
         checks=(check_password_validators,),
         nothing_found="no password-strength rules found (Django's AUTH_PASSWORD_VALIDATORS; elsewhere they live in "
         "the sign-up and password-change code, which bastion does not judge)",
@@ -224,28 +302,56 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "sql-parameterised",
         "SQL queries parameterised",
         "review every query built with string formatting; use placeholders or the ORM",
-        cwes=frozenset({89, 564, 943}),
+        rules=(SqlInjection,),
         absence_passes=True,
     ),
     ItemDefinition(
         "output-escaped",
         "Output escaped, template autoescape on",
         "check that templates autoescape and that no user data reaches |safe, Markup() or render_template_string",
-        cwes=frozenset({79, 80, 116, 1336}),
+        rules=(
+            CrossSiteScripting,
+            TemplateInjection,
+            Jinja2Autoescape,
+            MakoTemplates,
+            MarkSafeNonConstant,
+            TemplateAutoescapeOff,
+        ),
         absence_passes=True,
     ),
     ItemDefinition(
         "no-shell-with-input",
         "No shell commands built from input",
         "check every subprocess/os.system call: argument lists, no shell=True with user data",
-        cwes=frozenset({78, 77, 88}),
+        rules=(
+            CommandInjection,
+            SubprocessShell,
+            OsSystem,
+            ShellTrueOtherCall,
+            ShellProgramInvoked,
+            WildcardInjection,
+            ParamikoExecCommand,
+        ),
         absence_passes=True,
     ),
     ItemDefinition(
         "input-validated",
         "Input validated",
         "check that request data is validated (forms, schemas, pydantic models) before use",
-        cwes=frozenset({20, 22, 23, 73, 601, 918, 502, 611, 1333, 95}),
+        rules=(
+            CodeInjection,
+            LdapInjection,
+            XPathInjection,
+            PathTraversal,
+            ArchiveExtraction,
+            OpenRedirect,
+            HeaderInjection,
+            ServerSideRequestForgery,
+            UnsafeDeserialization,
+            XmlExternalEntities,
+            RegexInjection,
+            UploadFilenameUnsanitised,
+        ),
         extra=_input_validation,
         nothing_found="no validation forms or schemas found",
     ),
@@ -253,8 +359,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "https-hsts",
         "HTTPS enforced, with HSTS",
         "request http:// and check the redirect to https://; check the Strict-Transport-Security header",
-        cwes=frozenset({319, 523}),
-        codes=frozenset({"CFG201", "CFG202"}),
+        rules=(HttpsRedirectMissing, HstsMissing),
         checks=(check_https_redirect, check_hsts),
         nothing_found="no web application found",
     ),
@@ -262,8 +367,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "security-headers",
         "Security headers (CSP, X-Frame-Options, nosniff, Referrer-Policy)",
         "check a response's headers (curl -I) on the deployed site",
-        cwes=frozenset({693, 1021}),
-        codes=frozenset({"CFG203", "CFG204"}),
+        rules=(SecurityHeadersMissing, DjangoSecurityMiddlewareMissing),
         checks=(check_security_headers, check_django_middleware),
         nothing_found="no web application found",
     ),
@@ -271,7 +375,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "csrf",
         "CSRF protection",
         "submit a state-changing form without its token and check it is refused",
-        cwes=frozenset({352}),
+        rules=(CsrfProtectionMissing,),
         checks=(check_csrf,),
         nothing_found="no form handling found (a pure API authenticated by tokens needs none)",
     ),
@@ -279,7 +383,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "secure-cookies",
         "Cookies Secure, HttpOnly and SameSite",
         "log in and check the Set-Cookie flags of the session and CSRF cookies",
-        cwes=frozenset({614, 1004, 1275}),
+        rules=(InsecureSessionCookie, SetCookieWithoutFlags),
         checks=(check_session_cookies,),
         nothing_found="no session configuration found",
     ),
@@ -287,7 +391,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "cors",
         "CORS restricted to trusted origins",
         "send a request with Origin: https://evil.example and check the Access-Control-Allow-* headers",
-        cwes=frozenset({942, 346}),
+        rules=(CorsWildcardCredentials,),
         checks=(check_cors,),
         nothing_found="no web application found",
     ),
@@ -295,7 +399,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "host-header",
         "Host header validated",
         "send a request with a foreign Host header and check it is refused",
-        cwes=frozenset({183, 644}),
+        rules=(AllowedHostsWildcard,),
         checks=(check_allowed_hosts,),
         nothing_found="no host validation settings found",
     ),
@@ -303,7 +407,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "access-control",
         "Authentication and role checks on destructive routes, no IDOR",
         "call each delete/admin route as an anonymous user and as a plain user; fetch another user's object by id",
-        cwes=frozenset({862, 285, 639, 284, 863, 306}),
+        rules=(DestructiveRouteWithoutAuthorization, ObjectAccessWithoutOwnerCheck, AssertAccessControl),
         checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",
     ),
@@ -311,7 +415,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "login-rate-limit",
         "Rate limiting on login",
         "send twenty wrong passwords in a minute and check that the login starts refusing",
-        cwes=frozenset({307, 799}),
+        rules=(LoginWithoutRateLimit,),
         checks=(check_login_rate_limit,),
         nothing_found="no login, token or password-reset route found",
     ),
@@ -319,8 +423,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "uploads",
         "Upload size limits and safe file handling",
         "upload an oversized file and a file named ../x.html; check both are refused",
-        cwes=frozenset({434, 770, 400}),
-        codes=frozenset({"CFG306", "CFG307", "CFG308"}),
+        rules=(RequestSizeUnlimited, UploadFilenameUnsanitised, UploadTypeUnchecked),
         checks=(check_request_size,),
         nothing_found="no upload handling found",
     ),
@@ -328,9 +431,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "no-debug",
         "No debug mode, no stack traces to users",
         "trigger an error on the deployed site and check the page shows no traceback or settings",
-        cwes=frozenset({209, 215, 489, 94, 497}),
-        cwe_needs_tag={94: "debug"},
-        codes=frozenset({"CFG101", "CFG309"}),
+        rules=(DebugEnabled, DebugPropagateExceptions, DebugMode, ExceptionInResponse),
         checks=(check_debug, check_propagate_exceptions),
         nothing_found="no debug setting found",
     ),
@@ -338,7 +439,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "security-logging",
         "Security events logged (failed logins)",
         "fail a login and check the logs record it (without the password)",
-        cwes=frozenset({778, 223}),
+        rules=(LoginFailureNotLogged,),
         checks=(check_login_failure_logging,),
         nothing_found="no login handler found",
     ),
@@ -346,7 +447,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "logging-without-secrets",
         "Logs without secrets",
         "grep the log calls for passwords, tokens and keys",
-        cwes=frozenset({532, 117}),
+        rules=(SecretInLog, LogInjection),
         absence_passes=True,
     ),
     ItemDefinition(
@@ -361,22 +462,27 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "security-ci",
         "Security checks in CI / pre-commit",
         "check that the CI pipeline runs a security scanner on every change",
-        codes=frozenset({"CFG409"}),
+        rules=(CiWithoutSecurityChecks, PreCommitWithoutSecurityHooks),
         extra=_ci_security,
     ),
     ItemDefinition(
         "container-non-root",
         "Container runs as non-root",
         "run `docker run --rm IMAGE id` and check the uid is not 0",
-        codes=frozenset({"CFG401"}),
+        rules=(DockerfileRunsAsRoot,),
         extra=_container_user,
     ),
     ItemDefinition(
         "container-build",
         "Images pinned and built without unverified downloads; no privileged containers",
         "review the Dockerfile and compose files: pinned slim base image, no ADD URL or curl | sh, no privileged",
-        codes=frozenset({"CFG402", "CFG404", "CFG405", "CFG406", "CFG407"}),
-        cwes=frozenset({494, 1357, 653}),
+        rules=(
+            DockerfileBaseImage,
+            DockerfileAddFromUrl,
+            DockerfilePipeToShell,
+            ComposePrivileged,
+            ComposeHostNamespace,
+        ),
         extra=_container_build,
     ),
 )
@@ -386,7 +492,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
 
 
 def evaluate_checklist(result: ScanResult, items: Sequence[ItemDefinition] = ITEMS) -> Checklist:
-    """Answer every item from a scan run with `ScanOptions(keep_facts=True)`."""
+    """Answer every item from a scan run with `keep_facts=True`."""
     model = build_model(result.facts.get(WebFactsCollector.name, {}))
     deploy = [f for f in result.facts.get(DeployFactsCollector.name, {}).values() if isinstance(f, DeployFile)]
     context = Context(result, model, deploy)
@@ -395,48 +501,84 @@ def evaluate_checklist(result: ScanResult, items: Sequence[ItemDefinition] = ITE
 
 def _evaluate(definition: ItemDefinition, context: Context) -> ChecklistItem:
     result = context.result
-    findings = [f for f in result.findings if definition.matches(f)]
+    matching = [f for f in result.findings if definition.matches(f)]
     evidence: list[ChecklistEvidence] = []
-    reasons: list[str] = []
+    extra_findings: list[Finding] = []
+    extra_reasons: list[str] = []
+    check_reasons: list[str] = []
+    decided_by = ""
     if definition.extra is not None:
         extra = definition.extra(context)
-        findings.extend(f for f in extra.findings if f not in findings)
+        extra_findings = extra.findings
+        matching = [f for f in matching if f not in extra.waived]
         evidence.extend(extra.evidence)
-        reasons.extend(extra.reasons)
+        extra_reasons = extra.reasons
     for check in definition.checks:
         verdict = check(context.model)
         evidence.extend(_verdict_evidence(verdict))
-        reasons.extend(verdict.unknown)
-        reasons.extend(_unreported(verdict, result))
-    reasons.extend(_accepted(definition, result))
-    reasons.extend(_blocked(definition, result))
+        check_reasons.extend(verdict.unknown)
+        check_reasons.extend(_unreported(verdict, result))
+    failing = [f for f in (*matching, *extra_findings) if f.severity > Severity.INFO]
     covering = [rule for rule in result.rules if definition.covers(rule)]
+    # Most telling first: the first reason is what decides an UNKNOWN.
+    reasons = [
+        *_not_run(definition, result),
+        *(_not_analysed(definition, result) if definition.absence_passes and covering else []),
+        *_accepted(definition, result),
+        # `info` findings never fail an item; they keep it from passing.
+        *(f"{_finding_text(f)} (info)" for f in matching if f.severity <= Severity.INFO),
+        *check_reasons,
+        *extra_reasons,
+    ]
 
-    if findings:
+    failing = _unique(sorted(failing, key=_decisive_order))
+    if failing:
         status = ItemStatus.FAIL
+        decided_by = _finding_text(failing[0])
     elif reasons:
         status = ItemStatus.UNKNOWN
-    elif evidence or (definition.absence_passes and covering and result.files_read):
+    elif evidence or (definition.absence_passes and covering):
         status = ItemStatus.PASS
     else:
         status = ItemStatus.UNKNOWN
         if definition.absence_passes and not covering:
             reasons.append("no rule of this bastion run checks this item (its family is not installed or selected)")
-        elif definition.absence_passes and not result.files_read:
-            reasons.append("nothing was analysed (BST105), so no finding proves nothing")
         else:
             reasons.append(definition.nothing_found)
     if definition.absence_passes and covering and status is not ItemStatus.FAIL:
         evidence.insert(0, ChecklistEvidence(_coverage(covering, result)))
+    reasons = list(dict.fromkeys(r for r in reasons if r))
+    if status is ItemStatus.UNKNOWN:
+        decided_by = reasons[0]
+    elif status is ItemStatus.PASS:
+        decided_by = _evidence_text(evidence[0])
     return ChecklistItem(
         definition.id,
         definition.title,
         status,
         tuple(_unique(evidence)),
-        tuple(sorted(findings, key=Finding.sort_key)),
-        tuple(dict.fromkeys(r for r in reasons if r)),
+        tuple(failing),
+        tuple(reasons),
         definition.verify,
+        decided_by=decided_by,
+        rules=tuple(sorted(definition.codes)),
+        families=tuple(sorted(definition.families)),
     )
+
+
+def _decisive_order(finding: Finding) -> tuple[int, tuple[str, int, int, str, str]]:
+    """The most severe finding decides a FAIL; among equals, the first in file order."""
+    return (-int(finding.severity), finding.sort_key())
+
+
+def _finding_text(finding: Finding) -> str:
+    location = finding.location
+    return f"{finding.code} at {location.path}:{location.line}: {finding.message}"
+
+
+def _evidence_text(evidence: ChecklistEvidence) -> str:
+    where = evidence.where()
+    return f"{where}: {evidence.text}" if where else evidence.text
 
 
 def _verdict_evidence(verdict: Verdict) -> Iterable[ChecklistEvidence]:
@@ -473,31 +615,61 @@ def _accepted(definition: ItemDefinition, result: ScanResult) -> list[str]:
     reasons = []
     for item in result.suppressed:
         if definition.matches(item.finding):
-            finding = item.finding
             reasons.append(
-                f"{finding.code} at {finding.location.path}:{finding.location.line} is suppressed by "
-                f"`{item.suppression.text}`: verify the justification"
+                f"{_finding_text(item.finding)}: suppressed by `{item.suppression.text}`; verify the justification"
             )
     for finding in result.baselined:
         if definition.matches(finding):
-            reasons.append(
-                f"{finding.code} at {finding.location.path}:{finding.location.line} is accepted in the baseline: "
-                "verify it is still acceptable"
-            )
+            reasons.append(f"{_finding_text(finding)}: accepted in the baseline; verify it is still acceptable")
     return reasons
 
 
-def _blocked(definition: ItemDefinition, result: ScanResult) -> list[str]:
+def _not_run(definition: ItemDefinition, result: ScanResult) -> list[str]:
+    """A rule of the item crashed, was skipped, could not reach its service or stopped early: the item was not
+    (fully) checked. Read from the notice's `rule` field, and from BST1xx findings made of such notices."""
     reasons = []
     for notice in result.notices:
-        if notice.kind is not NoticeKind.INTERNAL_ERROR:
-            continue
-        for code in _RULE_IN_NOTICE.findall(notice.message):
-            rule = get_rule(code)
-            if rule is not None and definition.covers(rule):
-                reasons.append(f"rule {code} did not finish: {notice.render()}")
+        if notice.kind in _RULE_DID_NOT_RUN and notice.rule is not None and definition.covers_selector(notice.rule):
+            reasons.append(f"{notice.rule} {_WHAT_HAPPENED[notice.kind]}: {notice.render()}")
+    for finding in _not_analysed_findings(result):
+        rule = finding.properties.get("rule")
+        if isinstance(rule, str) and definition.covers_selector(rule):
+            kind = _kind_of(finding)
+            what = _WHAT_HAPPENED.get(kind, "did not run to the end") if kind is not None else "did not run to the end"
+            reasons.append(f"{rule} {what}: {_finding_text(finding)}")
     return reasons
 
 
-def _unique(evidence: Iterable[ChecklistEvidence]) -> list[ChecklistEvidence]:
-    return list(dict.fromkeys(evidence))
+def _not_analysed(definition: ItemDefinition, result: ScanResult) -> list[str]:
+    """For an item that passes when nothing is found: code its rules never saw leaves the item open."""
+    if not result.files_read:
+        return ["nothing was analysed (BST105), so no finding proves nothing"]
+    if definition.families == frozenset({"DEP"}):
+        return []
+    gaps: set[tuple[NoticeKind | None, str | None]] = {(n.kind, n.path) for n in result.notices if n.rule is None}
+    gaps |= {(_kind_of(f), f.location.path) for f in _not_analysed_findings(result) if "rule" not in f.properties}
+    unseen = sorted(
+        {path for kind, path in gaps if kind in _FILE_NOT_ANALYSED and path and path.endswith(_CODE_SUFFIXES)}
+    )
+    if not unseen:
+        return []
+    shown = ", ".join(unseen[:3]) + (f" and {len(unseen) - 3} more" if len(unseen) > 3 else "")
+    return [f"{len(unseen)} Python file(s) were not (fully) analysed, so a finding there would be missed: {shown}"]
+
+
+def _kind_of(finding: Finding) -> NoticeKind | None:
+    value = finding.properties.get("notice_kind")
+    try:
+        return NoticeKind(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _not_analysed_findings(result: ScanResult) -> Iterable[Finding]:
+    """BST1xx findings wherever they ended up (active, suppressed, baselined): the audit is incomplete either way."""
+    everything = (*result.findings, *(item.finding for item in result.suppressed), *result.baselined)
+    return (finding for finding in everything if finding.code.startswith(_NOT_ANALYSED_PREFIX))
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
+    return list(dict.fromkeys(items))

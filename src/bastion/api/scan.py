@@ -242,10 +242,15 @@ def _run_project_rules(
     findings: list[Finding] = []
     for cls in project_rules:
         rule = cls(config)
+        first = len(context.notices)
         try:
             findings.extend(rule.check_project(context))
         except Exception as error:
             context.notices.append(crash_notice(rule, ".", error))
+        # Each notice names the rule it came from, so that readers (the checklist) never parse codes out of text.
+        context.notices[first:] = [
+            notice if notice.rule is not None else replace(notice, rule=cls.code) for notice in context.notices[first:]
+        ]
     return findings, context.notices
 
 

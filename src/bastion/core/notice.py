@@ -38,6 +38,8 @@ class Notice:
     message: str
     path: str | None = None
     line: int | None = None
+    # The rule whose work the notice is about (it crashed, was skipped, lost its service), when there is one.
+    rule: str | None = None
 
     def render(self) -> str:
         where = self.path or ""

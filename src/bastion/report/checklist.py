@@ -38,6 +38,7 @@ def item_lines(item: ChecklistItem, limit: int | None = _SHOWN) -> list[str]:
         lines = [_evidence_line(evidence) for evidence in item.evidence]
     else:
         lines = list(item.reasons)
+    # The line that decided the status comes first (findings are ordered most severe first).
     if limit is not None and len(lines) > limit:
         lines = [*lines[:limit], f"… and {len(lines) - limit} more"]
     if item.status is ItemStatus.UNKNOWN and item.verify:
@@ -131,6 +132,9 @@ def checklist_dict(checklist: Checklist) -> dict[str, Any]:
                 ],
                 "reasons": list(item.reasons),
                 "verify": item.verify,
+                "decided_by": item.decided_by,
+                "rules": list(item.rules),
+                "families": list(item.families),
             }
             for item in checklist.items
         ],

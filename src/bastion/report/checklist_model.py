@@ -48,6 +48,11 @@ class ChecklistItem:
     # Why the item could not be decided, and how to check it by hand.
     reasons: tuple[str, ...] = ()
     verify: str = ""
+    # What decided the status: the most severe failing finding, the first evidence, or the first reason.
+    decided_by: str = ""
+    # The rule codes and families whose findings decide the item.
+    rules: tuple[str, ...] = ()
+    families: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,7 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
         "line": notice.line,
         "message": notice.message,
         "blocking": notice.kind.blocking,
+        "rule": notice.rule,
     }
 
 

@@ -165,6 +165,8 @@ def _notification(notice: Notice) -> dict[str, Any]:
         "message": {"text": notice.render()},
         "descriptor": {"id": notice.kind.value},
     }
+    if notice.rule:
+        item["associatedRule"] = {"id": notice.rule}
     if notice.path:
         physical: dict[str, Any] = {"artifactLocation": artifact_location(notice.path)}
         if notice.line:

@@ -288,8 +288,17 @@ class ProjectContext:
         """Facts from `collector`, keyed by file path (relative to the root)."""
         return self.facts.get(collector.name, {})
 
-    def notice(self, kind: NoticeKind, message: str, *, path: str | None = None, line: int | None = None) -> None:
-        self.notices.append(Notice(kind, message, path=path, line=line))
+    def notice(
+        self,
+        kind: NoticeKind,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        rule: str | None = None,
+    ) -> None:
+        """`rule`: the code or prefix of the rules the notice is about; by default the rule that emits it."""
+        self.notices.append(Notice(kind, message, path=path, line=line, rule=rule))
 
     def finding(
         self,

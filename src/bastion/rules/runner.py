@@ -206,6 +206,7 @@ def crash_notice(rule: Any, path: str, error: BaseException, line: int | None = 
         "the rest of the scan went on. Please report this with the file that caused it.",
         path=path,
         line=line,
+        rule=code or None,
     )
 
 

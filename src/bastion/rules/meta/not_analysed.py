@@ -62,7 +62,8 @@ class NotAnalysedRule(Rule):
             fix_hint=cls.fix_hint,
             # Stable across runs: the kind and the reason, without the sizes and line numbers in it.
             context=f"{notice.kind.value}:{_NUMBER.sub('N', notice.message)}",
-            properties={"notice_kind": notice.kind.value},
+            # The rule whose work did not happen, when the notice names one (the checklist reads it).
+            properties={"notice_kind": notice.kind.value, **({"rule": notice.rule} if notice.rule else {})},
         )
 
     @classmethod

@@ -61,6 +61,7 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
             "([tool.bastion.taint] max-call-depth)",
             path=path,
             line=line,
+            rule="TNT",  # a path cut short could have ended at any TNT rule's sink
         )
     _solved = (project, findings)
     return findings
