@@ -134,6 +134,17 @@ def nodes_with_scopes(module: PythonModule) -> Iterator[tuple[ast.AST, Scope]]:
             stack.extend((child, scope) for child in reversed(list(ast.iter_child_nodes(node))))
 
 
+def _owner_subclass_kind(name: str) -> str | None:
+    """A project's own router or blueprint class (`UserAPIRouter(APIRouter)`), by its name: what its `__init__`
+    adds (`dependencies=[Depends(get_current_user)]`) is read from the class itself (`concepts.classes`)."""
+    last = name.rsplit(".", 1)[-1]
+    if last.endswith("Router"):
+        return "router"
+    if last.endswith("Blueprint"):
+        return "blueprint"
+    return None
+
+
 def find_app_facts(module: PythonModule) -> AppFacts:
     facts = AppFacts()
     handled: set[int] = set()
@@ -168,10 +179,12 @@ def _assignment(
             handled.add(id(value))
             _app(value, ref, APP_CLASSES[name], scope, module, facts, handled)
             return
-        if name in OWNER_CLASSES:
+        kind = OWNER_CLASSES.get(name) or _owner_subclass_kind(name)
+        if kind is not None:
             handled.add(id(value))
             dependencies = dependency_names(_keyword(value, "dependencies"), scope, index)
-            facts.owners.append(RouteOwner(ref, OWNER_CLASSES[name], site_of(value, module), dependencies))
+            subclass = "" if name in OWNER_CLASSES else name
+            facts.owners.append(RouteOwner(ref, kind, site_of(value, module), dependencies, subclass))
             return
         if name in COMPONENTS:
             handled.add(id(value))

@@ -68,8 +68,11 @@ _AUTHZ_WORDS = re.compile(
 _AUTHN_DECORATOR_WORDS = re.compile(
     r"login_required|auth|jwt|token_required|logged_in|signed_in|api_?key|require_user|user_required", re.IGNORECASE
 )
+# `session` alone is as often a database session (`Depends(get_db_session)`, `generate_session`) as a login one.
 _AUTHN_DEPENDENCY_WORDS = re.compile(
-    r"user|auth|token|login|current|session|identity|principal|credential|jwt|api_?key|oauth", re.IGNORECASE
+    r"user|auth|token|login|current|identity|principal|credential|jwt|api_?key|oauth"
+    r"|(?:verify|check|require|valid)\w*_?session|session_?(?:user|auth|required)",
+    re.IGNORECASE,
 )
 _ROLE_ATTRIBUTES = re.compile(
     r"^(is_admin|is_staff|is_superuser|is_moderator|role|roles|has_role|has_roles|has_perm|has_perms|has_permission"
@@ -163,7 +166,8 @@ def is_current_user(node: ast.AST, scope: Scope, index: ModuleIndex, user_names:
     if isinstance(node, ast.Attribute):
         if node.attr in ("user", "current_user") and isinstance(node.value, (ast.Name, ast.Attribute)):
             base = dotted(node.value) or ""
-            return base.endswith(("request", "context")) or base in ("g", "flask.g")
+            # `self.user` in a class-based view is the user its dependency resolved (`user = Depends(...)`).
+            return base.endswith(("request", "context")) or base in ("g", "flask.g", "self")
         return bool(node.attr == "auth" and (dotted(node.value) or "").endswith("request"))
     if isinstance(node, ast.Call):
         return last_name(callee_name(node, scope, index)) in _CURRENT_USER_CALLS

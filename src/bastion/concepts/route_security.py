@@ -339,8 +339,51 @@ def _idor_candidate(
         parameter = _id_argument(node, id_names)
         if parameter is None:
             continue
+        if _filters_visibility(node):
+            return None  # `filter_by(id=x, hidden=False)`: a public listing, readable by anyone by design
         noun_text = " ".join((parameter, handler.path or "", last, function.name))
-        return IdorCandidate(site_of(node, module), parameter, last, bool(_PRIVATE_NOUNS.search(noun_text)))
+        return IdorCandidate(
+            site_of(node, module),
+            parameter,
+            last,
+            bool(_PRIVATE_NOUNS.search(noun_text)),
+            _fetched_model(node, scope, index),
+        )
+    return None
+
+
+_VISIBILITY_FIELDS = frozenset(
+    {"hidden", "is_hidden", "public", "is_public", "published", "is_published", "visible", "is_visible", "banned"}
+)
+
+
+def _filters_visibility(call: ast.Call) -> bool:
+    """The fetch (or a call chained into it) filters on a visibility flag."""
+    node: ast.AST = call
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call) and any(k.arg in _VISIBILITY_FIELDS for k in node.keywords):
+            return True
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return False
+
+
+def _fetched_model(call: ast.Call, scope: Scope, index: ModuleIndex) -> str | None:
+    """The model class a fetch names: the root of `Order.query.get(...)` / `Order.objects.get(...)`, or the
+    first argument of `get_object_or_404(Order, ...)`, `session.get(Order, id)`, `select(Order)`."""
+    node: ast.AST = call
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    candidates = [node]
+    inner: ast.AST = call
+    while isinstance(inner, (ast.Call, ast.Attribute)):
+        if isinstance(inner, ast.Call) and inner.args:
+            candidates.append(inner.args[0])
+        inner = inner.func if isinstance(inner, ast.Call) else inner.value
+    for candidate in candidates:
+        if isinstance(candidate, (ast.Name, ast.Attribute)):
+            name = index.qualified_name(candidate, scope) or dotted(candidate)
+            if name and last_name(name)[:1].isupper():
+                return name
     return None
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from bastion.concepts.classes import ClassIndex
 from bastion.concepts.guards import classify_decorator, classify_dependency
 from bastion.concepts.webfacts import (
     AppFact,
@@ -40,6 +41,16 @@ from bastion.concepts.webfacts import (
 )
 
 T = TypeVar("T")
+
+
+def _module_path(path: str) -> str:
+    """`src/app/views.py` -> `.src.app.views` (a leading dot, so that a suffix test matches whole names)."""
+    stem = path[: -len(".py")] if path.endswith(".py") else path
+    if stem.endswith("/__init__"):
+        stem = stem[: -len("/__init__")]
+    return "." + stem.replace("/", ".")
+
+
 _DEV_WORDS = frozenset(
     {"dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci", "debug", "example", "sample"}
 )
@@ -256,6 +267,7 @@ class ProjectModel:
     routes: list[RouteContext]
     facts: list[ModuleWebFacts]
     settings: SettingsIndex
+    classes: ClassIndex = field(default_factory=lambda: ClassIndex(()))
 
     def apps_of(self, *frameworks: str) -> list[WebApp]:
         return [app for app in self.apps if app.framework in frameworks]
@@ -319,8 +331,10 @@ class _Builder:
             self._add_app(app_fact)
         for alias in self._all("aliases"):
             self.alias.setdefault(alias.ref, []).append((alias.site.path, alias.factory))
+        self.classes = ClassIndex(self._all("classes"))
         for owner in self._all("owners"):
-            self.owner_dependencies[owner.ref] = owner.dependencies
+            inherited = self.classes.init_dependencies(owner.factory) if owner.factory else ()
+            self.owner_dependencies[owner.ref] = (*owner.dependencies, *inherited)
             self.owner_sites[owner.ref] = owner.site
         for registration in self._all("registrations"):
             self.owner_parent.setdefault(registration.child_ref, []).append(
@@ -330,6 +344,7 @@ class _Builder:
                 existing = self.owner_dependencies.get(registration.child_ref, ())
                 self.owner_dependencies[registration.child_ref] = (*existing, *registration.dependencies)
                 self.owner_sites.setdefault(registration.child_ref, registration.site)
+        self._alias_namespace_owners()
         self._add_django_projects()
         self._attach_config()
         self._attach_components()
@@ -337,7 +352,7 @@ class _Builder:
         routes = self._routes(hooks_by_owner)
         self._attach_by_nearness()
         self._url_wrappers(routes)
-        return ProjectModel(self.apps, routes, self.facts, self.settings)
+        return ProjectModel(self.apps, routes, self.facts, self.settings, self.classes)
 
     # apps
 
@@ -496,6 +511,41 @@ class _Builder:
                 by_app.setdefault(0, {}).setdefault(hook.owner_ref, []).append(hook)
         return by_app
 
+    def _alias_namespace_owners(self) -> None:
+        """A module in a namespace package (a folder with no `__init__.py`) is named from the nearest package down
+        (`views`), while the module that registers its router imports it by its full name
+        (`dispatch.data.alert.views.router`): a route owner known by no registration takes the parent of the one
+        registered child whose module name ends the owner's file path (`src/dispatch/data/alert/views.py`)."""
+        children = set(self.owner_parent)
+        paths: dict[str, set[str]] = {}
+        for route in self._all("routes"):
+            if route.owner_ref:
+                paths.setdefault(route.owner_ref, set()).add(route.site.path)
+        for owner_ref, site in self.owner_sites.items():
+            paths.setdefault(owner_ref, set()).add(site.path)
+        for owner, owner_paths in sorted(paths.items()):
+            if owner in children or "." not in owner:
+                continue
+            attribute = owner.rsplit(".", 1)[1]
+            for path in sorted(owner_paths):
+                module = _module_path(path)
+                matches = [
+                    child
+                    for child in children
+                    if child.endswith("." + attribute)
+                    and child not in paths
+                    and module.endswith("." + child.rsplit(".", 1)[0])
+                ]
+                if len(matches) != 1:
+                    continue
+                # Keyed by the owner's own file, so that `nearest` picks it for the routes of that file even when
+                # two namespace modules share a short name.
+                parents = self.owner_parent.get(matches[0], [])
+                self.owner_parent.setdefault(owner, []).extend((path, parent) for _, parent in parents)
+                if len(owner_paths) == 1 and matches[0] in self.owner_dependencies:
+                    existing = self.owner_dependencies.get(owner, ())
+                    self.owner_dependencies[owner] = (*existing, *self.owner_dependencies[matches[0]])
+
     def _owner_chain(self, ref: str | None, near: str) -> tuple[WebApp | None, list[str]]:
         """The app a route owner belongs to, and the owners (blueprints, routers) on the way."""
         chain: list[str] = []
@@ -529,6 +579,10 @@ class _Builder:
                 for hook in app.hooks:
                     guard.add(hook.guard)
                 guard.classify(app.dependencies, app.site)
+            # A method of a class-based view (Django, DRF, fastapi-utils `cbv`, a project's controller classes).
+            view_class = route.qualname.rsplit(".", 1)[0]
+            if self.classes.defines(view_class):
+                guard.classify(self.classes.dependencies(view_class), self.classes.site(view_class) or route.site)
             context = RouteContext(route, app, guard.check())
             contexts.append(context)
             if app is not None:

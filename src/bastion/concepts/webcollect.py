@@ -10,6 +10,7 @@ import ast
 import re
 
 from bastion.concepts.apps import find_app_facts
+from bastion.concepts.classes import find_class_facts
 from bastion.concepts.django_project import find_login_failed_receivers, find_settings_module_refs, find_url_entries
 from bastion.concepts.headers import find_header_sets, mentions_security_header
 from bastion.concepts.route_security import build_route_fact
@@ -137,6 +138,8 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
     if any(word in text for word in _HASHER_WORDS):
         facts["password_hashing"] = tuple(_calls_to(module, PASSWORD_HASHERS))
     facts["input_validation"] = tuple(_validation_classes(module))
+    if "class " in text:
+        facts["classes"] = tuple(find_class_facts(module))
     result = ModuleWebFacts(module=module.name, path=module.rel, **facts)  # type: ignore[arg-type]
     return None if result.is_empty() else result
 

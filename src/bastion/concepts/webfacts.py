@@ -197,6 +197,8 @@ class RouteOwner:
     kind: str  # blueprint | router
     site: Site
     dependencies: tuple[str, ...] = ()
+    # The project's own subclass it is made from (`UserAPIRouter`), whose `__init__` may add dependencies.
+    factory: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +236,7 @@ class IdorCandidate:
     parameter: str
     callee: str
     private_noun: bool  # the id, path or fetch names private data (user, account, order, invoice ...)
+    model: str | None = None  # the ORM model class fetched (`Order.query.get(id)`, `get_object_or_404(Order, ...)`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +245,18 @@ class FailureBranch:
 
     site: Site
     logged: Site | None
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    """A top-level class with bases: what views, routers and models built on it inherit (`concepts.classes`)."""
+
+    ref: str
+    site: Site
+    bases: tuple[str, ...]
+    dependencies: tuple[str, ...] = ()  # class attributes `x = Depends(f)` (class-based views)
+    init_dependencies: tuple[str, ...] = ()  # `super().__init__(dependencies=[...])` (router subclasses)
+    owner_fields: tuple[str, ...] = ()  # ORM model fields naming the owning user
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,6 +334,7 @@ class ModuleWebFacts:
     login_failed_receivers: tuple[Site, ...] = ()
     password_hashing: tuple[Site, ...] = ()  # calls to slow password hashers (evidence)
     input_validation: tuple[Site, ...] = ()  # form / schema classes (evidence)
+    classes: tuple[ClassFact, ...] = ()
 
     def is_empty(self) -> bool:
         return not any(
@@ -340,5 +356,6 @@ class ModuleWebFacts:
                 self.login_failed_receivers,
                 self.password_hashing,
                 self.input_validation,
+                self.classes,
             )
         )

@@ -11,16 +11,23 @@ from bastion.rules.config.web_rule import Verdict, WebAppRule
 class DestructiveRouteWithoutAuthorization(WebAppRule):
     """## What it does
     Finds routes that delete or administer data (the DELETE method, handlers named `delete_*`, `remove_*`,
-    `destroy_*`, `admin_*`..., class views' `delete`/`destroy`, and `/admin` paths) that lack an authentication
-    check and an authorization check. Either may come from a decorator (`login_required`, `permission_required`,
-    `roles_required`, `staff_member_required`, a project decorator named like `admin_required`), a FastAPI
-    dependency (`Depends(get_current_admin)`, on the route, its router or the app), a Django mixin or DRF permission
-    class, a `before_request` hook of the blueprint or app, or a check in the body (`if not current_user.is_admin:
+    `destroy_*`, `admin_*`..., class views' `delete`/`destroy`, and `/admin` paths) with no authentication check at
+    all, and administration routes (an `/admin` path or an `admin` name) that check who is logged in but not their
+    role. The checks may come from a decorator (`login_required`, `permission_required`, `roles_required`,
+    `staff_member_required`, a project decorator named like `admin_required`), a FastAPI dependency
+    (`Depends(get_current_admin)` on the route, its router, a router it is included in, the app, the project's own
+    router class, or a class attribute of a class-based view and its bases), a Django mixin or DRF permission class,
+    a `before_request` hook of the blueprint or app, or a check in the body (`if not current_user.is_admin:
     abort(403)`, or an ownership test against the current user).
 
+    A logged-in user deleting an ordinary object is not reported here: apps scope such queries in many ways (a
+    repository bound to the user's group, an organisation schema), and whether the object belongs to the caller is
+    `CFG304`'s question, asked only of models that have an owner field. On six real apps, reporting every
+    authenticated delete without a visible role check was wrong or debatable every time.
+
     ## Why is this bad?
-    Without authentication anyone on the internet can call the route; without a role or ownership check any
-    logged-in user can, and deletes other people's data or acts as an administrator.
+    Without authentication anyone on the internet can call the route; an administration route without a role
+    check lets any logged-in user act as an administrator.
 
     ## Example
     ```python file=app.py
@@ -58,11 +65,11 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
 
     code = "CFG303"
     slug = "destructive-route-without-authorization"
-    summary = "Destructive or admin route without authentication and role check"
+    summary = "Destructive route without authentication, or admin route without a role check"
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
     cwe = (862, 285)
-    fix_hint = "require a logged-in user and check their role or ownership before changing data"
+    fix_hint = "require a logged-in user before changing data, and an administrator's role on admin routes"
     tags = ("auth",)
 
     def verdict(self, model: ProjectModel) -> Verdict:
@@ -78,21 +85,22 @@ def check_destructive_routes(model: ProjectModel) -> Verdict:
         authn, authz = context.authn, context.authz
         if authn and authz:
             verdict.good(authz[0], f"`{route.name}` checks authentication and authorization")
-        elif authn:
+        elif authn and _is_admin(route.path, route.name):
             verdict.problem(
                 route.site,
-                f"`{route.name}` changes or deletes data for any logged-in user: no role, permission or "
-                "ownership check",
+                f"`{route.name}` administers the application for any logged-in user: no role or permission check",
                 confidence=Confidence.MEDIUM,
             )
+        elif authn:
+            verdict.good(authn[0], f"`{route.name}` requires a logged-in user")
         else:
             verdict.problem(
                 route.site,
                 f"`{route.name}` changes or deletes data with no authentication and no role check",
-                confidence=Confidence.HIGH if "DELETE" in route.methods or _is_admin(route.path) else None,
+                confidence=Confidence.HIGH if "DELETE" in route.methods or _is_admin(route.path, route.name) else None,
             )
     return verdict
 
 
-def _is_admin(path: str | None) -> bool:
-    return bool(path and "/admin" in path)
+def _is_admin(path: str | None, name: str) -> bool:
+    return bool(path and "/admin" in path) or "admin" in name.lower()

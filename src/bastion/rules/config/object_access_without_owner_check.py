@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bastion.concepts.route_security import is_destructive
+from bastion.concepts.sites import last_name
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule
@@ -11,11 +12,15 @@ from bastion.rules.config.web_rule import Verdict, WebAppRule
 class ObjectAccessWithoutOwnerCheck(WebAppRule):
     """## What it does
     Finds handlers that fetch an object by an id taken from the request (a path parameter such as `user_id`, or
-    `request.args["id"]`) and never look at the current user (`current_user`, `request.user`, `g.user`, a user
-    dependency, `get_jwt_identity()`...), neither in the query nor in a comparison. Reported when the route requires
-    a login (so its data is private) or when the id, the path or the fetch names private data (user, account,
-    order, invoice, message, document...). Routes with a role check, and destructive routes (CFG303's business),
-    are left out. Medium confidence: public objects fetched by id are fine.
+    `request.args["id"]`) and never look at the current user (`current_user`, `request.user`, `g.user`, `self.user`
+    in a class-based view, a user dependency, `get_jwt_identity()`...), neither in the query nor in a comparison.
+    Reported when the fetched model is one of the project's ORM models with an owner field (`user_id`, `owner`,
+    `author`, `created_by`, `recipient_id`... as a column, foreign key or relationship), so that its rows belong to
+    users; on a route with no authentication at all, also when the id, the path or the fetch names private data
+    (user, account, order, invoice, message, document...). Left out: routes with a role check, fetches that filter
+    on a visibility flag (`hidden=False`, `published=True`: a public listing), and destructive routes with no
+    authentication (CFG303's). An object fetched through a helper whose model bastion cannot see (a repository, a
+    service function) is not reported on an authenticated route: such helpers usually scope the query themselves.
 
     ## Why is this bad?
     Insecure direct object reference: changing `/orders/1041` to `/orders/1042` shows another customer's order.
@@ -24,34 +29,44 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     ## Example
     ```python file=app.py
     from flask import Flask, jsonify
-
-    from db import get_invoice
-
-    app = Flask(__name__)
-
-
-    @app.route("/invoices/<int:invoice_id>")
-    def show_invoice(invoice_id):
-        return jsonify(get_invoice(invoice_id))
-    ```
-
-    ## Use instead
-    ```python file=app.py
-    from flask import Flask, abort, jsonify
-    from flask_login import current_user, login_required
-
-    from db import get_invoice
+    from flask_login import login_required
+    from flask_sqlalchemy import SQLAlchemy
 
     app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+
+    class Invoice(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+        owner_id = db.Column(db.ForeignKey("user.id"))
 
 
     @app.route("/invoices/<int:invoice_id>")
     @login_required
     def show_invoice(invoice_id):
-        invoice = get_invoice(invoice_id)
-        if invoice.owner_id != current_user.id:
-            abort(404)
-        return jsonify(invoice)
+        return jsonify(Invoice.query.get_or_404(invoice_id).id)
+    ```
+
+    ## Use instead
+    ```python file=app.py
+    from flask import Flask, jsonify
+    from flask_login import current_user, login_required
+    from flask_sqlalchemy import SQLAlchemy
+
+    app = Flask(__name__)
+    db = SQLAlchemy(app)
+
+
+    class Invoice(db.Model):
+        id = db.Column(db.Integer, primary_key=True)
+        owner_id = db.Column(db.ForeignKey("user.id"))
+
+
+    @app.route("/invoices/<int:invoice_id>")
+    @login_required
+    def show_invoice(invoice_id):
+        invoice = Invoice.query.filter_by(id=invoice_id, owner_id=current_user.id).first_or_404()
+        return jsonify(invoice.id)
     ```
 
     ## References
@@ -77,12 +92,24 @@ def check_idor(model: ProjectModel) -> Verdict:
     for context in model.routes:
         route = context.route
         candidate = route.idor
-        if candidate is None or is_destructive(route) or context.authz:
+        if candidate is None or context.authz or (is_destructive(route) and not context.authn):
             continue
-        if candidate.private_noun or context.authn:
+        owner_fields = model.classes.owner_fields(candidate.model) if candidate.model else ()
+        if owner_fields:
+            fetched = last_name(candidate.model or "")
             verdict.problem(
                 candidate.site,
-                f"`{route.name}` fetches an object by `{candidate.parameter}` from the request and never compares "
-                "its owner with the current user",
+                f"`{route.name}` fetches a `{fetched}` (owned through `{owner_fields[0]}`) by `{candidate.parameter}` "
+                "from the request and never compares its owner with the current user",
+                severity=Severity.MEDIUM if context.authn else Severity.HIGH,
+                confidence=Confidence.MEDIUM,
+            )
+        elif candidate.private_noun and not context.authn and candidate.model is None:
+            verdict.problem(
+                candidate.site,
+                f"`{route.name}` fetches an object by `{candidate.parameter}` from the request with no authentication "
+                "and no owner check",
+                severity=Severity.MEDIUM,
+                confidence=Confidence.LOW,
             )
     return verdict
