@@ -33,6 +33,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fetch import App, default_mirrors, ensure, load_apps
 
@@ -112,12 +113,7 @@ def line_hash(tree: Path, path: str, line: int) -> str:
 def scan_app(app: App, tree: Path, jobs: int, reuse: Path | None) -> Scan:
     report = reuse / f"{app.name}.json" if reuse else None
     if report is None or not report.is_file():
-        with tempfile.TemporaryDirectory() as scratch:
-            output = Path(scratch) / "report.json"
-            command = [sys.executable, "-m", "bastion", "scan", str(tree), "--isolated", "--no-progress"]
-            command += ["-f", "json", "-o", str(output), "--db", str(OSV_DATA), "--jobs", str(jobs)]
-            subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            document = json.loads(output.read_text(encoding="utf-8"))
+        document = _run_scan(tree, jobs)
         if reuse is not None:
             reuse.mkdir(parents=True, exist_ok=True)
             (reuse / f"{app.name}.json").write_text(json.dumps(document), encoding="utf-8")
@@ -138,6 +134,22 @@ def scan_app(app: App, tree: Path, jobs: int, reuse: Path | None) -> Scan:
     ]
     held_back = int(document["summary"].get("held_back", 0))
     return Scan(findings, held_back, app.lines)
+
+
+def _run_scan(tree: Path, jobs: int) -> dict[str, Any]:
+    """The JSON report of a scan of `tree`; tried again with one job if the run produced none."""
+    errors = ""
+    for attempt_jobs in dict.fromkeys((jobs, 1)):
+        with tempfile.TemporaryDirectory() as scratch:
+            output = Path(scratch) / "report.json"
+            command = [sys.executable, "-m", "bastion", "scan", str(tree), "--isolated", "--no-progress"]
+            command += ["-f", "json", "-o", str(output), "--db", str(OSV_DATA), "--jobs", str(attempt_jobs)]
+            run = subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if output.is_file():
+                document: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+                return document
+            errors = run.stderr
+    raise SystemExit(f"scanning {tree} produced no report:\n{errors[-2000:]}")
 
 
 def load_triage(app: str) -> dict[tuple[str, str, str], list[Verdict]]:
