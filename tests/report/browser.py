@@ -32,19 +32,19 @@ class BrowserUnavailable(RuntimeError):
 
 
 @contextmanager
-def chromium() -> Iterator[Browser]:
+def chromium(executable: str = CHROMIUM) -> Iterator[Browser]:
     """A headless Chromium with a throwaway profile, closed on exit."""
-    if not Path(CHROMIUM).is_file():
-        raise BrowserUnavailable(f"no Chromium at {CHROMIUM}: {INSTALL_HINT}")
+    if not Path(executable).is_file():
+        raise BrowserUnavailable(f"no Chromium at {executable}: {INSTALL_HINT}")
     with sync_playwright() as playwright:
         try:
             browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=list(FLAGS), timeout=60_000
+                executable_path=executable, headless=True, args=list(FLAGS), timeout=60_000
             )
         except Error as error:
             message = str(error).strip()
             first_line = message.splitlines()[0] if message else repr(error)
-            raise BrowserUnavailable(f"Chromium at {CHROMIUM} did not start: {first_line}; {INSTALL_HINT}") from error
+            raise BrowserUnavailable(f"Chromium at {executable} did not start: {first_line}; {INSTALL_HINT}") from error
         try:
             yield browser
         finally:

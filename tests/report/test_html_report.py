@@ -142,6 +142,17 @@ def test_checklist_page_has_no_script(tmp_path: Path) -> None:
     statuses = {a.get("class") for a in page.all("span") if (a.get("class") or "").startswith("badge st-")}
     assert {"badge st-pass", "badge st-fail", "badge st-unknown"} <= statuses
     assert "Pre-deployment security checklist" in text and "<article" not in text
+    # An item with many findings lists three and folds the rest.
+    folds = 0
+    for row in re.findall(r'<tr id="check-.*?</tr>', text, re.S):
+        lists = re.findall(r'<ul class="check-findings">(.*?)</ul>', row, re.S)
+        folded = re.search(r"<summary>(\d+) more findings?</summary>", row)
+        if folded:
+            folds += 1
+            assert lists[0].count("<li>") == 3 and lists[1].count("<li>") == int(folded.group(1))
+        elif lists:
+            assert lists[0].count("<li>") <= 3
+    assert folds
 
 
 def test_per_family_command_report_has_no_checklist(tmp_path: Path) -> None:

@@ -12,15 +12,18 @@
   const lists = Array.from(document.querySelectorAll("[data-findings]")).map(function (container) {
     return { container: container, items: Array.from(container.querySelectorAll("article.finding")) };
   });
+  // Each finding's searchable text, read on the first search (not at load: a large report opens faster).
   const searchText = new Map();
-  lists.forEach(function (list) {
-    list.items.forEach(function (article) {
-      const parts = Array.from(article.querySelectorAll("[data-search]")).map(function (node) {
+  function textOf(article) {
+    let text = searchText.get(article);
+    if (text === undefined) {
+      text = Array.from(article.querySelectorAll("[data-search]")).map(function (node) {
         return node.textContent;
-      });
-      searchText.set(article, parts.join("\n").toLowerCase());
-    });
-  });
+      }).join("\n").toLowerCase();
+      searchText.set(article, text);
+    }
+    return text;
+  }
 
   function value(name) {
     const field = form.elements.namedItem(name);
@@ -34,7 +37,8 @@
     if (filters.rule && data.rule !== filters.rule) return false;
     if (filters.file && data.file !== filters.file) return false;
     if (filters.confidence && data.confidence !== filters.confidence) return false;
-    const text = searchText.get(article) || "";
+    if (!filters.terms.length) return true;
+    const text = textOf(article);
     return filters.terms.every(function (term) {
       return text.indexOf(term) !== -1;
     });
@@ -82,8 +86,8 @@
     return article.dataset.file;
   }
 
-  function render() {
-    const filters = {
+  function currentFilters() {
+    return {
       severity: value("severity"),
       family: value("family"),
       rule: value("rule"),
@@ -91,15 +95,25 @@
       confidence: value("confidence"),
       terms: value("q").toLowerCase().split(/\s+/).filter(Boolean),
     };
-    const order = ORDERS[value("sort")] || byLocation;
-    const grouping = value("group") || "file";
+  }
+
+  // The page arrives grouped by file, in file and line order: its groups are read, not rebuilt.
+  lists.forEach(function (list) {
+    list.groups = Array.from(list.container.querySelectorAll(":scope > section.group")).map(function (section) {
+      return {
+        section: section,
+        count: section.querySelector(".group-count"),
+        members: Array.from(section.querySelectorAll("article.finding")),
+      };
+    });
+  });
+  let arrangement = "file location";
+
+  // Rebuild the groups in a new order (only when the sort or the grouping changes: it moves every finding).
+  function arrange(grouping, order) {
     lists.forEach(function (list) {
-      const sorted = list.items.slice().sort(order);
       const groups = new Map();
-      let shown = 0;
-      sorted.forEach(function (article) {
-        article.hidden = !matches(article, filters);
-        if (!article.hidden) shown += 1;
+      list.items.slice().sort(order).forEach(function (article) {
         const key = groupKey(article, grouping);
         if (!groups.has(key)) groups.set(key, []);
         groups.get(key).push(article);
@@ -111,34 +125,57 @@
       } : function (a, b) {
         return a < b ? -1 : a > b ? 1 : 0;
       });
-      const sections = [];
-      keys.forEach(function (key) {
+      list.groups = keys.map(function (key) {
         const members = groups.get(key);
         const section = document.createElement("section");
         section.className = "group";
-        const visible = members.filter(function (article) {
-          return !article.hidden;
-        }).length;
+        let count = null;
         if (grouping !== "none") {
           const title = groupTitle(members[0], grouping);
-          const count = document.createElement("span");
+          count = document.createElement("span");
           count.className = "group-count";
-          count.textContent = " (" + visible + ")";
           title.append(count);
           section.append(title);
         }
-        members.forEach(function (article) {
-          section.append(article);
-        });
-        section.hidden = visible === 0;
-        sections.push(section);
+        section.append.apply(section, members);
+        return { section: section, count: count, members: members };
       });
-      list.container.replaceChildren.apply(list.container, sections);
-      const counter = document.getElementById(list.container.dataset.counter);
-      if (counter) {
-        counter.textContent = list.container.dataset.noun.replace("{shown}", shown).replace("{total}", list.items.length);
-      }
+      list.container.replaceChildren.apply(list.container, list.groups.map(function (group) {
+        return group.section;
+      }));
     });
+  }
+
+  // Show what the filters keep; the page is only written where something changes.
+  function applyFilters(filters) {
+    lists.forEach(function (list) {
+      let shown = 0;
+      list.groups.forEach(function (group) {
+        let visible = 0;
+        group.members.forEach(function (article) {
+          const keep = matches(article, filters);
+          if (article.hidden === keep) article.hidden = !keep;
+          if (keep) visible += 1;
+        });
+        shown += visible;
+        if (group.section.hidden !== (visible === 0)) group.section.hidden = visible === 0;
+        const label = " (" + visible + ")";
+        if (group.count && group.count.textContent !== label) group.count.textContent = label;
+      });
+      const counter = document.getElementById(list.container.dataset.counter);
+      const text = list.container.dataset.noun.replace("{shown}", shown).replace("{total}", list.items.length);
+      if (counter && counter.textContent !== text) counter.textContent = text;
+    });
+  }
+
+  function render() {
+    const grouping = value("group") || "file";
+    const sorting = value("sort") || "location";
+    if (grouping + " " + sorting !== arrangement) {
+      arrangement = grouping + " " + sorting;
+      arrange(grouping, ORDERS[sorting] || byLocation);
+    }
+    applyFilters(currentFilters());
   }
 
   // The filters only: the chosen sort and grouping stay.
