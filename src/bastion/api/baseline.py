@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bastion import __version__
+from bastion.core import patterns
 from bastion.core.atomic_write import atomic_write_text
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding
@@ -44,7 +44,7 @@ class BaselineOutcome:
 
 
 # `app/views.py:37` or `app/views.py:37:5` in a message: the position goes, the file stays.
-_POSITION_IN_TEXT = re.compile(r"([\w/-]\.[A-Za-z]\w{0,9}):\d+(?::\d+)?\b")
+_POSITION_IN_TEXT = patterns.compile(r"([\w/-]\.[A-Za-z]\w{0,9}):\d+(?::\d+)?\b")
 
 
 def stored_message(message: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ast
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bastion.api.budget import BudgetExceeded, cpu_budget
 from bastion.api.workers import worker_pool
-from bastion.core.config import BastionConfig
+from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.rule import get_rule
@@ -20,9 +21,10 @@ from bastion.isolation import exit_with_parent
 from bastion.models.loader import model_return_types
 from bastion.rules import load_all
 from bastion.rules.base import AstRule, FactCollector, ProjectRule, TextRule
-from bastion.rules.runner import AstDispatcher, run_collectors, run_text_rules
+from bastion.rules.runner import AstDispatcher, CurrentPass, run_collectors, run_text_rules
 from bastion.semantic.module import build_module
 from bastion.source.discovery import SourceFile
+from bastion.source.python_parse import parse_python
 from bastion.source.reading import ReadError, TextDocument, read_document
 from bastion.source.suppressions import DOCUMENT_SUFFIXES, Suppression, find_suppressions
 
@@ -37,6 +39,8 @@ class AnalyzerSpec:
 
     config: BastionConfig
     codes: tuple[str, ...]
+    # CPU seconds one file's analysis may take (0: no limit).
+    file_time_limit: float = DEFAULT_FILE_TIME_LIMIT
     # What calls return, from the models (`sqlite3.connect` -> `sqlite3.Connection`), for qualified names.
     return_types: tuple[tuple[str, str], ...] = field(default_factory=model_return_types)
 
@@ -51,12 +55,15 @@ class FileResult:
     lines: int = 0
     read: bool = False
     python: bool = False
+    # The CPU-time budget stopped the analysis: what is here is partial.
+    cut_short: bool = False
 
 
 class Analyzer:
     def __init__(self, spec: AnalyzerSpec) -> None:
         load_all()
         self.config = spec.config
+        self.file_time_limit = spec.file_time_limit
         self.return_types = dict(spec.return_types)
         classes = [cls for code in spec.codes if (cls := get_rule(code)) is not None]
         self.ast_rules = [cls(spec.config) for cls in classes if issubclass(cls, AstRule)]
@@ -74,13 +81,39 @@ class Analyzer:
         return [by_name[name] for name in sorted(by_name)]
 
     def analyse(self, file: SourceFile) -> FileResult:
+        """Every enabled rule and collector over one file, within the per-file CPU-time budget."""
         result = FileResult(file.rel)
+        progress = CurrentPass()
+        # The analysis of one file makes many small objects that reference counting frees; the cyclic collector,
+        # triggered by their allocation, would walk the parsed tree and index again and again (superlinear on a
+        # large file). It runs as usual between files.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with cpu_budget(self.file_time_limit):
+                self._analyse(file, result, progress)
+        except BudgetExceeded:
+            result.cut_short = True
+            result.notices.append(
+                Notice(
+                    NoticeKind.CUT_SHORT,
+                    f"analysis stopped after {self.file_time_limit:g} s of CPU time (--file-time-limit) while "
+                    f"running {progress.name}; what comes after it was not analysed, findings may be missing",
+                    path=file.rel,
+                )
+            )
+        finally:
+            if collecting:
+                gc.enable()
+        return result
+
+    def _analyse(self, file: SourceFile, result: FileResult, progress: CurrentPass) -> None:
         if file.is_known_binary:
-            return result
+            return
         text_rules = [rule for rule in self.text_rules if rule.applies_to(file)]
         text_collectors = [c for c in self.collectors if c.wants_text(file)]
         if not file.is_python and not text_rules and not text_collectors and file.suffix:
-            return result
+            return
         try:
             document = read_document(file, max_size=self.config.max_file_size)
         except ReadError as error:
@@ -88,29 +121,30 @@ class Analyzer:
             # rules that read every text file (secrets) would otherwise report every binary in the tree.
             if file.is_python or text_collectors or error.kind is not NoticeKind.BINARY:
                 result.notices.append(Notice(error.kind, str(error), path=file.rel))
-            return result
+            return
         result.read = True
         result.lines = len(document.lines)
         if document.is_python:
-            self._analyse_python(document, result)
+            self._analyse_python(document, result, progress)
             text_rules = text_rules or [rule for rule in self.text_rules if rule.applies_to(file)]
         else:
             if file.suffix not in DOCUMENT_SUFFIXES:
+                progress.name = "suppression comments"
                 result.suppressions = find_suppressions(document.text, python_tree=None)
-            facts, notices = run_collectors(lambda c: c.collect_text(document), text_collectors, file.rel)
-            result.facts.update(facts)
-            result.notices.extend(notices)
+            progress.name = "fact collectors"
+            run_collectors(
+                lambda c: c.collect_text(document), text_collectors, file.rel, result.facts, result.notices, progress
+            )
         if text_rules:
-            findings, notices = run_text_rules(document, text_rules, self.config)
-            result.findings.extend(findings)
-            result.notices.extend(notices)
-        return result
+            progress.name = "text rules"
+            run_text_rules(document, text_rules, self.config, result.findings, result.notices, progress)
 
-    def _analyse_python(self, document: TextDocument, result: FileResult) -> None:
+    def _analyse_python(self, document: TextDocument, result: FileResult, progress: CurrentPass) -> None:
         result.python = True
         rel = document.rel
+        progress.name = "the parser"
         try:
-            tree = ast.parse(document.text, filename=rel)
+            tree = parse_python(document.text, filename=rel)
         except SyntaxError as error:
             line = error.lineno or None
             result.notices.append(Notice(NoticeKind.PARSE_ERROR, f"could not parse: {error.msg}; skipped", rel, line))
@@ -122,7 +156,12 @@ class Analyzer:
         except ValueError as error:
             result.notices.append(Notice(NoticeKind.PARSE_ERROR, f"could not parse: {error}; skipped", rel))
             return
+        # Suppressions first: when the budget stops a later pass, the findings made so far are still suppressed.
+        progress.name = "suppression comments"
+        result.suppressions = find_suppressions(document.text, python_tree=tree)
+        progress.name = "the semantic index"
         module = build_module(document, tree, return_types=self.return_types)
+        progress.name = "the AST rules"
         try:
             findings, notices = self.dispatcher.run(module, self.config)
         except RecursionError:
@@ -130,10 +169,8 @@ class Analyzer:
             notices = [Notice(NoticeKind.CUT_SHORT, "code nested too deeply for the rules; none of them finished", rel)]
         result.findings.extend(findings)
         result.notices.extend(notices)
-        facts, collector_notices = run_collectors(lambda c: c.collect_module(module), self.collectors, rel)
-        result.facts.update(facts)
-        result.notices.extend(collector_notices)
-        result.suppressions = find_suppressions(document.text, python_tree=tree)
+        progress.name = "fact collectors"
+        run_collectors(lambda c: c.collect_module(module), self.collectors, rel, result.facts, result.notices, progress)
 
 
 # -- running over many files -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from bastion.api.request import ScanRequest
 from bastion.api.scan import ProgressCallback, ScanOptions, scan
 from bastion.api.selection import ALL
 from bastion.api.services import build_services
-from bastion.core.config import BastionConfig
+from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.result import ScanResult
 from bastion.rules.base import ScanServices
@@ -71,6 +71,7 @@ def scan_options(
         keep_facts=request.keep_facts,
         command_line_ignores=request.ignore or (),
         excerpt_lines=request.excerpt_lines,
+        file_time_limit=DEFAULT_FILE_TIME_LIMIT if request.file_time_limit is None else request.file_time_limit,
     )
 
 

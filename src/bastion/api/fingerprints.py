@@ -8,14 +8,14 @@ Line numbers are left out on purpose. Identical keys in one file are told apart 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 
 FINGERPRINT_KEY = "bastion/v1"
-_SPACE = re.compile(r"\s+")
+_SPACE = patterns.compile(r"\s+")
 
 
 def _key(finding: Finding) -> str:

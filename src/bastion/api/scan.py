@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,8 @@ from bastion.api.fingerprints import assign_fingerprints
 from bastion.api.held_back import hold_back_test_code
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
-from bastion.core.config import BastionConfig
+from bastion.core import patterns
+from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Fix
@@ -57,6 +57,8 @@ class ScanOptions:
     overlay: Mapping[str, str] = field(default_factory=dict)
     # Lines of code shown before and after each finding (`Finding.excerpt`, for the HTML report); 0: no excerpts.
     excerpt_lines: int = 0
+    # CPU seconds the analysis of one file may take; 0 means no limit.
+    file_time_limit: float = DEFAULT_FILE_TIME_LIMIT
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -81,7 +83,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
             replace(file, content=options.overlay[file.rel]) if file.rel in options.overlay else file
             for file in discovery.files
         ]
-    spec = AnalyzerSpec(config, tuple(rule.code for rule in rules))
+    spec = AnalyzerSpec(config, tuple(rule.code for rule in rules), file_time_limit=options.file_time_limit)
     jobs = options.jobs or default_jobs()
     results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root])
 
@@ -151,7 +153,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     )
 
 
-_EXCLUDING_KEY = re.compile(r"^\s*(?:exclude|extend-exclude|max-file-size|respect-gitignore)\s*=", re.MULTILINE)
+_EXCLUDING_KEY = patterns.compile(r"^\s*(?:exclude|extend-exclude|max-file-size|respect-gitignore)\s*=", multiline=True)
 
 
 def _nothing_scanned(discovery: Discovery, root: Path, config_path: Path | None) -> Notice:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bastion.api.suppression_index import SuppressionIndex
 from bastion.core.advisory_ids import same_advisory
 from bastion.core.finding import Finding, Location
 from bastion.core.result import SuppressedFinding, SuppressionInfo
@@ -36,11 +37,17 @@ def apply_suppressions(
     """`suppressions` by file path; `enabled` the codes of the rules that ran (for what counts as unused)."""
     known = [rule.code for rule in all_rules()]
     checked = {rel: [_checked(s, known) for s in items] for rel, items in suppressions.items() if items}
+    findings = list(findings)
+    finding_lines: dict[str, list[int]] = {}
+    for finding in findings:
+        if finding.location.path in checked:
+            finding_lines.setdefault(finding.location.path, []).append(finding.location.line)
+    indexes = {rel: SuppressionIndex(checked[rel], lines) for rel, lines in finding_lines.items()}
     used: set[tuple[str, int, SuppressionOrigin]] = set()
     active: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for finding in findings:
-        match = _first_match(finding, checked.get(finding.location.path, ()))
+        match = _first_match(finding, indexes.get(finding.location.path))
         if match is None:
             active.append(finding)
         else:
@@ -48,11 +55,14 @@ def apply_suppressions(
             suppressed.append(SuppressedFinding(finding, SuppressionInfo(match.line, match.describe())))
     unused = []
     malformed = []
+    enabled_rules = [rule for rule in all_rules() if rule.code in enabled]
     for rel, items in checked.items():
         for suppression in items:
             if suppression.malformed:
                 malformed.append((rel, suppression))
-            elif (rel, suppression.line, suppression.origin) not in used and _reportable(suppression, enabled):
+            elif (rel, suppression.line, suppression.origin) not in used and _reportable(
+                suppression, enabled, enabled_rules
+            ):
                 unused.append((rel, suppression))
     return SuppressionOutcome(active, suppressed, unused, malformed)
 
@@ -68,18 +78,23 @@ def _checked(suppression: Suppression, known: Sequence[str]) -> Suppression:
     return suppression
 
 
-def _first_match(finding: Finding, candidates: Sequence[Suppression]) -> Suppression | None:
-    if not candidates:
+def _first_match(finding: Finding, index: SuppressionIndex | None) -> Suppression | None:
+    """The first comment (in file order) that covers the finding's line and silences it: `matches` for each,
+    answered by the index for all of them at once."""
+    if index is None:
         return None
-    rule = get_rule(finding.code)
-    for suppression in candidates:
-        if (
-            not suppression.malformed
-            and suppression.covers(finding.location.line)
-            and _matches(suppression, rule, finding)
-        ):
-            return suppression
-    return None
+
+    def names_advisory(suppression: Suppression) -> bool:
+        return any(
+            same_advisory(named, advisory) for named in suppression.advisory_ids for advisory in _advisories(finding)
+        )
+
+    return index.first_match(finding.location.line, finding.code, get_rule(finding.code), names_advisory)
+
+
+def matches(suppression: Suppression, rule: type[Rule] | None, finding: Finding) -> bool:
+    """Whether one well-formed comment silences `finding` (the index answers this for many comments at once)."""
+    return _matches(suppression, rule, finding)
 
 
 def _matches(suppression: Suppression, rule: type[Rule] | None, finding: Finding) -> bool:
@@ -111,7 +126,7 @@ def _advisories(finding: Finding) -> list[str]:
     return found
 
 
-def _reportable(suppression: Suppression, enabled: set[str]) -> bool:
+def _reportable(suppression: Suppression, enabled: set[str], rules: Sequence[type[Rule]]) -> bool:
     """Whether an unused suppression is worth reporting: it must name (or map to) a rule that ran, so that a
     `--select SEC` run does not call every PAT suppression stale. A peer's bare marker is left to the peer."""
     if suppression.origin is SuppressionOrigin.BASTION:
@@ -120,7 +135,6 @@ def _reportable(suppression: Suppression, enabled: set[str]) -> bool:
         if suppression.advisory_ids and any(code.startswith("DEP1") for code in enabled):
             return True
         return any(code.startswith(selector) for selector in suppression.rule_selectors for code in enabled)
-    rules = [rule for rule in all_rules() if rule.code in enabled]
     if suppression.origin is SuppressionOrigin.NOSEC and suppression.ids:
         return any(i in rule.bandit for rule in rules for i in suppression.ids)
     if suppression.origin is SuppressionOrigin.NOQA:

@@ -109,6 +109,12 @@ FAIL_ON = click.option(
 CONFIGURATION = combine(
     click.option("--max-file-size", metavar="SIZE", help="Skip files bigger than this (e.g. 2MB)."),
     click.option(
+        "--file-time-limit",
+        type=click.FloatRange(min=0),
+        metavar="SECONDS",
+        help="Stop analysing one file after this much CPU time, with a notice (0: no limit) [default: 30].",
+    ),
+    click.option(
         "--config",
         "config_file",
         type=click.Path(path_type=Path, dir_okay=False, exists=True),

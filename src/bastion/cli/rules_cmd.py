@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 
 import click
@@ -14,13 +13,14 @@ from rich.text import Text
 from bastion.api.catalogue import find_rules
 from bastion.cli.console import stdout_console
 from bastion.cli.errors import handle_errors
+from bastion.core import patterns
 from bastion.core.errors import UsageError
 from bastion.core.fix import Applicability
 from bastion.core.rule import FAMILIES
 from bastion.report.rule_pages import rule_page
 from bastion.rules import load_all
 
-_PEER_ID = re.compile(r"^[BbSs]\d{3}$")
+_PEER_ID = patterns.compile(r"^[BbSs]\d{3}$")
 
 
 @click.command("rules")

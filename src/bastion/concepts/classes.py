@@ -14,22 +14,22 @@ Top-level classes with bases or dependencies are recorded; the model builder fol
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 
 from bastion.concepts.guards import dependency_names
 from bastion.concepts.sites import callee_name, dotted, site_of
 from bastion.concepts.webfacts import ClassFact, Site
+from bastion.core import patterns
 from bastion.semantic.index import Scope
 from bastion.semantic.module import PythonModule
 
 # Fields that tie a row to the user who owns it.
-OWNER_FIELDS = re.compile(
+OWNER_FIELDS = patterns.compile(
     r"^(user|user_id|owner|owner_id|author|author_id|created_by|created_by_id|creator|creator_id|account|account_id"
     r"|uploader|uploaded_by|customer|customer_id|recipient|recipient_id|sender|sender_id)$"
 )
-_FIELD_CALLS = re.compile(r"(Column|ForeignKey|relationship|mapped_column|Field|OneToOneField)$")
-_MODEL_BASES = re.compile(r"(^|\.)(Model|Base|DeclarativeBase|SQLModel|Document)$")
+_FIELD_CALLS = patterns.compile(r"(Column|ForeignKey|relationship|mapped_column|Field|OneToOneField)$")
+_MODEL_BASES = patterns.compile(r"(^|\.)(Model|Base|DeclarativeBase|SQLModel|Document)$")
 
 
 def find_class_facts(module: PythonModule) -> list[ClassFact]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bastion.concepts.routes import FunctionNode, RouteHandler, find_route_handlers
+from bastion.core import patterns
 from bastion.models.loader import (
     ALL_KINDS,
     GuardModel,
@@ -34,15 +34,15 @@ SHELL_PROGRAMS = frozenset(
     {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd", "cmd.exe"}
 )
 SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "-lc"})
-_FLASK_CONVERTER = re.compile(r"<(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:(?P<name>[a-zA-Z_]\w*)>")
+_FLASK_CONVERTER = patterns.compile(r"<(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:(?P<name>[a-zA-Z_]\w*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid", "bool"})
 _VALIDATING_KEYWORDS = ("pattern", "regex")
 # What a module must contain for `find_route_handlers` to find anything: a route decorator, a class-based view,
 # a registration call, or a Django views module. Checked on the text first: most modules of a large tree have
 # no handler, and walking their trees twice for nothing was half of the taint analysis's time.
-_ROUTE_DECORATOR = re.compile(r"@[\w.]+\.(?:route|api_route|get|post|put|patch|delete|head|options|websocket)\b")
-_CLASS_VIEW = re.compile(r"class[ \t]+\w+[ \t]*\([^)\n]*View")
-_ROUTE_REGISTRATION = re.compile(r"\.add_(?:route|get|post|put|patch|delete|head|options|view)\b")
+_ROUTE_DECORATOR = patterns.compile(r"@[\w.]+\.(?:route|api_route|get|post|put|patch|delete|head|options|websocket)\b")
+_CLASS_VIEW = patterns.compile(r"class[ \t]+\w+[ \t]*\([^)\n]*View")
+_ROUTE_REGISTRATION = patterns.compile(r"\.add_(?:route|get|post|put|patch|delete|head|options|view)\b")
 
 
 def _may_hold_routes(text: str) -> bool:

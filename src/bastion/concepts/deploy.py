@@ -8,17 +8,20 @@ builds anything.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 import yaml
 
-_DOCKERFILE_NAME = re.compile(r"^(Dockerfile|Containerfile)([._-].*)?$|.+\.(dockerfile|containerfile)$", re.I)
-_COMPOSE_NAME = re.compile(r"^(docker-)?compose([._-].*)?\.ya?ml$", re.IGNORECASE)
-_HEREDOC = re.compile(r"<<-?\s*[\"']?(\w+)[\"']?")
-_CONTINUATION = re.compile(r"\\\s*$")
+from bastion.core import patterns
+
+_DOCKERFILE_NAME = patterns.compile(
+    r"^(Dockerfile|Containerfile)([._-].*)?$|.+\.(dockerfile|containerfile)$", ignore_case=True
+)
+_COMPOSE_NAME = patterns.compile(r"^(docker-)?compose([._-].*)?\.ya?ml$", ignore_case=True)
+_HEREDOC = patterns.compile(r"<<-?\s*[\"']?(\w+)[\"']?")
+_CONTINUATION = patterns.compile(r"\\\s*$")
 _SECRET_WORDS = frozenset(
     {"PASSWORD", "PASSWD", "PWD", "SECRET", "SECRETS", "TOKEN", "CREDENTIAL", "CREDENTIALS", "APIKEY", "AUTHTOKEN"}
 )
@@ -51,14 +54,14 @@ _NOT_SECRET_WORDS = frozenset(
         "ID",
     }
 )
-_PIPE_TO_SHELL = re.compile(
+_PIPE_TO_SHELL = patterns.compile(
     r"\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?(-\S+\s+)*(ba|z|da|k|fi)?sh\b|\b(ba)?sh\s+-c\s+[\"']?\$\(\s*(curl|wget)\b"
     r"|\b(curl|wget)\b[^|;&]*\|\s*(sudo\s+)?python[0-9.]*(\s+-)?\s*($|[;&|)])",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 _OFFICIAL_PYTHON = frozenset({"python", "library/python", "docker.io/library/python", "docker.io/python"})
 _MINIMAL_TAGS = ("slim", "alpine", "distroless")
-_VARIABLE = re.compile(r"^\$\{?\w+\}?$")
+_VARIABLE = patterns.compile(r"^\$\{?\w+\}?$")
 
 
 _NOT_DOCKERFILE_SUFFIXES = (
@@ -104,8 +107,11 @@ def ci_root(rel: str) -> str:
     return str(path.parent) if str(path.parent) != "." else ""
 
 
+_NAME_SEPARATORS = patterns.compile(r"[^A-Za-z0-9]+")
+
+
 def is_secret_name(name: str) -> bool:
-    words = {word for word in re.split(r"[^A-Za-z0-9]+", name.upper()) if word}
+    words = {word for word in _NAME_SEPARATORS.split(name.upper()) if word}
     if words & _NOT_SECRET_WORDS:
         return False
     if words & _SECRET_WORDS:
@@ -226,6 +232,9 @@ def image_problems(stage: Stage, final: bool, stage_names: set[str]) -> list[str
     return problems
 
 
+_SHELL_WORD = patterns.compile(r"(?:[^\s\"']+|\"[^\"]*\"|'[^']*')+")
+
+
 def env_pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
     """`ENV A=1 B="2"`, legacy `ENV KEY value`, `ARG NAME[=default]`: (name, value or None)."""
     arguments = instruction.arguments
@@ -233,7 +242,7 @@ def env_pairs(instruction: Instruction) -> Iterator[tuple[str, str | None]]:
         name, _, value = arguments.partition(" ")
         yield name, value.strip().strip("\"'")
         return
-    for token in re.findall(r"(?:[^\s\"']+|\"[^\"]*\"|'[^']*')+", arguments):
+    for token in _SHELL_WORD.findall(arguments):
         if token.startswith("--"):
             continue
         name, equals, value = token.partition("=")
@@ -317,11 +326,11 @@ def _environment(service: str, node: yaml.Node) -> Iterator[ComposeEntry]:
 
 # -- CI and pre-commit --------------------------------------------------------------------------------------------
 
-_SECURITY_TOOLS = re.compile(
+_SECURITY_TOOLS = patterns.compile(
     r"\bbastion\b|\bbandit\b|\bsemgrep\b|pip[-_]audit|\bsafety\s+(check|scan)|codeql-action|github/codeql|gitleaks"
     r"|trufflehog|detect-secrets|\bsnyk\b|osv-scanner|\btrivy\b|\bgrype\b|dependency-review-action"
     r"|ossf/scorecard|\bpysa\b|ruff\b.*--(extend-)?select[= ][^\n]*\bS\d*\b",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 
 

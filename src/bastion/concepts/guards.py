@@ -15,11 +15,11 @@ Known library names are matched exactly; project-defined decorators and dependen
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 
 from bastion.concepts.sites import callee_name, dotted, last_name, site_of, walk_body
 from bastion.concepts.webfacts import GuardCheck, Site
+from bastion.core import patterns
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
@@ -61,28 +61,28 @@ KNOWN_AUTHZ = frozenset(
         "rest_framework.permissions.DjangoObjectPermissions",
     }
 )
-_AUTHZ_WORDS = re.compile(
+_AUTHZ_WORDS = patterns.compile(
     r"admin|role|permission|perm(?:s)?(?:_|$)|staff|superuser|owner|authori[sz]|privilege|acl|policy|scope|^can_|allowed",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_AUTHN_DECORATOR_WORDS = re.compile(
-    r"login_required|auth|jwt|token_required|logged_in|signed_in|api_?key|require_user|user_required", re.IGNORECASE
+_AUTHN_DECORATOR_WORDS = patterns.compile(
+    r"login_required|auth|jwt|token_required|logged_in|signed_in|api_?key|require_user|user_required", ignore_case=True
 )
 # `session` alone is as often a database session (`Depends(get_db_session)`, `generate_session`) as a login one.
-_AUTHN_DEPENDENCY_WORDS = re.compile(
+_AUTHN_DEPENDENCY_WORDS = patterns.compile(
     r"user|auth|token|login|current|identity|principal|credential|jwt|api_?key|oauth"
     r"|(?:verify|check|require|valid)\w*_?session|session_?(?:user|auth|required)",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_ROLE_ATTRIBUTES = re.compile(
+_ROLE_ATTRIBUTES = patterns.compile(
     r"^(is_admin|is_staff|is_superuser|is_moderator|role|roles|has_role|has_roles|has_perm|has_perms|has_permission"
     r"|permissions|groups|is_owner|admin|can_\w+|has_access|level|access_level)$"
 )
-_OWNER_ATTRIBUTES = re.compile(r"^(owner|owner_id|user|user_id|author|author_id|created_by|account_id|uploader)$")
+_OWNER_ATTRIBUTES = patterns.compile(r"^(owner|owner_id|user|user_id|author|author_id|created_by|account_id|uploader)$")
 _AUTHN_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_active"})
-_GUARD_CALLS = re.compile(
+_GUARD_CALLS = patterns.compile(
     r"^(require|ensure|check|assert|verify|enforce|authori[sz]e)_?\w*(admin|role|perm|permission|owner|access|staff)",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 _AUTHN_CALLS = frozenset({"verify_jwt_in_request", "require_login", "ensure_logged_in", "login_required"})
 _CURRENT_USER_CALLS = frozenset({"get_jwt_identity", "get_current_user", "current_user"})

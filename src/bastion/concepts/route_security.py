@@ -9,7 +9,6 @@ and, for login handlers, the branches that answer "wrong credentials".
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 
 from bastion.concepts.guards import (
@@ -23,39 +22,44 @@ from bastion.concepts.guards import (
 from bastion.concepts.routes import RouteHandler, decorator_names
 from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
 from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, Site
+from bastion.core import patterns
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
 _ROUTE_ATTRIBUTES = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"})
-_LOGIN_NAME = re.compile(
+_LOGIN_NAME = patterns.compile(
     r"(^|_)(login|log_in|signin|sign_in|authenticate|auth|token|obtain_token|password_reset|reset_password"
     r"|forgot_password|forgot|otp|verify_otp|two_factor|mfa)($|_)",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_LOGIN_PATH = re.compile(
+_LOGIN_PATH = patterns.compile(
     r"/(log-?in|sign-?in|auth(/|$)|token|oauth/token|password[-_/]?reset|reset[-_/]?password|forgot|otp|2fa|mfa)",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_DESTRUCTIVE_NAME = re.compile(
+_DESTRUCTIVE_NAME = patterns.compile(
     r"^(delete|remove|destroy|drop|purge|wipe|erase|ban|deactivate|revoke|admin)(_|$)|_(delete|destroy|remove)$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_ADMIN_PATH = re.compile(r"(^|/)(admin|delete|remove|destroy)(/|$|[-_])", re.IGNORECASE)
-_ID_NAME = re.compile(r"^(id|pk|uuid|slug)$|(_id|_pk|_uuid|id)$", re.IGNORECASE)
-_PRIVATE_NOUNS = re.compile(
+_ADMIN_PATH = patterns.compile(r"(^|/)(admin|delete|remove|destroy)(/|$|[-_])", ignore_case=True)
+_ID_NAME = patterns.compile(r"^(id|pk|uuid|slug)$|(_id|_pk|_uuid|id)$", ignore_case=True)
+_PRIVATE_NOUNS = patterns.compile(
     r"user|account|profile|order|invoice|payment|message|document|doc(_|$)|note|file|upload|address|card|ticket"
     r"|booking|reservation|transaction|cart|subscription|customer|patient|record|statement|wallet|inbox"
     r"|conversation|chat|photo|attachment|member|employee",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_FETCH_NAMES = re.compile(
-    r"^(get|find|fetch|load|lookup|query|retrieve|select|read|filter|one|first|execute)|_or_404$", re.IGNORECASE
+_FETCH_NAMES = patterns.compile(
+    r"^(get|find|fetch|load|lookup|query|retrieve|select|read|filter|one|first|execute)|_or_404$", ignore_case=True
 )
 _NOT_FETCHES = frozenset({"int", "str", "float", "len", "jsonify", "abort", "url_for", "redirect", "print", "format"})
-_FAILURE_WORDS = re.compile(r"invalid|incorrect|wrong|fail|bad (credentials|password)|unauthori[sz]ed|denied", re.I)
-_CREDENTIAL_WORDS = re.compile(r"password|passwd|check|verify|authenticat|user|credential|otp|token", re.I)
+_FAILURE_WORDS = patterns.compile(
+    r"invalid|incorrect|wrong|fail|bad (credentials|password)|unauthori[sz]ed|denied", ignore_case=True
+)
+_CREDENTIAL_WORDS = patterns.compile(
+    r"password|passwd|check|verify|authenticat|user|credential|otp|token", ignore_case=True
+)
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
-_SIGNATURE_WORDS = re.compile(r"signature|hmac|construct_event|verify_webhook|webhook_secret", re.IGNORECASE)
+_SIGNATURE_WORDS = patterns.compile(r"signature|hmac|construct_event|verify_webhook|webhook_secret", ignore_case=True)
 _LIMIT_PACKAGES = ("flask_limiter", "slowapi", "django_ratelimit", "ratelimit", "fastapi_limiter")
 
 

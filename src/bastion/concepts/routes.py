@@ -10,10 +10,10 @@ path still marks a route (framework "unknown").
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from bastion.core import patterns
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.index import ModuleIndex, Scope
@@ -43,9 +43,9 @@ _DJANGO_VIEW_BASES = (
     "rest_framework.viewsets.ModelViewSet",
     "rest_framework.viewsets.GenericViewSet",
 )
-_FLASK_PATH_PARAM = re.compile(r"<(?:[a-zA-Z_][\w]*(?:\([^)]*\))?:)?([a-zA-Z_]\w*)>")
-_BRACE_PATH_PARAM = re.compile(r"\{([a-zA-Z_]\w*)(?::[^}]*)?\}")
-_DJANGO_PATH_PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
+_FLASK_PATH_PARAM = patterns.compile(r"<(?:[a-zA-Z_][\w]*(?:\([^)]*\))?:)?([a-zA-Z_]\w*)>")
+_BRACE_PATH_PARAM = patterns.compile(r"\{([a-zA-Z_]\w*)(?::[^}]*)?\}")
+_DJANGO_PATH_PARAM = patterns.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>")
 
 
 @dataclass(frozen=True)

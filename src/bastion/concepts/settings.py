@@ -9,7 +9,6 @@ Secret settings never keep their value: only its shape (length, first characters
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
@@ -31,6 +30,7 @@ from bastion.concepts.webfacts import (
     SettingValue,
     ValueSource,
 )
+from bastion.core import patterns
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
@@ -79,7 +79,7 @@ DJANGO_MARKERS = frozenset(
         "DEBUG_PROPAGATE_EXCEPTIONS",
     }
 )
-_SETTINGS_MODULE_WORDS = re.compile(r"settings|config|conf", re.IGNORECASE)
+_SETTINGS_MODULE_WORDS = patterns.compile(r"settings|config|conf", ignore_case=True)
 _LIST_METHODS = {"append": SettingOperation.EXTEND, "extend": SettingOperation.EXTEND}
 _ENV_FUNCTIONS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault", "decouple.config"})
 _STRING_METHODS: dict[str, Callable[[str], str]] = {

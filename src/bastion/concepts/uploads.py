@@ -10,10 +10,10 @@ reduced to its extension (`os.path.splitext(...)[1]`, `.suffix`) is safe to join
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 from bastion.concepts.sites import dotted, last_name, walk_body
+from bastion.core import patterns
 from bastion.semantic.module import PythonModule
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -22,12 +22,12 @@ _PATH_SINKS = frozenset(
     {"join", "open", "Path", "PurePath", "save", "copy", "copyfile", "copy2", "move", "rename", "replace"}
 )
 _SAVE_CALLS = frozenset({"save", "copyfileobj", "write", "write_bytes", "writelines"})
-_CHECK_CALLS = re.compile(
+_CHECK_CALLS = patterns.compile(
     r"allowed|valid|check|verify|splitext|endswith|guess_type|guess_extension|^what$|from_buffer|from_file|^guess$"
     r"|sniff|magic|imghdr|filetype",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_CHECK_NAMES = re.compile(r"allowed|extension|^ext$|mime|content_type|suffix", re.IGNORECASE)
+_CHECK_NAMES = patterns.compile(r"allowed|extension|^ext$|mime|content_type|suffix", ignore_case=True)
 _CHECK_ATTRIBUTES = frozenset({"mimetype", "content_type", "mimetype_params", "suffix", "content_type_extra"})
 
 

@@ -15,8 +15,8 @@ and keeps several apps in one repository apart.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -39,6 +39,7 @@ from bastion.concepts.webfacts import (
     UrlEntry,
     ValueSource,
 )
+from bastion.core import patterns
 
 T = TypeVar("T")
 
@@ -54,13 +55,26 @@ def _module_path(path: str) -> str:
 _DEV_WORDS = frozenset(
     {"dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci", "debug", "example", "sample"}
 )
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# Words of a camelCase or snake_case name; `HTTPServer` is matched whole and split by `_name_words`.
+_WORDS = patterns.compile(r"[A-Z]+[a-z][a-z0-9]*|[A-Z]?[0-9][a-z0-9]*|[a-z][a-z0-9]*|[A-Z]+")
 _FRAMEWORK_FAMILY = {"flask": "flask", "fastapi": "asgi", "starlette": "asgi", "django": "django"}
+
+
+def _name_words(name: str) -> Iterator[str]:
+    """`HTTPServerConfig` -> HTTP, Server, Config: a run of capitals gives its last one to a following lower-case
+    word."""
+    for word in _WORDS.findall(name):
+        capitals = len(word) - len(word.lstrip(string.ascii_uppercase))
+        if 1 < capitals < len(word):
+            yield word[: capitals - 1]
+            yield word[capitals - 1 :]
+        else:
+            yield word
 
 
 def is_development_profile(name: str, path: str = "") -> bool:
     """`settings/dev.py`, `local_settings.py`, `class TestingConfig` ...: settings not meant for production."""
-    words = {word.lower() for word in _WORDS.findall(name.replace("-", "_").replace(".", "_"))}
+    words = {word.lower() for word in _name_words(name.replace("-", "_").replace(".", "_"))}
     if words & _DEV_WORDS:
         return True
     directories = path.split("/")[:-1]

@@ -7,7 +7,6 @@ those modules to one pass over their top-level statements.
 from __future__ import annotations
 
 import ast
-import re
 
 from bastion.concepts.apps import find_app_facts
 from bastion.concepts.classes import find_class_facts
@@ -18,6 +17,7 @@ from bastion.concepts.routes import find_route_handlers
 from bastion.concepts.settings import find_settings_scopes
 from bastion.concepts.sites import callee_name, site_of
 from bastion.concepts.webfacts import ModuleWebFacts, RouteFact, Site
+from bastion.core import patterns
 from bastion.semantic.module import PythonModule
 
 # Substrings without which a module cannot hold what a recogniser looks for: a cheap gate before walking its tree.
@@ -78,7 +78,7 @@ VALIDATION_BASES = frozenset(
 _EVIDENCE_LIMIT = 5
 
 
-_ROUTE_DECORATOR = re.compile(r"@[\w.]+\.(route|get|post|put|patch|delete|api_route|websocket)\(|@api_view")
+_ROUTE_DECORATOR = patterns.compile(r"@[\w.]+\.(route|get|post|put|patch|delete|api_route|websocket)\(|@api_view")
 _ROUTE_WORDS = ("Route(", ".router.add_", "View")
 
 

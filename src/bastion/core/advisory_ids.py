@@ -3,10 +3,10 @@ suppression comment or an ignore entry naming one can be told from a typo."""
 
 from __future__ import annotations
 
-import re
+from bastion.core import patterns
 
 # Each database's own id grammar (OSV schema "id" prefixes that PyPI records use, and CVE for aliases).
-_ADVISORY_ID = re.compile(
+_ADVISORY_ID = patterns.compile(
     r"^(?:"
     r"PYSEC-\d{4}-\d+"
     r"|GHSA(?:-[23456789CFGHJMPQRVWX]{4}){3}"
@@ -14,7 +14,7 @@ _ADVISORY_ID = re.compile(
     r"|(?:MAL|PSF|OSV|GSD)-\d{4}-\d+"
     r"|BIT-[A-Z0-9][A-Z0-9_.-]*-\d{4}-\d+"
     r")$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 EXAMPLES = "PYSEC-2018-28, GHSA-xxxx-xxxx-xxxx, CVE-2019-1010083"
 

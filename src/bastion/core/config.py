@@ -7,10 +7,9 @@ nested models so that an unknown key anywhere is an error, not silently ignored.
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
+from bastion.core import patterns
 from bastion.core.severity import Severity
 from bastion.core.test_paths import DEFAULT_TEST_PATHS
 
@@ -33,8 +32,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "*.egg-info",
 )
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+# CPU seconds the analysis of one file may take (`--file-time-limit`). Real files take well under a second each;
+# the budget stops input built to be slow. Not a `[tool.bastion]` key: the scanned tree must not lift it.
+DEFAULT_FILE_TIME_LIMIT = 30.0
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?\s*$")
+_SIZE = patterns.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
 

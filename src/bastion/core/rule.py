@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import inspect
-import re
 from enum import Enum
 from typing import ClassVar
 
+from bastion.core import patterns
 from bastion.core.fix import Applicability
 from bastion.core.severity import Confidence, Severity
 
@@ -33,7 +33,7 @@ FAMILIES: dict[str, str] = {
     "BST": "bastion",
 }
 
-_CODE_SHAPE = re.compile(r"^(?P<family>[A-Z]{3})\d{3}$")
+_CODE_SHAPE = patterns.compile(r"^(?P<family>[A-Z]{3})\d{3}$")
 _REGISTRY: dict[str, type[Rule]] = {}
 
 

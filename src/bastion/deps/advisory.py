@@ -9,7 +9,6 @@ dropped when read (`advisories_from_record`), so no service ever returns one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -198,13 +197,27 @@ def _affected_versions(entry: Mapping[str, Any]) -> AffectedVersions:
     return AffectedVersions(tuple(ranges), versions)
 
 
+def _sentences(text: str) -> list[str]:
+    """Split single-spaced text after `.`, `!` or `?` followed by a space."""
+    sentences: list[str] = []
+    words: list[str] = []
+    for word in text.split(" "):
+        words.append(word)
+        if word.endswith((".", "!", "?")):
+            sentences.append(" ".join(words))
+            words = []
+    if words or not sentences:
+        sentences.append(" ".join(words))
+    return sentences
+
+
 def _summary(record: Mapping[str, Any]) -> str:
     """The record's summary, else the opening of its details (PYSEC records have no summary): whole sentences
     until there is enough to say what the flaw is ("Requests is a HTTP library." alone says nothing)."""
     summary = " ".join(_text(record.get("summary")).split())
     if not summary:
         details = " ".join(_text(record.get("details")).split())
-        sentences = re.split(r"(?<=[.!?])\s+", details)
+        sentences = _sentences(details)
         summary = sentences[0]
         for sentence in sentences[1:]:
             if len(summary) >= _SUMMARY_ENOUGH:

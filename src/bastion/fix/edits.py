@@ -7,14 +7,14 @@ add `import hmac` at the same place) is applied once. Line breaks in edits are w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.fix import Edit
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = patterns.compile(r"\r\n|\r|\n")
 
 
 class EditOutOfRange(ValueError):

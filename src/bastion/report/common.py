@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.fix import Applicability
 from bastion.core.rule import FAMILIES, Rule, get_rule
 from bastion.core.severity import Severity
 
-_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+_HEADING = patterns.compile(r"^##\s+(.+?)\s*$", multiline=True)
 
 
 def rule_for(code: str) -> type[Rule] | None:

@@ -14,20 +14,20 @@ would interpret. Both escape `|` as GitHub-flavoured tables require, even inside
 
 from __future__ import annotations
 
-import re
+from bastion.core import patterns
 
 # C0 controls except tab and newline (newline is handled by the caller's choice), DEL and the C1 controls, the
 # Unicode controls that reorder or hide text (bidi embeddings, overrides and isolates, marks, zero-width
 # characters, line and paragraph separators, the byte-order mark, interlinear annotations).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u115f\u1160\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb"
-_UNSAFE = re.compile(f"[{_CONTROLS}]")
-_UNSAFE_OR_NEWLINE = re.compile(f"[\n{_CONTROLS}]")
+_UNSAFE = patterns.compile(f"[{_CONTROLS}]")
+_UNSAFE_OR_NEWLINE = patterns.compile(f"[\n{_CONTROLS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\x1b"}
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|&~#!])")
-_BACKTICKS = re.compile(r"`+")
+_MARKDOWN_SPECIAL = patterns.compile(r"([\\`*_{}\[\]<>|&~#!])")
+_BACKTICKS = patterns.compile(r"`+")
 
 
-def _escaped(match: re.Match[str]) -> str:
+def _escaped(match: patterns.Match) -> str:
     character = match.group(0)
     named = _NAMED.get(character)
     if named is not None:

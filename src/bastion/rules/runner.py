@@ -29,6 +29,15 @@ def _child_fields(kind: type[ast.AST]) -> tuple[str, ...]:
     return fields
 
 
+class CurrentPass:
+    """Which pass over a file is running, so that a notice can say what the time budget interrupted."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str = "the reader") -> None:
+        self.name = name
+
+
 class RuleCrash(Exception):
     def __init__(self, rule: AstRule | TextRule | FactCollector, error: BaseException) -> None:
         super().__init__(f"{type(error).__name__}: {error}")
@@ -211,25 +220,36 @@ def crash_notice(rule: Any, path: str, error: BaseException, line: int | None = 
 
 
 def run_text_rules(
-    document: TextDocument, rules: Sequence[TextRule], config: BastionConfig
-) -> tuple[list[Finding], list[Notice]]:
-    findings: list[Finding] = []
-    notices: list[Notice] = []
+    document: TextDocument,
+    rules: Sequence[TextRule],
+    config: BastionConfig,
+    findings: list[Finding],
+    notices: list[Notice],
+    current: CurrentPass | None = None,
+) -> None:
+    """Each rule's findings go into `findings` as soon as it finishes (a time budget may stop a later one)."""
     ctx = TextContext(document, config)
     for rule in rules:
+        if current is not None:
+            current.name = f"rule {rule.code}"
         try:
             findings.extend(rule.check_text(document, ctx))
         except Exception as error:
             notices.append(crash_notice(rule, document.rel, error))
-    return findings, notices
 
 
 def run_collectors(
-    collect: Callable[[FactCollector], Any], collectors: Sequence[FactCollector], path: str
-) -> tuple[dict[str, Any], list[Notice]]:
-    facts: dict[str, Any] = {}
-    notices: list[Notice] = []
+    collect: Callable[[FactCollector], Any],
+    collectors: Sequence[FactCollector],
+    path: str,
+    facts: dict[str, Any],
+    notices: list[Notice],
+    current: CurrentPass | None = None,
+) -> None:
+    """Each collector's facts go into `facts` as soon as it finishes (a time budget may stop a later one)."""
     for collector in collectors:
+        if current is not None:
+            current.name = f"the {collector.name} fact collector"
         try:
             value = collect(collector)
         except RecursionError:
@@ -246,4 +266,3 @@ def run_collectors(
             continue
         if value is not None:
             facts[collector.name] = value
-    return facts, notices

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import re2
-
+from bastion.core import patterns
 from bastion.secrets.filekinds import TextKind
 
 
@@ -22,24 +21,26 @@ class Assignment:
     end: int
 
 
-_ENV = re2.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?P<value>.*)$")
-_INI = re2.compile(r"^\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*[:=]\s*(?P<value>.*)$")
-_YAML = re2.compile(r"^\s*(?:-\s+)?[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*:(?:\s+(?P<value>.*))?$")
-_YAML_LIST_ENV = re2.compile(r"^\s*-\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>.*)$")
-_JSON = re2.compile(r"\"(?P<key>[^\"\\]+)\"\s*:\s*(?P<value>\"(?:[^\"\\]|\\.)*\")")
-_DOCKER = re2.compile(r"(?i)^\s*(?:ENV|ARG)\s+(?P<rest>.+)$")
-_DOCKER_PAIR = re2.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
-_DOCKER_LEGACY = re2.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>.+)$")
-_SHELL = re2.compile(
+_ENV = patterns.compile(r"^\s*(?:export\s+)?(?P<key>[A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*(?P<value>.*)$")
+_INI = patterns.compile(r"^\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*[:=]\s*(?P<value>.*)$")
+_YAML = patterns.compile(r"^\s*(?:-\s+)?[\"']?(?P<key>[A-Za-z_][\w.\-]*)[\"']?\s*:(?:\s+(?P<value>.*))?$")
+_YAML_LIST_ENV = patterns.compile(r"^\s*-\s*[\"']?(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>.*)$")
+_JSON = patterns.compile(r"\"(?P<key>[^\"\\]+)\"\s*:\s*(?P<value>\"(?:[^\"\\]|\\.)*\")")
+_DOCKER = patterns.compile(r"(?i)^\s*(?:ENV|ARG)\s+(?P<rest>.+)$")
+_DOCKER_PAIR = patterns.compile(r"(?P<key>[A-Za-z_][\w.\-]*)=(?P<value>\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S+)")
+_DOCKER_LEGACY = patterns.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)\s+(?P<value>.+)$")
+_SHELL = patterns.compile(
     r"^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-[A-Za-z]+\s+)*)?(?P<key>[A-Za-z_]\w*)=(?P<value>\S.*)$"
 )
-_CLI_FLAG = re2.compile(r"(?:^|\s)--(?P<key>[A-Za-z][\w\-]*)(?:=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\-\"'][^\s]*)")
-_PYTHON_LINE = re2.compile(
+_CLI_FLAG = patterns.compile(
+    r"(?:^|\s)--(?P<key>[A-Za-z][\w\-]*)(?:=|\s+)(?P<value>\"[^\"]*\"|'[^']*'|[^\s\-\"'][^\s]*)"
+)
+_PYTHON_LINE = patterns.compile(
     r"(?P<key>[A-Za-z_][\w.]*(?:\[\s*[\"'][^\"'\]]{1,60}[\"']\s*\])?|[\"'][^\"'\n]{1,60}[\"'])"
     r"\s*(?::\s*[A-Za-z_][\w\[\], .|]*)?\s*(?:==|!=|=|:)\s*[rbuRBU]{0,2}"
     r"(?P<value>\"[^\"\\\n]+\"|'[^'\\\n]+')"
 )
-_AUTH_TUPLE = re2.compile(
+_AUTH_TUPLE = patterns.compile(
     r"(?i)auth\s*[=:]\s*\(\s*[rbu]?[\"'][^\"']*[\"']\s*,\s*[rbu]?(?P<value>\"[^\"\\\n]+\"|'[^'\\\n]+')"
 )
 
@@ -90,9 +91,9 @@ def config_assignments(line: str, kind: TextKind) -> Iterator[Assignment]:
         yield from _dockerfile(line)
         return
     if kind is TextKind.SHELL:
-        match = _SHELL.search(line)
-        if match is not None:
-            pair = _pair(match, line)
+        shell = _SHELL.search(line)
+        if shell is not None:
+            pair = _pair(shell, line)
             if pair is not None:
                 yield pair
         for flag in _CLI_FLAG.finditer(line):
@@ -100,14 +101,15 @@ def config_assignments(line: str, kind: TextKind) -> Iterator[Assignment]:
             if pair is not None:
                 yield pair
         return
+    found: patterns.Match | None
     if kind is TextKind.YAML:
-        match = _YAML_LIST_ENV.search(line) or _YAML.search(line)
+        found = _YAML_LIST_ENV.search(line) or _YAML.search(line)
     elif kind is TextKind.ENV:
-        match = _ENV.search(line)
+        found = _ENV.search(line)
     else:
-        match = _INI.search(line)
-    if match is not None:
-        pair = _pair(match, line)
+        found = _INI.search(line)
+    if found is not None:
+        pair = _pair(found, line)
         if pair is not None and not pair.value.startswith(("|", ">", "&", "*")):
             yield pair
 

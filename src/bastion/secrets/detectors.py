@@ -12,8 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import re2
-
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.secrets.validators import Check
 
@@ -48,7 +47,7 @@ class Detector:
     secret_group: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        compiled = re2.compile(self.pattern)
+        compiled = patterns.compile(self.pattern)
         object.__setattr__(self, "compiled", compiled)
         object.__setattr__(self, "secret_group", compiled.groupindex.get("secret", 0))
 

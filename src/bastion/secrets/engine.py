@@ -16,8 +16,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-import re2
-
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.secrets import detectors as codes
 from bastion.secrets.assignments import Assignment, config_assignments, python_line_assignments
@@ -78,11 +77,11 @@ def _build_keyword_index(detectors: Sequence[Detector]) -> _KeywordIndex:
     parts = []
     if insensitive:
         words = sorted(insensitive, key=len, reverse=True)
-        parts.append("(?i:" + "|".join(re2.escape(word) for word in words) + ")")
+        parts.append("(?i:" + "|".join(patterns.escape(word) for word in words) + ")")
     if sensitive:
-        parts.append("|".join(re2.escape(word) for word in sorted(sensitive, key=len, reverse=True)))
+        parts.append("|".join(patterns.escape(word) for word in sorted(sensitive, key=len, reverse=True)))
     return _KeywordIndex(
-        re2.compile("|".join(parts)),
+        patterns.compile("|".join(parts)),
         {key: tuple(value) for key, value in sensitive.items()},
         {key: tuple(value) for key, value in insensitive.items()},
     )
@@ -90,7 +89,7 @@ def _build_keyword_index(detectors: Sequence[Detector]) -> _KeywordIndex:
 
 _PROVIDER_INDEX = _build_keyword_index(DETECTORS)
 # Lines that may give a secret-like name a value (generic detection).
-_GENERIC_KEYWORDS = re2.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer")
+_GENERIC_KEYWORDS = patterns.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer")
 
 
 def _lines_with(regex: object, text: str) -> dict[int, list[str]]:
@@ -214,9 +213,9 @@ def _private_key_matches(lines: Sequence[str], key_lines: Sequence[int], text: s
 
 # -- generic candidates ----------------------------------------------------------------------------------------
 
-_TOKEN = re2.compile(r"(?:^|[^A-Za-z0-9+/_\-=])(?P<token>[A-Za-z0-9+/_\-]{16,}={0,2})")
-_IDENTIFIER = re2.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_AUTH_SCHEME = re2.compile(r"(?i)(?:bearer|basic|token|apikey)\s+$")
+_TOKEN = patterns.compile(r"(?:^|[^A-Za-z0-9+/_\-=])(?P<token>[A-Za-z0-9+/_\-]{16,}={0,2})")
+_IDENTIFIER = patterns.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_AUTH_SCHEME = patterns.compile(r"(?i)(?:bearer|basic|token|apikey)\s+$")
 _NEAR = 80
 # Generic detection skips longer lines (minified code, data blobs); provider shapes still run on them.
 MAX_GENERIC_LINE = 4000

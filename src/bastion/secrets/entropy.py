@@ -16,7 +16,7 @@ import random
 import string
 from collections import Counter
 
-import re2
+from bastion.core import patterns
 
 HEX_ALPHABET = "0123456789abcdef"
 BASE64_ALPHABET = string.ascii_letters + string.digits + "+/"
@@ -32,7 +32,7 @@ MIN_HEX_LENGTH = 24
 # `org/html/rfc7231`) is an identifier or a path, however high its entropy.
 WORD_RUN = 4
 WORD_SHARE = 0.6
-_LETTER_RUNS = re2.compile(r"[A-Z]?[a-z]+|[A-Z]+")
+_LETTER_RUNS = patterns.compile(r"[A-Z]?[a-z]+|[A-Z]+")
 _VOWELS = frozenset("aeiouyAEIOUY")
 _SAMPLES = 48
 

@@ -10,13 +10,11 @@ Every filter has a payload table in tests/secrets/test_filters.py.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-import re2
-
+from bastion.core import patterns
 from bastion.core.test_paths import is_test_path as default_test_path
 from bastion.secrets.entropy import is_hex
 from bastion.secrets.names import split_words
@@ -98,7 +96,7 @@ PLACEHOLDER_WORDS = frozenset(
         "enteryourkey",
     }
 )
-_PLACEHOLDER_SHAPES = re2.compile(
+_PLACEHOLDER_SHAPES = patterns.compile(
     r"^(?:"
     r"<[^<>]*>"  # <your-key>, <password>
     r"|\$\{[^}]*\}"  # ${VAR}
@@ -116,11 +114,14 @@ _PLACEHOLDER_SHAPES = re2.compile(
     r"|(?i:your|my|enter|insert|put|add)[_\- ]?.*(?i:here|key|token|secret|password)"  # your-api-key-here
     r")$"
 )
-_TEMPLATE_INSIDE = re2.compile(r"\$\{[^}]+\}|\{\{[^}]*\}\}|%\([A-Za-z_]+\)s|%[sdr](?:[^A-Za-z0-9]|$)")
+_TEMPLATE_INSIDE = patterns.compile(r"\$\{[^}]+\}|\{\{[^}]*\}\}|%\([A-Za-z_]+\)s|%[sdr](?:[^A-Za-z0-9]|$)")
+
+
+_ALPHANUMERIC = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def _normalised(value: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", value.lower())
+    return "".join(char for char in value.lower() if char in _ALPHANUMERIC)
 
 
 def is_placeholder(candidate: Candidate) -> bool:
@@ -154,13 +155,13 @@ def is_masked(candidate: Candidate) -> bool:
     if all(char in _MASK_CHARS for char in value):
         return True
     # A provider prefix followed by a mask: `sk_live_xxxxxxxx`, `ghp_************`.
-    tail = re.split(r"[_\-]", value)[-1]
+    tail = value.replace("-", "_").rsplit("_", 1)[-1]
     return len(tail) >= 6 and all(char in "*xX•" for char in tail)
 
 
 # -- environment and secrets-manager references ----------------------------------------------------------------
 
-_REFERENCE = re2.compile(
+_REFERENCE = patterns.compile(
     r"(?i)(?:"
     r"os\.environ|getenv\s*\(|environ\s*\[|environ\.get|process\.env\.|\benv\s*\(|ENV\["
     r"|\$\{\{\s*(?:secrets|env|vars)\.|!env\b|!vault\b|\$ANSIBLE_VAULT|^ENC\[|lookup\s*\("
@@ -178,17 +179,17 @@ def is_environment_reference(candidate: Candidate) -> bool:
 
 # -- not a value at all ------------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
-_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$")
-_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
-_PATH = re.compile(r"^(?:~?/|\./|\.\./|[A-Za-z]:\\)")
-_CALL = re.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
+_NUMBER = patterns.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
+_ENV_NAME = patterns.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$")
+_DOTTED = patterns.compile(r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+(?:\(\))?$")
+_URL = patterns.compile(r"^[a-z][a-z0-9+.\-]*://", ignore_case=True)
+_PATH = patterns.compile(r"^(?:~?/|\./|\.\./|[A-Za-z]:\\)")
+_CALL = patterns.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
 # `_auth_user_id`, `set-password`: the name of a session key, a URL slug or a field, not a credential.
-_PRIVATE_IDENTIFIER = re.compile(r"^_[A-Za-z0-9_]+$")
-_WORDY_NAME = re.compile(r"^[a-z]+(?:[-_.][a-z]+){1,2}$")
+_PRIVATE_IDENTIFIER = patterns.compile(r"^_[A-Za-z0-9_]+$")
+_WORDY_NAME = patterns.compile(r"^[a-z]+(?:[-_.][a-z]+){1,2}$")
 _NAME_WORDS = frozenset({"password", "passwd", "token", "secret", "key", "auth", "session", "user", "id", "reset"})
-_LETTERS_ONLY = re.compile(r"^[A-Za-z ]+$")
+_LETTERS_ONLY = patterns.compile(r"^[A-Za-z ]+$")
 _LITERALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "n/a", "na"})
 _TYPE_NAMES = frozenset({"str", "string", "bytes", "secretstr", "secretbytes", "text", "varchar", "char", "password"})
 MIN_GENERIC_LENGTH = 4
@@ -215,7 +216,7 @@ def is_not_a_value(candidate: Candidate) -> bool:
 
 # -- UUIDs, digests, sequences ---------------------------------------------------------------------------------
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = patterns.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def names_itself(candidate: Candidate) -> bool:
@@ -245,8 +246,8 @@ LOCK_FILE_NAMES = frozenset(
         "pylock.toml",
     }
 )
-_DIGEST_PREFIX = re.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2b?)[:\-=]")
-_DIGEST_WORDS = re.compile(r"(?i)hash|sha\d|md5|digest|checksum|integrity|etag|commit|revision|fingerprint")
+_DIGEST_PREFIX = patterns.compile(r"(?i)(?:sha(?:1|224|256|384|512)|md5|blake2b?)[:\-=]")
+_DIGEST_WORDS = patterns.compile(r"(?i)hash|sha\d|md5|digest|checksum|integrity|etag|commit|revision|fingerprint")
 
 
 def is_lock_file(path: str) -> bool:
@@ -307,7 +308,7 @@ DOCUMENTATION_KEY_HASHES = frozenset(
         "2cafc0970149a84f3b9e62eaf169f36f59907a3b3e31f7b82e68c69cd27f7326",  # Stripe's documentation test key
     }
 )
-_DOC_SUFFIX = re.compile(r"EXAMPLE(?:KEY)?$")
+_DOC_SUFFIX = patterns.compile(r"EXAMPLE(?:KEY)?$")
 
 
 def is_documentation_key(candidate: Candidate) -> bool:
@@ -319,8 +320,8 @@ def is_documentation_key(candidate: Candidate) -> bool:
 
 # Besides the test-path policy's tests, CI, docs and examples: fixture folders and template files of any kind.
 _FIXTURE_DIRECTORIES = frozenset({"fixtures", "fixture", "spec", "specs"})
-_TEMPLATE_FILE = re.compile(r"(?i)\.(?:example|sample|template|dist)$")
-_EXAMPLE_VALUE = re.compile(
+_TEMPLATE_FILE = patterns.compile(r"(?i)\.(?:example|sample|template|dist)$")
+_EXAMPLE_VALUE = patterns.compile(
     r"(?i)example|sample|dummy|fake|placeholder|not[-_ ]?a?[-_ ]?real|do[-_ ]?not[-_ ]?use|"
     r"(?:^|[^a-z])(?:test|demo|mock)(?:[^a-z]|$)"
 )
@@ -347,11 +348,11 @@ _LANGUAGE_CODES = (
     "sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu"
 )
 _LANGUAGES = frozenset(_LANGUAGE_CODES.split(" "))
-_LOCALE_NAME = re.compile(
+_LOCALE_NAME = patterns.compile(
     r"(?i)(?:^|[._-])(?P<language>[a-z]{2})(?:[-_](?:[a-z]{2}|[a-z]{4}|\d{3}))?"
     r"\.(?:json|ya?ml|properties|toml|ini|arb|xlf)$"
 )
-_CATALOGUE = re.compile(r"(?i)\.(?:po|pot|xliff|strings)$")
+_CATALOGUE = patterns.compile(r"(?i)\.(?:po|pot|xliff|strings)$")
 
 
 def is_ui_text(candidate: Candidate) -> bool:

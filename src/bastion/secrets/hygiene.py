@@ -9,7 +9,6 @@ history even once ignored, so "tracked" is reported whatever `.gitignore` says.
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pathspec
 
+from bastion.core import patterns
 from bastion.secrets.filters import Candidate, Verdict, judge
 from bastion.secrets.names import is_secret_name
 from bastion.source.discovery import path_excluded
@@ -24,8 +24,8 @@ from bastion.source.discovery import path_excluded
 GIT_TIMEOUT = 20.0
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
 _TEMPLATE_PREFIXES = ("template.", "example.", "sample.")
-_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
-_KEY_FILE = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$")
+_ASSIGNMENT = patterns.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
+_KEY_FILE = patterns.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$")
 _PRIVATE_KEY_MARK = b"PRIVATE KEY"
 
 

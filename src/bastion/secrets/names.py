@@ -11,12 +11,12 @@ alarms bandit is known for (CONVENTIONS.md section 6.3).
 from __future__ import annotations
 
 import functools
-import re
+import string
 
-_CAMEL_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
-_CAMEL_ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
-_TRAILING_DIGITS = re.compile(r"\d+$")
+_UPPER = frozenset(string.ascii_uppercase)
+_LOWER = frozenset(string.ascii_lowercase)
+_LOWER_OR_DIGIT = _LOWER | frozenset(string.digits)
+_WORD_CHARS = _UPPER | _LOWER_OR_DIGIT
 
 # A name ending in one of these words holds a secret value.
 SECRET_WORDS = frozenset(
@@ -155,14 +155,36 @@ _GLUED_SUFFIXES = ("password", "passwd", "passphrase", "secret", "token", "apike
 
 @functools.lru_cache(maxsize=8192)
 def split_words(name: str) -> tuple[str, ...]:
-    """`getAPIKey2` -> ("get", "api", "key"); `X-Api-Key` -> ("x", "api", "key")."""
-    spaced = _CAMEL_ACRONYM.sub(r"\1_\2", _CAMEL_LOWER_UPPER.sub(r"\1_\2", name))
-    words = []
-    for part in _SEPARATORS.split(spaced):
-        word = _TRAILING_DIGITS.sub("", part.lower()) if not part.isdigit() else ""
-        if word:
-            words.append(word)
+    """`getAPIKey2` -> ("get", "api", "key"); `X-Api-Key` -> ("x", "api", "key").
+
+    One pass over the name (names come from the scanned tree, at any length): a word ends at a character that is
+    not an ASCII letter or digit, before a capital that follows a lower-case letter or digit (`apiKey`), and before
+    the last capital of a run followed by a lower-case letter (`APIKey`). Trailing digits are dropped."""
+    words: list[str] = []
+    start = -1
+    last = len(name) - 1
+    for position, char in enumerate(name):
+        if char not in _WORD_CHARS:
+            if start >= 0:
+                _add_word(words, name[start:position])
+                start = -1
+            continue
+        if start >= 0 and char in _UPPER:
+            before = name[position - 1]
+            if before in _LOWER_OR_DIGIT or (before in _UPPER and position < last and name[position + 1] in _LOWER):
+                _add_word(words, name[start:position])
+                start = position
+        if start < 0:
+            start = position
+    if start >= 0:
+        _add_word(words, name[start:])
     return tuple(words)
+
+
+def _add_word(words: list[str], part: str) -> None:
+    word = part.lower().rstrip(string.digits)
+    if word:
+        words.append(word)
 
 
 def _glued(word: str) -> tuple[str, str] | None:

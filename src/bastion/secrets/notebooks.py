@@ -9,14 +9,15 @@ and entropy.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
-_STRING_LINE = re.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
-_SOURCE_INLINE = re.compile(r'^\s*"source"\s*:\s*"((?:[^"\\]|\\.)*)",?\s*$')
-_SOURCE_START = re.compile(r'^\s*"source"\s*:\s*\[\s*$')
-_CELL_TYPE = re.compile(r'^\s*"cell_type"\s*:\s*"(?P<type>\w+)"')
-_KEY_STRING = re.compile(r'^\s*"[^"]+"\s*:\s*"((?:[^"\\]|\\.)*)",?\s*$')
+from bastion.core import patterns
+
+_STRING_LINE = patterns.compile(r'^\s*"((?:[^"\\]|\\.)*)",?\s*$')
+_SOURCE_INLINE = patterns.compile(r'^\s*"source"\s*:\s*"((?:[^"\\]|\\.)*)",?\s*$')
+_SOURCE_START = patterns.compile(r'^\s*"source"\s*:\s*\[\s*$')
+_CELL_TYPE = patterns.compile(r'^\s*"cell_type"\s*:\s*"(?P<type>\w+)"')
+_KEY_STRING = patterns.compile(r'^\s*"[^"]+"\s*:\s*"((?:[^"\\]|\\.)*)",?\s*$')
 
 
 @dataclass

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-import re2
+from bastion.core import patterns
 
 MIN_BODY = 64
 MAX_LINES = 200
 
-_BEGIN = re2.compile(r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
-_END = re2.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
-_BODY_CHARS = re2.compile(r"[A-Za-z0-9+/=]+")
-_ESCAPED_NEWLINE = re2.compile(r"\\r|\\n")
-_HEADER_LINE = re2.compile(r"^[A-Za-z\-]+:")
-_PUTTY = re2.compile(r"PuTTY-User-Key-File-[0-9]+:")
-_PUTTY_PRIVATE = re2.compile(r"^Private-Lines:\s*[0-9]+")
+_BEGIN = patterns.compile(r"-----BEGIN (?P<kind>(?:[A-Z0-9]+ )*)PRIVATE KEY(?: BLOCK)?-----")
+_END = patterns.compile(r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----")
+_BODY_CHARS = patterns.compile(r"[A-Za-z0-9+/=]+")
+_ESCAPED_NEWLINE = patterns.compile(r"\\r|\\n")
+_HEADER_LINE = patterns.compile(r"^[A-Za-z\-]+:")
+_PUTTY = patterns.compile(r"PuTTY-User-Key-File-[0-9]+:")
+_PUTTY_PRIVATE = patterns.compile(r"^Private-Lines:\s*[0-9]+")
 
 KEYWORDS = ("private key", "putty-user-key-file")
 

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-import re2
-
+from bastion.core import patterns
 from bastion.core.finding import Finding, FlowStep
 from bastion.core.notice import Notice
 from bastion.secrets.engine import find_secrets, has_provider_keyword
 from bastion.secrets.filekinds import CONFIG_KINDS, TextKind, classify
 from bastion.secrets.redaction import redact_spans
 
-_GENERIC_HINT = re2.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer|://")
+_GENERIC_HINT = patterns.compile(r"(?i)pass|pwd|secret|token|key|cred|auth|bearer|://")
 _HIDDEN = "…"
 
 

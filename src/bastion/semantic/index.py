@@ -107,6 +107,8 @@ class ModuleIndex:
         self.return_types: Mapping[str, str] = return_types or {}
         self.module_scope = Scope(ScopeKind.MODULE, tree, None, module_name, self)
         self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
+        # id of a bindings list -> (its length then, the binding that decides the name)
+        self._decisive: dict[int, tuple[int, Binding | None]] = {}
 
     # -- scopes --------------------------------------------------------------------------------------------
 
@@ -162,13 +164,15 @@ class ModuleIndex:
             return None
         if len(bindings) == 1:
             return bindings[0]
-        for binding in bindings:
-            if binding.kind is BindingKind.DEFINITION:
-                return binding
-        imports = [b for b in bindings if b.kind is BindingKind.IMPORT]
-        if imports:
-            return imports[0]
-        return None
+        # A name bound many times (a hundred thousand `f = ...` in a hostile file) is decided once per list.
+        cached = self._decisive.get(id(bindings))
+        if cached is not None and cached[0] == len(bindings):
+            return cached[1]
+        decisive = next((b for b in bindings if b.kind is BindingKind.DEFINITION), None)
+        if decisive is None:
+            decisive = next((b for b in bindings if b.kind is BindingKind.IMPORT), None)
+        self._decisive[id(bindings)] = (len(bindings), decisive)
+        return decisive
 
     def qualified_name(self, expr: ast.AST, scope: Scope, _depth: int = 0) -> str | None:
         """The dotted name `expr` stands for, or None when it cannot be known statically."""

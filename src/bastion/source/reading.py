@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import io
-import re
 import tokenize
 from dataclasses import dataclass, field
 
+from bastion.core import patterns
 from bastion.core.notice import NoticeKind
 from bastion.source.discovery import SourceFile
 
@@ -45,7 +45,7 @@ class TextDocument:
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
 
-_NEWLINES = re.compile(r"\r\n|\r|\n")
+_NEWLINES = patterns.compile(r"\r\n|\r|\n")
 
 
 def split_lines(text: str) -> list[str]:

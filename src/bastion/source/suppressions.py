@@ -14,35 +14,40 @@ formatted multi-line call suppresses a finding reported on any line of that call
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 import io
-import re
 import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from bastion.core import patterns
 from bastion.core.advisory_ids import EXAMPLES as ADVISORY_EXAMPLES
 from bastion.core.advisory_ids import is_advisory_id
 
 _MARKERS = ("bastion:", "nosec", "noqa", "allowlist secret", "allowlist nextline secret", "gitleaks:allow")
-_BASTION_IGNORE = re.compile(r"bastion:\s*ignore\b", re.IGNORECASE)
-_BASTION_WORD = re.compile(r"bastion:\s*(?P<word>[A-Za-z_-]+)(?P<bracket>\s*\[)?", re.IGNORECASE)
-_NOSEC = re.compile(r"\bnosec\b(?P<tail>[^#]*)")
-_NOQA = re.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]\w*(?:[\s,]+[A-Za-z]\w*)*)", re.IGNORECASE)
-_ALLOWLIST = re.compile(r"pragma:\s*allowlist[ -]secret", re.IGNORECASE)
-_ALLOWLIST_NEXT = re.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", re.IGNORECASE)
-_GITLEAKS = re.compile(r"gitleaks:allow", re.IGNORECASE)
-_RULE_SELECTOR = re.compile(r"^[A-Z]{3}\d{0,3}$")
-_HYPHENATED_CODE = re.compile(r"^([A-Z]{3})[-_ ](\d{1,3})$")
-_CODE_LIKE = re.compile(r"^[A-Za-z]{2,}[-_]?\d")
-_WORD = re.compile(r"[A-Za-z0-9_]+")
+_BASTION_IGNORE = patterns.compile(r"bastion:\s*ignore\b", ignore_case=True)
+_BASTION_WORD = patterns.compile(r"bastion:\s*(?P<word>[A-Za-z_-]+)(?P<bracket>\s*\[)?", ignore_case=True)
+_NOSEC = patterns.compile(r"\bnosec\b(?P<tail>[^#]*)")
+_NOQA = patterns.compile(r"\bnoqa\s*:\s*(?P<codes>[A-Za-z]\w*(?:[\s,]+[A-Za-z]\w*)*)", ignore_case=True)
+_ALLOWLIST = patterns.compile(r"pragma:\s*allowlist[ -]secret", ignore_case=True)
+_ALLOWLIST_NEXT = patterns.compile(r"pragma:\s*allowlist[ -]nextline[ -]secret", ignore_case=True)
+_GITLEAKS = patterns.compile(r"gitleaks:allow", ignore_case=True)
+_RULE_SELECTOR = patterns.compile(r"^[A-Z]{3}\d{0,3}$")
+_HYPHENATED_CODE = patterns.compile(r"^([A-Z]{3})[-_ ](\d{1,3})$")
+_CODE_LIKE = patterns.compile(r"^[A-Za-z]{2,}[-_]?\d")
+_WORD = patterns.compile(r"[A-Za-z0-9_]+")
 # Words shaped like a peer's id (a letter, a digit, two or three more): `B6O2` is a typo, `b64` or `because` a reason.
-_BANDIT_LIKE = re.compile(r"^[Bb]\d[0-9A-Za-z]{2,3}$")
-_BANDIT_ID = re.compile(r"^B\d{3}$")
-_RUFF_BANDIT_LIKE = re.compile(r"^[Ss]\d[0-9A-Za-z]{2,3}$")
-_RUFF_BANDIT_ID = re.compile(r"^S\d{3}$")
+_BANDIT_LIKE = patterns.compile(r"^[Bb]\d[0-9A-Za-z]{2,3}$")
+_BANDIT_ID = patterns.compile(r"^B\d{3}$")
+_RUFF_BANDIT_LIKE = patterns.compile(r"^[Ss]\d[0-9A-Za-z]{2,3}$")
+_RUFF_BANDIT_ID = patterns.compile(r"^S\d{3}$")
 _IGNORE_FORM = "`# bastion: ignore[CODE, ...]`"
+_LIST_SEPARATORS = patterns.compile(r"[\s,]+")
+_SPACED_BRACKET = patterns.compile(r"\s+\[")
+_WRONG_OPENER = patterns.compile(r"\s*[:=(]")
+_FIRST_WORD = patterns.compile(r"\s+(?P<word>[^\s,;]+)")
 
 
 class SuppressionOrigin(str, Enum):
@@ -139,18 +144,18 @@ def _parse_bastion(comment: str, line: int) -> Suppression | None:
         close = rest.find("]")
         if close < 0:
             return made(problem=f"the code list has no closing `]`; write {_IGNORE_FORM}")
-        items = [item for item in re.split(r"[\s,]+", rest[1:close]) if item]
+        items = [item for item in _LIST_SEPARATORS.split(rest[1:close]) if item]
         if not items:
             return made(problem=f"the brackets are empty; name the codes: {_IGNORE_FORM}")
         problems = [problem for item in items if (problem := _item_problem(item))]
         if problems:
             return made(problem="; ".join(problems))
         return made(tuple(item.upper() for item in items))
-    if re.match(r"\s+\[", rest):
+    if _SPACED_BRACKET.match(rest):
         return made(problem=f"a space between `ignore` and `[`; write {_IGNORE_FORM}")
-    if re.match(r"\s*[:=(]", rest):
+    if _WRONG_OPENER.match(rest):
         return made(problem=f"codes go in square brackets right after `ignore`: {_IGNORE_FORM}")
-    first = re.match(r"\s+(?P<word>[^\s,;]+)", rest)
+    first = _FIRST_WORD.match(rest)
     if first and _CODE_LIKE.match(first.group("word")):
         return made(problem=f"`{first.group('word')}` is outside the brackets; write {_IGNORE_FORM}")
     return made()  # bare: every rule, with an optional reason after it
@@ -181,7 +186,7 @@ def _item_problem(item: str) -> str:
 
 
 def _peer_ids(
-    tail: str, line: int, origin: SuppressionOrigin, looks_like: re.Pattern[str], valid: re.Pattern[str], example: str
+    tail: str, line: int, origin: SuppressionOrigin, looks_like: patterns.Pattern, valid: patterns.Pattern, example: str
 ) -> Suppression:
     """A peer tool's ids after its marker: words shaped like an id must be one (`B6O2` is a typo, not a reason)."""
     ids: list[str] = []
@@ -211,8 +216,8 @@ def python_comments(text: str) -> Iterable[tuple[int, str]]:
         yield from text_comments(text)
 
 
-_COMMENT_START = re.compile(
-    r"(?:^|(?<=\s))#\s*(?:bastion:|nosec\b|noqa\b|pragma:\s*allowlist|gitleaks:allow)", re.IGNORECASE
+_COMMENT_START = patterns.compile(
+    r"(?:^|\s)(#\s*(?:bastion:|nosec\b|noqa\b|pragma:\s*allowlist|gitleaks:allow))", ignore_case=True
 )
 # Prose formats explain the markers in examples; a marker there is documentation, not a suppression.
 DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".rst", ".adoc", ".txt.md"})
@@ -226,7 +231,7 @@ def text_comments(text: str) -> Iterable[tuple[int, str]]:
             continue
         match = _COMMENT_START.search(line)
         if match:
-            yield number, line[match.start() :]
+            yield number, line[match.start(1) :]
 
 
 def find_suppressions(text: str, *, python_tree: ast.Module | None) -> list[Suppression]:
@@ -236,18 +241,22 @@ def find_suppressions(text: str, *, python_tree: ast.Module | None) -> list[Supp
     found = [suppression for line, comment in comments for suppression in parse_comment(comment, line)]
     if not found or python_tree is None:
         return found
-    spans = statement_spans(python_tree)
-    return [_widen(suppression, spans) for suppression in found]
+    return _widen(found, statement_spans(python_tree))
 
 
-def _widen(suppression: Suppression, spans: Sequence[tuple[int, int]]) -> Suppression:
-    best: tuple[int, int] | None = None
-    for start, end in spans:
-        if start <= suppression.line <= end and (best is None or start >= best[0]):
-            best = (start, end)
-    if best is None:
-        return suppression
-    return replace(suppression, first_line=best[0], last_line=best[1])
+def _widen(suppressions: list[Suppression], spans: Sequence[tuple[int, int]]) -> list[Suppression]:
+    """Each suppression covers the statement its comment sits in: of the spans holding its line, the one that
+    starts last (the last listed among equals). Spans are visited once, suppressions found by bisection."""
+    lines = sorted({suppression.line for suppression in suppressions})
+    best: dict[int, tuple[int, int]] = {}
+    for start, end in sorted(spans, key=lambda span: span[0]):  # stable: equal starts keep their order
+        for line in lines[bisect.bisect_left(lines, start) : bisect.bisect_right(lines, end)]:
+            best[line] = (start, end)
+    widened = []
+    for suppression in suppressions:
+        span = best.get(suppression.line)
+        widened.append(suppression if span is None else replace(suppression, first_line=span[0], last_line=span[1]))
+    return widened
 
 
 def statement_spans(tree: ast.Module) -> list[tuple[int, int]]:

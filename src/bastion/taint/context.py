@@ -46,6 +46,11 @@ def call_name(func: ast.expr) -> str:
     return shorten(".".join(reversed(parts)), 40)
 
 
+# Attribute paths tracked as variables: at most this deep (`a.b.c.d`), at most this many per function.
+_MAX_PATH_DEPTH = 6
+_MAX_PATHS = 512
+
+
 class ModuleScope:
     """What the analysis of every function in one module shares."""
 
@@ -112,6 +117,8 @@ class FunctionContext(ABC):
         # Values of the arguments of the call being analysed, so that options (`shell=True`) are not re-evaluated.
         self.evaluated: dict[int, Value] = {}
         self.short_name = qualname.rsplit(".", 1)[-1]
+        # Attribute paths this function tracks as variables (`_key`), at most `_MAX_PATHS` of them.
+        self.tracked_paths: set[str] = set()
 
     def _signature(self) -> tuple[tuple[str, ...], tuple[str, ...], str | None, str | None, bool]:
         node = self.node
@@ -211,13 +218,30 @@ class FunctionContext(ABC):
         return name in self.shared.module_assigned
 
     def _key(self, node: ast.expr | None) -> str | None:
-        """The state key of a variable or attribute path (`x`, `self.name`, `args.path`), or None."""
-        if isinstance(node, ast.Name):
+        """The state key of a variable or attribute path (`x`, `self.name`, `args.path`), or None.
+
+        Paths deeper than `_MAX_PATH_DEPTH` attributes, and new paths once a function tracks `_MAX_PATHS`, are
+        not tracked (None): a hostile chain `a.b.b.b...` thousands deep would otherwise build keys as long as
+        itself at every level, and rebinding `a` forgets every path under it."""
+        if type(node) is ast.Name:
             return node.id
-        if isinstance(node, ast.Attribute):
-            base = self._key(node.value)
-            return None if base is None else f"{base}.{node.attr}"
-        return None
+        if type(node) is not ast.Attribute:
+            return None
+        attributes: list[str] = []
+        current: ast.expr = node
+        while type(current) is ast.Attribute:
+            if len(attributes) == _MAX_PATH_DEPTH:
+                return None
+            attributes.append(current.attr)
+            current = current.value
+        if type(current) is not ast.Name:
+            return None
+        key = ".".join((current.id, *reversed(attributes)))
+        if key not in self.tracked_paths:
+            if len(self.tracked_paths) >= _MAX_PATHS:
+                return None
+            self.tracked_paths.add(key)
+        return key
 
     @abstractmethod
     def _eval(self, node: ast.expr, state: State) -> Value:

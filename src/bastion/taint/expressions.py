@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
+from bastion.core import patterns
 from bastion.semantic.constants import UNKNOWN, fold
 from bastion.taint.calls import CallAnalysis
 from bastion.taint.folding import MAX_ITEMS, bool_const, literal, verdict_of
@@ -337,7 +337,7 @@ class ExpressionAnalysis(CallAnalysis):
             return UNKNOWN
 
 
-_SCHEME_ONLY = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://$")
+_SCHEME_ONLY = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://$")
 
 
 def _scheme_only(text: Any) -> bool:

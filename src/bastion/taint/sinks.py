@@ -4,9 +4,9 @@ sink kind, and what reaches them."""
 from __future__ import annotations
 
 import ast
-import re
 
 from bastion.concepts.dataflow import SHELL_COMMAND_FLAGS, SHELL_PROGRAMS, clears
+from bastion.core import patterns
 from bastion.models.loader import SinkModel
 from bastion.semantic.calls import argument, keyword
 from bastion.taint.context import shorten
@@ -204,7 +204,7 @@ class SinkAnalysis(GuardAnalysis):
         return kind in self.model.local_path_kinds and len(prefix) >= 2 and prefix[0] == "/" and prefix[1] not in "/\\"
 
 
-_FIXED_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s{}]+[/?#]")
+_FIXED_URL = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s{}]+[/?#]")
 
 
 def declares_non_html(headers: Value) -> bool:
@@ -214,7 +214,7 @@ def declares_non_html(headers: Value) -> bool:
     return False
 
 
-_PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
+_PERCENT_FIELD = patterns.compile(r"%(?:\([^)]*\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])")
 
 
 def _repr_formatted_arguments(node: ast.Call) -> frozenset[int]:

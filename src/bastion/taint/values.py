@@ -162,6 +162,44 @@ def bound_trace(trace: tuple[Step, ...]) -> tuple[Step, ...]:
 
 
 EMPTY_LABELS: frozenset[Label] = frozenset()
+# Labels one variable keeps. Each source read and each call adds a label, so a variable combined again and again
+# with new input (`v2 = v1 + request.args[...]`, line after line) would carry one label per line, and every
+# later step would copy them all: quadratic time on a long function. Past this many, the ones kept are chosen
+# by `_label_rank` (sources first, the most remote first), which is what a finding reports.
+MAX_LABELS = 48
+
+
+def _label_rank(label: Label) -> tuple[Any, ...]:
+    origin = label.origin
+    cleared = tuple(sorted(label.cleared))
+    if isinstance(origin, SourceOrigin):
+        rank = _SOURCE_RANK.get(origin.kind, 3)
+        return (
+            0,
+            rank,
+            len(cleared),
+            origin.path,
+            origin.line,
+            origin.column,
+            origin.kind,
+            origin.description,
+            cleared,
+        )
+    if isinstance(origin, ParamOrigin):
+        return (1, 0, len(cleared), origin.name, 0, 0, "", "", cleared)
+    if isinstance(origin, FieldOrigin):
+        return (2, 0, len(cleared), origin.owner, 0, 0, origin.attr, "", cleared)
+    return (3, 0, len(cleared), "", origin.call, 0, "", "", cleared)
+
+
+_SOURCE_RANK = {"remote": 0, "local": 1, "environment": 2}
+
+
+def bound_labels(labels: frozenset[Label]) -> frozenset[Label]:
+    """At most `MAX_LABELS` labels, the same ones whatever the set's iteration order."""
+    if len(labels) <= MAX_LABELS:
+        return labels
+    return frozenset(sorted(labels, key=_label_rank)[:MAX_LABELS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +388,7 @@ def set_item(container: Value, key: Any, value: Value) -> Value:
 
 
 def with_step(value: Value, step: Step) -> Value:
-    labels = frozenset(label.with_step(step) for label in value.labels)
+    labels = frozenset(label.with_step(step) for label in bound_labels(value.labels))
     items = tuple(with_step(item, step) for item in value.items) if value.items is not None else None
     keys = tuple((k, with_step(v, step)) for k, v in value.keys) if value.keys is not None else None
     return replace(value, labels=labels, items=items, keys=keys)

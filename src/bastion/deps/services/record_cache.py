@@ -11,14 +11,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+from bastion.core import patterns
+
 DEFAULT_MAX_AGE = 7 * 24 * 3600.0
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_UNSAFE = patterns.compile(r"[^A-Za-z0-9._-]")
 
 
 class RecordCache:

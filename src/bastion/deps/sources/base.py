@@ -7,12 +7,12 @@ the rest of the file is still read. It never runs pip, builds anything or touche
 from __future__ import annotations
 
 import posixpath
-import re
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
+from bastion.core import patterns
 from bastion.deps.model import Manifest, ManifestKind, ManifestProblem
 
 if sys.version_info >= (3, 11):
@@ -21,7 +21,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
+_TOML_POSITION = patterns.compile(r"\s*\(at line (\d+), column \d+\)|\s*\(at end of document\)")
 
 
 class DependencySource(ABC):

@@ -8,13 +8,13 @@ place a value it answers the nearest enclosing line it knows (the key, the table
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from bastion.core import patterns
 from bastion.source.reading import split_lines
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*(?P<name>[^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY_PART = re.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)\s*")
+_HEADER = patterns.compile(r"^\s*(\[\[?)\s*(?P<name>[^\[\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_PART = patterns.compile(r"\s*(\"(?:[^\"\\]|\\.)*\"|'[^']*'|[A-Za-z0-9_-]+)\s*")
 
 
 def dotted_key(text: str) -> tuple[str, ...]:
@@ -104,9 +104,15 @@ class TomlLines:
 
     def key(self, key: str, span: Span) -> int | None:
         """The line where `key = ...` starts inside `span` (bare or quoted key, any case for bare keys)."""
-        pattern = re.compile(
-            r"^\s*(?:" + re.escape(key) + r"|\"" + re.escape(key) + r"\"|'" + re.escape(key) + r"')\s*=",
-            re.IGNORECASE,
+        pattern = patterns.compile(
+            r"^\s*(?:"
+            + patterns.escape(key)
+            + r"|\""
+            + patterns.escape(key)
+            + r"\"|'"
+            + patterns.escape(key)
+            + r"')\s*=",
+            ignore_case=True,
         )
         for number in range(span.start, span.end + 1):
             if pattern.match(self.line(number)):
@@ -125,7 +131,7 @@ class TomlLines:
 
 def json_key_line(lines: list[str], key: str, after: int = 0) -> int | None:
     """The first line after line `after` that opens the JSON member `"key":`."""
-    pattern = re.compile(r'^\s*"' + re.escape(key) + r'"\s*:')
+    pattern = patterns.compile(r'^\s*"' + patterns.escape(key) + r'"\s*:')
     for number in range(after + 1, len(lines) + 1):
         if pattern.match(lines[number - 1]):
             return number

@@ -8,11 +8,11 @@ auditable; a lock's own project (uv's `source = { editable = "." }`) is not a Py
 from __future__ import annotations
 
 import json
-import re
 from abc import abstractmethod
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from bastion.core import patterns
 from bastion.deps.model import Dependency, DependencyKind, Manifest, ManifestKind, ManifestProblem
 from bastion.deps.sources.base import DependencySource, file_name, items, load_toml, str_value, table
 from bastion.deps.sources.locate import Span, TomlLines, json_key_line
@@ -20,7 +20,7 @@ from bastion.deps.sources.pep508 import redact_credentials, snippet
 from bastion.deps.versions import normalise_name, pinned_version
 from bastion.source.reading import split_lines
 
-_PYLOCK_NAME = re.compile(r"^pylock\.([^.]+\.)?toml$")
+_PYLOCK_NAME = patterns.compile(r"^pylock\.([^.]+\.)?toml$")
 
 
 def _entries(data: Mapping[str, Any], lines: TomlLines, key: str) -> Iterator[tuple[Mapping[str, Any], int]]:

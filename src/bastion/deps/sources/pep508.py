@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 from packaging.requirements import InvalidRequirement, Requirement
 
+from bastion.core import patterns
 from bastion.deps.model import Dependency, DependencyKind, ManifestProblem
 from bastion.deps.versions import normalise_name, pinned_version
 
-_CREDENTIALS = re.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
-_URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_CREDENTIALS = patterns.compile(r"(?P<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@")
+_URL_SCHEME = patterns.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 VCS_PREFIXES = ("git+", "hg+", "svn+", "bzr+")
 MAX_SNIPPET = 400
 

@@ -8,10 +8,10 @@ problem. `[build-system] requires` is not audited (build tools, not the applicat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bastion.core import patterns
 from bastion.deps.model import Dependency, DependencyKind, Manifest, ManifestKind, ManifestProblem
 from bastion.deps.sources.base import DependencySource, file_name, items, load_toml, str_value, table
 from bastion.deps.sources.locate import Span, TomlLines
@@ -19,7 +19,7 @@ from bastion.deps.sources.pep508 import dependency_from_pep508, redact_credentia
 from bastion.deps.versions import normalise_name, parse_version
 
 _POETRY_SOURCES = (("git", DependencyKind.VCS), ("path", DependencyKind.PATH), ("url", DependencyKind.URL))
-_POETRY_EXACT = re.compile(r"^={1,2}\s*(?P<version>[^\s,|<>!=~^*]+)$")
+_POETRY_EXACT = patterns.compile(r"^={1,2}\s*(?P<version>[^\s,|<>!=~^*]+)$")
 
 
 class _Collector:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bastion.concepts.webapp import ProjectModel
 from bastion.concepts.webfacts import Component
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, truthy
 
@@ -60,7 +60,7 @@ class CorsWildcardCredentials(WebAppRule):
         return check_cors(model)
 
 
-_WILDCARD_REGEX = re.compile(r"^\^?\.\*\$?$|^\^?https?://\.\*")
+_WILDCARD_REGEX = patterns.compile(r"^\^?\.\*\$?$|^\^?https?://\.\*")
 
 
 def check_cors(model: ProjectModel) -> Verdict:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from bastion.concepts.deploy import is_dockerfile, parse_dockerfile
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import TextContext, TextRule
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import TextDocument
 
-_URL = re.compile(r"(^|\s)https?://", re.IGNORECASE)
+_URL = patterns.compile(r"(^|\s)https?://", ignore_case=True)
 
 
 class DockerfileAddFromUrl(TextRule):

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bastion.concepts.webapp import ProjectModel
 from bastion.concepts.webfacts import Site
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, where
 
@@ -102,10 +102,13 @@ def check_hsts(model: ProjectModel) -> Verdict:
     return verdict
 
 
+_MAX_AGE = patterns.compile(r"max-age\s*=\s*(\d+)", ignore_case=True)
+
+
 def _max_age(value: str | None) -> int | None:
     if not value:
         return None
-    match = re.search(r"max-age\s*=\s*(\d+)", value, re.IGNORECASE)
+    match = _MAX_AGE.search(value)
     return int(match.group(1)) if match else None
 
 

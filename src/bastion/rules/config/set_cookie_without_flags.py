@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -14,8 +14,8 @@ from bastion.semantic.constants import UNKNOWN
 
 _METHODS = frozenset({"set_cookie", "set_signed_cookie"})
 # Cookies that scripts must read by design (double-submit CSRF tokens) are not asked for HttpOnly.
-_SCRIPT_READABLE = re.compile(r"csrf|xsrf", re.IGNORECASE)
-_TEST_PATH = re.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
+_SCRIPT_READABLE = patterns.compile(r"csrf|xsrf", ignore_case=True)
+_TEST_PATH = patterns.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _ASGI_PACKAGES = ("starlette", "fastapi")
 
 

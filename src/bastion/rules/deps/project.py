@@ -14,12 +14,12 @@ beside it.
 from __future__ import annotations
 
 import posixpath
-import re
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bastion.core import patterns
 from bastion.core.finding import Location
 from bastion.core.notice import Notice, NoticeKind
 from bastion.deps.audit import marker_applies
@@ -29,7 +29,7 @@ from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
 
 LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "requirements.lock")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_URL = patterns.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)

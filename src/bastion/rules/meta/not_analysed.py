@@ -21,10 +21,10 @@ An empty scan and an advisory audit that could not run are high; an audit skippe
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Collection, Iterable, Sequence
 from typing import ClassVar
 
+from bastion.core import patterns
 from bastion.core.finding import Finding, Location
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.rule import Rule, all_rules
@@ -40,7 +40,7 @@ _CONFIG_SUFFIXES = (
 _CONFIG_PREFIXES = ("dockerfile", "containerfile", "requirements", ".env", "pipfile", "docker-compose", "compose")
 # Other ecosystems' lock files: bulky data, nothing a Python audit reads in them.
 _BULKY_NAMES = frozenset({"package-lock.json", "yarn.lock", "pnpm-lock.yaml", "composer.lock", "cargo.lock"})
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = patterns.compile(r"\d+(?:\.\d+)?")
 
 
 class NotAnalysedRule(Rule):

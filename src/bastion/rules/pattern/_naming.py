@@ -8,10 +8,13 @@ is not a password and `tokenizer` is not a token.
 from __future__ import annotations
 
 import ast
-import re
+import string
 from collections.abc import Iterator
 
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+from bastion.core import patterns
+
+# `HTTPServer` is matched whole and split by `words`: a run of capitals gives its last one to the word after it.
+_WORD = patterns.compile(r"[A-Z]+[a-z]+|[A-Z]+|[a-z]+|[0-9]+")
 
 PASSWORD_WORDS = frozenset({"password", "passwords", "passwd", "pwd", "passphrase", "pw", "pass"})
 # Words that make a name about a secret value on their own.
@@ -35,7 +38,14 @@ METADATA_WORDS = frozenset(
 
 def words(identifier: str) -> list[str]:
     """`resetToken_v2` -> ['reset', 'token', 'v', '2']: lower-case words of a snake_case or camelCase name."""
-    return [word.lower() for word in _WORD.findall(identifier)]
+    found: list[str] = []
+    for word in _WORD.findall(identifier):
+        capitals = len(word) - len(word.lstrip(string.ascii_uppercase))
+        if 1 < capitals < len(word):
+            found.extend((word[: capitals - 1].lower(), word[capitals - 1 :].lower()))
+        else:
+            found.append(word.lower())
+    return found
 
 
 def is_password_name(identifier: str) -> bool:

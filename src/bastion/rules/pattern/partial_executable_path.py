@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -20,7 +20,7 @@ from bastion.rules.pattern._commands import (
 from bastion.semantic.calls import argument
 from bastion.semantic.constants import UNKNOWN
 
-_ABSOLUTE = re.compile(r"^(/|\\\\|[A-Za-z]:[\\/]|\.{1,2}/|~)")
+_ABSOLUTE = patterns.compile(r"^(/|\\\\|[A-Za-z]:[\\/]|\.{1,2}/|~)")
 
 
 class PartialExecutablePath(AstRule):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -15,7 +15,7 @@ from bastion.semantic.constants import UNKNOWN
 # OWASP's minimum iteration counts per underlying hash (2023).
 MINIMUM_ITERATIONS = {"sha1": 1_300_000, "sha256": 600_000, "sha512": 210_000}
 DEFAULT_MINIMUM = 600_000
-_WERKZEUG_METHOD = re.compile(r"^pbkdf2(?::(?P<hash>\w+))?(?::(?P<iterations>\d+))?$")
+_WERKZEUG_METHOD = patterns.compile(r"^pbkdf2(?::(?P<hash>\w+))?(?::(?P<iterations>\d+))?$")
 _CRYPTOGRAPHY = "cryptography.hazmat.primitives.kdf.pbkdf2.PBKDF2HMAC"
 _PYCRYPTO = ("Crypto.Protocol.KDF.PBKDF2", "Cryptodome.Protocol.KDF.PBKDF2")
 _WERKZEUG = "werkzeug.security.generate_password_hash"

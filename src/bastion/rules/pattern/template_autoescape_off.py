@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import TextContext, TextRule
@@ -15,9 +15,8 @@ _TEMPLATE_SUFFIXES = frozenset({".jinja", ".jinja2", ".j2"})
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".djhtml", ".xml", ".txt"})
 _TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "jinja", "layouts", "partials", "includes"})
 # `{{ value|safe }}`, `{{ items|safeseq }}`; a string literal before the filter is constant markup, not data.
-_SAFE_FILTER = re.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
-_AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", re.IGNORECASE)
-_LITERAL = re.compile(r"""^\s*(['"]).*\1\s*$""")
+_SAFE_FILTER = patterns.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
+_AUTOESCAPE_OFF = patterns.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", ignore_case=True)
 
 
 class TemplateAutoescapeOff(TextRule):
@@ -72,7 +71,7 @@ class TemplateAutoescapeOff(TextRule):
             return
         for number, line in enumerate(document.lines, start=1):
             for match in _SAFE_FILTER.finditer(line):
-                if _LITERAL.match(match.group("expr")):
+                if _is_string_literal(match.group("expr")):
                     continue
                 yield ctx.finding(
                     self,
@@ -87,3 +86,9 @@ class TemplateAutoescapeOff(TextRule):
                     f"`autoescape {match.group('value')}` writes every value in the block unescaped",
                     column=match.start() + 1,
                 )
+
+
+def _is_string_literal(expression: str) -> bool:
+    """`'<br>'` or `"<hr>"`: a quoted constant, which no user can change."""
+    text = expression.strip()
+    return len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0]

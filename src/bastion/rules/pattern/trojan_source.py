@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import TextContext, TextRule
@@ -13,7 +13,7 @@ from bastion.source.reading import TextDocument
 
 # Embeddings, overrides and isolates reorder the text around them. The plain direction marks (U+200E, U+200F,
 # U+061C) do not, and right-to-left locale data needs them (Arabic date formats), so they are not reported.
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI = patterns.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class TrojanSource(TextRule):

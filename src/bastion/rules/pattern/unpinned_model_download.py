@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 from bastion.semantic.constants import UNKNOWN
 
-_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_COMMIT = patterns.compile(r"^[0-9a-f]{40}$")
 _AUTO_CLASSES = (
     "AutoConfig",
     "AutoFeatureExtractor",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -13,7 +13,7 @@ from bastion.rules.pattern._commands import SHELL_CALLS, SUBPROCESS_CALLS
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
 
-_RISKY = re.compile(r"(^|[\s;&|(`])(chown|chmod|chgrp|tar|rsync|zip|7z)\b[^;&|]*\*")
+_RISKY = patterns.compile(r"(^|[\s;&|(`])(chown|chmod|chgrp|tar|rsync|zip|7z)\b[^;&|]*\*")
 
 
 class WildcardInjection(AstRule):
