@@ -14,7 +14,7 @@ from rich.console import Console
 from bastion.api import ScanRequest, run
 from bastion.api.baseline import write_baseline
 from bastion.api.checklist import evaluate_checklist
-from bastion.cli.running import emit
+from bastion.cli.emitting import emit
 from bastion.report import FORMATS
 from bastion.report.checklist import render_checklist_json, render_checklist_markdown, render_checklist_text
 from bastion.report.options import ReportOptions

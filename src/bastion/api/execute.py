@@ -18,6 +18,7 @@ from bastion.api.services import build_services
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.result import ScanResult
+from bastion.core.severity import Severity
 from bastion.rules.base import ScanServices
 
 
@@ -91,6 +92,14 @@ def run(
         )
     else:
         result = scan(request.targets, scan_options(request, loaded, services=services, progress=progress))
+    if request.min_severity is not None:
+        result = at_or_above(result, Severity.parse(request.min_severity))
     if request.write_baseline is not None:
         write_baseline(request.write_baseline, result.findings)
     return result
+
+
+def at_or_above(result: ScanResult, floor: Severity) -> ScanResult:
+    """The result with only the findings at or above `floor` (`--min-severity`), saying how many it left out."""
+    kept = [finding for finding in result.findings if finding.severity >= floor]
+    return replace(result, findings=kept, min_severity=floor, below_min_severity=len(result.findings) - len(kept))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bastion.core.errors import UsageError
-from bastion.report.options import ReportOptions
+from bastion.report.options import STATISTICS_FORMATS, ReportOptions
 
 # The families a command may restrict itself to (`bastion deps`: DEP, `bastion secrets`: SEC).
 RESTRICTABLE_FAMILIES = ("DEP", "SEC")
@@ -72,6 +72,9 @@ class ScanRequest:
     # Installed environments to audit too (`bastion deps --env`): None for none, () for the running Python's.
     env_paths: tuple[Path, ...] | None = None
 
+    # Report only findings at or above this severity (and let only those decide the exit code); None: all.
+    min_severity: str | None = None
+
     # How the result is shown (the API does not print; the reporters and the CLI read this).
     report: ReportOptions = field(default_factory=ReportOptions)
 
@@ -85,6 +88,13 @@ class ScanRequest:
                 raise ValueError("a history scan runs the SEC rules only: set family='SEC'")
             if len(self.paths) > 1:
                 raise UsageError("--history scans one repository: give one PATH (default: the current directory)")
+        report = self.report
+        if report.quiet and report.verbose:
+            raise UsageError("--quiet and --verbose cannot be used together")
+        if report.statistics and report.fmt not in STATISTICS_FORMATS:
+            raise UsageError(f"--statistics is shown as {' or '.join(STATISTICS_FORMATS)}, not {report.fmt}")
+        if report.statistics and self.write_baseline is not None:
+            raise UsageError("--statistics shows counts; it writes no baseline")
 
     @property
     def targets(self) -> list[Path]:

@@ -56,6 +56,14 @@ def enabled_rules(config: BastionConfig, rules: Sequence[type[Rule]]) -> list[ty
         if not rule.default_enabled and not exact_or_all:
             continue
         enabled.append(rule)
+    if not enabled:
+        # Selectors that cancel each other out (`--select TNT1 --ignore TNT10`) are as wrong as a typo.
+        chosen = ", ".join(select) if select is not None else "every rule"
+        ignored = ", ".join(config.ignore) or "nothing"
+        raise ConfigError(
+            f"the selection leaves no rule to run: select {chosen} (extend-select "
+            f"{', '.join(config.extend_select) or 'nothing'}), ignore {ignored}; `bastion rules` lists the codes"
+        )
     return enabled
 
 

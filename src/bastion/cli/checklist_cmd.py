@@ -11,6 +11,7 @@ from rich.text import Text
 
 from bastion.api.checklist import evaluate_checklist
 from bastion.cli.console import stdout_console
+from bastion.cli.emitting import open_output
 from bastion.cli.errors import handle_errors
 from bastion.cli.options import (
     ADVISORIES,
@@ -24,7 +25,7 @@ from bastion.cli.options import (
     format_option,
     request_from,
 )
-from bastion.cli.running import open_output, run_with_progress
+from bastion.cli.running import run_with_progress
 from bastion.report.checklist import (
     render_checklist_json,
     render_checklist_markdown,

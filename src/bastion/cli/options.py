@@ -16,10 +16,11 @@ import click
 from bastion.api.request import ScanRequest, build_request
 from bastion.core.severity import Severity
 from bastion.report import FORMATS
+from bastion.report.options import SORT_ORDERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-SEVERITY_CHOICE = click.Choice([severity.label for severity in Severity if severity is not Severity.INFO])
+SEVERITY_CHOICE = click.Choice([severity.label for severity in Severity])
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...] | None:
@@ -172,6 +173,32 @@ ADVISORIES = combine(
     ),
 )
 
+# Triage of a long report: order, a severity floor, counts per rule, how much is said, the exit code.
+TRIAGE = combine(
+    click.option(
+        "--sort",
+        type=click.Choice(SORT_ORDERS),
+        default="file",
+        show_default=True,
+        help="Order of the findings: by file and line, by severity (most severe first), or by rule code.",
+    ),
+    click.option(
+        "--min-severity",
+        type=SEVERITY_CHOICE,
+        help="Report only findings at or above this severity; only they count for the exit code.",
+    ),
+    click.option(
+        "--statistics", is_flag=True, help="Show the number of findings per rule instead of the findings (text, json)."
+    ),
+    click.option("--quiet", "-q", is_flag=True, help="Print the findings only: no summary, notices or progress."),
+    click.option(
+        "--verbose", "-v", is_flag=True, help="Also print, on stderr, the configuration, rules, files and timing."
+    ),
+    click.option(
+        "--exit-zero", is_flag=True, help="Exit 0 even when findings reach --fail-on (2 still means incomplete)."
+    ),
+)
+
 # Everything a command that scans and reports findings takes (scan, secrets, deps).
 SCAN_OPTIONS = combine(
     PATHS,
@@ -179,6 +206,7 @@ SCAN_OPTIONS = combine(
     OUTPUT,
     SELECTION,
     FAIL_ON,
+    TRIAGE,
     CONFIGURATION,
     BASELINE,
     WRITE_BASELINE,

@@ -61,6 +61,9 @@ class ScanResult:
     config_path: Path | None = None
     # The configured `fail-on`: findings at or above it make the exit code 1.
     fail_on: Severity = Severity.LOW
+    # `--min-severity`: findings below it were left out of this result (how many, for the summary).
+    min_severity: Severity | None = None
+    below_min_severity: int = 0
     # Collected facts by collector name, then file path; kept only when ScanOptions.keep_facts asks (checklist).
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
 

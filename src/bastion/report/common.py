@@ -51,3 +51,13 @@ def rule_description(rule: type[Rule]) -> str:
     """A sentence or two saying why the rule matters (the doc's *Why is this bad?*)."""
     sections = doc_sections(rule.documentation())
     return first_paragraph(sections.get("Why is this bad?", "")) or rule.summary
+
+
+def sorted_findings(findings: Iterable[Finding], order: str) -> list[Finding]:
+    """Findings in `--sort` order: `file` (path, line, column), `severity` (most severe first, then file order),
+    `rule` (by code, then file order). Every order is total, so reports stay byte-identical run to run."""
+    if order == "severity":
+        return sorted(findings, key=lambda f: (-int(f.severity), f.sort_key()))
+    if order == "rule":
+        return sorted(findings, key=lambda f: (f.code, f.sort_key()))
+    return sorted(findings, key=Finding.sort_key)

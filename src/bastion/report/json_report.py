@@ -100,6 +100,8 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
             "lines": result.lines,
             "rules": len(result.rules),
             "incomplete": result.incomplete,
+            "min_severity": result.min_severity.label if result.min_severity is not None else None,
+            "below_min_severity": result.below_min_severity,
         },
         "findings": [finding_to_dict(finding) for finding in result.findings],
         "suppressed": [

@@ -8,7 +8,8 @@ no control character from it ever reaches the terminal raw.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 from rich.console import Console
 from rich.text import Text
@@ -30,19 +31,40 @@ SEVERITY_STYLE = {
 }
 
 
-def render_findings(console: Console, result: ScanResult, *, show_suppressed: bool = False) -> None:
+def _same(path: str) -> str:
+    return path
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How findings are laid out: grouped under their file (the `file` sort order), or one per line with the
+    file in front (any other order); and how a root-relative path is shown (relative to the current directory)."""
+
+    grouped: bool = True
+    path: Callable[[str], str] = _same
+
+
+def render_findings(
+    console: Console, result: ScanResult, *, show_suppressed: bool = False, layout: TextLayout = TextLayout()
+) -> None:
     findings = result.findings
-    for path, group in itertools.groupby(findings, key=lambda f: f.location.path):
-        console.print(Text(visible(path), style="bold underline"))
-        for finding in group:
-            _render_finding(console, finding)
+    if layout.grouped:
+        for path, group in itertools.groupby(findings, key=lambda f: f.location.path):
+            console.print(Text(visible(layout.path(path)), style="bold underline"))
+            for finding in group:
+                _render_finding(console, finding, layout)
+            console.print()
+    elif findings:
+        for finding in findings:
+            _render_finding(console, finding, layout)
         console.print()
     if show_suppressed and result.suppressed:
         console.print(Text(f"Suppressed ({len(result.suppressed)}):", style="bold"))
         for item in result.suppressed:
             finding = item.finding
+            location = finding.location
             line = Text("  ")
-            line.append(visible(f"{finding.location}"), style="bold")
+            line.append(visible(f"{layout.path(location.path)}:{location.line}:{location.column}"), style="bold")
             line.append(f"  {finding.code}  {visible(finding.message)}  ")
             line.append(f"(by `{visible(item.suppression.text)}` on line {item.suppression.line})", style="dim")
             console.print(line)
@@ -55,10 +77,13 @@ _SEVERITY_WIDTH = max(len(severity.label) for severity in Severity)
 _DETAIL_INDENT = " " * 10
 
 
-def _render_finding(console: Console, finding: Finding) -> None:
+def _render_finding(console: Console, finding: Finding, layout: TextLayout) -> None:
     location = finding.location
     head = Text("  ")
-    head.append(f"{location.line}:{location.column}".ljust(_POSITION_WIDTH - 1) + " ", style="bold")
+    if layout.grouped:
+        head.append(f"{location.line}:{location.column}".ljust(_POSITION_WIDTH - 1) + " ", style="bold")
+    else:
+        head.append(visible(f"{layout.path(location.path)}:{location.line}:{location.column}") + "  ", style="bold")
     head.append(f"{finding.code}  ", style="bold magenta")
     head.append(finding.severity.label.ljust(_SEVERITY_WIDTH) + "  ", style=SEVERITY_STYLE[finding.severity])
     message = Text(visible(finding.message))
@@ -83,7 +108,7 @@ def _render_finding(console: Console, finding: Finding) -> None:
         console.print(Text(_DETAIL_INDENT + "| ", style="blue") + caret)
     for number, step in enumerate(finding.flow, start=1):
         step_head = Text(f"{_DETAIL_INDENT}{number}. ", style="dim")
-        step_head.append(visible(f"{step.location.path}:{step.location.line}"), style="bold")
+        step_head.append(visible(f"{layout.path(step.location.path)}:{step.location.line}"), style="bold")
         step_head.append("  ")
         print_hanging(console, step_head, Text(visible(step.message)))
     if finding.fix_hint:
@@ -117,18 +142,30 @@ def print_hanging(console: Console, head: Text, body: Text) -> None:
         console.print(Text(" " * indent) + line)
 
 
-def render_summary(console: Console, result: ScanResult, *, threshold: Severity) -> None:
+def summary_title(result: ScanResult, threshold: Severity) -> Text:
+    """One line whose numbers add up: how many findings, by severity, how many of them reach --fail-on (they
+    decide the exit code), and how many --min-severity left out."""
     findings = result.findings
-    counts = severity_counts(findings)
-    breakdown = ", ".join(f"{count} {label}" for label, count in counts.items())
     total = len(findings)
     title = Text()
     if total:
+        breakdown = ", ".join(f"{count} {label}" for label, count in severity_counts(findings).items())
+        failing = len(result.failing(threshold))
         title.append(f"Found {total} finding{'s' if total != 1 else ''}", style="bold")
-        title.append(f": {breakdown}")
+        title.append(f": {breakdown}; {failing} at or above --fail-on {threshold.label}")
     else:
         title.append("No findings", style="bold green")
-    console.print(title)
+    if result.min_severity is not None:
+        title.append(f" (--min-severity {result.min_severity.label}: {result.below_min_severity} below it not shown)")
+    title.append(".")
+    return title
+
+
+def render_summary(
+    console: Console, result: ScanResult, *, threshold: Severity, layout: TextLayout = TextLayout()
+) -> None:
+    findings = result.findings
+    console.print(summary_title(result, threshold))
     families = family_counts(findings)
     if families:
         console.print("By family: " + ", ".join(f"{family} {count}" for family, count in families.items()))
@@ -153,8 +190,7 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
         f"Scanned {result.files_read} files ({result.lines:,} lines, {result.python_files} Python) "
         f"with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."
     )
-    _render_notices(console, result.notices)
-    failing = len(result.failing(threshold))
+    _render_notices(console, result.notices, layout)
     if result.incomplete:
         console.print(
             Text(
@@ -162,11 +198,9 @@ def render_summary(console: Console, result: ScanResult, *, threshold: Severity)
                 style="bold red",
             )
         )
-    elif failing:
-        console.print(Text(f"{failing} finding(s) at or above '{threshold.label}'.", style="bold"))
 
 
-def _render_notices(console: Console, notices: Sequence[Notice]) -> None:
+def _render_notices(console: Console, notices: Sequence[Notice], layout: TextLayout) -> None:
     if not notices:
         return
     console.print(Text(f"Notices ({len(notices)}):", style="bold"))
@@ -174,5 +208,6 @@ def _render_notices(console: Console, notices: Sequence[Notice]) -> None:
         style = "bold red" if notice.kind.blocking else "yellow"
         line = Text("  ")
         line.append(f"[{notice.kind.value}] ", style=style)
-        line.append(visible(notice.render()))
+        shown = notice if notice.path is None else replace(notice, path=layout.path(notice.path))
+        line.append(visible(shown.render()))
         console.print(line)
