@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.foundation.conftest import run_cli, write_tree
+from tests.foundation.conftest import run_cli, run_cli_process, write_tree
 
 VULNERABLE = {
     "app.py": """\
@@ -29,7 +29,8 @@ CLEAN = {"app.py": "def add(a, b):\n    return a + b\n"}
 
 
 def test_version() -> None:
-    result = run_cli("--version")
+    # One run as a real process: the installed entry point, `python -m bastion`, works end to end.
+    result = run_cli_process("--version")
     assert result.returncode == 0
     assert "bastion" in result.stdout and "0.1.0" in result.stdout
 

@@ -7,11 +7,14 @@ from collections.abc import Callable
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
 from bastion.report.checklist_model import Checklist
+from bastion.report.github import render_github
+from bastion.report.gitlab import render_gitlab
 from bastion.report.html import render_html
 from bastion.report.json_report import render_json
+from bastion.report.junit import render_junit
 from bastion.report.sarif import render_sarif
 
-FORMATS = ("text", "json", "sarif", "html")
+FORMATS = ("text", "json", "sarif", "html", "github", "gitlab", "junit")
 
 
 def render(
@@ -28,6 +31,9 @@ def render(
         "json": lambda: render_json(result, threshold=threshold, show_suppressed=show_suppressed),
         "sarif": lambda: render_sarif(result, show_suppressed=show_suppressed),
         "html": lambda: render_html(result, threshold=threshold, checklist=checklist),
+        "github": lambda: render_github(result),
+        "gitlab": lambda: render_gitlab(result),
+        "junit": lambda: render_junit(result),
     }
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
