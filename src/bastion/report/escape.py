@@ -40,7 +40,17 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     """`text` with every control character written as a visible escape; newlines too unless `keep_newlines`
     (for the few places that print several lines on purpose). Tabs are kept: they are layout, not commands."""
     pattern = _UNSAFE if keep_newlines else _UNSAFE_OR_NEWLINE
-    return pattern.sub(_escaped, text)
+    return pattern.sub(_escaped, _encodable(text))
+
+
+def _encodable(text: str) -> str:
+    """`text` with lone surrogates (a file name whose bytes were not UTF-8) written as visible escapes (`\\udcff`):
+    the pattern engine works on UTF-8, which cannot hold them."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
 
 
 def markdown_text(text: str) -> str:

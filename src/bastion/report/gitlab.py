@@ -157,4 +157,5 @@ def gitlab_document(result: ScanResult) -> dict[str, Any]:
 
 
 def render_gitlab(result: ScanResult) -> str:
-    return json.dumps(gitlab_document(result), indent=2, ensure_ascii=False) + "\n"
+    # ASCII with escapes: a file name that was not UTF-8 (a lone surrogate) stays writable and valid JSON.
+    return json.dumps(gitlab_document(result), indent=2) + "\n"

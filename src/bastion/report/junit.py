@@ -10,20 +10,20 @@ tree has its control characters made visible (XML 1.0 cannot carry most of them 
 from __future__ import annotations
 
 import itertools
-import re
 import xml.etree.ElementTree as ET
 
 from bastion.core.finding import Finding
 from bastion.core.result import ScanResult
 from bastion.report.escape import visible
 
-# Characters XML 1.0 cannot hold, even escaped (`visible` already rewrote the C0/C1 controls).
-_NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 cannot hold, even escaped (`visible` already rewrote the C0/C1 controls): lone surrogates
+# (a file name that was not valid UTF-8) and the two non-characters.
+_NOT_XML = {**dict.fromkeys(range(0xD800, 0xE000), "\ufffd"), 0xFFFE: "\ufffd", 0xFFFF: "\ufffd"}
 
 
 def _text(value: str, *, keep_newlines: bool = False) -> str:
     """Text for an attribute (one line) or, with `keep_newlines`, for an element's body."""
-    return _NOT_XML.sub("\ufffd", visible(value, keep_newlines=keep_newlines))
+    return visible(value, keep_newlines=keep_newlines).translate(_NOT_XML)
 
 
 def _testcase(suite: ET.Element, finding: Finding) -> None:
