@@ -131,7 +131,8 @@ def test_flow_nodes_are_typed_from_source_to_sink() -> None:
 
 
 def test_a_file_name_that_is_not_utf8_stays_writable() -> None:
-    """Undecodable bytes in a file name arrive as lone surrogates, which UTF-8 cannot encode: each format escapes them."""
+    """Undecodable bytes in a file name arrive as lone surrogates, which UTF-8 cannot encode: each format
+    escapes them."""
     finding = Finding("PAT301", "m", Location("bad\udcff.py", 1), Severity.HIGH, Confidence.HIGH)
     result = _result([finding])
     for text in (render_github(result), render_junit(result), render_gitlab(result)):

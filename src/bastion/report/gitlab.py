@@ -102,6 +102,7 @@ def _vulnerability(finding: Finding) -> dict[str, Any]:
     rule = rule_for(finding.code)
     location = finding.location
     identity = finding.fingerprint or f"{finding.code}:{location.path}:{location.line}:{location.column}"
+    identity = identity.encode("utf-8", "surrogatepass").hex()  # any path, even one that is not UTF-8
     vulnerability: dict[str, Any] = {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{REPOSITORY_URL}#{identity}")),
         "name": (rule.summary if rule is not None else finding.code)[:_NAME_LIMIT],
