@@ -74,7 +74,7 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
     per_file_ignores = PerFileIgnores(config.per_file_ignores, load_all())
     baseline_entries = read_baseline(options.baseline) if options.baseline is not None else None
     try:
-        history = scan_history(path, codes=frozenset(rule.code for rule in rules))
+        history = scan_history(path, codes=frozenset(rule.code for rule in rules), max_size=config.max_file_size)
     except HistoryError as error:
         raise UsageError(str(error)) from None
     # The configured excludes hold for the history too: fixtures and examples that are secret-shaped on purpose

@@ -1,15 +1,13 @@
 """Repository hygiene: files that hold secrets by their nature (`.env`, private keys, cloud credentials) and
 are tracked by git or not covered by `.gitignore`.
 
-With a git repository, git itself answers (`git ls-files`, `git check-ignore`), run with a timeout; without one,
-the `.gitignore` files between the project root and the file are read with pathspec. A tracked file stays in
-history even once ignored, so "tracked" is reported whatever `.gitignore` says.
+With a git repository, its index and ignore files answer (read through `bastion.source.git`, which runs no
+program); without one, the `.gitignore` files between the project root and the file are read with pathspec. A
+tracked file stays in history even once ignored, so "tracked" is reported whatever `.gitignore` says.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +18,8 @@ from bastion.core import patterns
 from bastion.secrets.filters import Candidate, Verdict, judge
 from bastion.secrets.names import is_secret_name
 from bastion.source.discovery import path_excluded
+from bastion.source.git import GitError, Repository, open_repository
 
-GIT_TIMEOUT = 20.0
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
 _TEMPLATE_PREFIXES = ("template.", "example.", "sample.")
 _ASSIGNMENT = patterns.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_.-]*)\s*[=:]\s*(?P<value>.*?)\s*$")
@@ -89,59 +87,38 @@ def read_head(path: Path, size: int = 65536) -> bytes | None:
 class GitView:
     """What git says about files under `root`: tracked or not, ignored or not."""
 
-    def __init__(self, root: Path, toplevel: Path, tracked: set[str]) -> None:
+    def __init__(self, root: Path, repository: Repository, tracked: set[str]) -> None:
         self.root = root
-        self.toplevel = toplevel
+        self.repository = repository
+        self.toplevel = repository.toplevel
         self.tracked = tracked  # paths relative to `root`
+        try:
+            self._prefix = root.resolve().relative_to(self.toplevel).as_posix()
+        except ValueError:
+            self._prefix = ""
 
     def ignored(self, rels: Sequence[str]) -> set[str]:
-        if not rels:
-            return set()
-        result = _git(self.root, ["check-ignore", "--no-index", "-z", "--stdin"], "\0".join(rels) + "\0")
-        if result is None:
-            return set()
-        return {item for item in result.split("\0") if item}
-
-
-def _git(cwd: Path, arguments: list[str], stdin: str | None = None) -> str | None:
-    try:
-        completed = subprocess.run(
-            ["git", *arguments],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    # check-ignore exits 1 when nothing is ignored: not an error.
-    if completed.returncode not in (0, 1):
-        return None
-    return completed.stdout
+        """Which of `rels` (relative to `root`) the repository's ignore files ignore."""
+        prefix = "" if self._prefix in ("", ".") else self._prefix + "/"
+        return {rel for rel in rels if self.repository.is_ignored(prefix + rel)}
 
 
 def git_view(root: Path) -> GitView | None:
-    """The git view of `root`, or None when it is not in a git work tree (or git is missing or too slow)."""
-    toplevel = _git(root, ["rev-parse", "--show-toplevel"])
-    if not toplevel or not toplevel.strip():
+    """The git view of `root`, or None when it is not in a git work tree (or its index cannot be read)."""
+    try:
+        repository = open_repository(root)
+        listed = repository.tracked_paths()
+    except GitError:
         return None
-    listed = _git(root, ["ls-files", "-z", "--full-name", "--", "."])
-    if listed is None:
-        return None
-    top = Path(toplevel.strip()).resolve()
+    top = repository.toplevel
     resolved_root = root.resolve()
     tracked: set[str] = set()
-    for full_name in listed.split("\0"):
-        if not full_name:
-            continue
+    for full_name in listed:
         try:
             tracked.add((top / full_name).relative_to(resolved_root).as_posix())
         except ValueError:
             continue
-    return GitView(root, top, tracked)
+    return GitView(root, repository, tracked)
 
 
 def gitignore_covers(root: Path, rel: str) -> bool:
