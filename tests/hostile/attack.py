@@ -91,10 +91,6 @@ def dependency_modules(distribution: str = "bastion") -> set[str]:
 
     from packaging.requirements import Requirement
 
-    providers: dict[str, set[str]] = {}
-    for module, distributions in metadata.packages_distributions().items():
-        for name in distributions:
-            providers.setdefault(_canonical(name), set()).add(module)
     seen: set[str] = set()
     pending = [distribution]
     while pending:
@@ -111,7 +107,25 @@ def dependency_modules(distribution: str = "bastion") -> set[str]:
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 pending.append(requirement.name)
     seen.discard(_canonical(distribution))
-    return {module for name in seen for module in providers.get(name, ())}
+    return {module for name in seen for module in _top_level_modules(name)}
+
+
+def _top_level_modules(distribution: str) -> set[str]:
+    """What a distribution installs at the top of site-packages, from its file list (Python 3.10's
+    `packages_distributions` only reads `top_level.txt`, which many wheels no longer have)."""
+    from importlib import metadata
+
+    try:
+        files = metadata.distribution(distribution).files or []
+    except metadata.PackageNotFoundError:
+        return set()
+    modules: set[str] = set()
+    for file in files:
+        first = file.parts[0]
+        if first in ("..", "__pycache__") or first.endswith((".dist-info", ".egg-info", ".data", ".pth")):
+            continue
+        modules.add(first.split(".", 1)[0] if len(file.parts) == 1 else first)
+    return {module for module in modules if module.isidentifier()}
 
 
 def _canonical(name: str) -> str:

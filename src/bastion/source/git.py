@@ -135,12 +135,22 @@ class Repository:
         """The raw content of a file version, or None when it is missing, not a blob or over `max_size`."""
         try:
             oid = pygit2.Oid(hex=blob)
-            kind, size = self._repo.odb.read_header(oid)
+            kind, size = self._header(oid)
             if kind != pygit2.enums.ObjectType.BLOB or size > max_size:
                 return None
             return bytes(self._repo.odb.read(oid)[1])
         except (pygit2.GitError, KeyError, ValueError, OSError):
             return None
+
+    def _header(self, oid: pygit2.Oid) -> tuple[int, int]:
+        """An object's type and size, without reading it where pygit2 can (1.19+; on Python 3.10, pygit2 stops
+        at 1.18, and the object is read whole to learn its size)."""
+        odb = self._repo.odb
+        if hasattr(odb, "read_header"):
+            kind, size = odb.read_header(oid)
+            return int(kind), int(size)
+        kind, data = odb.read(oid)[:2]
+        return int(kind), len(data)
 
     def resolve_commit(self, revision: str) -> str:
         """The commit `revision` names (a branch, tag, `HEAD~2`, an id), as a full hex id."""
@@ -255,7 +265,7 @@ class Repository:
             self._blobs.move_to_end(blob)
             return self._blobs[blob]
         oid = pygit2.Oid(raw=blob)
-        _, size = self._repo.odb.read_header(oid)
+        _, size = self._header(oid)
         data: bytes | None = None
         if size > max_size:
             if stats is not None:
