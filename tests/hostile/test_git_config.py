@@ -121,7 +121,7 @@ def hostile_repo(tmp_path_factory: pytest.TempPathFactory) -> Repo:
     git = GitRepo(base / "checkout")
     git.commit("settings", **{"app__settings.py": f'TOKEN = "{GITHUB}"\n'})
     git.commit("token moved out", **{"app__settings.py": "import os\nTOKEN = os.environ['TOKEN']\n"})
-    git.commit("env file", **{".env": f"STRIPE_KEY={STRIPE}\n", ".gitattributes": "* diff=evil filter=evil\n"})
+    git.commit("env file", **{".env": f"STRIPE_SECRET_KEY={STRIPE}\n", ".gitattributes": "* diff=evil filter=evil\n"})
     home = base / "home"
     # The repository's own configuration, the user's, and the user's XDG one.
     _write_config(git.path / ".git" / "config", _config_lines(scripts, marker_dir, "repo"))

@@ -323,7 +323,7 @@ def open_repository(path: Path) -> Repository:
     except (pygit2.GitError, OSError, ValueError) as error:
         raise GitError(f"{path} is not inside a git repository ({error})") from None
     if found is None:
-        raise GitError(f"{path} is not inside a git repository")
+        raise GitError(f"{path} is not inside a git repository: not a git repository, nor is any folder above it")
     try:
         repo = pygit2.Repository(found, pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
     except (pygit2.GitError, OSError, ValueError) as error:
