@@ -5,14 +5,16 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, as_completed
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bastion.api.budget import BudgetExceeded, cpu_budget
+from bastion.api.result_cache import CacheSession
 from bastion.api.workers import worker_pool
+from bastion.core.codec import Codec, CodecError
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
@@ -20,8 +22,9 @@ from bastion.core.rule import get_rule
 from bastion.isolation import exit_with_parent
 from bastion.models.loader import model_return_types
 from bastion.rules import load_all
-from bastion.rules.base import AstRule, FactCollector, ProjectRule, TextRule
+from bastion.rules.base import AstRule, EncodedFacts, FactCollector, ProjectRule, TextRule
 from bastion.rules.runner import AstDispatcher, CurrentPass, run_collectors, run_text_rules
+from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.module import build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.python_parse import parse_python
@@ -59,6 +62,59 @@ class FileResult:
     cut_short: bool = False
 
 
+# The layout of a stored result (`encode_entry`); a change makes older entries misses.
+ENTRY_VERSION = 1
+
+
+def result_codec(collectors: Iterable[type[FactCollector]]) -> Codec:
+    """The codec for file results: findings, notices, suppressions, and what the collectors return."""
+    roots: list[type] = [Finding, Notice, Suppression]
+    for collector in collectors:
+        roots.extend(collector.fact_types)
+    return Codec(roots, singletons={"unknown": UNKNOWN})
+
+
+def encode_entry(result: FileResult, codec: Codec) -> str:
+    """A file's result as codec text (what the cache stores and workers send back); facts one text each, so that
+    they are decoded only when a project rule asks. Raises `CodecError` for a value the codec does not know."""
+    facts = {
+        name: str(value) if isinstance(value, EncodedFacts) else codec.dumps(value)
+        for name, value in result.facts.items()
+    }
+    return codec.dumps(
+        (
+            ENTRY_VERSION,
+            tuple(result.findings),
+            tuple(result.notices),
+            tuple(result.suppressions),
+            result.lines,
+            result.read,
+            result.python,
+            facts,
+        )
+    )
+
+
+def decode_entry(rel: str, text: str, codec: Codec) -> FileResult:
+    """The result `encode_entry` wrote; raises `CodecError` for text it did not write."""
+    decoded = codec.loads(text)
+    if not isinstance(decoded, tuple) or len(decoded) != 8 or decoded[0] != ENTRY_VERSION:
+        raise CodecError("not a file result of this version")
+    _, findings, notices, suppressions, lines, read, python, facts = decoded
+    if not isinstance(facts, dict) or not all(isinstance(v, str) for v in facts.values()):
+        raise CodecError("facts are not codec text")
+    return FileResult(
+        rel,
+        list(findings),
+        list(notices),
+        list(suppressions),
+        {name: EncodedFacts(value) for name, value in facts.items()},
+        lines,
+        read,
+        python,
+    )
+
+
 class Analyzer:
     def __init__(self, spec: AnalyzerSpec) -> None:
         load_all()
@@ -70,6 +126,16 @@ class Analyzer:
         self.text_rules = [cls(spec.config) for cls in classes if issubclass(cls, TextRule)]
         self.collectors = self._collectors(classes)
         self.dispatcher = AstDispatcher(self.ast_rules)
+        self.codec = result_codec(type(collector) for collector in self.collectors)
+
+    def analyse_to_entry(self, file: SourceFile) -> tuple[FileResult | str, bool]:
+        """The file's result as codec text (the object itself when a value will not encode), and whether the
+        time budget cut it short (such a result is not worth keeping)."""
+        result = self.analyse(file)
+        try:
+            return encode_entry(result, self.codec), result.cut_short
+        except CodecError:
+            return result, result.cut_short
 
     def _collectors(self, classes: Sequence[type]) -> list[FactCollector]:
         by_name: dict[str, FactCollector] = {}
@@ -185,9 +251,9 @@ def _init_worker(spec: AnalyzerSpec) -> None:
     _worker_analyzer = Analyzer(spec)
 
 
-def _analyse_chunk(files: list[SourceFile]) -> list[FileResult]:
+def _analyse_chunk(files: list[SourceFile]) -> list[tuple[str, FileResult | str, bool]]:
     assert _worker_analyzer is not None, "worker used before initialisation"
-    return [_worker_analyzer.analyse(file) for file in files]
+    return [(file.rel, *_worker_analyzer.analyse_to_entry(file)) for file in files]
 
 
 def default_jobs() -> int:
@@ -204,24 +270,64 @@ def analyse_files(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     roots: Sequence[Path] = (),
+    cache: CacheSession | None = None,
 ) -> list[FileResult]:
-    """Analyse every file; results come back sorted by path whatever the number of jobs. `roots` are the
-    scanned directories: no worker process has them (or the current directory) on its `sys.path`."""
+    """Analyse every file (or take its result from `cache`); results come back sorted by path whatever the number
+    of jobs. `roots` are the scanned directories: no worker process has them (or the current directory) on its
+    `sys.path`. Every result goes through its codec text, from a worker or from the cache alike, so that a scan
+    with the cache reports exactly what one without it does."""
+    codec = result_codec(collector_classes(spec))
+    results: list[FileResult] = []
+    stored = cache.lookup(files) if cache is not None else {}
+    for rel, text in stored.items():
+        try:
+            results.append(decode_entry(rel, text, codec))
+        except CodecError as error:
+            assert cache is not None
+            cache.unreadable(rel, str(error))
+    done = {result.rel for result in results}
+    pending = [file for file in files if file.rel not in done]
     total = len(files)
-    if jobs <= 1 or total < PARALLEL_THRESHOLD:
+
+    def collect(rel: str, entry: FileResult | str, cut_short: bool) -> None:
+        if isinstance(entry, FileResult):
+            results.append(entry)
+        else:
+            results.append(decode_entry(rel, entry, codec))
+            if cache is not None and not cut_short:
+                cache.remember(rel, entry)
+        if progress is not None:
+            progress(len(results), total)
+
+    if jobs <= 1 or len(pending) < PARALLEL_THRESHOLD:
         previous = sys.getrecursionlimit()
         sys.setrecursionlimit(max(previous, _RECURSION_LIMIT))
         try:
-            analyzer = Analyzer(spec)
-            results = []
-            for done, file in enumerate(files, start=1):
-                results.append(analyzer.analyse(file))
-                if progress is not None:
-                    progress(done, total)
+            analyzer = Analyzer(spec) if pending else None
+            for file in pending:
+                assert analyzer is not None
+                collect(file.rel, *analyzer.analyse_to_entry(file))
         finally:
             sys.setrecursionlimit(previous)
-        return results
-    return _analyse_parallel(files, spec, jobs, progress, roots)
+    else:
+        with worker_pool(jobs, _init_worker, (spec,), untrusted_roots=roots) as pool:
+            futures = [pool.submit(_analyse_chunk, chunk) for chunk in _chunks(pending, jobs)]
+            for future in as_completed(futures):
+                for rel, entry, cut_short in future.result():
+                    collect(rel, entry, cut_short)
+    results.sort(key=lambda r: r.rel)
+    return results
+
+
+def collector_classes(spec: AnalyzerSpec) -> list[type[FactCollector]]:
+    load_all()
+    classes = [cls for code in spec.codes if (cls := get_rule(code)) is not None]
+    found: dict[str, type[FactCollector]] = {}
+    for cls in classes:
+        if issubclass(cls, ProjectRule):
+            for collector in cls.collectors:
+                found.setdefault(collector.name, collector)
+    return [found[name] for name in sorted(found)]
 
 
 def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
@@ -232,25 +338,3 @@ def _chunks(files: Sequence[SourceFile], jobs: int) -> list[list[SourceFile]]:
     for position, file in enumerate(ordered):
         chunks[position % len(chunks)].append(file)
     return chunks
-
-
-def _analyse_parallel(
-    files: Sequence[SourceFile],
-    spec: AnalyzerSpec,
-    jobs: int,
-    progress: Callable[[int, int], None] | None,
-    roots: Sequence[Path],
-) -> list[FileResult]:
-    total = len(files)
-    done = 0
-    results: list[FileResult] = []
-    with worker_pool(jobs, _init_worker, (spec,), untrusted_roots=roots) as pool:
-        futures: list[Future[list[FileResult]]] = [pool.submit(_analyse_chunk, chunk) for chunk in _chunks(files, jobs)]
-        for future in as_completed(futures):
-            chunk_results = future.result()
-            results.extend(chunk_results)
-            done += len(chunk_results)
-            if progress is not None:
-                progress(done, total)
-    results.sort(key=lambda r: r.rel)
-    return results

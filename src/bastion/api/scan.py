@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -9,13 +10,23 @@ from pathlib import Path
 from typing import Any
 
 from bastion.api.baseline import apply_baseline, read_baseline
-from bastion.api.engine import AnalyzerSpec, FileResult, analyse_files, default_jobs
+from bastion.api.engine import (
+    Analyzer,
+    AnalyzerSpec,
+    FileResult,
+    analyse_files,
+    collector_classes,
+    default_jobs,
+    result_codec,
+)
 from bastion.api.excerpts import attach_excerpts
 from bastion.api.fingerprints import assign_fingerprints
 from bastion.api.held_back import hold_back_test_code
+from bastion.api.result_cache import CacheSession, open_cache, scan_salt
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
 from bastion.core import patterns
+from bastion.core.codec import Codec
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
@@ -24,7 +35,7 @@ from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ScanResult
 from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_all
-from bastion.rules.base import ProjectContext, ProjectRule, ScanServices
+from bastion.rules.base import EncodedFacts, ProjectContext, ProjectRule, ScanServices
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
 from bastion.rules.meta.not_analysed import findings_from_notices, protected_rules
 from bastion.rules.meta.unused_suppression import UnusedSuppression
@@ -59,6 +70,8 @@ class ScanOptions:
     excerpt_lines: int = 0
     # CPU seconds the analysis of one file may take; 0 means no limit.
     file_time_limit: float = DEFAULT_FILE_TIME_LIMIT
+    # Where per-file results are kept between scans (`bastion.api.result_cache`); None: no cache.
+    cache_dir: Path | None = None
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -85,9 +98,15 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         ]
     spec = AnalyzerSpec(config, tuple(rule.code for rule in rules), file_time_limit=options.file_time_limit)
     jobs = options.jobs or default_jobs()
-    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root])
+    cache, notices = _open_cache(options, spec)
+    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root], cache=cache)
+    if cache is not None:
+        cache.save()
+        notices.extend(cache.notices)
+        cache.store.close()
+    decoder = FactsDecoder(spec, discovery)
 
-    notices = list(discovery.notices)
+    notices.extend(discovery.notices)
     if not any(result.read for result in results) and not options.services.environments:
         notices.append(_nothing_scanned(discovery, root, options.config_path))
     findings: list[Finding] = []
@@ -96,7 +115,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         notices.extend(result.notices)
     scanned = tuple(relative_to_root(t.absolute(), root) for t in targets)
     project_findings, project_notices = _run_project_rules(
-        rules, root, scanned, discovery, config, results, options.services
+        rules, root, scanned, discovery, config, results, options.services, decoder
     )
     findings.extend(project_findings)
     notices.extend(project_notices)
@@ -149,7 +168,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         skipped_by_gitignore=discovery.skipped_by_gitignore,
         config_path=options.config_path,
         fail_on=config.fail_on,
-        facts=_facts_by_collector(results) if options.keep_facts else {},
+        facts=decoder.decoded(_facts_by_collector(results)) if options.keep_facts else {},
     )
 
 
@@ -229,6 +248,7 @@ def _run_project_rules(
     config: BastionConfig,
     results: Sequence[FileResult],
     services: ScanServices,
+    decoder: FactsDecoder,
 ) -> tuple[list[Finding], list[Notice]]:
     project_rules = [cls for cls in rules if issubclass(cls, ProjectRule)]
     if not project_rules:
@@ -240,6 +260,8 @@ def _run_project_rules(
         facts=_facts_by_collector(results),
         services=services,
         scanned=scanned,
+        decode=decoder.decode,
+        refresh=decoder.refresh,
     )
     findings: list[Finding] = []
     for cls in project_rules:
@@ -254,6 +276,57 @@ def _run_project_rules(
             notice if notice.rule is not None else replace(notice, rule=cls.code) for notice in context.notices[first:]
         ]
     return findings, context.notices
+
+
+def _open_cache(options: ScanOptions, spec: AnalyzerSpec) -> tuple[CacheSession | None, list[Notice]]:
+    if options.cache_dir is None or options.overlay:
+        return None, []
+    salt = scan_salt(
+        spec.config.model_dump(mode="json"), spec.codes, {"time": spec.file_time_limit, "types": spec.return_types}
+    )
+    return open_cache(options.cache_dir, salt, spec.config.max_file_size)
+
+
+class FactsDecoder:
+    """Decodes the facts results carry as codec text, for the project rules; re-analyses a file whose stored
+    facts do not decode (a damaged cache entry is a miss, never missing facts)."""
+
+    def __init__(self, spec: AnalyzerSpec, discovery: Discovery) -> None:
+        self.spec = spec
+        self.discovery = discovery
+        self._codec: Codec | None = None
+        self._fresh: dict[str, FileResult] = {}
+
+    @property
+    def codec(self) -> Codec:
+        if self._codec is None:
+            self._codec = result_codec(collector_classes(self.spec))
+        return self._codec
+
+    def decode(self, text: EncodedFacts) -> Any:
+        collecting = gc.isenabled()
+        gc.disable()  # many small objects, no cycles: the collector would only re-walk them
+        try:
+            return self.codec.loads(text)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def refresh(self, name: str, rel: str) -> Any:
+        if rel not in self._fresh:
+            file = next((f for f in self.discovery.files if f.rel == rel), None)
+            if file is None:
+                return None
+            self._fresh[rel] = Analyzer(self.spec).analyse(file)
+        return self._fresh[rel].facts.get(name)
+
+    def decoded(self, facts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {
+            name: {
+                rel: self.decode(value) if isinstance(value, EncodedFacts) else value for rel, value in by_rel.items()
+            }
+            for name, by_rel in facts.items()
+        }
 
 
 def _facts_by_collector(results: Sequence[FileResult]) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -58,9 +58,15 @@ class TextRule(ConfiguredRule):
 
 
 class FactCollector:
-    """Gathers picklable facts from each file for project rules. One instance per process."""
+    """Gathers facts from each file for project rules. One instance per process.
+
+    Facts are values of the classes in `fact_types` (frozen dataclasses and what their fields hold): they cross
+    from the workers and are kept in the result cache as codec text (`bastion.core.codec`), which rebuilds only
+    those classes."""
 
     name: ClassVar[str] = ""
+    # The classes `collect_module`/`collect_text` return (the codec also learns every class their fields name).
+    fact_types: ClassVar[tuple[type, ...]] = ()
 
     def __init__(self, config: BastionConfig) -> None:
         self.config = config
@@ -75,6 +81,12 @@ class FactCollector:
 
     def collect_text(self, document: TextDocument) -> Any:
         return None
+
+
+class EncodedFacts(str):
+    """One file's facts from one collector, as codec text (`bastion.core.codec`), until a project rule asks."""
+
+    __slots__ = ()
 
 
 class ProjectRule(ConfiguredRule):
@@ -242,6 +254,11 @@ class ProjectContext:
     _documents: dict[str, TextDocument | None] = field(default_factory=dict, repr=False)
     _modules: dict[str, PythonModule | None] = field(default_factory=dict, repr=False)
     _by_rel: dict[str, SourceFile] | None = field(default=None, repr=False)
+    # Facts arrive as codec text (`EncodedFacts`) and are decoded when a rule first asks for a collector's.
+    decode: Callable[[EncodedFacts], Any] | None = field(default=None, repr=False)
+    # Called with (collector name, path) when a file's stored facts do not decode: facts analysed afresh.
+    refresh: Callable[[str, str], Any] | None = field(default=None, repr=False)
+    _decoded: dict[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
 
     def in_scope(self, rel: str) -> bool:
         """Whether a root-relative path lies inside what the user asked to scan."""
@@ -286,7 +303,25 @@ class ProjectContext:
 
     def facts_of(self, collector: type[FactCollector]) -> Mapping[str, Any]:
         """Facts from `collector`, keyed by file path (relative to the root)."""
-        return self.facts.get(collector.name, {})
+        decoded = self._decoded.get(collector.name)
+        if decoded is None:
+            decoded = {}
+            for rel, value in self.facts.get(collector.name, {}).items():
+                facts = self._decoded_facts(collector.name, rel, value)
+                if facts is not None:
+                    decoded[rel] = facts
+            self._decoded[collector.name] = decoded
+        return decoded
+
+    def _decoded_facts(self, name: str, rel: str, value: Any) -> Any:
+        if not isinstance(value, EncodedFacts):
+            return value
+        if self.decode is None:
+            raise TypeError("encoded facts and no decoder")
+        try:
+            return self.decode(value)
+        except ValueError:  # codec errors: a damaged cache entry; the file's facts are gathered again
+            return self.refresh(name, rel) if self.refresh is not None else None
 
     def notice(
         self,

@@ -23,6 +23,7 @@ class WebFactsCollector(FactCollector):
     """Apps, settings, extensions, routes and their guards (see `concepts.webcollect`)."""
 
     name = "cfg-web"
+    fact_types = (ModuleWebFacts,)
 
     def collect_module(self, module: PythonModule) -> ModuleWebFacts | None:
         return collect_web_facts(module)
@@ -32,6 +33,7 @@ class DeployFactsCollector(FactCollector):
     """Dockerfiles (final stage, USER), CI workflows and pre-commit configurations (security tools they run)."""
 
     name = "cfg-deploy"
+    fact_types = (DeployFile,)
 
     def wants_text(self, file: SourceFile) -> bool:
         rel = file.rel

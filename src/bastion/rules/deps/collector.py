@@ -1,4 +1,4 @@
-"""Parse every manifest and lock file in the per-file workers; the facts are `Manifest` values (they pickle)."""
+"""Parse every manifest and lock file in the per-file workers; the facts are `Manifest` values."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bastion.source.reading import TextDocument
 
 class ManifestCollector(FactCollector):
     name = "deps.manifests"
+    fact_types = (Manifest,)
 
     def wants_text(self, file: SourceFile) -> bool:
         return source_for(file.rel) is not None

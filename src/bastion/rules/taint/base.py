@@ -8,7 +8,6 @@ and the others reuse the result (cached on the `ProjectContext`). A rule names t
 from __future__ import annotations
 
 import gc
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -29,15 +28,13 @@ _solved: tuple[ProjectContext, list[TaintFinding]] | None = None
 
 class TaintCollector(FactCollector):
     name = "taint"
+    fact_types = (ModuleFacts,)
 
-    def collect_module(self, module: PythonModule) -> bytes | None:
-        with _no_cyclic_gc():
-            facts = analyse_module(module, dataflow_model())
+    def collect_module(self, module: PythonModule) -> ModuleFacts | None:
+        facts = analyse_module(module, dataflow_model())
         if not (facts.functions or facts.aliases or facts.classes):
             return None
-        # Kept pickled until the project phase: one bytes object per module instead of many small objects,
-        # which the cyclic garbage collector would otherwise walk again and again while later files are parsed.
-        return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+        return facts
 
 
 def solved(project: ProjectContext) -> list[TaintFinding]:
@@ -47,7 +44,7 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
         return _solved[1]
     options = project.config.taint
     with _no_cyclic_gc():
-        modules = [pickle.loads(blob) for blob in project.facts_of(TaintCollector).values() if isinstance(blob, bytes)]
+        modules = project.facts_of(TaintCollector).values()
         solver = TaintSolver(
             [facts for facts in modules if isinstance(facts, ModuleFacts)],
             environment_sources=options.environment_sources,

@@ -1,0 +1,127 @@
+"""Per-file results kept between scans, so that a file that has not changed is not analysed again.
+
+A file's result (findings, notices, suppression comments and the facts its collectors gathered) is a function of
+its path, its bytes, and the scan's settings: bastion's code, the Python that parses, the rules selected and the
+configuration. The key is a SHA-256 over all of these, so a result is reused only where it would be computed again
+identically: never across a rename, an edit, a configuration change, an upgrade of bastion, or across projects
+unless path and content are the same (and then the result is the same). The location of the cache comes from the
+command line or the environment (`--cache-dir`, `BASTION_CACHE_DIR`), never from the scanned tree.
+
+Results cross the cache (and the process boundary from workers) as codec text (`bastion.core.codec`): reading
+an entry constructs only bastion's own value classes. An entry that does not decode is a miss, with a notice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import bastion
+from bastion.cache.store import CacheError, ResultStore
+from bastion.core.notice import Notice, NoticeKind
+from bastion.source.discovery import SourceFile
+
+
+@cache
+def code_fingerprint() -> str:
+    """bastion's version and the identity (path, size, modification time) of every file of the package: a changed
+    rule, model or engine never reuses results computed by the code before it."""
+    package = Path(bastion.__file__).resolve().parent
+    digest = hashlib.sha256(f"{bastion.__version__}|{sys.version_info[:3]}|{sys.implementation.name}".encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".toml", ".json") and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def scan_salt(settings: object, codes: Iterable[str], extra: object = None) -> str:
+    """What every key of one scan shares: the code, the settings (as JSON), the rules selected."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    digest.update(("|".join(sorted(codes))).encode())
+    digest.update(json.dumps(extra, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def file_key(salt: str, rel: str, content: bytes) -> str:
+    digest = hashlib.sha256(salt.encode())
+    digest.update(rel.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0")
+    digest.update(content)
+    return digest.hexdigest()
+
+
+class CacheSession:
+    """One scan's use of the store: keys for its files, entries found, entries to write, notices to give."""
+
+    def __init__(self, store: ResultStore, salt: str, max_size: int) -> None:
+        self.store = store
+        self.salt = salt
+        self.max_size = max_size
+        self.notices: list[Notice] = []
+        self.keys: dict[str, str] = {}
+        self.hits: set[str] = set()
+        self.new: dict[str, str] = {}
+
+    def key_of(self, file: SourceFile) -> str | None:
+        """The file's key, or None when it is not worth caching (too large to read: its result is a notice)."""
+        if file.content is not None:
+            content = file.content.encode("utf-8", "surrogatepass")
+        elif file.size > self.max_size or file.is_known_binary:
+            return None
+        else:
+            try:
+                content = file.path.read_bytes()
+            except OSError:
+                return None
+            if len(content) > self.max_size:
+                return None
+        key = file_key(self.salt, file.rel, content)
+        self.keys[file.rel] = key
+        return key
+
+    def lookup(self, files: Sequence[SourceFile]) -> dict[str, str]:
+        """Stored entries by path, for the files that have one."""
+        wanted = {key: file.rel for file in files if (key := self.key_of(file)) is not None}
+        try:
+            stored = self.store.get_many(list(wanted))
+        except CacheError as error:
+            self.notices.append(Notice(NoticeKind.INFO, f"{error}; scanned without the cache"))
+            return {}
+        self.hits = set(stored)
+        return {wanted[key]: text for key, text in stored.items()}
+
+    def unreadable(self, rel: str, reason: str) -> None:
+        """A stored entry that does not decode: dropped, and the file analysed afresh."""
+        key = self.keys.get(rel)
+        if key is not None:
+            self.hits.discard(key)
+            with contextlib.suppress(CacheError):
+                self.store.delete([key])
+        self.notices.append(
+            Notice(NoticeKind.INFO, f"the result cache's entry for this file was unreadable ({reason})", path=rel)
+        )
+
+    def remember(self, rel: str, entry: str) -> None:
+        key = self.keys.get(rel)
+        if key is not None and key not in self.hits:
+            self.new[key] = entry
+
+    def save(self) -> None:
+        try:
+            self.store.put_many(self.new, touched=self.hits)
+        except CacheError as error:
+            self.notices.append(Notice(NoticeKind.INFO, f"{error}; results of this scan were not kept"))
+
+
+def open_cache(directory: Path, salt: str, max_size: int) -> tuple[CacheSession | None, list[Notice]]:
+    try:
+        return CacheSession(ResultStore(directory), salt, max_size), []
+    except CacheError as error:
+        return None, [Notice(NoticeKind.INFO, f"{error}; scanned without the cache")]
