@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import socket
 import tempfile
@@ -16,6 +17,11 @@ from bastion.rules import load_all
 from bastion.rules.base import ScanServices
 
 load_all()
+
+# Scans through the CLI or `api.run` keep results in the cache directory: never the user's own, in tests (the
+# variable reaches the subprocesses tests start too).
+os.environ["BASTION_CACHE_DIR"] = tempfile.mkdtemp(prefix="bastion-test-results-")
+atexit.register(shutil.rmtree, os.environ["BASTION_CACHE_DIR"], ignore_errors=True)
 
 TEST_DATA = Path(__file__).resolve().parent / "data"
 OSV_TEST_DATA = TEST_DATA / "osv-pypi"

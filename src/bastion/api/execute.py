@@ -12,6 +12,7 @@ from bastion.api.baseline import write_baseline
 from bastion.api.config_loader import LoadedConfig, load_config
 from bastion.api.history import scan_secret_history
 from bastion.api.request import ScanRequest
+from bastion.api.result_cache import cache_directory
 from bastion.api.scan import ProgressCallback, ScanOptions, scan
 from bastion.api.selection import ALL
 from bastion.api.services import build_services
@@ -73,6 +74,7 @@ def scan_options(
         command_line_ignores=request.ignore or (),
         excerpt_lines=request.excerpt_lines,
         file_time_limit=DEFAULT_FILE_TIME_LIMIT if request.file_time_limit is None else request.file_time_limit,
+        cache_dir=None if request.no_cache else cache_directory(request.cache_dir),
     )
 
 

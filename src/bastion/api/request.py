@@ -51,6 +51,8 @@ class ScanRequest:
     # CPU seconds one file's analysis may take (None: the default; 0: no limit). From the command line only: a
     # scanned tree's configuration must not be able to lift the bound on hostile input.
     file_time_limit: float | None = None
+    # Analyse every file afresh, and keep nothing in the result cache.
+    no_cache: bool = False
     # Scan every commit of the git history instead of the files (`bastion secrets --history`; SEC rules only).
     history: bool = False
     # Keep the collectors' facts in the result (`bastion checklist` reads the evidence in them).

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -38,6 +39,22 @@ def code_fingerprint() -> str:
             stat = path.stat()
             digest.update(f"{path.relative_to(package).as_posix()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+CACHE_DIR_VARIABLE = "BASTION_CACHE_DIR"
+
+
+def cache_directory(chosen: Path | None) -> Path:
+    """Where the cache lives: the command line's `--cache-dir`, else `$BASTION_CACHE_DIR`, else the user cache
+    directory. Never a place the scanned tree names."""
+    if chosen is not None:
+        return chosen
+    variable = os.environ.get(CACHE_DIR_VARIABLE)
+    if variable:
+        return Path(variable)
+    import platformdirs  # imported here: only scans that use the cache need it
+
+    return Path(platformdirs.user_cache_dir("bastion", appauthor=False))
 
 
 def scan_salt(settings: object, codes: Iterable[str], extra: object = None) -> str:

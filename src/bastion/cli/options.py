@@ -123,6 +123,12 @@ CONFIGURATION = combine(
     ),
     click.option("--isolated", is_flag=True, help="Ignore configuration files."),
     click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: all cores]."),
+    click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Analyse every file afresh and keep nothing; by default unchanged files' results are reused from the "
+        "cache directory (--cache-dir, $BASTION_CACHE_DIR, else the user cache directory).",
+    ),
 )
 BASELINE = click.option(
     "--baseline",
@@ -169,7 +175,8 @@ ADVISORIES = combine(
     click.option(
         "--cache-dir",
         type=click.Path(path_type=Path, file_okay=False),
-        help="Where the offline index and OSV records are cached [default: the user cache directory].",
+        help="Where per-file results, the offline index and OSV records are cached [default: $BASTION_CACHE_DIR, "
+        "else the user cache directory].",
     ),
 )
 
