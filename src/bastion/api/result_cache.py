@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 
 import bastion
-from bastion.cache.store import CacheError, ResultStore
+from bastion.cache.store import CacheError, ResultStore, clean
 from bastion.core.notice import Notice, NoticeKind
 from bastion.source.discovery import SourceFile
 
@@ -142,3 +142,8 @@ def open_cache(directory: Path, salt: str, max_size: int) -> tuple[CacheSession 
         return CacheSession(ResultStore(directory), salt, max_size), []
     except CacheError as error:
         return None, [Notice(NoticeKind.INFO, f"{error}; scanned without the cache")]
+
+
+def clean_results(directory: Path) -> list[Path]:
+    """Remove the stored results in `directory` (`bastion cache clean`); the files removed."""
+    return clean(directory)

@@ -7,6 +7,7 @@ import sys
 import click
 
 from bastion import __version__
+from bastion.cli.cache_cmd import cache_command
 from bastion.cli.checklist_cmd import checklist_command
 from bastion.cli.config_cmd import config_command
 from bastion.cli.deps_cmd import deps_command
@@ -35,6 +36,7 @@ for _command in (
     checklist_command,
     secrets_command,
     fix_command,
+    cache_command,
 ):
     cli.add_command(_command)
 
