@@ -2,21 +2,24 @@
 
 The cache lives on disk, where another program (or a CI cache restored from a pull request's run) may have
 written it. Unlike `pickle`, decoding here never calls anything but the constructors of the classes a `Codec`
-was given (frozen dataclasses, enums and a few slotted value classes, all inert): a forged entry can make a wrong
-value, never run code. Anything else in the data is an error, which the cache treats as a miss.
+was given (frozen dataclasses, enums and a few slotted value classes, all inert) and of built-in containers: a
+forged entry can make a wrong value, never run code. Anything else in the data is a `CodecError`, which the cache
+treats as a miss.
 
-The encoding is JSON text. Strings, integers, finite floats, booleans and None are themselves; every other value
-is an array whose first element says what it is:
+The encoding is JSON, built so that the standard library's C decoder does most of the work:
 
-    ["l", item, ...]            list            ["t", item, ...]          tuple
-    ["s", item, ...]            set             ["f", item, ...]          frozenset
-    ["d", key, value, ...]      dict            ["b", "<base64>"]         bytes
-    ["n", "inf"]                float inf/-inf/nan                       ["x", real, imag]         complex
-    ["c", "Name", arg, ...]     an instance of a registered class, rebuilt as Name(*args)
-    ["e", "Name", value]        a member of a registered enum
-    ["o", "Name"]               a registered singleton (sentinels such as "unknown constant")
+- strings, integers, finite floats, booleans and None are themselves, lists are arrays;
+- every other value is an object with one tag: `{"@c": "Label", "a": [...]}` an instance of a registered class
+  (its constructor's arguments), `{"@e": "Severity", "v": 3}` an enum member, `{"@t": [...]}` a tuple,
+  `{"@f": [...]}` a frozenset, `{"@s": [...]}` a set, `{"@d": [[key, value], ...]}` a dict, `{"@b": "..."}`
+  bytes (base64), `{"@n": "inf"}` a float that JSON cannot hold, `{"@x": [re, im]}` a complex, `{"@o": "name"}`
+  a registered singleton;
+- where a class's type hints say what a field holds (`tuple[Step, ...]`, `frozenset[str]`), the field is written
+  as a plain array and rebuilt from the hint: no tag per tuple, and decoding is one C parse plus one call per
+  class instance.
 
-A class is encoded by its `__reduce__` when it defines one returning `(cls, args)`, else by its dataclass fields.
+A class is encoded by its `__reduce__` when it defines one returning `(cls, args)` (its constructor's arguments in
+order), else by its dataclass fields.
 """
 
 from __future__ import annotations
@@ -24,11 +27,12 @@ from __future__ import annotations
 import base64
 import dataclasses
 import enum
+import inspect
 import json
 import math
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
@@ -37,6 +41,13 @@ class CodecError(ValueError):
 
 
 _NATIVE = (str, int, float, bool, type(None))
+_CONTAINERS = (bytes, complex, list, tuple, set, frozenset, dict, object)
+Encoder = Callable[[Any], Any]
+Converter = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 class Codec:
@@ -45,15 +56,23 @@ class Codec:
     def __init__(self, roots: Iterable[type], singletons: Mapping[str, object] | None = None) -> None:
         self._classes: dict[str, type] = {}
         self._names: dict[type, str] = {}
+        self._encoders: dict[type, Encoder] = {}
+        self._converters: dict[str, tuple[Converter, ...] | None] = {}
         self._singletons: dict[str, object] = dict(singletons or {})
         self._singleton_names: dict[int, str] = {id(value): name for name, value in self._singletons.items()}
         for root in roots:
             self._register(root)
+        for cls in list(self._names):
+            self._prepare(cls)
+
+    @property
+    def classes(self) -> tuple[type, ...]:
+        return tuple(self._names)
 
     # -- registration ------------------------------------------------------------------------------------------
 
     def _register(self, cls: type) -> None:
-        if cls in self._names or not isinstance(cls, type) or cls in _NATIVE:
+        if cls in self._names or not isinstance(cls, type) or cls in _NATIVE or cls in _CONTAINERS:
             return
         name = cls.__qualname__
         if name in self._classes:
@@ -62,108 +81,163 @@ class Codec:
         self._names[cls] = name
         if issubclass(cls, enum.Enum):
             return
-        for hint in _hints(cls):
+        for _, hint in _parameters(cls):
             for reached in _classes_in(hint):
                 self._register(reached)
 
-    @property
-    def classes(self) -> tuple[type, ...]:
-        return tuple(self._names)
+    def _prepare(self, cls: type) -> None:
+        name = self._names[cls]
+        if issubclass(cls, enum.Enum):
+
+            def encode_member(value: Any, name: str = name) -> Any:
+                return {"@e": name, "v": self.encode(value.value)}
+
+            self._encoders[cls] = encode_member
+            return
+        parameters = _parameters(cls)
+        encoders = [self._encoder_for(hint) for _, hint in parameters]
+        converters = tuple(self._converter_for(hint) for _, hint in parameters)
+        self._converters[name] = None if all(c is _identity for c in converters) else converters
+        generic = self.encode
+        count = len(encoders)
+
+        def encode_instance(value: Any) -> Any:
+            arguments = _arguments(value)
+            if len(arguments) != count:
+                return {"@c": name, "a": [generic(argument) for argument in arguments], "g": 1}
+            return {"@c": name, "a": [encode(argument) for encode, argument in zip(encoders, arguments, strict=True)]}
+
+        self._encoders[cls] = encode_instance
+
+    # -- hints: how a field is written and rebuilt ---------------------------------------------------------------
+
+    def _encoder_for(self, hint: Any) -> Encoder:
+        shape = _container_shape(hint)
+        if shape is None:
+            return self.encode
+        kind, items = shape
+        if kind == "optional":
+            inner = self._encoder_for(items[0])
+            return lambda value: None if value is None else inner(value)
+        if kind == "dict":
+            key_encoder, value_encoder = self._encoder_for(items[0]), self._encoder_for(items[1])
+            return lambda value: {"@d": [[key_encoder(k), value_encoder(v)] for k, v in value.items()]}
+        if kind == "fixed":
+            encoders = [self._encoder_for(item) for item in items]
+            return lambda value: [encode(item) for encode, item in zip(encoders, value, strict=True)]
+        item_encoder = self._encoder_for(items[0])
+        return lambda value: [item_encoder(item) for item in value]
+
+    def _converter_for(self, hint: Any) -> Converter:
+        shape = _container_shape(hint)
+        if shape is None:
+            return _identity
+        kind, items = shape
+        if kind == "optional":
+            inner = self._converter_for(items[0])
+            return _identity if inner is _identity else (lambda value: None if value is None else inner(value))
+        if kind == "dict":
+            key_converter, value_converter = self._converter_for(items[0]), self._converter_for(items[1])
+            if key_converter is _identity and value_converter is _identity:
+                return _identity
+            return lambda value: {key_converter(k): value_converter(v) for k, v in value.items()}
+        if kind == "fixed":
+            converters = [self._converter_for(item) for item in items]
+            return lambda value: tuple(convert(item) for convert, item in zip(converters, value, strict=True))
+        build: Callable[[Iterable[Any]], Any] = {"tuple": tuple, "frozenset": frozenset, "set": set, "list": list}[kind]
+        item_converter = self._converter_for(items[0])
+        if item_converter is _identity:
+            return build if kind != "list" else _identity
+        return lambda value: build(item_converter(item) for item in value)
 
     # -- encoding ----------------------------------------------------------------------------------------------
 
     def dumps(self, value: Any) -> str:
-        return json.dumps(self.encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        try:
+            return json.dumps(self.encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise CodecError(f"cannot encode: {error}") from None
 
     def encode(self, value: Any) -> Any:
+        """Any value, self-describing (tags for every container but lists)."""
         kind = type(value)
         if kind is str or kind is int or kind is bool or value is None:
             return value
         if kind is float:
-            return value if math.isfinite(value) else ["n", repr(value)]
+            return value if math.isfinite(value) else {"@n": repr(value)}
         if kind is list:
-            return ["l", *(self.encode(item) for item in value)]
+            return [self.encode(item) for item in value]
         if kind is tuple:
-            return ["t", *(self.encode(item) for item in value)]
-        if kind is frozenset or kind is set:
-            return ["f" if kind is frozenset else "s", *(self.encode(item) for item in value)]
+            return {"@t": [self.encode(item) for item in value]}
+        if kind is frozenset:
+            return {"@f": [self.encode(item) for item in value]}
+        if kind is set:
+            return {"@s": [self.encode(item) for item in value]}
         if kind is dict:
-            encoded: list[Any] = ["d"]
-            for key, item in value.items():
-                encoded.append(self.encode(key))
-                encoded.append(self.encode(item))
-            return encoded
+            return {"@d": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
         if kind is bytes:
-            return ["b", base64.b64encode(value).decode("ascii")]
+            return {"@b": base64.b64encode(value).decode("ascii")}
         if kind is complex:
-            return ["x", self.encode(value.real), self.encode(value.imag)]
+            return {"@x": [self.encode(value.real), self.encode(value.imag)]}
         singleton = self._singleton_names.get(id(value))
         if singleton is not None:
-            return ["o", singleton]
-        name = self._names.get(kind)
-        if name is None:
+            return {"@o": singleton}
+        encoder = self._encoders.get(kind)
+        if encoder is None:
             raise CodecError(f"cannot encode a {kind.__module__}.{kind.__qualname__}: not a registered class")
-        if isinstance(value, enum.Enum):
-            return ["e", name, self.encode(value.value)]
-        return ["c", name, *(self.encode(arg) for arg in _arguments(value))]
+        return encoder(value)
 
     # -- decoding ----------------------------------------------------------------------------------------------
 
     def loads(self, text: str) -> Any:
         try:
-            data = json.loads(text)
-        except (ValueError, RecursionError) as error:
-            raise CodecError(f"not codec data: {error}") from None
-        try:
-            return self.decode(data)
+            return json.loads(text, object_hook=self._object)
         except CodecError:
             raise
         except (TypeError, ValueError, IndexError, KeyError, AttributeError, RecursionError) as error:
-            raise CodecError(f"malformed codec data: {type(error).__name__}: {error}") from None
+            raise CodecError(f"not codec data: {type(error).__name__}: {error}") from None
 
-    def decode(self, data: Any) -> Any:
-        kind = type(data)
-        if kind is not list:
-            if kind is dict:
-                raise CodecError("a JSON object where a value was expected")
-            return data
-        tag = data[0]
-        if tag == "t":
-            return tuple(self.decode(item) for item in data[1:])
-        if tag == "c":
-            cls = self._classes.get(data[1])
-            if cls is None or issubclass(cls, enum.Enum):
-                raise CodecError(f"unknown class {data[1]!r}")
-            return cls(*(self.decode(item) for item in data[2:]))
-        if tag == "f":
-            return frozenset(self.decode(item) for item in data[1:])
-        if tag == "l":
-            return [self.decode(item) for item in data[1:]]
-        if tag == "d":
-            items = data[1:]
-            if len(items) % 2:
-                raise CodecError("a dict with a key and no value")
-            return {self.decode(items[i]): self.decode(items[i + 1]) for i in range(0, len(items), 2)}
-        if tag == "e":
-            cls = self._classes.get(data[1])
+    def _object(self, data: dict[str, Any]) -> Any:
+        if len(data) == 1:
+            ((tag, value),) = data.items()
+            if tag == "@t":
+                return tuple(value)
+            if tag == "@f":
+                return frozenset(value)
+            if tag == "@d":
+                return dict(value)
+            if tag == "@s":
+                return set(value)
+            if tag == "@o":
+                if value not in self._singletons:
+                    raise CodecError(f"unknown singleton {value!r}")
+                return self._singletons[value]
+            if tag == "@b":
+                return base64.b64decode(value.encode("ascii"), validate=True)
+            if tag == "@n":
+                if value not in ("inf", "-inf", "nan"):
+                    raise CodecError(f"not a float: {value!r}")
+                return float(value)
+            if tag == "@x":
+                return complex(value[0], value[1])
+        elif "@c" in data:
+            name = data["@c"]
+            cls = self._classes.get(name)
+            if cls is None or issubclass(cls, enum.Enum) or not isinstance(data.get("a"), list):
+                raise CodecError(f"unknown class {name!r}")
+            arguments = data["a"]
+            converters = None if "g" in data else self._converters[name]
+            if converters is None:
+                return cls(*arguments)
+            if len(arguments) != len(converters):
+                raise CodecError(f"{name}: {len(arguments)} arguments for {len(converters)}")
+            return cls(*(convert(argument) for convert, argument in zip(converters, arguments, strict=True)))
+        elif "@e" in data:
+            cls = self._classes.get(data["@e"])
             if cls is None or not issubclass(cls, enum.Enum):
-                raise CodecError(f"unknown enum {data[1]!r}")
-            return cls(self.decode(data[2]))
-        if tag == "s":
-            return {self.decode(item) for item in data[1:]}
-        if tag == "b":
-            return base64.b64decode(data[1].encode("ascii"), validate=True)
-        if tag == "n":
-            if data[1] not in ("inf", "-inf", "nan"):
-                raise CodecError(f"not a float: {data[1]!r}")
-            return float(data[1])
-        if tag == "x":
-            return complex(self.decode(data[1]), self.decode(data[2]))
-        if tag == "o":
-            if data[1] not in self._singletons:
-                raise CodecError(f"unknown singleton {data[1]!r}")
-            return self._singletons[data[1]]
-        raise CodecError(f"unknown tag {tag!r}")
+                raise CodecError(f"unknown enum {data['@e']!r}")
+            return cls(data.get("v"))
+        raise CodecError(f"not codec data: an object with keys {sorted(data)[:3]}")
 
 
 def _arguments(value: Any) -> tuple[Any, ...]:
@@ -178,29 +252,54 @@ def _arguments(value: Any) -> tuple[Any, ...]:
     raise CodecError(f"cannot encode a {type(value).__qualname__}: no dataclass fields and no __reduce__")
 
 
-def _hints(cls: type) -> list[Any]:
-    """The type hints of a class's fields (dataclass) or of its constructor's parameters."""
-    target: Any = cls if dataclasses.is_dataclass(cls) else cls.__dict__.get("__init__")
-    if target is None:
-        return []
+def _parameters(cls: type) -> list[tuple[str, Any]]:
+    """(name, type hint) of what the constructor takes, in order: dataclass init fields, else `__init__`'s."""
     try:
-        hints = typing.get_type_hints(target)
-    except Exception:  # names only imported for type checking: follow what can be followed
+        if dataclasses.is_dataclass(cls):
+            hints = typing.get_type_hints(cls)
+            return [(item.name, hints.get(item.name, Any)) for item in dataclasses.fields(cls) if item.init]
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return []
+        hints = typing.get_type_hints(init)
+        names = [name for name in inspect.signature(init).parameters if name != "self"]
+        return [(name, hints.get(name, Any)) for name in names]
+    except Exception:  # names only imported for type checking: every field is written self-describing
         return []
-    hints.pop("return", None)
-    return list(hints.values())
+
+
+def _container_shape(hint: Any) -> tuple[str, tuple[Any, ...]] | None:
+    """How a hinted container is written as a plain array (or None: self-describing). Kinds: tuple, frozenset,
+    set, list (`X[item]`), fixed (`tuple[A, B]`), dict (`dict[K, V]`), optional (`X | None` of a container)."""
+    origin = typing.get_origin(hint)
+    arguments = typing.get_args(hint)
+    if origin is typing.Union or origin is types.UnionType:
+        present = [argument for argument in arguments if argument is not type(None)]
+        if len(present) == 1 and len(arguments) == 2 and _container_shape(present[0]) is not None:
+            return "optional", (present[0],)
+        return None
+    if origin is tuple:
+        if len(arguments) == 2 and arguments[1] is Ellipsis:
+            return "tuple", (arguments[0],)
+        if arguments and Ellipsis not in arguments:
+            return "fixed", arguments
+        return None
+    if origin in (frozenset, set, list) and len(arguments) == 1:
+        return {frozenset: "frozenset", set: "set", list: "list"}[origin], arguments
+    if (origin is dict or origin is Mapping) and len(arguments) == 2:
+        return "dict", arguments
+    return None
 
 
 def _classes_in(hint: Any) -> Iterable[type]:
     """The classes a type hint names that the codec must know (dataclasses, enums, slotted value classes)."""
     if isinstance(hint, type):
-        if hint in _NATIVE or hint in (bytes, complex, list, tuple, set, frozenset, dict, object):
+        if hint in _NATIVE or hint in _CONTAINERS:
             return
         if dataclasses.is_dataclass(hint) or issubclass(hint, enum.Enum) or "__reduce__" in hint.__dict__:
             yield hint
         return
-    origin = typing.get_origin(hint)
-    if origin is typing.Union or origin is types.UnionType or origin is not None:
+    if typing.get_origin(hint) is not None:
         for argument in typing.get_args(hint):
             if argument is not Ellipsis:
                 yield from _classes_in(argument)
