@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -124,6 +124,32 @@ class CacheSession:
         self.notices.append(
             Notice(NoticeKind.INFO, f"the result cache's entry for this file was unreadable ({reason})", path=rel)
         )
+
+    def project_key(self, rule: type, facts: Mapping[str, Mapping[str, object]], scanned: Sequence[str]) -> str | None:
+        """The key of a pure project rule's output (`ProjectRule.pure`): the rule, what was scanned, and the key of
+        every file its collectors have facts from. None when the rule is not pure or a file has no key."""
+        if not getattr(rule, "pure", False):
+            return None
+        digest = hashlib.sha256(f"{self.salt}|project|{rule.code}|{json.dumps(list(scanned))}".encode())  # type: ignore[attr-defined]
+        for collector in sorted(rule.collectors, key=lambda c: c.name):  # type: ignore[attr-defined]
+            for rel in sorted(facts.get(collector.name, {})):
+                key = self.keys.get(rel)
+                if key is None:
+                    return None
+                digest.update(f"{collector.name}\0{rel}\0{key}\n".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def project_entries(self, keys: Sequence[str]) -> dict[str, str]:
+        try:
+            stored = self.store.get_many(keys)
+        except CacheError:
+            return {}
+        self.hits.update(stored)
+        return stored
+
+    def remember_key(self, key: str, entry: str) -> None:
+        if key not in self.hits:
+            self.new[key] = entry
 
     def remember(self, rel: str, entry: str) -> None:
         key = self.keys.get(rel)

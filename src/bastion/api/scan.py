@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -26,7 +27,7 @@ from bastion.api.result_cache import CacheSession, open_cache, scan_salt
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
 from bastion.core import patterns
-from bastion.core.codec import Codec
+from bastion.core.codec import Codec, CodecError
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
@@ -100,10 +101,6 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     jobs = options.jobs or default_jobs()
     cache, notices = _open_cache(options, spec)
     results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root], cache=cache)
-    if cache is not None:
-        cache.save()
-        notices.extend(cache.notices)
-        cache.store.close()
     decoder = FactsDecoder(spec, discovery)
 
     notices.extend(discovery.notices)
@@ -115,8 +112,12 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         notices.extend(result.notices)
     scanned = tuple(relative_to_root(t.absolute(), root) for t in targets)
     project_findings, project_notices = _run_project_rules(
-        rules, root, scanned, discovery, config, results, options.services, decoder
+        rules, root, scanned, discovery, config, results, options.services, decoder, cache
     )
+    if cache is not None:
+        cache.save()
+        notices.extend(cache.notices)
+        cache.store.close()
     findings.extend(project_findings)
     notices.extend(project_notices)
     # No secret reaches a report in full, whichever family's finding shows the line that holds it.
@@ -249,6 +250,7 @@ def _run_project_rules(
     results: Sequence[FileResult],
     services: ScanServices,
     decoder: FactsDecoder,
+    cache: CacheSession | None,
 ) -> tuple[list[Finding], list[Notice]]:
     project_rules = [cls for cls in rules if issubclass(cls, ProjectRule)]
     if not project_rules:
@@ -264,9 +266,21 @@ def _run_project_rules(
         refresh=decoder.refresh,
     )
     findings: list[Finding] = []
+    keys = {cls: cache.project_key(cls, context.facts, scanned) for cls in project_rules} if cache else {}
+    stored = cache.project_entries([key for key in keys.values() if key is not None]) if cache else {}
     for cls in project_rules:
+        key = keys.get(cls)
+        if key is not None and key in stored:
+            try:
+                kept_findings, kept_notices = decoder.codec.loads(stored[key])
+                findings.extend(kept_findings)
+                context.notices.extend(kept_notices)
+                continue
+            except (CodecError, ValueError, TypeError):
+                assert cache is not None
+                cache.unreadable(".", f"{cls.code}'s stored project results")
         rule = cls(config)
-        first = len(context.notices)
+        first, made = len(context.notices), len(findings)
         try:
             findings.extend(rule.check_project(context))
         except Exception as error:
@@ -275,6 +289,9 @@ def _run_project_rules(
         context.notices[first:] = [
             notice if notice.rule is not None else replace(notice, rule=cls.code) for notice in context.notices[first:]
         ]
+        if key is not None and cache is not None:
+            with contextlib.suppress(CodecError):
+                cache.remember_key(key, decoder.codec.dumps((tuple(findings[made:]), tuple(context.notices[first:]))))
     return findings, context.notices
 
 

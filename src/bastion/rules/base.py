@@ -91,6 +91,10 @@ class EncodedFacts(str):
 
 class ProjectRule(ConfiguredRule):
     collectors: ClassVar[tuple[type[FactCollector], ...]] = ()
+    # True when the rule's findings and notices depend on nothing but its collectors' facts, the text of the files
+    # those facts come from and the configuration (no service, no git, no other file): its output is then kept in
+    # the result cache and reused while none of those files changes.
+    pure: ClassVar[bool] = False
 
     def check_project(self, project: ProjectContext) -> Iterable[Finding]:
         raise NotImplementedError

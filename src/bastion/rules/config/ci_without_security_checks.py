@@ -55,6 +55,8 @@ class CiWithoutSecurityChecks(ProjectRule):
     - [CWE-1127: Compilation with Insufficient Warnings or Errors](https://cwe.mitre.org/data/definitions/1127.html)
     """
 
+    pure = True
+
     code = "CFG409"
     slug = "ci-without-security-checks"
     summary = "CI runs no security checks"

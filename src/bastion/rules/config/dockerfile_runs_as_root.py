@@ -42,6 +42,8 @@ class DockerfileRunsAsRoot(ProjectRule):
     - [CWE-250: Execution with Unnecessary Privileges](https://cwe.mitre.org/data/definitions/250.html)
     """
 
+    pure = True
+
     code = "CFG401"
     slug = "dockerfile-runs-as-root"
     summary = "The container runs as root (no `USER`, or `USER root` last)"

@@ -47,6 +47,8 @@ class PreCommitWithoutSecurityHooks(ProjectRule):
     - [CWE-1127: Compilation with Insufficient Warnings or Errors](https://cwe.mitre.org/data/definitions/1127.html)
     """
 
+    pure = True
+
     code = "CFG410"
     slug = "pre-commit-without-security-hooks"
     summary = "pre-commit configuration runs no security hook"

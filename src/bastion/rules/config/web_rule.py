@@ -140,6 +140,8 @@ def project_model(project: ProjectContext) -> ProjectModel:
 class WebAppRule(ProjectRule):
     """A rule whose decision is a verdict on the project model (its `verdict`): its problems become findings."""
 
+    pure = True
+
     collectors = (WebFactsCollector,)
 
     def verdict(self, model: ProjectModel) -> Verdict:

@@ -67,6 +67,8 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
 class TaintRule(ProjectRule):
     """A TNT rule: reports the solved paths that end in one of its sink kinds."""
 
+    pure = True
+
     collectors = (TaintCollector,)
     sink_concept: ClassVar[str] = ""
     sink_roles: ClassVar[tuple[str, ...] | None] = None  # None: every role of the concept
