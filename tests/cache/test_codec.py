@@ -1,0 +1,105 @@
+"""The cache's codec: bastion's values round-trip exactly; forged data is refused, never executed."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bastion.api import ScanOptions, scan
+from bastion.api.engine import AnalyzerSpec, collector_classes, result_codec
+from bastion.core.codec import Codec, CodecError
+from bastion.core.config import BastionConfig
+from bastion.core.finding import Finding, Location
+from bastion.core.severity import Confidence, Severity
+from bastion.rules import load_all
+from bastion.rules.base import ScanServices
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vulnerable-flask-app"
+
+
+def _codec() -> Codec:
+    return result_codec(collector_classes(AnalyzerSpec(BastionConfig(), tuple(rule.code for rule in load_all()))))
+
+
+def test_a_real_scan_round_trips(tmp_path: Path) -> None:
+    result = scan([EXAMPLE], ScanOptions(root=EXAMPLE, jobs=1, services=ScanServices(offline=True), keep_facts=True))
+    codec = _codec()
+    assert result.findings
+    for finding in result.findings:
+        assert codec.loads(codec.dumps(finding)) == finding
+    for notice in result.notices:
+        assert codec.loads(codec.dumps(notice)) == notice
+    assert result.facts
+    for facts in result.facts.values():
+        for value in facts.values():
+            text = codec.dumps(value)
+            again = codec.loads(text)
+            assert type(again) is type(value)
+            assert codec.dumps(again) == text or sorted(codec.dumps(again)) == sorted(text)
+
+
+plain = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text() | st.binary(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(inner, max_size=4).map(tuple)
+        | st.frozensets(st.integers() | st.text(), max_size=4)
+        | st.dictionaries(st.text() | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(plain)
+def test_any_value_round_trips_with_its_types(value: object) -> None:
+    codec = Codec([])
+    assert codec.loads(codec.dumps(value)) == value
+    assert type(codec.loads(codec.dumps(value))) is type(value)
+
+
+def test_special_floats_and_properties() -> None:
+    codec = _codec()
+    assert math.isinf(codec.loads(codec.dumps(float("inf"))))
+    finding = Finding(
+        "PAT101",
+        "m",
+        Location("a.py", 3),
+        Severity.HIGH,
+        Confidence.HIGH,
+        properties={"ids": ("A", "B"), "n": 1.5, "raw": b"\x00\xff"},
+    )
+    assert codec.loads(codec.dumps(finding)).properties == finding.properties
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"@c": "os.system", "a": ["echo pwned"]}',
+        '{"@c": "Popen", "a": []}',
+        '{"@e": "Label", "v": 1}',
+        '{"unexpected": 1}',
+        '{"@c": "Location", "a": "not a list"}',
+        '{"@c": "Location", "a": ["a.py", 1, 2, 3, 4, 5, 6, 7]}',
+        '{"@b": "not base64!"}',
+        '{"@n": "1e9999"}',
+        '{"@d": [[["unhashable"], 1]]}',
+        "[" * 100_000 + "]" * 100_000,
+        "not json",
+    ],
+)
+def test_forged_or_damaged_data_is_refused(text: str) -> None:
+    with pytest.raises(CodecError):
+        _codec().loads(text)
+
+
+def test_an_unregistered_class_is_not_encoded() -> None:
+    class Stranger:
+        pass
+
+    with pytest.raises(CodecError):
+        _codec().dumps(Stranger())

@@ -1,0 +1,128 @@
+"""A scan that reuses the cache reports exactly what a scan without it does, through edits, deletions and renames;
+a damaged entry is a miss; the CLI keeps the cache where the user says, never where the tree says."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bastion.api import ScanOptions, scan
+from bastion.cli.main import cli
+from bastion.core.config import BastionConfig
+from bastion.core.result import ScanResult
+from bastion.core.severity import Severity
+from bastion.report import render
+from tests.conftest import make_services
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "vulnerable-flask-app"
+FORMATS = ("json", "sarif", "text")
+
+
+def _scan(root: Path, cache: Path | None, jobs: int = 1) -> ScanResult:
+    options = ScanOptions(config=BastionConfig(), root=root, jobs=jobs, services=make_services(), cache_dir=cache)
+    return dataclasses.replace(scan([root], options), duration=0.0)
+
+
+def _reports(result: ScanResult) -> dict[str, str]:
+    return {fmt: render(result, fmt, threshold=Severity.LOW) for fmt in FORMATS if fmt != "text"} | {
+        "findings": "\n".join(f"{f.location} {f.code} {f.message} {f.fingerprint}" for f in result.findings),
+        "notices": "\n".join(n.render() for n in result.notices),
+    }
+
+
+def _edit(path: str, text: str) -> Callable[[Path], None]:
+    return lambda root: (root / path).write_text((root / path).read_text() + text)
+
+
+STEPS: list[tuple[str, Callable[[Path], None]]] = [
+    ("unchanged", lambda root: None),
+    ("a sink added", _edit("app/views.py", "\n\ndef later(cmd):\n    import os\n    os.system(cmd)\n")),
+    ("a file deleted", lambda root: (root / "app" / "security.py").unlink()),
+    ("a file renamed", lambda root: (root / "app" / "db.py").rename(root / "app" / "database.py")),
+    ("a new module", lambda root: (root / "extra.py").write_text("import pickle\npickle.loads(b'')\n")),
+    ("a Dockerfile", lambda root: (root / "Dockerfile").write_text("FROM python:3.12\nRUN curl -s x | sh\n")),
+    ("a suppression", _edit("extra.py", "eval(input())  # bastion: ignore[PAT101]\n")),
+    ("a requirements pin", lambda root: (root / "requirements.txt").write_text("django==2.0\n")),
+]
+
+
+def test_warm_scans_report_exactly_what_cold_scans_do(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(EXAMPLE, root)
+    cache = tmp_path / "cache"
+    _scan(root, cache)  # fill the cache
+    for label, step in STEPS:
+        step(root)
+        cold = _reports(_scan(root, None))
+        warm = _reports(_scan(root, cache))
+        assert warm == cold, f"after {label}"
+        again = _reports(_scan(root, cache))  # every result from the cache now
+        assert again == cold, f"after {label}, fully warm"
+
+
+def test_parallel_and_sequential_warm_scans_agree(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(EXAMPLE, root)
+    for number in range(30):  # enough files for worker processes
+        (root / f"m{number}.py").write_text(f"import os\nos.system('x{number}' + input())\n")
+    cache = tmp_path / "cache"
+    cold = _reports(_scan(root, None, jobs=2))
+    assert _reports(_scan(root, cache, jobs=2)) == cold
+    assert _reports(_scan(root, cache, jobs=1)) == cold
+
+
+@pytest.mark.parametrize("damage", ["garbage", '{"@c": "os.system", "a": ["echo"]}', "truncated-facts"])
+def test_a_damaged_entry_is_a_miss_with_a_notice(tmp_path: Path, damage: str) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(EXAMPLE, root)
+    cache = tmp_path / "cache"
+    cold = _scan(root, None)
+    _scan(root, cache)
+    with sqlite3.connect(cache / "results-v1.sqlite") as connection:
+        if damage == "truncated-facts":
+            # A valid entry whose facts name a class the codec does not know: found when a project rule asks.
+            rows = connection.execute("SELECT key, value FROM entries WHERE value LIKE '%ModuleFacts%'").fetchall()
+            for key, value in rows:
+                connection.execute(
+                    "UPDATE entries SET value = ? WHERE key = ?", (value.replace("ModuleFacts", "Nonesuch"), key)
+                )
+        else:
+            connection.execute("UPDATE entries SET value = ?", (damage,))
+    warm = _scan(root, cache)
+    assert [f.fingerprint for f in warm.findings] == [f.fingerprint for f in cold.findings]
+    if damage != "truncated-facts":
+        assert any("result cache" in notice.message for notice in warm.notices)
+
+
+def test_the_cli_keeps_results_where_the_user_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "app"
+    shutil.copytree(EXAMPLE, root)
+    chosen = tmp_path / "chosen"
+    runner = CliRunner()
+    arguments = ["scan", str(root), "--offline", "--no-progress", "-f", "json", "-o", str(tmp_path / "r.json")]
+    runner.invoke(cli, [*arguments, "--cache-dir", str(chosen)])
+    assert (chosen / "results-v1.sqlite").exists()
+    elsewhere = tmp_path / "from-env"
+    monkeypatch.setenv("BASTION_CACHE_DIR", str(elsewhere))
+    runner.invoke(cli, [*arguments, "--no-cache"])
+    assert not elsewhere.exists()
+    runner.invoke(cli, arguments)
+    assert (elsewhere / "results-v1.sqlite").exists()
+    cleaned = runner.invoke(cli, ["cache", "clean"])
+    assert cleaned.exit_code == 0 and "Removed 1" in cleaned.output
+    assert not (elsewhere / "results-v1.sqlite").exists()
+
+
+def test_a_tree_cannot_choose_the_cache(tmp_path: Path) -> None:
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[tool.bastion]\ncache-dir = "/tmp/elsewhere"\n')
+    (root / "a.py").write_text("x = 1\n")
+    result = CliRunner().invoke(cli, ["scan", str(root), "--offline", "--no-progress"])
+    assert result.exit_code == 2 and "cache-dir" in result.output
