@@ -21,6 +21,8 @@ from bastion.core.errors import UsageError
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import BaselineEntry
+from bastion.source.files import FileReadError, read_text_file
+from bastion.source.structured import DataFileError, parse_json
 
 BASELINE_VERSION = 1
 
@@ -76,13 +78,15 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
 
 def read_baseline(path: Path) -> list[BaselineEntry]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_json(read_text_file(path, follow_symlinks=True))
+    except FileReadError as exc:
+        raise UsageError(f"{path}: {exc.reason}; a baseline must be a regular file") from None
     except FileNotFoundError:
         raise UsageError(f"{path}: baseline file not found; create it with --write-baseline {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read the baseline: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: the baseline is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except DataFileError as exc:
+        raise UsageError(f"{path}: the baseline is {exc}") from None
     if (
         not isinstance(data, dict)
         or data.get("version") != BASELINE_VERSION

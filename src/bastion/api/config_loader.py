@@ -7,7 +7,7 @@ are merged into the file's table before validation, so both are checked by the s
 
 from __future__ import annotations
 
-import sys
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +17,8 @@ from pydantic import ValidationError
 
 from bastion.core.config import BastionConfig
 from bastion.core.errors import ConfigError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+from bastion.source.files import FileReadError, read_text_file
+from bastion.source.structured import DataFileError, parse_toml
 
 
 @dataclass(frozen=True)
@@ -36,12 +33,18 @@ def find_config_file(start: Path) -> Path | None:
     directory = directory.resolve()
     for candidate_dir in (directory, *directory.parents):
         bastion_toml = candidate_dir / "bastion.toml"
-        if bastion_toml.is_file():
+        if _present(bastion_toml):
             return bastion_toml
         pyproject = candidate_dir / "pyproject.toml"
-        if pyproject.is_file() and _has_bastion_table(pyproject):
+        if _present(pyproject) and _has_bastion_table(pyproject):
             return pyproject
     return None
+
+
+def _present(candidate: Path) -> bool:
+    """Whether a configuration file is there. One that is not a regular file (a symlink, a FIFO) counts too, so
+    that reading it says what it is, instead of a file above it silently taking its place."""
+    return candidate.is_file() or (os.path.lexists(candidate) and not candidate.is_dir())
 
 
 def find_project_root(start: Path) -> Path:
@@ -55,28 +58,34 @@ def find_project_root(start: Path) -> Path:
 
 def _has_bastion_table(pyproject: Path) -> bool:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_text_file(pyproject, errors="replace")
+    except FileReadError:
+        return True  # not a regular file: reading it as the configuration says so
+    except OSError:
+        return False
+    try:
+        data = parse_toml(text)
+    except DataFileError:
         # A broken pyproject.toml that does mention bastion must be reported, not skipped.
-        try:
-            return "[tool.bastion" in pyproject.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
+        return "[tool.bastion" in text
     return isinstance(data.get("tool"), dict) and "bastion" in data["tool"]
 
 
-def read_table(path: Path) -> dict[str, Any]:
-    """The bastion table of a config file, raw; ConfigError naming the file when it cannot be read."""
+def read_table(path: Path, *, named: bool = False) -> dict[str, Any]:
+    """The bastion table of a config file, raw; ConfigError naming the file when it cannot be read. A file
+    found in the scanned tree must be a regular file; one the user `named` (`--config`) may be a symlink to one."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_file(path, follow_symlinks=named)
+    except FileReadError as exc:
+        raise ConfigError(f"{path}: {exc.reason}; a configuration file must be a regular file") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the configuration file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the configuration file is not valid UTF-8") from None
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        data = parse_toml(text)
+    except DataFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if path.name == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("bastion", {}) if isinstance(tool, dict) else {}
@@ -97,7 +106,7 @@ def load_config(
     """Find, merge and validate the configuration for a scan rooted at `start`. `overrides` replace the file's
     keys (None values are skipped); for the keys named in `extending` they are appended to the file's list."""
     path = None if isolated else (config_file or find_config_file(start))
-    table: dict[str, Any] = read_table(path) if path is not None else {}
+    table: dict[str, Any] = read_table(path, named=config_file is not None) if path is not None else {}
     merged = dict(table)
     for key, value in (overrides or {}).items():
         if value is None:

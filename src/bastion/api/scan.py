@@ -43,6 +43,7 @@ from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
 from bastion.source.discovery import Discovery, discover, relative_to_root
+from bastion.source.files import read_text_file
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -199,7 +200,7 @@ def _nothing_scanned(discovery: Discovery, root: Path, config_path: Path | None)
 
 def _key_line(config_path: Path) -> int:
     try:
-        text = config_path.read_text(encoding="utf-8", errors="replace")
+        text = read_text_file(config_path, follow_symlinks=True, errors="replace")
     except OSError:
         return 1
     match = _EXCLUDING_KEY.search(text)

@@ -273,7 +273,7 @@ def compose_entries(text: str) -> list[ComposeEntry]:
     value `(NAME, VALUE)`). An unreadable file gives no entries."""
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # the pure-Python loader recurses once per level
         return []
     if not isinstance(root, yaml.MappingNode):
         return []

@@ -27,6 +27,8 @@ def problem_with(path: str, text: str) -> str | None:
             tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             return f"the result is not valid TOML ({error})"
+        except RecursionError:
+            return "the result is nested too deeply to read as TOML"
     return None
 
 

@@ -10,7 +10,6 @@ it is. The new content goes to a temporary file beside it, then replaces it in o
 from __future__ import annotations
 
 import codecs
-import os
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from bastion.core.atomic_write import atomic_write_bytes
 from bastion.source.discovery import SourceFile
+from bastion.source.files import DATA_FILE_LIMIT, NotRegularFile, read_regular_file
 from bastion.source.reading import ReadError, read_document
 
 
@@ -95,12 +95,9 @@ def _check_place(path: Path, allowed: Sequence[Path]) -> None:
 
 
 def _read_bytes(path: Path) -> bytes:
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        descriptor = os.open(path, flags)
+        return read_regular_file(path, max_size=DATA_FILE_LIMIT)
+    except NotRegularFile:
+        raise NotEditable("is not a regular file") from None
     except OSError as error:
         raise NotEditable(f"cannot be read: {error.strerror or error}") from None
-    with os.fdopen(descriptor, "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise NotEditable("is not a regular file")
-        return stream.read()

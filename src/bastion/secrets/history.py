@@ -21,6 +21,7 @@ from bastion.secrets.engine import SecretMatch, find_secrets
 from bastion.secrets.filekinds import TextKind, classify
 from bastion.secrets.python_literals import NODE_TYPES, literal_secrets
 from bastion.secrets.redaction import redact_spans, secret_hash
+from bastion.source.files import read_regular_file
 from bastion.source.git import FileVersion, GitError, HistoryStats, Repository, open_repository
 from bastion.source.suppressions import Suppression, SuppressionOrigin, find_suppressions
 
@@ -103,15 +104,16 @@ def _silences(suppression: Suppression, code: str) -> bool:
 class _WorkingTree:
     """Answers "is this secret still in the file?" from the working tree, reading each file once."""
 
-    def __init__(self, toplevel: Path) -> None:
+    def __init__(self, toplevel: Path, max_size: int) -> None:
         self.toplevel = toplevel
+        self.max_size = max_size
         self._texts: dict[str, str | None] = {}
         self._suppressions: dict[str, list[Suppression]] = {}
 
     def text(self, path: str) -> str | None:
         if path not in self._texts:
             try:
-                raw = (self.toplevel / path).read_bytes()
+                raw = read_regular_file(self.toplevel / path, max_size=self.max_size)
                 self._texts[path] = None if b"\x00" in raw[:8192] else raw.decode("utf-8", "replace")
             except OSError:
                 self._texts[path] = None
@@ -171,7 +173,7 @@ def scan_history(path: Path, *, codes: frozenset[str] | None = None, max_size: i
         raise HistoryError(str(error)) from None
     confirmed = _confirm_python_literals(repository, list(first.values()), max_size)
     first = {key: hit for key, hit in first.items() if hit in confirmed}
-    tree = _WorkingTree(toplevel)
+    tree = _WorkingTree(toplevel, max_size)
     for hit in first.values():
         hit.present_line = tree.locate(hit.path, hit.match.value)
         hit.present = hit.present_line is not None

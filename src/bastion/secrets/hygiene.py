@@ -18,6 +18,7 @@ from bastion.core import patterns
 from bastion.secrets.filters import Candidate, Verdict, judge
 from bastion.secrets.names import is_secret_name
 from bastion.source.discovery import path_excluded
+from bastion.source.files import read_file_head, read_text_file
 from bastion.source.git import GitError, Repository, open_repository
 
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
@@ -77,9 +78,9 @@ def environment_sets_secret(content: bytes) -> bool:
 
 
 def read_head(path: Path, size: int = 65536) -> bytes | None:
+    """The first bytes of a regular file; None for anything else (a link, a FIFO: never followed, never waited on)."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(size)
+        return read_file_head(path, size)
     except OSError:
         return None
 
@@ -127,12 +128,9 @@ def gitignore_covers(root: Path, rel: str) -> bool:
     verdict = False
     for depth in range(len(parts)):
         directory = root.joinpath(*parts[:depth])
-        ignore_file = directory / ".gitignore"
-        if not ignore_file.is_file():
-            continue
         try:
-            lines = ignore_file.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
+            lines = read_text_file(directory / ".gitignore", errors="replace").splitlines()
+        except OSError:  # none, or not a regular file
             continue
         result = pathspec.GitIgnoreSpec.from_lines(lines).check_file("/".join(parts[depth:]))
         if result.include is not None:

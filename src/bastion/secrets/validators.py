@@ -59,7 +59,7 @@ def _b64url_json(segment: str) -> object:
     padded = segment + "=" * (-len(segment) % 4)
     try:
         return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+    except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):  # a payload nested 100,000 deep
         return None
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pathspec
 
 from bastion.core.notice import Notice, NoticeKind
+from bastion.source.files import FileReadError, file_kind, read_text_file
 
 # Files whose extension says they are not text: skipped without a notice, they are expected in any tree.
 BINARY_SUFFIXES = frozenset(
@@ -92,6 +93,8 @@ BINARY_SUFFIXES = frozenset(
     }
 )
 PYTHON_SUFFIXES = frozenset({".py", ".pyw"})
+# Far above any real ignore file.
+IGNORE_FILE_LIMIT = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +221,7 @@ class Walker:
         if not self.respect_gitignore:
             return []
         chain: list[_IgnoreFile] = []
-        info_exclude = self.root / ".git" / "info" / "exclude"
-        if info_exclude.is_file():
-            chain.extend(self._load_ignore(info_exclude, ""))
+        chain.extend(self._load_ignore(self.root / ".git" / "info" / "exclude", ""))
         try:
             parts = directory.resolve().relative_to(self.root.resolve()).parts
         except ValueError:
@@ -233,7 +234,13 @@ class Walker:
 
     def _load_ignore(self, path: Path, base: str) -> list[_IgnoreFile]:
         try:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+            lines = read_text_file(path, max_size=IGNORE_FILE_LIMIT, errors="replace").splitlines()
+        except FileReadError as error:
+            # A link, a FIFO, a device or an enormous file: its patterns do not apply (more is scanned, not less).
+            self._notice(
+                NoticeKind.UNREADABLE, relative_to_root(path, self.root), f"{error.reason}; its patterns do not apply"
+            )
+            return []
         except OSError:
             return []
         spec = pathspec.GitIgnoreSpec.from_lines(lines)
@@ -291,7 +298,10 @@ class Walker:
         except OSError as exc:
             self._notice(NoticeKind.UNREADABLE, rel, f"cannot read: {exc.strerror or exc}")
             return
-        if stat.S_ISREG(st.st_mode) and rel not in seen_files:
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO would block the read, a device would never end it: named, never opened.
+            self._notice(NoticeKind.UNREADABLE, rel, f"{file_kind(st.st_mode)}, not a regular file; not read")
+        elif rel not in seen_files:
             seen_files.add(rel)
             self.result.files.append(SourceFile(Path(entry.path), rel, st.st_size))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import stat
 import tempfile
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -123,7 +124,13 @@ class Repository:
 
     def is_ignored(self, rel: str) -> bool:
         """Whether the repository's ignore files (`.gitignore`, `.git/info/exclude`) ignore `rel` (relative to
-        the top level)."""
+        the top level). libgit2 would open a `.gitignore` that is a FIFO or a link to one, and wait: then the
+        answer is no (more is reported, not less)."""
+        directory = self.toplevel
+        for part in ["", *rel.split("/")[:-1]]:
+            directory = directory / part if part else directory
+            if not _regular_or_absent(directory / ".gitignore"):
+                return False
         try:
             return bool(self._repo.path_is_ignored(rel))
         except (pygit2.GitError, OSError, ValueError):
@@ -314,16 +321,73 @@ def _added_line_numbers(before: bytes, after: bytes) -> set[int]:
     return numbers
 
 
+def _regular_or_absent(path: Path) -> bool:
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return stat.S_ISREG(mode)
+
+
+_GIT_DIR_ENTRIES_CHECKED = 500_000
+
+
+def _refuse_special_files(git_dir: Path) -> None:
+    """libgit2 opens the files of a git directory with a plain `open()`: a FIFO there (or a link to one, or to a
+    device) would block it for ever or feed it without end. A git directory is only read when it holds nothing
+    but directories and regular files, and links to them (as `git worktree` and `git new-workdir` make)."""
+    pending = [git_dir]
+    visited: set[tuple[int, int]] = set()
+    seen = 0
+    while pending and seen < _GIT_DIR_ENTRIES_CHECKED:
+        directory = pending.pop()
+        try:
+            status = os.stat(directory)
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        if (status.st_dev, status.st_ino) in visited:
+            continue  # linked directories may loop
+        visited.add((status.st_dev, status.st_ino))
+        for entry in entries:
+            seen += 1
+            try:
+                mode = entry.stat(follow_symlinks=True).st_mode  # what libgit2 would open through a link
+            except OSError:
+                continue  # a broken link: libgit2 finds nothing there either
+            if stat.S_ISDIR(mode):
+                pending.append(Path(entry.path))
+            elif not stat.S_ISREG(mode):
+                raise GitError(
+                    f"{entry.path} is not a regular file (a FIFO, a device or a socket); the repository is not read"
+                )
+
+
 def open_repository(path: Path) -> Repository:
     """The repository whose working tree holds `path` (searching upwards, not across file systems)."""
     _configure_libgit2()
-    start = path if path.is_dir() else path.parent
+    start = (path if path.is_dir() else path.parent).resolve()
+    checked: Path | None = None
+    for directory in (start, *start.parents):
+        dot_git = directory / ".git"
+        if not os.path.lexists(dot_git):
+            continue
+        if dot_git.is_dir():
+            checked = dot_git.resolve()
+            _refuse_special_files(checked)  # before libgit2 even looks at it: its HEAD may be a FIFO
+        elif not _regular_or_absent(dot_git):
+            raise GitError(f"{dot_git} is neither a directory nor a regular file; the repository is not read")
+        break
     try:
-        found = pygit2.discover_repository(os.fspath(start.resolve()))
+        found = pygit2.discover_repository(os.fspath(start))
     except (pygit2.GitError, OSError, ValueError) as error:
         raise GitError(f"{path} is not inside a git repository ({error})") from None
     if found is None:
         raise GitError(f"{path} is not inside a git repository: not a git repository, nor is any folder above it")
+    if Path(found).resolve() != checked:
+        _refuse_special_files(Path(found))  # reached through a `.git` file (a worktree, a submodule)
     try:
         repo = pygit2.Repository(found, pygit2.enums.RepositoryOpenFlag.NO_SEARCH)
     except (pygit2.GitError, OSError, ValueError) as error:

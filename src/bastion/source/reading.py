@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from bastion.core import patterns
 from bastion.core.notice import NoticeKind
 from bastion.source.discovery import SourceFile
+from bastion.source.files import FileReadError, FileTooLarge, read_regular_file
 
 _SNIFF = 8192
 _PYTHON_SHEBANG = (b"#!/usr/bin/env python", b"#!/usr/bin/python", b"#!/usr/local/bin/python")
@@ -131,7 +132,13 @@ def read_document(file: SourceFile, *, max_size: int) -> TextDocument:
             NoticeKind.TOO_LARGE,
         )
     try:
-        data = file.path.read_bytes()
+        # Regular files only, never through a symlink, bounded on the open descriptor and while reading: a file
+        # replaced since discovery by a FIFO or a link to /dev/zero can neither hang the scan nor fill memory.
+        data = read_regular_file(file.path, max_size=max_size)
+    except FileTooLarge as exc:
+        raise ReadError(f"{exc.reason} (max-file-size); skipped", NoticeKind.TOO_LARGE) from None
+    except FileReadError as exc:
+        raise ReadError(f"{exc.reason}", NoticeKind.UNREADABLE) from None
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}", NoticeKind.UNREADABLE) from None
     if looks_binary(data):

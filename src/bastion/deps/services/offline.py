@@ -28,6 +28,7 @@ from bastion.deps.advisory import Advisory, AffectedVersions, RangeEvent, adviso
 from bastion.deps.model import PackageVersion
 from bastion.deps.services.interface import DatabaseError, VulnerabilityService
 from bastion.deps.severity import AdvisorySeverity
+from bastion.source.files import DATA_FILE_LIMIT, read_regular_file
 
 # Part of the index key with bastion's version: a change in how records are reduced must rebuild old indexes.
 INDEX_FORMAT = "4"
@@ -228,7 +229,7 @@ def _records(path: Path) -> Iterator[tuple[str, dict[str, Any] | str]]:
     if path.is_dir():
         for file in _json_files(path):
             try:
-                yield file.name, _decode(file.read_bytes())
+                yield file.name, _decode(read_regular_file(file, max_size=DATA_FILE_LIMIT, follow_symlinks=True))
             except OSError as error:
                 yield file.name, f"cannot read: {error.strerror or error}"
         return

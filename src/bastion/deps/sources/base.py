@@ -44,6 +44,11 @@ def load_toml(text: str, path: str, kind: ManifestKind) -> tuple[dict[str, Any] 
     """The parsed TOML, or a manifest that only says why it could not be read."""
     try:
         return tomllib.loads(text), None
+    except (RecursionError, MemoryError):
+        problem = ManifestProblem(
+            None, "nested too deeply to read (thousands of levels); not audited", not_audited=True
+        )
+        return None, Manifest(path, kind, problems=(problem,))
     except tomllib.TOMLDecodeError as error:
         where = _TOML_POSITION.search(str(error))
         line = int(where.group(1)) if where and where.group(1) else None

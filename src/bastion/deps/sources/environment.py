@@ -13,6 +13,7 @@ from pathlib import Path
 from bastion.deps.model import Dependency, Manifest, ManifestKind
 from bastion.deps.sources.pep508 import snippet
 from bastion.deps.versions import normalise_name
+from bastion.source.files import read_text_file
 
 
 def installed_environment(paths: Sequence[str] | None = None, *, root: Path | None = None) -> tuple[Manifest, ...]:
@@ -48,7 +49,7 @@ def _metadata_location(distribution: importlib.metadata.Distribution, root: Path
         return "", 1, ""
     metadata = folder / "METADATA" if (folder / "METADATA").is_file() else folder / "PKG-INFO"
     try:
-        lines = metadata.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = read_text_file(metadata, follow_symlinks=True, errors="replace").splitlines()
     except OSError:
         return "", 1, ""
     number = next((n for n, line in enumerate(lines, start=1) if line.startswith("Version:")), 1)

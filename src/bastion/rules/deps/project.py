@@ -27,6 +27,7 @@ from bastion.deps.model import Dependency, Manifest, ManifestKind
 from bastion.deps.sources.requirements import parse_requirements
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
+from bastion.source.files import read_text_file
 
 LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "requirements.lock")
 _URL = patterns.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -153,12 +154,9 @@ class _Assembly:
         if self.project.file(rel) is not None:
             document = self.project.document(rel)
             return document.text if document is not None else None
-        path = self.root / rel
         try:
-            if not path.is_file() or path.stat().st_size > self.project.config.max_file_size:
-                return None
-            return path.read_text(encoding="utf-8-sig", errors="replace")
-        except OSError:
+            return read_text_file(self.root / rel, max_size=self.project.config.max_file_size, errors="replace")
+        except OSError:  # missing, not a regular file (a link, a FIFO), too large
             return None
 
     def _has_lock(self, manifest: Manifest) -> bool:
