@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import resource
 import statistics
 import string
 import subprocess
@@ -111,9 +112,11 @@ def main() -> None:
         print(f"built {REPO} in {time.perf_counter() - started:.1f} s")
     print(f"repository: {REPO} ({count_commits()} commits reachable from all refs)")
     durations = []
+    cpu_times = []
     report: dict[str, object] = {}
     for _ in range(arguments.runs):
         started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         completed = subprocess.run(
             [sys.executable, "-m", "bastion", "secrets", "--history", str(REPO), "--isolated", "-f", "json"],
             capture_output=True,
@@ -121,12 +124,17 @@ def main() -> None:
             check=False,
         )
         durations.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU time (user + sys) of the run and everything it started: steady on a machine others share, where
+        # the wall time is not.
+        cpu_times.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         report = json.loads(completed.stdout)
     notes = [n["message"] for n in report["notices"] if n["message"].startswith("git history")]  # type: ignore[index,union-attr]
     findings = report["findings"]  # type: ignore[index]
     print(notes[0] if notes else "no history notice")
     print(f"findings: {len(findings)}")  # type: ignore[arg-type]
-    print(f"runs (s): {' '.join(f'{d:.2f}' for d in durations)}; median {statistics.median(durations):.2f} s")
+    print(f"wall (s): {' '.join(f'{d:.2f}' for d in durations)}; median {statistics.median(durations):.2f} s")
+    print(f"cpu, user+sys (s): {' '.join(f'{c:.2f}' for c in cpu_times)}; median {statistics.median(cpu_times):.2f} s")
 
 
 if __name__ == "__main__":
