@@ -26,6 +26,7 @@ import bastion
 from bastion.cache.store import CacheError, ResultStore, clean
 from bastion.core.notice import Notice, NoticeKind
 from bastion.source.discovery import SourceFile
+from bastion.source.files import read_regular_file
 
 
 @cache
@@ -94,10 +95,8 @@ class CacheSession:
             return None
         else:
             try:
-                content = file.path.read_bytes()
-            except OSError:
-                return None
-            if len(content) > self.max_size:
+                content = read_regular_file(file.path, max_size=self.max_size)
+            except OSError:  # gone, not a regular file any more, grown past the bound: analysed (and named) anew
                 return None
         key = file_key(self.salt, file.rel, content)
         self.keys[file.rel] = key
