@@ -142,6 +142,7 @@ def test_checklist_page_has_no_script(tmp_path: Path) -> None:
     statuses = {a.get("class") for a in page.all("span") if (a.get("class") or "").startswith("badge st-")}
     assert {"badge st-pass", "badge st-fail", "badge st-unknown"} <= statuses
     assert "Pre-deployment security checklist" in text and "<article" not in text
+    assert '<div class="decided">Decided by <code>SEC</code> rules, <code>CFG102</code>' in text
     # An item with many findings lists three and folds the rest.
     folds = 0
     for row in re.findall(r'<tr id="check-.*?</tr>', text, re.S):
