@@ -180,3 +180,12 @@ def test_secrets_history_runs_nothing_and_reads_all(hostile_repo: Repo) -> None:
 def test_checklist_runs_nothing(hostile_repo: Repo) -> None:
     completed = hostile_repo.bastion("checklist", "--jobs", "1", "-f", "json", "--db", str(OSV_TEST_DATA))
     assert completed.returncode in (0, 1), completed.stderr
+
+
+def test_scan_diff_runs_nothing_and_ignores_diff_attributes(hostile_repo: Repo) -> None:
+    """`--diff` compares through libgit2 with raw buffers: `.gitattributes` asks for the `evil` diff driver and
+    filter on every file, and neither runs nor changes which lines are new."""
+    completed = hostile_repo.bastion("scan", "--jobs", "1", "-f", "json", "--offline", "--diff", "HEAD~1", "--new-only")
+    found = {(finding["path"], finding["code"]) for finding in json.loads(completed.stdout)["findings"]}
+    assert (".env", "SEC301") in found  # added since HEAD~1: every line is new
+    assert all(path == ".env" for path, _ in found), found

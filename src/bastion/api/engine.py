@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -271,11 +271,13 @@ def analyse_files(
     progress: Callable[[int, int], None] | None = None,
     roots: Sequence[Path] = (),
     cache: CacheSession | None = None,
+    required: Collection[str] | None = None,
 ) -> list[FileResult]:
     """Analyse every file (or take its result from `cache`); results come back sorted by path whatever the number
     of jobs. `roots` are the scanned directories: no worker process has them (or the current directory) on its
     `sys.path`. Every result goes through its codec text, from a worker or from the cache alike, so that a scan
-    with the cache reports exactly what one without it does."""
+    with the cache reports exactly what one without it does. With `required` (paths), only those files are
+    analysed; the others' results are taken from the cache where it has them, and left out where it does not."""
     codec = result_codec(collector_classes(spec))
     results: list[FileResult] = []
     stored = cache.lookup(files) if cache is not None else {}
@@ -286,8 +288,8 @@ def analyse_files(
             assert cache is not None
             cache.unreadable(rel, str(error))
     done = {result.rel for result in results}
-    pending = [file for file in files if file.rel not in done]
-    total = len(files)
+    pending = [file for file in files if file.rel not in done and (required is None or file.rel in required)]
+    total = len(results) + len(pending)
 
     def collect(rel: str, entry: FileResult | str, cut_short: bool) -> None:
         if isinstance(entry, FileResult):

@@ -75,6 +75,8 @@ def scan_options(
         excerpt_lines=request.excerpt_lines,
         file_time_limit=DEFAULT_FILE_TIME_LIMIT if request.file_time_limit is None else request.file_time_limit,
         cache_dir=None if request.no_cache else cache_directory(request.cache_dir),
+        diff_ref=request.diff,
+        new_only=request.new_only,
     )
 
 

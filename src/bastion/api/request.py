@@ -55,6 +55,10 @@ class ScanRequest:
     no_cache: bool = False
     # Scan every commit of the git history instead of the files (`bastion secrets --history`; SEC rules only).
     history: bool = False
+    # Scan only the files changed since this git commit (`--diff REF`), and report what concerns them.
+    diff: str | None = None
+    # With `diff`: report only the findings on changed lines (`--new-only`).
+    new_only: bool = False
     # Keep the collectors' facts in the result (`bastion checklist` reads the evidence in them).
     keep_facts: bool = False
     # Lines of code kept before and after each finding (`Finding.excerpt`; the HTML report shows them); 0: none.
@@ -90,6 +94,10 @@ class ScanRequest:
                 raise ValueError("a history scan runs the SEC rules only: set family='SEC'")
             if len(self.paths) > 1:
                 raise UsageError("--history scans one repository: give one PATH (default: the current directory)")
+            if self.diff is not None:
+                raise UsageError("--history scans every commit; --diff scans the files changed since one: pick one")
+        if self.new_only and self.diff is None:
+            raise UsageError("--new-only reports findings on the lines changed since a git commit: give --diff REF")
         report = self.report
         if report.quiet and report.verbose:
             raise UsageError("--quiet and --verbose cannot be used together")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bastion.api.baseline import apply_baseline, read_baseline
+from bastion.api.changed_scope import ChangedScope, diff_error
 from bastion.api.engine import (
     Analyzer,
     AnalyzerSpec,
@@ -42,8 +43,10 @@ from bastion.rules.meta.not_analysed import findings_from_notices, protected_rul
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
+from bastion.source.changes import changes_since
 from bastion.source.discovery import Discovery, discover, relative_to_root
 from bastion.source.files import read_text_file
+from bastion.source.git import GitError
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -74,6 +77,10 @@ class ScanOptions:
     file_time_limit: float = DEFAULT_FILE_TIME_LIMIT
     # Where per-file results are kept between scans (`bastion.api.result_cache`); None: no cache.
     cache_dir: Path | None = None
+    # Analyse only the files changed since this git commit, and report what concerns them (`api.changed_scope`).
+    diff_ref: str | None = None
+    # With `diff_ref`: report only findings on the changed lines.
+    new_only: bool = False
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -98,14 +105,27 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
             replace(file, content=options.overlay[file.rel]) if file.rel in options.overlay else file
             for file in discovery.files
         ]
+    scope = _changed_scope(options, root, discovery)
     spec = AnalyzerSpec(config, tuple(rule.code for rule in rules), file_time_limit=options.file_time_limit)
     jobs = options.jobs or default_jobs()
     cache, notices = _open_cache(options, spec)
-    results = analyse_files(discovery.files, spec, jobs=jobs, progress=options.progress, roots=[root], cache=cache)
+    results = analyse_files(
+        discovery.files,
+        spec,
+        jobs=jobs,
+        progress=options.progress,
+        roots=[root],
+        cache=cache,
+        required=None if scope is None else scope.changes.files.keys(),
+    )
     decoder = FactsDecoder(spec, discovery)
+    # What the scan was about: with --diff, the changed files (the others only lend their cached facts).
+    own_results = results if scope is None else [result for result in results if scope.analyses(result.rel)]
 
     notices.extend(discovery.notices)
-    if not any(result.read for result in results) and not options.services.environments:
+    if scope is not None and not scope.changes.files:
+        notices.append(scope.nothing_changed())
+    elif not any(result.read for result in own_results) and not options.services.environments:
         notices.append(_nothing_scanned(discovery, root, options.config_path))
     findings: list[Finding] = []
     for result in results:
@@ -150,21 +170,31 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
 
     outcome = apply_baseline(active, baseline_entries)
     notices.extend(outcome.expiry_notices())
+    new, accepted, stale = outcome.new, outcome.accepted, outcome.stale
+    if scope is not None:
+        # After fingerprints and the baseline, which must be those of a full scan.
+        new, accepted, suppressed, held_back = (
+            scope.findings(new),
+            scope.findings(accepted),
+            scope.suppressed(suppressed),
+            scope.findings(held_back),
+        )
+        stale, notices = scope.stale_baseline(stale), scope.notices(notices)
 
     notices.sort(key=Notice.sort_key)
     return ScanResult(
         root=root,
-        findings=outcome.new,
+        findings=new,
         suppressed=suppressed,
-        baselined=outcome.accepted,
+        baselined=accepted,
         held_back=held_back,
-        stale_baseline=outcome.stale,
+        stale_baseline=stale,
         notices=_dedupe(notices),
         rules=rules,
-        files_discovered=len(discovery.files),
-        files_read=sum(1 for r in results if r.read),
-        python_files=sum(1 for r in results if r.python),
-        lines=sum(r.lines for r in results),
+        files_discovered=len(discovery.files) if scope is None else len(scope.changes.files),
+        files_read=sum(1 for r in own_results if r.read),
+        python_files=sum(1 for r in own_results if r.python),
+        lines=sum(r.lines for r in own_results),
         duration=time.perf_counter() - started,
         skipped_by_exclude=discovery.skipped_by_exclude,
         skipped_by_gitignore=discovery.skipped_by_gitignore,
@@ -294,6 +324,18 @@ def _run_project_rules(
             with contextlib.suppress(CodecError):
                 cache.remember_key(key, decoder.codec.dumps((tuple(findings[made:]), tuple(context.notices[first:]))))
     return findings, context.notices
+
+
+def _changed_scope(options: ScanOptions, root: Path, discovery: Discovery) -> ChangedScope | None:
+    if options.diff_ref is None:
+        if options.new_only:
+            raise UsageError("--new-only reports findings on the lines changed since a git commit: give --diff REF")
+        return None
+    try:
+        changes = changes_since(options.diff_ref, root, discovery.files, max_size=options.config.max_file_size)
+    except GitError as error:
+        raise UsageError(diff_error(options.diff_ref, error)) from None
+    return ChangedScope(changes, new_only=options.new_only)
 
 
 def _open_cache(options: ScanOptions, spec: AnalyzerSpec) -> tuple[CacheSession | None, list[Notice]]:

@@ -153,6 +153,21 @@ SUPPRESSIONS = combine(
     ),
 )
 PROGRESS = click.option("--no-progress", is_flag=True, help="No progress bar, even on a terminal.")
+# Pull requests and pre-commit: what changed since a git commit.
+CHANGES = combine(
+    click.option(
+        "--diff",
+        metavar="REF",
+        help="Scan only the files changed since the git commit REF (a branch, tag, HEAD~1, a commit id): modified, "
+        "added, renamed, and untracked files that are not ignored. Data flows between a changed file and the "
+        "others are followed where the cache holds the others' results.",
+    ),
+    click.option(
+        "--new-only",
+        is_flag=True,
+        help="With --diff: report only findings on the changed lines (for a data flow, on any of its steps).",
+    ),
+)
 # Where the dependency audit's advisories come from.
 ADVISORIES = combine(
     click.option(

@@ -8,12 +8,13 @@ from typing import Any
 import click
 
 from bastion.cli.errors import handle_errors
-from bastion.cli.options import SCAN_OPTIONS, request_from
+from bastion.cli.options import CHANGES, SCAN_OPTIONS, request_from
 from bastion.cli.running import scan_and_report
 
 
 @click.command("secrets")
 @SCAN_OPTIONS
+@CHANGES
 @click.option(
     "--history",
     is_flag=True,

@@ -159,13 +159,75 @@ class Repository:
         kind, data = odb.read(oid)[:2]
         return int(kind), len(data)
 
+    @property
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone: its history stops at the commits it was fetched at."""
+        return bool(self._repo.is_shallow)
+
     def resolve_commit(self, revision: str) -> str:
-        """The commit `revision` names (a branch, tag, `HEAD~2`, an id), as a full hex id."""
+        """The commit `revision` names (a branch, tag, `HEAD~2`, an id), as a full hex id. A name that is both a
+        tag and a branch (or a remote branch) naming different commits is an error, where git would pick one with
+        a warning nobody reads in CI: the user says which (`refs/tags/x`, `refs/heads/x`)."""
+        clashing = self._clashing_refs(revision)
+        if len(clashing) > 1:
+            raise GitError(
+                f"{revision!r} is ambiguous: {' and '.join(clashing)} name different commits; give the full name"
+            )
         try:
             commit = self._repo.revparse_single(revision).peel(pygit2.Commit)
-        except (pygit2.GitError, KeyError, ValueError) as error:
-            raise GitError(f"{revision!r} names no commit in {self.toplevel}: {error}") from None
+        except pygit2.AmbiguousError:
+            raise GitError(f"{revision!r} is ambiguous: several objects start with it; give more digits") from None
+        except KeyError:
+            raise GitError(f"{revision!r} names no commit in {self.toplevel}{self.shallow_hint()}") from None
+        except (pygit2.GitError, ValueError) as error:
+            raise GitError(f"{revision!r} names no commit in {self.toplevel} ({error}){self.shallow_hint()}") from None
         return str(commit.id)
+
+    def shallow_hint(self) -> str:
+        """What to add to a message about a missing commit when the clone is shallow (a CI checkout)."""
+        if not self.is_shallow:
+            return ""
+        return (
+            "; this is a shallow clone, whose history stops where it was fetched: fetch the commit first (e.g. "
+            "`git fetch --deepen=100` or `git fetch --unshallow`; with actions/checkout, `fetch-depth: 0`)"
+        )
+
+    def _clashing_refs(self, name: str) -> list[str]:
+        """The full names of refs `name` is short for (as git reads it: refs/, tags, heads, remotes), when they
+        name more than one commit."""
+        commits: dict[str, str] = {}
+        for full in (f"refs/{name}", f"refs/tags/{name}", f"refs/heads/{name}", f"refs/remotes/{name}"):
+            try:
+                reference = self._repo.references.get(full)
+                if reference is None:
+                    continue
+                commit = str(reference.peel(pygit2.Commit).id)
+            except (pygit2.GitError, KeyError, ValueError, pygit2.InvalidSpecError):
+                continue
+            commits.setdefault(commit, full)
+        return sorted(commits.values()) if len(commits) > 1 else []
+
+    def tree_files(self, commit: str) -> dict[str, bytes]:
+        """Every regular file of a commit's tree: path (relative to the top level, decoded as the file system
+        names it) -> raw blob id. Raises `GitError` when objects are missing (a shallow or partial clone)."""
+        files: dict[str, bytes] = {}
+        try:
+            tree = self._tree_of(pygit2.Oid(hex=commit).raw)
+            pending: list[tuple[bytes, bytes]] = [(tree, b"")]
+            while pending:
+                current, prefix = pending.pop()
+                for name, (oid, mode) in self._entries(current).items():
+                    if mode == _TREE_MODE:
+                        pending.append((oid, prefix + name + b"/"))
+                    elif mode in _FILE_MODES:
+                        files[os.fsdecode(prefix + name)] = oid
+        except (pygit2.GitError, KeyError, ValueError, OSError) as error:
+            raise GitError(f"cannot read the files of commit {commit[:12]} ({error}){self.shallow_hint()}") from None
+        return files
+
+    def read_raw_blob(self, blob: bytes, *, max_size: int) -> bytes | None:
+        """`read_blob` for a raw (binary) object id, as `tree_files` gives them."""
+        return self.read_blob(str(pygit2.Oid(raw=blob)), max_size=max_size)
 
     # -- history ---------------------------------------------------------------------------------------------
 
@@ -304,14 +366,14 @@ class Repository:
         for parent in parents:
             # A parent version that cannot be read as text (binary, too large) takes nothing away.
             before = self._read_text_blob(parent, max_size, None) or b""
-            numbers = _added_line_numbers(before, data)
+            numbers = added_line_numbers(before, data)
             added = numbers if added is None else added & numbers
         chosen = sorted(added) if added is not None else list(range(1, len(lines) + 1))
         chosen = [number for number in chosen if number <= len(lines)]
         return chosen, [_line_text(lines[number - 1]) for number in chosen]
 
 
-def _added_line_numbers(before: bytes, after: bytes) -> set[int]:
+def added_line_numbers(before: bytes, after: bytes) -> set[int]:
     """Line numbers (1-based, in `after`) of the lines a diff of the two raw buffers marks as added. The
     buffers carry no path, so no attribute or driver applies; the hunks' line numbers say which lines they are."""
     patch = pygit2.Patch.create_from(before, after, flag=DiffOption.FORCE_TEXT, context_lines=0, interhunk_lines=0)
@@ -319,6 +381,11 @@ def _added_line_numbers(before: bytes, after: bytes) -> set[int]:
     for hunk in patch.hunks:
         numbers.update(range(hunk.new_start, hunk.new_start + hunk.new_lines))
     return numbers
+
+
+def blob_id(data: bytes) -> bytes:
+    """The raw id git gives a file of this content (to compare a working-tree file with a commit's version)."""
+    return bytes(pygit2.hash(data).raw)
 
 
 def _regular_or_absent(path: Path) -> bool:
