@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from bastion.source.changes import ChangedFile
+from tests.conftest import OSV_TEST_DATA
 from tests.foundation.conftest import run_cli
 from tests.secrets.gitrepo import GitRepo
 
@@ -185,6 +186,16 @@ def test_a_flow_is_not_reported_when_no_step_is_in_a_changed_file(tmp_path: Path
     assert _found(_scan(repo, "--select", "TNT")[1]) == {("app/db.py", 9, "TNT101")}
     repo.write("app/other.py", PLAIN)
     assert _found(_scan(repo, "--select", "TNT", "--diff", "HEAD")[1]) == set()
+
+
+def test_the_dependency_audit_runs_when_a_manifest_changed(repo: GitRepo) -> None:
+    repo.commit("deps", **{"requirements.txt": "requests==2.31.0\n"})
+    audit = ("--select", "DEP", "--db", str(OSV_TEST_DATA))
+    repo.write("plain.py", PLAIN + "\nVERSION = 2\n")
+    assert _found(_scan(repo, *audit, "--diff", "HEAD")[1]) == set()  # no manifest changed: nothing to audit
+    repo.write("requirements.txt", "flask==0.12.2\nrequests==2.31.0\n")
+    found = _found(_scan(repo, *audit, "--diff", "HEAD", "--new-only")[1])
+    assert found and {(path, line) for path, line, _ in found} == {("requirements.txt", 1)}
 
 
 # -- errors: one line, exit 2 -------------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         notices.extend(result.notices)
     scanned = tuple(relative_to_root(t.absolute(), root) for t in targets)
     project_findings, project_notices = _run_project_rules(
-        rules, root, scanned, discovery, config, results, options.services, decoder, cache
+        rules, root, scanned, discovery, config, results, options.services, decoder, cache, scope
     )
     if cache is not None:
         cache.save()
@@ -282,10 +282,13 @@ def _run_project_rules(
     services: ScanServices,
     decoder: FactsDecoder,
     cache: CacheSession | None,
+    scope: ChangedScope | None = None,
 ) -> tuple[list[Finding], list[Notice]]:
     project_rules = [cls for cls in rules if issubclass(cls, ProjectRule)]
     if not project_rules:
         return [], []
+    if scope is not None:
+        project_rules = [cls for cls in project_rules if _concerns_changes(cls, results, scope)]
     context = ProjectContext(
         root=root,
         files=discovery.files,
@@ -336,6 +339,16 @@ def _changed_scope(options: ScanOptions, root: Path, discovery: Discovery) -> Ch
     except GitError as error:
         raise UsageError(diff_error(options.diff_ref, error)) from None
     return ChangedScope(changes, new_only=options.new_only)
+
+
+def _concerns_changes(rule: type[ProjectRule], results: Sequence[FileResult], scope: ChangedScope) -> bool:
+    """With --diff, whether a project rule can say anything about the changed files: it reads facts from one of
+    them (or reads no facts at all, so that nothing says it cannot). A dependency audit of unchanged manifests, a
+    taint solve when only a README changed, would only give findings the report leaves out."""
+    names = {collector.name for collector in rule.collectors}
+    if not names:
+        return True
+    return any(scope.analyses(result.rel) and names & result.facts.keys() for result in results)
 
 
 def _open_cache(options: ScanOptions, spec: AnalyzerSpec) -> tuple[CacheSession | None, list[Notice]]:
