@@ -71,6 +71,7 @@ from bastion.rules.config.web_rule import Verdict
 from bastion.rules.deps.collector import ManifestCollector
 from bastion.rules.pattern.assert_access_control import AssertAccessControl
 from bastion.rules.pattern.bcrypt_rounds import BcryptLowRounds
+from bastion.rules.pattern.client_data_authorization import ClientDataAuthorization
 from bastion.rules.pattern.debug_mode import DebugMode
 from bastion.rules.pattern.exception_in_response import ExceptionInResponse
 from bastion.rules.pattern.fast_hash_password import FastHashPassword
@@ -407,7 +408,12 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "access-control",
         "Authentication and role checks on destructive routes, no IDOR",
         "call each delete/admin route as an anonymous user and as a plain user; fetch another user's object by id",
-        rules=(DestructiveRouteWithoutAuthorization, ObjectAccessWithoutOwnerCheck, AssertAccessControl),
+        rules=(
+            DestructiveRouteWithoutAuthorization,
+            ObjectAccessWithoutOwnerCheck,
+            AssertAccessControl,
+            ClientDataAuthorization,
+        ),
         checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",
     ),
