@@ -67,6 +67,21 @@ def _loopback_only_getaddrinfo(host: object, *args: object, **kwargs: object) ->
     return _real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
 
+_USER_DIRS = Path(tempfile.mkdtemp(prefix="bastion-test-home-"))
+atexit.register(shutil.rmtree, _USER_DIRS, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def private_user_dirs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the developer's own bastion settings and caches: the user configuration and
+    cache directories point into a throwaway folder, and the `BASTION_*` trust settings are unset (processes the
+    tests start inherit this)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(_USER_DIRS / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_USER_DIRS / "cache"))
+    for name in ("BASTION_OSV_URL", "BASTION_DB", "BASTION_CACHE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach the network: any lookup or connection beyond loopback fails loudly."""

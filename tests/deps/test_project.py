@@ -3,9 +3,12 @@ vulnerability service asked once per scan whatever DEP rules run, and configurat
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bastion.api import ScanOptions, scan
@@ -91,15 +94,31 @@ def test_the_service_is_asked_once_per_scan_whatever_rules_run(tmp_path: Path) -
     assert service.calls == []  # hygiene rules never need the service
 
 
-def test_osv_settings_come_from_the_project_configuration(tmp_path: Path) -> None:
+def test_the_advisory_server_is_the_users_choice_never_the_projects(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = _write(tmp_path / "p", {"requirements.txt": "pydantic==1.7.2\n"})
-    fake = FakeOsv(load_records(OSV_TEST_DATA))
-    with serve(fake) as url:
-        (root / "bastion.toml").write_text(f'[deps]\nosv-url = "{url}"\ntimeout = 2\n', encoding="utf-8")
-        result = CliRunner().invoke(cli, ["deps", str(root), "-f", "json", "--cache-dir", str(tmp_path / "c")])
-    assert result.exit_code == 1, result.output
-    assert '"PYSEC-2021-47"' in result.output
-    assert fake.requests and fake.requests[0] == ("POST", "/v1/querybatch")
+    theirs = FakeOsv({})  # the project's server: it would answer "no vulnerabilities"
+    ours = FakeOsv(load_records(OSV_TEST_DATA))
+    with serve(theirs) as their_url, serve(ours) as our_url:
+        (root / "bastion.toml").write_text(f'[deps]\nosv-url = "{their_url}"\ntimeout = 2\n', encoding="utf-8")
+        for how in ("environment", "user config"):
+            ours.requests.clear()
+            if how == "environment":
+                monkeypatch.setenv("BASTION_OSV_URL", our_url)
+            else:
+                monkeypatch.delenv("BASTION_OSV_URL")
+                config = Path(os.environ["XDG_CONFIG_HOME"]) / "bastion" / "config.toml"
+                config.parent.mkdir(parents=True, exist_ok=True)
+                config.write_text(f'osv-url = "{our_url}"\n', encoding="utf-8")
+            result = CliRunner().invoke(cli, ["deps", str(root), "-f", "json", "--cache-dir", str(tmp_path / how)])
+            assert result.exit_code == 1, result.output
+            report = json.loads(result.output)
+            assert [f["properties"]["id"] for f in report["findings"] if f["code"] == "DEP101"] == ["PYSEC-2021-47"]
+            assert ours.requests and ours.requests[0] == ("POST", "/v1/querybatch")
+            (ignored,) = [n for n in report["notices"] if n["kind"] == "config"]
+            assert their_url in ignored["message"] and "ignored" in ignored["message"]
+    assert theirs.requests == []
 
 
 def test_unknown_deps_settings_are_configuration_errors(tmp_path: Path) -> None:

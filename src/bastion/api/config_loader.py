@@ -26,6 +26,8 @@ class LoadedConfig:
     config: BastionConfig
     path: Path | None  # the file it came from, None for defaults
     root: Path  # the project root: paths in reports are relative to it
+    # The file's own values, without the command line's (None without a file): what the project switched off.
+    file_config: BastionConfig | None = None
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -119,7 +121,8 @@ def load_config(
         # else: the file's value has the wrong type; it stays, so that validation names it.
     config = validate(merged, path)
     root = path.parent.resolve() if path is not None else find_project_root(start)
-    return LoadedConfig(config, path, root)
+    file_config = validate(table, path) if path is not None else None
+    return LoadedConfig(config, path, root, file_config)
 
 
 def validate(table: Mapping[str, Any], path: Path | None) -> BastionConfig:

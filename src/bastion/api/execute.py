@@ -10,16 +10,20 @@ from dataclasses import replace
 
 from bastion.api.baseline import write_baseline
 from bastion.api.config_loader import LoadedConfig, load_config
+from bastion.api.configuration_report import describe_configuration
 from bastion.api.history import scan_secret_history
 from bastion.api.request import ScanRequest
 from bastion.api.result_cache import cache_directory
 from bastion.api.scan import ProgressCallback, ScanOptions, scan
 from bastion.api.selection import ALL
 from bastion.api.services import build_services
+from bastion.api.user_settings import user_settings
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
+from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
+from bastion.rules import load_all
 from bastion.rules.base import ScanServices
 
 
@@ -60,14 +64,21 @@ def scan_options(
     progress: ProgressCallback | None = None,
 ) -> ScanOptions:
     """The engine's options for a request whose configuration is resolved (`resolve_config`); the services are
-    built from the request unless given."""
+    built from the request and the user's own settings unless given. The options carry the configuration report
+    and its notices, which the result states in every format."""
+    settings = user_settings(request, loaded.config)
+    configuration, notices = describe_configuration(request, loaded, loaded.file_config, settings, load_all())
+    if services is None:
+        built = build_services(request, settings, root=loaded.root, scanned=request.targets)
+        services = built.services
+        notices.extend(built.notices)
     return ScanOptions(
         config=loaded.config,
         root=loaded.root,
         jobs=request.jobs,
         baseline=request.baseline,
         report_unused_suppressions=request.report_unused_suppressions,
-        services=services if services is not None else build_services(request, loaded.config, root=loaded.root),
+        services=services,
         progress=progress,
         config_path=loaded.path,
         keep_facts=request.keep_facts,
@@ -77,6 +88,8 @@ def scan_options(
         cache_dir=None if request.no_cache else cache_directory(request.cache_dir),
         diff_ref=request.diff,
         new_only=request.new_only,
+        configuration=configuration,
+        notices=tuple(notices),
     )
 
 
@@ -94,6 +107,11 @@ def run(
             request.targets[0],
             ScanOptions(config=loaded.config, root=loaded.root, baseline=request.baseline, config_path=loaded.path),
         )
+        settings = user_settings(request, loaded.config)
+        result.configuration, notices = describe_configuration(
+            request, loaded, loaded.file_config, settings, load_all()
+        )
+        result.notices = sorted({*result.notices, *notices}, key=Notice.sort_key)
     else:
         result = scan(request.targets, scan_options(request, loaded, services=services, progress=progress))
     if request.min_severity is not None:

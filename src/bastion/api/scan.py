@@ -34,7 +34,7 @@ from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.result import ScanResult
+from bastion.core.result import ConfigurationReport, ScanResult
 from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_all
 from bastion.rules.base import EncodedFacts, ProjectContext, ProjectRule, ScanServices
@@ -81,6 +81,10 @@ class ScanOptions:
     diff_ref: str | None = None
     # With `diff_ref`: report only findings on the changed lines.
     new_only: bool = False
+    # What configured the scan (`api.configuration_report`), stated in every report, and the notices of the setup
+    # (configuration that could blind the audit, trust settings refused) added to the result's.
+    configuration: ConfigurationReport | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -122,6 +126,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     # What the scan was about: with --diff, the changed files (the others only lend their cached facts).
     own_results = results if scope is None else [result for result in results if scope.analyses(result.rel)]
 
+    notices.extend(options.notices)
     notices.extend(discovery.notices)
     if scope is not None and not scope.changes.files:
         notices.append(scope.nothing_changed())
@@ -201,6 +206,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         config_path=options.config_path,
         fail_on=config.fail_on,
         facts=decoder.decoded(_facts_by_collector(results)) if options.keep_facts else {},
+        configuration=options.configuration,
     )
 
 

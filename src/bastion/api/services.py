@@ -1,35 +1,97 @@
-"""The outside services a scan uses, built from the request: the dependency audit's advisory source and the
-installed environments to audit."""
+"""The outside services a scan uses, built from the request and the user's own settings: the dependency audit's
+advisory source and the installed environments to audit.
+
+Whom the audit trusts comes from `UserSettings` (the command line, the user's environment and configuration file),
+never from the scanned repository. What the scanned tree could still influence is refused or said: a cache
+directory inside the scanned tree is not used (the repository could plant an index or advisory records there;
+the scan indexes in memory instead), and offline advisory data inside it is used, since the user named it, with a
+notice that the repository being audited can change the advisories it is audited against.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from bastion.api.request import ScanRequest
-from bastion.core.config import BastionConfig
+from bastion.api.user_settings import UserSettings
+from bastion.core.notice import Notice, NoticeKind
 from bastion.deps.model import Manifest
 from bastion.deps.services.factory import offline_service, online_service
 from bastion.deps.services.interface import VulnerabilityService
+from bastion.deps.services.offline import default_cache_dir
 from bastion.deps.sources.environment import installed_environment
 from bastion.rules.base import ScanServices
 
 
-def build_services(request: ScanRequest, config: BastionConfig, *, root: Path) -> ScanServices:
-    """`db`: the offline data (no network). `offline` alone: no advisory source, the audit is skipped with a
-    notice. Otherwise OSV online, the request's `osv_url`/`timeout` over `[tool.bastion.deps]`. `env_paths`
-    (None: no environment audit; empty: the running interpreter's) adds installed distributions to audit."""
+@dataclass(frozen=True)
+class BuiltServices:
+    services: ScanServices
+    notices: tuple[Notice, ...]
+
+
+def build_services(
+    request: ScanRequest, settings: UserSettings, *, root: Path, scanned: Sequence[Path] = ()
+) -> BuiltServices:
+    """`db`: the offline data (no network). `offline` alone: no advisory source, the audit is skipped (BST107).
+    Otherwise OSV online at the user's server. `env_paths` (None: no environment audit; empty: the running
+    interpreter's) adds installed distributions to audit."""
+    trees = [root, *scanned]
+    notices: list[Notice] = []
+    cache_dir = settings.cache_dir.value
+    effective_cache = cache_dir if cache_dir is not None else default_cache_dir()
+    disk_cache = effective_cache is None or not _inside(effective_cache, trees)
+    if not disk_cache:
+        notices.append(
+            Notice(
+                NoticeKind.CONFIG,
+                f"the cache directory {effective_cache} ({settings.cache_dir.source}) is inside the scanned tree: not "
+                "used, since the repository being audited could plant an advisory index or records there; this run "
+                "keeps its index in memory and asks the server for every record (choose a cache directory outside "
+                "the tree to keep them)",
+            )
+        )
     vulnerabilities: VulnerabilityService | None = None
-    if request.db is not None:
-        vulnerabilities = offline_service(request.db, cache_dir=request.cache_dir)
+    db = settings.db.value
+    if db is not None:
+        if _inside(db, trees):
+            notices.append(
+                Notice(
+                    NoticeKind.CONFIG,
+                    f"the offline advisory data {db} ({settings.db.source}) is inside the scanned tree: the repository "
+                    "being audited can change the advisories it is audited against",
+                )
+            )
+        vulnerabilities = offline_service(db, cache_dir=cache_dir, disk_cache=disk_cache)
     elif not request.offline:
         vulnerabilities = online_service(
-            osv_url=request.osv_url or config.deps.osv_url,
-            timeout=request.timeout or config.deps.timeout,
-            cache_dir=request.cache_dir,
+            osv_url=settings.osv_url.value,
+            timeout=settings.timeout.value,
+            cache_dir=cache_dir,
+            disk_cache=disk_cache,
         )
     environments: tuple[Manifest, ...] = ()
     if request.env_paths is not None:
         environments = installed_environment([str(path) for path in request.env_paths], root=root)
-    return ScanServices(
-        offline=request.offline or request.db is not None, vulnerabilities=vulnerabilities, environments=environments
+    services = ScanServices(
+        offline=request.offline or db is not None, vulnerabilities=vulnerabilities, environments=environments
     )
+    return BuiltServices(services, tuple(notices))
+
+
+def _inside(path: Path, trees: Sequence[Path]) -> bool:
+    try:
+        resolved = Path(path).expanduser().resolve()
+    except OSError:
+        return False
+    for tree in trees:
+        try:
+            base = tree.resolve()
+        except OSError:
+            continue
+        if base.is_file():
+            base = base.parent
+        if resolved == base or resolved.is_relative_to(base):
+            return True
+    return False

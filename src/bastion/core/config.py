@@ -49,11 +49,15 @@ def _hyphen(name: str) -> str:
 
 
 class DepsConfig(_Section):
-    """`[tool.bastion.deps]`: the dependency audit. `--osv-url` and `--timeout` override the first two."""
+    """`[tool.bastion.deps]`: the dependency audit. `--timeout` overrides `timeout`.
+
+    `osv-url` is accepted so that older configurations still validate, and ignored with a notice: the advisory
+    server is the user's choice (command line, environment, user configuration), never the scanned project's.
+    """
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
 
-    osv_url: str = "https://api.osv.dev"
+    osv_url: str | None = None
     timeout: float = Field(default=15.0, gt=0, le=600)
     # False audits every declared package whatever its environment marker (`sys_platform == "win32"` ...).
     evaluate_markers: bool = True
@@ -68,6 +72,22 @@ class TaintConfig(_Section):
     environment_sources: bool = False
     # Paths through more calls than this are not followed.
     max_call_depth: int = Field(default=12, ge=1, le=64)
+
+
+class UserConfig(_Section):
+    """The user's own `config.toml` (in the user configuration directory): the settings that decide whom the audit
+    trusts, which a scanned repository may not set. Paths may start with `~`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
+
+    osv_url: str | None = None
+    db: str | None = None
+    cache_dir: str | None = None
+    timeout: float | None = Field(default=None, gt=0, le=600)
+
+    @classmethod
+    def allowed_keys(cls) -> list[str]:
+        return [field.alias or name for name, field in cls.model_fields.items()]
 
 
 class BastionConfig(_Section):

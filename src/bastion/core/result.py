@@ -40,6 +40,38 @@ class BaselineEntry:
         return self.expires is not None and self.expires < today
 
 
+@dataclass(frozen=True)
+class ConfigChange:
+    """One setting that narrows what the audit looks at or reports, and who set it."""
+
+    setting: str  # "exclude", "select/ignore", "per-file-ignores['tests/**']", "max-file-size", "baseline" ...
+    value: str  # as set, shortened for reports
+    effect: str  # what it switches off, in words
+    source: str  # the configuration file (relative to the root), or "command line"
+    # Could blind the audit (whole families off, every file excluded, the size cap lowered): also a notice.
+    warning: bool = False
+
+    def describe(self) -> str:
+        return f"{self.setting} = {self.value} {self.effect}"
+
+
+@dataclass(frozen=True)
+class ConfigurationReport:
+    """What configured the scan, for every report to state (the scanned repository's file may not stay silent)."""
+
+    file: str | None  # the project configuration file in effect, None for none
+    origin: str  # "found" (searched up from the path), "--config", "--isolated", "none"
+    user_file: str | None  # the user's own configuration file, when one was read
+    advisories: str  # where the dependency audit's advisories came from, and who chose it
+    changes: tuple[ConfigChange, ...] = ()
+
+    def headline(self) -> str:
+        if self.file is not None:
+            where = "given with --config" if self.origin == "--config" else "found from the scanned path"
+            return f"{self.file} ({where})"
+        return "none (--isolated): defaults" if self.origin == "--isolated" else "none found: defaults"
+
+
 @dataclass
 class ScanResult:
     root: Path
@@ -66,6 +98,8 @@ class ScanResult:
     below_min_severity: int = 0
     # Collected facts by collector name, then file path; kept only when ScanOptions.keep_facts asks (checklist).
     facts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What configured the scan and what the configuration switched off (None when the caller built no report).
+    configuration: ConfigurationReport | None = None
 
     @property
     def incomplete(self) -> bool:

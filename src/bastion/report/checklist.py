@@ -11,7 +11,9 @@ from rich.text import Text
 
 from bastion import __version__
 from bastion.core.finding import Finding
+from bastion.core.notice import Notice, NoticeKind
 from bastion.report.checklist_model import Checklist, ChecklistEvidence, ChecklistItem, ItemStatus
+from bastion.report.common import configuration_dict, configuration_lines
 from bastion.report.escape import markdown_code, markdown_text, visible
 
 CHECKLIST_SCHEMA_VERSION = 1
@@ -65,6 +67,10 @@ def render_checklist_text(console: Console, checklist: Checklist) -> None:
         )
     console.print(table)
     console.print(Text(summary_line(checklist), style="bold"))
+    for line in configuration_lines(checklist.result):
+        console.print(Text(visible(line)))
+    for notice in _configuration_notices(checklist):
+        console.print(Text(f"  [{notice.kind.value}] {visible(notice.render())}", style="yellow"))
     if checklist.result.incomplete:
         console.print(
             Text("INCOMPLETE: part of the audit could not run (see the notices); exit code 2.", style="bold red")
@@ -91,8 +97,16 @@ def render_checklist_markdown(checklist: Checklist) -> str:
         details = "<br>".join(_code_places(line) for line in item_lines(item))
         lines.append(f"| {_MARK[item.status]} {item.status.label} | {_cell(item.title)} | {details} |")
     if checklist.result.incomplete:
-        lines.extend(["", "**Incomplete:** part of the audit did not run; the notices say which."])
+        lines.extend(["", "**Incomplete:** part of the audit could not run; the notices say which."])
+    lines.extend(["", "### Configuration", ""])
+    lines.extend(f"- {markdown_text(line.strip())}" for line in configuration_lines(checklist.result))
+    lines.extend(f"- **Warning:** {markdown_text(notice.render())}" for notice in _configuration_notices(checklist))
     return "\n".join(lines) + "\n"
+
+
+def _configuration_notices(checklist: Checklist) -> list[Notice]:
+    """What the configuration switched off that could blind the checklist (every format shows them)."""
+    return [notice for notice in checklist.result.notices if notice.kind is NoticeKind.CONFIG]
 
 
 def _code_places(line: str) -> str:
@@ -141,8 +155,9 @@ def checklist_dict(checklist: Checklist) -> dict[str, Any]:
         "notices": [
             {"kind": notice.kind.value, "path": notice.path, "line": notice.line, "message": notice.message}
             for notice in result.notices
-            if notice.kind.blocking
+            if notice.kind.blocking or notice.kind is NoticeKind.CONFIG
         ],
+        "configuration": configuration_dict(result),
     }
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.fix import Applicability
+from bastion.core.result import ConfigurationReport, ScanResult
 from bastion.core.rule import FAMILIES, Rule, get_rule
 from bastion.core.severity import Severity
 
@@ -61,3 +64,40 @@ def sorted_findings(findings: Iterable[Finding], order: str) -> list[Finding]:
     if order == "rule":
         return sorted(findings, key=lambda f: (f.code, f.sort_key()))
     return sorted(findings, key=Finding.sort_key)
+
+
+def configuration_dict(result: ScanResult) -> dict[str, Any]:
+    """The configuration section of the machine reports (JSON, SARIF properties, HTML, checklist JSON)."""
+    report = result.configuration
+    if report is None:  # a library caller that built no report: the file is still named
+        path = str(result.config_path) if result.config_path is not None else None
+        return {"file": path, "origin": "unknown", "user_file": None, "advisories": None, "changes": []}
+    return {
+        "file": report.file,
+        "origin": report.origin,
+        "user_file": report.user_file,
+        "advisories": report.advisories,
+        "changes": [
+            {"setting": c.setting, "value": c.value, "effect": c.effect, "source": c.source, "warning": c.warning}
+            for c in report.changes
+        ],
+    }
+
+
+def configuration_lines(result: ScanResult) -> list[str]:
+    """The configuration section of the human reports: the file in effect, what it switched off, the advisories."""
+    return report_lines(result.configuration, result.config_path)
+
+
+def report_lines(report: ConfigurationReport | None, config_path: Path | None = None) -> list[str]:
+    if report is None:
+        path = str(config_path) if config_path is not None else "none found: defaults"
+        return [f"Configuration: {path}"]
+    lines = [f"Configuration: {report.headline()}"]
+    if report.user_file is not None:
+        lines.append(f"  your settings: {report.user_file}")
+    for change in report.changes:
+        mark = "! " if change.warning else ""
+        lines.append(f"  {mark}{change.setting} = {change.value} ({change.source}): {change.effect}")
+    lines.append(f"Advisories: {report.advisories}")
+    return lines

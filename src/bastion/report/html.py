@@ -28,6 +28,7 @@ from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
 from bastion.report.checklist import summary_line
 from bastion.report.checklist_model import Checklist
+from bastion.report.common import configuration_dict
 from bastion.report.html_chart import family_chart
 from bastion.report.html_view import RootStripper, build_view, notice_views, project_name
 from bastion.report.markup import markdown_html, markdown_inline_html, message_html
@@ -106,6 +107,7 @@ def render_html(result: ScanResult, *, threshold: Severity, checklist: Checklist
         checklist_summary=summary_line(checklist) if checklist is not None else "",
         linked={v.finding.fingerprint for v in view.active if v.finding.fingerprint},
         strip=strip,
+        configuration=configuration_dict(result),
     )
 
 
@@ -123,4 +125,5 @@ def render_checklist_html(checklist: Checklist) -> str:
         notices=notice_views(result.notices, strip),
         linked=set(),
         strip=strip,
+        configuration=configuration_dict(result),
     )

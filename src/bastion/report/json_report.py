@@ -11,7 +11,7 @@ from bastion.core.fix import Fix
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
-from bastion.report.common import family_counts, rule_for, severity_counts
+from bastion.report.common import configuration_dict, family_counts, rule_for, severity_counts
 
 SCHEMA_VERSION = 2
 
@@ -109,6 +109,7 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
             for item in (result.suppressed if show_suppressed else [])
         ],
         "notices": [notice_to_dict(notice) for notice in result.notices],
+        "configuration": configuration_dict(result),
     }
 
 

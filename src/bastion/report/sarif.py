@@ -21,7 +21,7 @@ from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ScanResult, SuppressedFinding
 from bastion.core.rule import FAMILIES, Rule
 from bastion.core.severity import Confidence, Severity
-from bastion.report.common import rule_description
+from bastion.report.common import configuration_dict, rule_description
 from bastion.report.rule_pages import REPOSITORY_URL, rule_page, rule_page_url
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -208,10 +208,18 @@ def sarif_document(result: ScanResult, *, show_suppressed: bool = False) -> dict
         "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
         "columnKind": "unicodeCodePoints",
         "results": results,
+        "properties": {"bastion/configuration": configuration_dict(result)},
         "invocations": [
             {
                 "executionSuccessful": not result.incomplete,
-                "toolExecutionNotifications": [_notification(notice) for notice in result.notices]
+                # What the configuration switched off that could blind the audit (whole families, every file,
+                # a lowered size cap, trust settings a scanned repository may not make).
+                "toolConfigurationNotifications": [
+                    _notification(notice) for notice in result.notices if notice.kind is NoticeKind.CONFIG
+                ],
+                "toolExecutionNotifications": [
+                    _notification(notice) for notice in result.notices if notice.kind is not NoticeKind.CONFIG
+                ]
                 + [
                     _not_analysed_notification(finding, rule_index)
                     for finding in (*result.findings, *result.baselined, *(s.finding for s in result.suppressed))

@@ -19,7 +19,7 @@ from bastion.core.fix import Applicability
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
-from bastion.report.common import family_counts, fix_counts, severity_counts
+from bastion.report.common import configuration_lines, family_counts, fix_counts, severity_counts
 from bastion.report.escape import visible
 
 SEVERITY_STYLE = {
@@ -190,7 +190,11 @@ def render_summary(
         f"Scanned {result.files_read} files ({result.lines:,} lines, {result.python_files} Python) "
         f"with {len(result.rules)} rules" + (f"; {'; '.join(extra)}" if extra else "") + "."
     )
-    _render_notices(console, result.notices, layout)
+    for line in configuration_lines(result):
+        console.print(Text(visible(line)))
+    # The configuration's warnings were just listed (marked `!`); the other notices follow.
+    said = {change.describe() for change in result.configuration.changes} if result.configuration else set()
+    _render_notices(console, [notice for notice in result.notices if notice.message not in said], layout)
     if result.incomplete:
         console.print(
             Text(

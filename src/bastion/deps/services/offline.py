@@ -48,9 +48,10 @@ class IndexStats:
 class OfflineDatabase(VulnerabilityService):
     """Advisories from local OSV data. Nothing here touches the network."""
 
-    def __init__(self, path: Path, *, cache_dir: Path | None = None) -> None:
+    def __init__(self, path: Path, *, cache_dir: Path | None = None, disk_cache: bool = True) -> None:
         self.path = Path(path).expanduser()
         self.cache_dir = cache_dir
+        self.disk_cache = disk_cache
         self._connection: sqlite3.Connection | None = None
         self._by_package: dict[str, tuple[Advisory, ...]] = {}
         self._warnings: list[str] = []
@@ -137,6 +138,8 @@ class OfflineDatabase(VulnerabilityService):
                 os.unlink(temporary)
 
     def _index_file(self) -> Path | None:
+        if not self.disk_cache:
+            return None
         base = self.cache_dir if self.cache_dir is not None else default_cache_dir()
         if base is None:
             return None
