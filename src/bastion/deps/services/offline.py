@@ -5,6 +5,14 @@ matching needs), kept in the user cache directory and keyed on the data's path a
 size and modification time of the zip, or of every JSON file in the directory). Later runs only check the
 signature and read the rows of the packages they audit, so an audit does not pay for the size of the export.
 When the cache directory cannot be written the index is built in memory for this run only.
+
+The index is checked before it is trusted: it records how many rows it holds and a SHA-256 digest of them, and
+a SHA-256 of the source data it was built from. An index whose rows were deleted, changed or emptied, whose meta
+table is gone, or that is not SQLite at all, is detected on opening and rebuilt from the data (with a warning);
+it is never read as "no advisories". The data is read within bounds: a record larger than 16 MiB is skipped (OSV
+records are a few KB), archive members are read through a bounded stream whatever their header claims, an archive
+with more than a million members is refused, and a member that cannot be read (a bad CRC, broken deflate data, an
+encrypted or unsupported entry) is skipped with a warning instead of stopping the audit.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import sqlite3
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,11 +37,16 @@ from bastion.deps.advisory import Advisory, AffectedVersions, RangeEvent, adviso
 from bastion.deps.model import PackageVersion
 from bastion.deps.services.interface import DatabaseError, VulnerabilityService
 from bastion.deps.severity import AdvisorySeverity
-from bastion.source.files import DATA_FILE_LIMIT, read_regular_file
+from bastion.source.files import read_file_head
 
 # Part of the index key with bastion's version: a change in how records are reduced must rebuild old indexes.
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 _MAX_WARNINGS_LISTED = 3
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+MAX_ARCHIVE_MEMBERS = 1_000_000
+_CHUNK = 1024 * 1024
+# What reading one archive member can raise when the member (not the whole archive) is broken.
+_MEMBER_ERRORS = (OSError, zipfile.BadZipFile, RuntimeError, zlib.error, EOFError, NotImplementedError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -101,18 +115,28 @@ class OfflineDatabase(VulnerabilityService):
     def _open_index(self) -> sqlite3.Connection:
         signature = data_signature(self.path)
         index_file = self._index_file()
+        damage = ""
         if index_file is not None:
-            connection = _try_open(index_file, signature) if index_file.is_file() else None
+            connection, damage = _try_open(index_file, signature) if index_file.is_file() else (None, "")
             if connection is not None:
                 self.stats = _stored_stats(connection)
                 self._warnings = _stored_warnings(connection)
                 return connection
             connection = self._build_file(index_file, signature)
             if connection is not None:
+                self._warn_damage(index_file, damage)
                 return connection
         connection = sqlite3.connect(":memory:")
         self._build(connection, signature)
+        if index_file is not None:
+            self._warn_damage(index_file, damage)
         return connection
+
+    def _warn_damage(self, index_file: Path, damage: str) -> None:
+        if damage:
+            self._warnings.append(
+                f"the offline index {index_file} was not trusted ({damage}); rebuilt from {self.path}"
+            )
 
     def _build_file(self, index_file: Path, signature: str) -> sqlite3.Connection | None:
         """Build the index into the cache, atomically (concurrent runs never see half an index); None when the
@@ -157,7 +181,9 @@ class OfflineDatabase(VulnerabilityService):
         records = advisories = withdrawn = unreadable = 0
         problems: list[str] = []
         rows: list[tuple[str, str, str]] = []
-        for name, loaded in _records(self.path):
+        rows_digest = hashlib.sha256()
+        source_digest = hashlib.sha256()
+        for name, loaded in _records(self.path, source_digest):
             if isinstance(loaded, str):
                 unreadable += 1
                 problems.append(f"{name}: {loaded}")
@@ -167,7 +193,9 @@ class OfflineDatabase(VulnerabilityService):
                 withdrawn += 1
                 continue
             for advisory in advisories_from_record(loaded):
-                rows.append((advisory.package, advisory.id, json.dumps(_advisory_to_json(advisory))))
+                row = (advisory.package, advisory.id, json.dumps(_advisory_to_json(advisory)))
+                rows_digest.update(_row_bytes(row))
+                rows.append(row)
             if len(rows) >= 2000:
                 connection.executemany("INSERT INTO advisory VALUES (?, ?, ?)", rows)
                 advisories += len(rows)
@@ -187,6 +215,9 @@ class OfflineDatabase(VulnerabilityService):
             "signature": signature,
             "stats": json.dumps([records, advisories, withdrawn, unreadable, seconds]),
             "warnings": json.dumps(self._warnings),
+            "rows": str(advisories),
+            "rows_digest": rows_digest.hexdigest(),
+            "source_digest": source_digest.hexdigest(),
         }
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         connection.commit()
@@ -227,27 +258,63 @@ def _json_files(folder: Path) -> list[Path]:
     return found
 
 
-def _records(path: Path) -> Iterator[tuple[str, dict[str, Any] | str]]:
-    """(name, record) for each OSV file, or (name, reason) when a file cannot be read as an OSV record."""
+def _records(path: Path, digest: Any) -> Iterator[tuple[str, dict[str, Any] | str]]:
+    """(name, record) for each OSV file, or (name, reason) when a file cannot be read as an OSV record; `digest`
+    (a hashlib object) is fed the source data: the zip's bytes, or each file's name and bytes."""
     if path.is_dir():
         for file in _json_files(path):
             try:
-                yield file.name, _decode(read_regular_file(file, max_size=DATA_FILE_LIMIT, follow_symlinks=True))
+                data = _read_bounded_file(file)
             except OSError as error:
                 yield file.name, f"cannot read: {error.strerror or error}"
+                continue
+            digest.update(f"{file.relative_to(path).as_posix()}\0{len(data)}\0".encode())
+            digest.update(data)
+            yield file.name, _decode(data) if len(data) <= MAX_RECORD_BYTES else _too_large(len(data))
         return
     try:
+        _digest_file(path, digest)
         archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as error:
+    except (OSError, zipfile.BadZipFile, ValueError) as error:
         raise DatabaseError(f"{path}: not a folder of OSV JSON files nor a zip of them ({error})") from None
     with archive:
-        for info in archive.infolist():
+        members = archive.infolist()
+        if len(members) > MAX_ARCHIVE_MEMBERS:
+            raise DatabaseError(
+                f"{path}: {len(members):,} members, more than the {MAX_ARCHIVE_MEMBERS:,} an OSV export can hold"
+            )
+        for info in members:
             if info.is_dir() or not info.filename.endswith(".json"):
                 continue
+            if info.file_size > MAX_RECORD_BYTES:
+                yield info.filename, _too_large(info.file_size)
+                continue
             try:
-                yield info.filename, _decode(archive.read(info))
-            except (OSError, zipfile.BadZipFile, RuntimeError) as error:
-                yield info.filename, f"cannot read from the zip: {error}"
+                with archive.open(info) as stream:
+                    data = stream.read(MAX_RECORD_BYTES + 1)  # bounded, whatever the header says
+            except _MEMBER_ERRORS as error:
+                yield info.filename, f"cannot read from the zip: {error or type(error).__name__}"
+                continue
+            yield info.filename, _decode(data) if len(data) <= MAX_RECORD_BYTES else _too_large(len(data))
+
+
+def _too_large(size: int) -> str:
+    return f"larger than {MAX_RECORD_BYTES // (1024 * 1024)} MiB ({size:,} bytes or more), not an OSV record"
+
+
+def _read_bounded_file(file: Path) -> bytes:
+    # A regular file only (a FIFO would hang the read), and no more than one byte past the record limit.
+    return read_file_head(file, MAX_RECORD_BYTES + 1, follow_symlinks=True)
+
+
+def _digest_file(path: Path, digest: Any) -> None:
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+
+
+def _row_bytes(row: tuple[str, str, str]) -> bytes:
+    return "\0".join(row).encode("utf-8", "surrogatepass") + b"\n"
 
 
 def _decode(data: bytes) -> dict[str, Any] | str:
@@ -268,17 +335,39 @@ def _summarise_problems(path: Path, problems: list[str]) -> list[str]:
     return [f"{path}: {len(problems)} advisory file(s) skipped: {listed}{more}"]
 
 
-def _try_open(index_file: Path, signature: str) -> sqlite3.Connection | None:
+def _try_open(index_file: Path, signature: str) -> tuple[sqlite3.Connection | None, str]:
+    """The index, when it was built from this data by this format and is whole; else None and what was wrong
+    with it ("" when it is merely out of date)."""
     try:
         connection = sqlite3.connect(index_file)
         meta = dict(connection.execute("SELECT key, value FROM meta"))
-    except sqlite3.Error:
-        return None
+    except sqlite3.Error as error:
+        return None, f"unreadable: {error}"
     # The signature names the data the index was built from; it is not a secret.
-    if meta.get("format") == INDEX_FORMAT and meta.get("signature") == signature:  # bastion: ignore[PAT405]
-        return connection
-    connection.close()
-    return None
+    if meta.get("format") != INDEX_FORMAT or meta.get("signature") != signature:  # bastion: ignore[PAT405]
+        connection.close()
+        return None, ""
+    damage = _damage(connection, meta)
+    if damage:
+        connection.close()
+        return None, damage
+    return connection, ""
+
+
+def _damage(connection: sqlite3.Connection, meta: Mapping[str, str]) -> str:
+    """What is wrong with an index whose meta says it is current: rows missing, added or changed."""
+    try:
+        (count,) = connection.execute("SELECT COUNT(*) FROM advisory").fetchone()
+        if str(count) != meta.get("rows"):
+            return f"it holds {count} advisory rows where it recorded {meta.get('rows')}"
+        digest = hashlib.sha256()
+        for row in connection.execute("SELECT package, id, data FROM advisory ORDER BY rowid"):
+            digest.update(_row_bytes(row))
+    except sqlite3.Error as error:
+        return f"unreadable: {error}"
+    if digest.hexdigest() != meta.get("rows_digest"):  # bastion: ignore[PAT405] a checksum, not a secret
+        return "its rows do not match the digest recorded when it was built"
+    return ""
 
 
 def _stored_stats(connection: sqlite3.Connection) -> IndexStats:
