@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,14 @@ from bastion.core.errors import UsageError
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import BaselineEntry
+from bastion.core.secret_identity import FINGERPRINT_PREFIX
 from bastion.source.files import FileReadError, read_text_file
 from bastion.source.structured import DataFileError, parse_json
 
-BASELINE_VERSION = 1
+# Version 2: secret fingerprints are scrypt of the value salted with the path (core/secret_identity.py), no
+# longer SHA-256. Version 1 files are still read; their secret entries are matched by rule, file and message.
+BASELINE_VERSION = 2
+_READABLE_VERSIONS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -33,9 +37,11 @@ class BaselineOutcome:
     accepted: list[Finding]
     stale: list[BaselineEntry]  # entries that matched nothing: the finding was fixed or the code changed
     expired: list[BaselineEntry]  # entries past their expiry date: their findings are reported again
+    # Version 1 entries matched to secret findings by rule, file and message (their fingerprints changed).
+    migrated: list[BaselineEntry] = field(default_factory=list)
 
-    def expiry_notices(self) -> list[Notice]:
-        return [
+    def notices(self) -> list[Notice]:
+        notices = [
             Notice(
                 NoticeKind.INFO,
                 f"baseline entry for {entry.code} expired on {entry.expires}; reported again",
@@ -43,10 +49,30 @@ class BaselineOutcome:
             )
             for entry in self.expired
         ]
+        if self.migrated:
+            count = len(self.migrated)
+            notices.append(
+                Notice(
+                    NoticeKind.INFO,
+                    f"the baseline is a version 1 file: {count} secret finding(s) it accepts were matched by rule, "
+                    "file and message, because secret fingerprints are now slow and salted (a plain SHA-256 let "
+                    "anyone holding the file confirm a guessed secret); rewrite it with --write-baseline to keep "
+                    "them matched by fingerprint",
+                )
+            )
+        return notices
 
 
 # `app/views.py:37` or `app/views.py:37:5` in a message: the position goes, the file stays.
 _POSITION_IN_TEXT = patterns.compile(r"([\w/-]\.[A-Za-z]\w{0,9}):\d+(?::\d+)?\b")
+
+
+# A redacted secret quoted in a message (`wJal…(42 chars)`, `dev…`): how much is shown changed between versions.
+_QUOTED_REDACTION = re.compile(r"`[^`]*…[^`]*`")
+
+
+def _without_redactions(message: str) -> str:
+    return _QUOTED_REDACTION.sub("`…`", message)
 
 
 def stored_message(message: str) -> str:
@@ -89,17 +115,18 @@ def read_baseline(path: Path) -> list[BaselineEntry]:
         raise UsageError(f"{path}: the baseline is {exc}") from None
     if (
         not isinstance(data, dict)
-        or data.get("version") != BASELINE_VERSION
+        or data.get("version") not in _READABLE_VERSIONS
         or not isinstance(data.get("findings"), list)
     ):
         raise UsageError(
             f"{path}: not a bastion baseline (version {BASELINE_VERSION} with a 'findings' list); "
             "write one with --write-baseline"
         )
-    return [_entry(path, index, raw) for index, raw in enumerate(data["findings"])]
+    legacy = data["version"] < BASELINE_VERSION
+    return [_entry(path, index, raw, legacy) for index, raw in enumerate(data["findings"])]
 
 
-def _entry(path: Path, index: int, raw: Any) -> BaselineEntry:
+def _entry(path: Path, index: int, raw: Any, legacy: bool = False) -> BaselineEntry:
     if not isinstance(raw, dict) or not isinstance(raw.get("fingerprint"), str):
         raise UsageError(f"{path}: findings[{index}] has no 'fingerprint' string")
     expires = raw.get("expires")
@@ -116,6 +143,7 @@ def _entry(path: Path, index: int, raw: Any) -> BaselineEntry:
         message=str(raw.get("message", "")),
         reason=str(raw.get("reason", "")),
         expires=expiry,
+        legacy=legacy,
     )
 
 
@@ -127,15 +155,27 @@ def apply_baseline(
         return BaselineOutcome(list(findings), [], [], [])
     today = today or dt.date.today()
     live = {entry.fingerprint: entry for entry in entries if not entry.expired(today)}
+    # Version 1 secret entries by what they still share with today's finding: rule, file, message (redacted).
+    by_description = {
+        (entry.code, entry.path, _without_redactions(entry.message)): entry for entry in live.values() if entry.legacy
+    }
     matched: set[str] = set()
+    migrated: list[BaselineEntry] = []
     new: list[Finding] = []
     accepted: list[Finding] = []
     for finding in findings:
         if finding.fingerprint in live:
             matched.add(finding.fingerprint)
             accepted.append(finding)
+            continue
+        described = (finding.code, finding.location.path, _without_redactions(stored_message(finding.message)))
+        legacy = by_description.get(described)
+        if legacy is not None and finding.context.startswith(FINGERPRINT_PREFIX) and legacy.fingerprint not in matched:
+            matched.add(legacy.fingerprint)
+            migrated.append(legacy)
+            accepted.append(finding)
         else:
             new.append(finding)
     stale = [entry for entry in entries if entry.fingerprint in live and entry.fingerprint not in matched]
     expired = [entry for entry in entries if entry.expired(today)]
-    return BaselineOutcome(new, accepted, stale, expired)
+    return BaselineOutcome(new, accepted, stale, expired, migrated)

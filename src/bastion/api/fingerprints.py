@@ -1,7 +1,8 @@
 """Content fingerprints that survive code moving up or down a file.
 
 A fingerprint hashes the rule code, the file, the enclosing scope and the finding's context (by default the
-whitespace-normalised source line; a secret rule passes a hash of the secret, a dependency rule the package).
+whitespace-normalised source line; a rule that finds a secret passes its slow, salted fingerprint, never a plain
+hash of it (core/secret_identity.py); a dependency rule the package).
 Line numbers are left out on purpose. Identical keys in one file are told apart by their order of occurrence.
 """
 

@@ -24,7 +24,7 @@ from bastion.core.result import ScanResult, SuppressedFinding, SuppressionInfo
 from bastion.core.rule import get_rule
 from bastion.rules import load_all
 from bastion.secrets.history import HistoryError, HistoryHit, scan_history
-from bastion.secrets.redaction import redact, secret_hash
+from bastion.secrets.redaction import redact, secret_fingerprint
 from bastion.secrets.scrub import scrub_finding
 from bastion.source.discovery import path_excluded
 
@@ -54,7 +54,7 @@ def history_finding(hit: HistoryHit) -> Finding:
         confidence=match.confidence,
         fix_hint=rule.fix_hint if rule is not None else "",
         snippet=hit.snippet,
-        context=secret_hash(match.value),
+        context=secret_fingerprint(match.value, hit.path),
         properties={
             "detector": match.detector,
             "secret": redact(match.value),
@@ -106,7 +106,7 @@ def scan_secret_history(path: Path, options: ScanOptions) -> ScanResult:
         )
     ]
     outcome = apply_baseline(active, baseline_entries)
-    notices.extend(outcome.expiry_notices())
+    notices.extend(outcome.notices())
     return ScanResult(
         root=history.toplevel,
         findings=outcome.new,

@@ -174,7 +174,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     active = assign_fingerprints(active)
 
     outcome = apply_baseline(active, baseline_entries)
-    notices.extend(outcome.expiry_notices())
+    notices.extend(outcome.notices())
     new, accepted, stale = outcome.new, outcome.accepted, outcome.stale
     if scope is not None:
         # After fingerprints and the baseline, which must be those of a full scan.

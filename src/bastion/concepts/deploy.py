@@ -7,7 +7,6 @@ builds anything.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -15,6 +14,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from bastion.core import patterns
+from bastion.core.secret_identity import redact as redact_secret
 
 _DOCKERFILE_NAME = patterns.compile(
     r"^(Dockerfile|Containerfile)([._-].*)?$|.+\.(dockerfile|containerfile)$", ignore_case=True
@@ -120,11 +120,8 @@ def is_secret_name(name: str) -> bool:
 
 
 def redact(value: str) -> str:
-    return f"{value[:4]}…" if value else value
-
-
-def digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:16]
+    """At most four characters and a quarter of the value, `…` and the length (`core.secret_identity`)."""
+    return redact_secret(value) if value else value
 
 
 # -- Dockerfile ---------------------------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def setting_value(
     secret = name in SECRET_SETTINGS
     if folded is not UNKNOWN:
         if secret and isinstance(folded, str) and folded:
-            shape = secret_shape(folded)
+            shape = secret_shape(folded, module.rel)
             site = site_of(anchor, module, snippet=redacted_snippet(module, value, shape.preview))
             return SettingValue(name, site, ValueSource.LITERAL, None, secret=shape, operation=operation)
         items = string_items(value) or _folded_items(folded, anchor)
@@ -203,7 +203,7 @@ def setting_value(
         if default is UNKNOWN:
             return SettingValue(name, site_of(anchor, module), ValueSource.ENV, operation=operation)
         if secret and isinstance(default, str) and default:
-            shape = secret_shape(default)
+            shape = secret_shape(default, module.rel)
             default_node = _default_node(value, scope, index) or value
             site = site_of(anchor, module, snippet=redacted_snippet(module, default_node, shape.preview))
             return SettingValue(name, site, ValueSource.ENV, has_env_default=True, secret=shape, operation=operation)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
-import hashlib
 from typing import Any
 
 from bastion.concepts.webfacts import SecretShape, Site
+from bastion.core.secret_identity import secret_fingerprint
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.index import BindingKind, ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
@@ -81,13 +81,14 @@ def constant(expr: ast.AST | None, scope: Scope, index: ModuleIndex) -> Any:
     return index.constant_value(expr, scope)
 
 
-def secret_shape(value: str) -> SecretShape:
+def secret_shape(value: str, path: str) -> SecretShape:
+    """What may be said about a secret found in `path` without holding it (the fingerprint is slow and salted)."""
     lowered = value.lower()
     return SecretShape(
         length=len(value),
         distinct=len(set(value)),
-        preview=value[:4],
-        digest=hashlib.sha256(value.encode("utf-8", "replace")).hexdigest()[:16],
+        preview=value[: min(4, len(value) // 4)],
+        digest=secret_fingerprint(value, path),
         insecure_prefix=value.startswith("django-insecure-"),
         placeholder=any(word in lowered for word in _PLACEHOLDER_WORDS),
     )

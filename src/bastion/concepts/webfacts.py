@@ -45,8 +45,8 @@ class SecretShape:
 
     length: int
     distinct: int
-    preview: str  # the first 4 characters, as reports may show them
-    digest: str  # sha256 prefix, for fingerprints
+    preview: str  # the first characters (at most 4, at most a quarter), as reports may show them
+    digest: str  # the slow, salted fingerprint (`core.secret_identity.secret_fingerprint`)
     insecure_prefix: bool  # Django's `django-insecure-` marker
     placeholder: bool  # "change-me", "dev", "secret" ...
 

@@ -35,6 +35,9 @@ class BaselineEntry:
     message: str
     reason: str = ""
     expires: dt.date | None = None
+    # From a version 1 baseline, whose fingerprints for secrets were plain SHA-256 of the value: such an entry is
+    # matched to a secret finding by rule, file and message instead (see api/baseline.py).
+    legacy: bool = False
 
     def expired(self, today: dt.date) -> bool:
         return self.expires is not None and self.expires < today

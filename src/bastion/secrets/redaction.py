@@ -1,8 +1,8 @@
 """Redaction primitives: a secret is never shown whole, only its first characters, `…` and its length.
 
-The number of characters shown is at most four and at most a quarter of the secret, so that a short password
-does not leak most of itself (`hunter22` shows `hu…(8 chars)`). The fingerprint of a secret finding is a hash
-of the value (`secret_hash`), so baselines never store the secret either.
+`redact` and `secret_fingerprint` live in `bastion.core.secret_identity` (every family shows and fingerprints a
+secret the same way); this module adds the helpers that redact secrets inside text. `secret_hash`, a plain digest,
+is for identity inside one run only (deduplication) and never leaves the process.
 """
 
 from __future__ import annotations
@@ -10,18 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-ELLIPSIS = "…"
-_MAX_SHOWN = 4
+from bastion.core.secret_identity import ELLIPSIS, redact, secret_fingerprint
 
-
-def redact(secret: str) -> str:
-    """`ghp_1234…` style: the first characters (at most 4, at most a quarter), `…`, and the length."""
-    shown = min(_MAX_SHOWN, len(secret) // 4)
-    return f"{secret[:shown]}{ELLIPSIS}({len(secret)} chars)"
+__all__ = ["ELLIPSIS", "redact", "redact_spans", "redact_values", "secret_fingerprint", "secret_hash"]
 
 
 def secret_hash(secret: str) -> str:
-    """The stable identity of a secret for fingerprints and baselines; never reversible to the value."""
+    """A secret's identity within one run (deduplication); never written anywhere: use `secret_fingerprint`."""
     digest = hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
     return f"secret-sha256:{digest}"
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from bastion.concepts.deploy import compose_entries, digest, is_compose_file, is_secret_name, redact
+from bastion.concepts.deploy import compose_entries, is_compose_file, is_secret_name, redact
 from bastion.core.finding import Finding
+from bastion.core.secret_identity import secret_fingerprint
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import TextContext, TextRule
 from bastion.source.discovery import SourceFile
@@ -73,5 +74,5 @@ class ComposeSecretInEnvironment(TextRule):
                 entry.line,
                 f"service `{entry.service}` has `{name}` written in the file (`{redact(value)}`)",
                 snippet=line.replace(value, redact(value)).rstrip(),
-                context=digest(value),
+                context=secret_fingerprint(value, ctx.path),
             )

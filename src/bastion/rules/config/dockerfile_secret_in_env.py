@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from bastion.concepts.deploy import digest, env_pairs, is_dockerfile, is_literal_value, is_secret_name, parse_dockerfile
+from bastion.concepts.deploy import env_pairs, is_dockerfile, is_literal_value, is_secret_name, parse_dockerfile
 from bastion.concepts.deploy import redact as redact_value
 from bastion.core.finding import Finding
+from bastion.core.secret_identity import secret_fingerprint
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import TextContext, TextRule
 from bastion.source.discovery import SourceFile
@@ -72,7 +73,7 @@ class DockerfileSecretInEnv(TextRule):
                         instruction.line,
                         f"`{instruction.keyword} {name}` bakes a secret (`{redact_value(value)}`) into the image",
                         snippet=snippet.rstrip(),
-                        context=digest(value),
+                        context=secret_fingerprint(value, ctx.path),
                     )
                 elif instruction.keyword == "ARG":
                     yield ctx.finding(

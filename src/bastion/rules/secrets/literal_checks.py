@@ -22,7 +22,7 @@ from bastion.secrets.filters import (
 )
 from bastion.secrets.names import is_password_name
 from bastion.secrets.python_literals import LiteralSecret
-from bastion.secrets.redaction import redact, secret_hash
+from bastion.secrets.redaction import redact, secret_fingerprint
 
 FRAMEWORK_KEY_NAMES = frozenset({"SECRET_KEY"})
 
@@ -41,7 +41,7 @@ def _finding(
         severity=severity,
         confidence=confidence,
         snippet=node_snippet(ctx, literal.node, literal.value),
-        context=secret_hash(literal.value),
+        context=secret_fingerprint(literal.value, ctx.path),
         properties={"detector": "python-literal", "secret": redact(literal.value), "name": literal.name},
     )
 

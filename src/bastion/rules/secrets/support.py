@@ -14,7 +14,7 @@ from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
 from bastion.secrets.engine import SecretMatch, find_secrets, shapes_in_value
 from bastion.secrets.filekinds import TextKind, classify
 from bastion.secrets.notebooks import notebook_text
-from bastion.secrets.redaction import redact, redact_spans, redact_values, secret_hash
+from bastion.secrets.redaction import redact, redact_spans, redact_values, secret_fingerprint
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import TextDocument
 
@@ -104,7 +104,7 @@ def text_findings(rule: Rule, document: TextDocument, ctx: TextContext) -> Itera
             severity=match.severity,
             confidence=match.confidence,
             snippet=snippet.rstrip()[:400],
-            context=secret_hash(match.value),
+            context=secret_fingerprint(match.value, ctx.path),
             properties={"detector": match.detector, "secret": redact(match.value)},
         )
 
@@ -163,7 +163,7 @@ def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> I
             severity=match.severity,
             confidence=match.confidence,
             snippet=node_snippet(ctx, node, match.value),
-            context=secret_hash(match.value),
+            context=secret_fingerprint(match.value, ctx.path),
             properties={"detector": match.detector, "secret": redact(match.value)},
         )
 
