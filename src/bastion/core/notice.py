@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from bastion.core.severity import Severity
+
 
 class NoticeKind(str, Enum):
     PARSE_ERROR = "parse-error"
@@ -40,6 +42,9 @@ class Notice:
     line: int | None = None
     # The rule whose work the notice is about (it crashed, was skipped, lost its service), when there is one.
     rule: str | None = None
+    # How serious the gap is, when the stage that saw it knows better than its kind (the severity of the BST1xx
+    # finding made of it): a taint path cut short while carrying request data matters more than one that was not.
+    severity: Severity | None = None
 
     def render(self) -> str:
         where = self.path or ""

@@ -335,9 +335,11 @@ class ProjectContext:
         path: str | None = None,
         line: int | None = None,
         rule: str | None = None,
+        severity: Severity | None = None,
     ) -> None:
-        """`rule`: the code or prefix of the rules the notice is about; by default the rule that emits it."""
-        self.notices.append(Notice(kind, message, path=path, line=line, rule=rule))
+        """`rule`: the code or prefix of the rules the notice is about; by default the rule that emits it.
+        `severity`: of the BST1xx finding made of a notice about something not analysed, when not its rule's."""
+        self.notices.append(Notice(kind, message, path=path, line=line, rule=rule, severity=severity))
 
     def finding(
         self,

@@ -103,7 +103,10 @@ class TaintSolver:
         self.max_depth = max_depth
         # Call sites where a path (from a source, or from a parameter toward a sink) was dropped for crossing more
         # than `max_depth` calls: what the analysis did not follow, reported as such (BST104), not as "no path".
-        self.cut_short: set[tuple[str, int]] = set()
+        # True when a path from a source (data known to be tainted) was among those dropped there.
+        self.cut_short: dict[tuple[str, int], bool] = {}
+        # Functions whose summaries lost paths (from their parameters) to the depth bound.
+        self.truncated: set[str] = set()
         self.returns: dict[str, frozenset[Label]] = {}
         self.reaches: dict[str, frozenset[Reach]] = {}
         self.fields: dict[tuple[str, str], set[Label]] = {}
@@ -230,7 +233,7 @@ class TaintSolver:
                     if composed is not None:
                         result.add(composed.with_step(returned_step))
                     else:
-                        self.cut_short.add((function.path, site.line))
+                        self._cut(function, site.line, from_source=True)
                 elif isinstance(origin, ParamOrigin):
                     passed_step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
                     for argument in self.resolve(function, self._arguments(site, callee, origin.name), memo):
@@ -239,7 +242,7 @@ class TaintSolver:
                         if composed is not None:
                             result.add(composed.with_step(returned_step))
                         else:
-                            self.cut_short.add((function.path, site.line))
+                            self._cut(function, site.line, from_source=isinstance(head.origin, SourceOrigin))
         memo[index] = frozenset(result)
         return memo[index]
 
@@ -332,7 +335,7 @@ class TaintSolver:
                     if composed is not None:
                         yield label, reach, composed
                     elif max(label.depth, reach.depth) >= self.max_depth:
-                        self.cut_short.add((function.path, site.line))
+                        self._cut(function, site.line, from_source=isinstance(label.origin, SourceOrigin))
 
     def _passed(
         self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]
@@ -340,6 +343,41 @@ class TaintSolver:
         step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
         for label in self.resolve(function, self._arguments(site, callee, reach.param), memo):
             yield label.with_step(step)
+
+    def _cut(self, function: FunctionFacts, line: int, *, from_source: bool) -> None:
+        key = (function.path, line)
+        self.cut_short[key] = self.cut_short.get(key, False) or from_source
+        if not from_source:
+            self.truncated.add(function.qualname)
+
+    def _truncated_below(self, name: str, memo: dict[str, bool]) -> bool:
+        """Whether `name`, or a function it calls (transitively), lost paths to the depth bound."""
+        if name in memo:
+            return memo[name]
+        memo[name] = False  # a cycle adds nothing
+        found = name in self.truncated
+        if not found:
+            for site in self.functions[name].calls:
+                callee = self.callee(site)
+                if callee is not None and self._truncated_below(callee.function.qualname, memo):
+                    found = True
+                    break
+        memo[name] = found
+        return found
+
+    def _source_into_truncated(
+        self, function: FunctionFacts, memo: dict[int, frozenset[Label]], seen: dict[str, bool]
+    ) -> None:
+        """Request data passed to a call whose paths were cut below it: the likely miss is said at this call."""
+        for site in function.calls:
+            callee = self.callee(site)
+            if callee is None or not self._truncated_below(callee.function.qualname, seen):
+                continue
+            passed: set[Label] = set(site.receiver)
+            for _, values in site.args:
+                passed.update(values)
+            if any(isinstance(label.origin, SourceOrigin) for label in self.resolve(function, passed, memo)):
+                self._cut(function, site.line, from_source=True)
 
     def _kind(self, target: Target) -> str | None:
         if target[0] != "sink":
@@ -376,9 +414,12 @@ class TaintSolver:
     ) -> set[tuple[str, str]]:
         """Sources reaching sinks and fields; the fields that learned a source (another round is needed)."""
         learned: set[tuple[str, str]] = set()
+        truncation: dict[str, bool] = {}
         for name in names:
             function = self.functions[name]
             memo: dict[int, frozenset[Label]] = {}
+            if self.truncated:
+                self._source_into_truncated(function, memo, truncation)
             for hit in function.sinks:
                 for label in self.resolve(function, hit.labels, memo):
                     if isinstance(label.origin, SourceOrigin) and not clears(label.cleared, hit.kind):

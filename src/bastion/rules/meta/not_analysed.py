@@ -57,7 +57,7 @@ class NotAnalysedRule(Rule):
             code=cls.code,
             message=cls.message_for(notice),
             location=Location(notice.path or ".", notice.line or 1),
-            severity=cls.severity_for(notice),
+            severity=notice.severity if notice.severity is not None else cls.severity_for(notice),
             confidence=cls.confidence,
             fix_hint=cls.fix_hint,
             # Stable across runs: the kind and the reason, without the sizes and line numbers in it.
