@@ -11,7 +11,8 @@ class AnalysisCutShort(NotAnalysedRule):
     """## What it does
     Reports an analysis that stopped before its end: taint paths through more calls than `max-call-depth` that
     were not followed, code nested too deeply for a rule or a fact collector, or a file whose analysis ran out of
-    its time budget. The rest of the file was analysed.
+    its time budget. The rest of the file was analysed. A taint cut is low where request data enters the chain
+    that was cut (a likely miss), info where the cut paths only carried a function's parameters.
 
     ## Why is this bad?
     A flow from a request to a sink that is one call too deep, or a statement nested past the limit, is not
