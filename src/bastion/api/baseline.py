@@ -68,7 +68,7 @@ _POSITION_IN_TEXT = patterns.compile(r"([\w/-]\.[A-Za-z]\w{0,9}):\d+(?::\d+)?\b"
 
 
 # A redacted secret quoted in a message (`wJal…(42 chars)`, `dev…`): how much is shown changed between versions.
-_QUOTED_REDACTION = re.compile(r"`[^`]*…[^`]*`")
+_QUOTED_REDACTION = patterns.compile(r"`[^`]*…[^`]*`")
 
 
 def _without_redactions(message: str) -> str:
