@@ -6,22 +6,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+
+from tests.foundation.conftest import write_tree
 
 FORMATS = ("text", "json", "sarif", "html")
 
 
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    return write_tree(root, dict(files))
 
 
 def cli_environment(home: Path, extra: Mapping[str, str] | None = None) -> dict[str, str]:
