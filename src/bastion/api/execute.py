@@ -7,6 +7,7 @@ the files or of the git history, and records the baseline when asked. Rendering 
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from bastion.api.baseline import write_baseline
 from bastion.api.config_loader import LoadedConfig, load_config
@@ -16,8 +17,8 @@ from bastion.api.request import ScanRequest
 from bastion.api.result_cache import cache_directory
 from bastion.api.scan import ProgressCallback, ScanOptions, scan
 from bastion.api.selection import ALL
-from bastion.api.services import build_services
-from bastion.api.user_settings import user_settings
+from bastion.api.services import build_services, inside_tree
+from bastion.api.user_settings import UserSettings, user_settings
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.errors import UsageError
 from bastion.core.notice import Notice
@@ -85,12 +86,21 @@ def scan_options(
         command_line_ignores=request.ignore or (),
         excerpt_lines=request.excerpt_lines,
         file_time_limit=DEFAULT_FILE_TIME_LIMIT if request.file_time_limit is None else request.file_time_limit,
-        cache_dir=None if request.no_cache else cache_directory(request.cache_dir),
+        cache_dir=_result_cache_dir(request, loaded, settings),
         diff_ref=request.diff,
         new_only=request.new_only,
         configuration=configuration,
         notices=tuple(notices),
     )
+
+
+def _result_cache_dir(request: ScanRequest, loaded: LoadedConfig, settings: UserSettings) -> Path | None:
+    """The user's cache directory for per-file results; none inside the scanned tree, where the repository could
+    plant results that hide its findings (`build_services` gives the notice)."""
+    if request.no_cache:
+        return None
+    directory = cache_directory(settings.cache_dir.value)
+    return None if inside_tree(directory, [loaded.root, *request.targets]) else directory
 
 
 def run(

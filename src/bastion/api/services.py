@@ -3,9 +3,10 @@ advisory source and the installed environments to audit.
 
 Whom the audit trusts comes from `UserSettings` (the command line, the user's environment and configuration file),
 never from the scanned repository. What the scanned tree could still influence is refused or said: a cache
-directory inside the scanned tree is not used (the repository could plant an index or advisory records there;
-the scan indexes in memory instead), and offline advisory data inside it is used, since the user named it, with a
-notice that the repository being audited can change the advisories it is audited against.
+directory inside the scanned tree is not used (the repository could plant an index, advisory records or cached
+results there; the scan indexes in memory and analyses every file instead), and offline advisory data inside it is
+used, since the user named it, with a notice that the repository being audited can change the advisories it is
+audited against.
 """
 
 from __future__ import annotations
@@ -41,21 +42,21 @@ def build_services(
     notices: list[Notice] = []
     cache_dir = settings.cache_dir.value
     effective_cache = cache_dir if cache_dir is not None else default_cache_dir()
-    disk_cache = effective_cache is None or not _inside(effective_cache, trees)
+    disk_cache = effective_cache is None or not inside_tree(effective_cache, trees)
     if not disk_cache:
         notices.append(
             Notice(
                 NoticeKind.CONFIG,
                 f"the cache directory {effective_cache} ({settings.cache_dir.source}) is inside the scanned tree: not "
-                "used, since the repository being audited could plant an advisory index or records there; this run "
-                "keeps its index in memory and asks the server for every record (choose a cache directory outside "
-                "the tree to keep them)",
+                "used, since the repository being audited could plant an advisory index, records or scan results "
+                "there; this run keeps its index in memory, asks the server for every record and analyses every "
+                "file (choose a cache directory outside the tree to keep them)",
             )
         )
     vulnerabilities: VulnerabilityService | None = None
     db = settings.db.value
     if db is not None:
-        if _inside(db, trees):
+        if inside_tree(db, trees):
             notices.append(
                 Notice(
                     NoticeKind.CONFIG,
@@ -80,7 +81,8 @@ def build_services(
     return BuiltServices(services, tuple(notices))
 
 
-def _inside(path: Path, trees: Sequence[Path]) -> bool:
+def inside_tree(path: Path, trees: Sequence[Path]) -> bool:
+    """Whether `path` is one of `trees` or lies inside one (after resolving links)."""
     try:
         resolved = Path(path).expanduser().resolve()
     except OSError:
