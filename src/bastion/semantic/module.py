@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bastion.semantic.index import ModuleIndex
+from bastion.source.discovery import displayable_name
 from bastion.source.reading import TextDocument
 
 
@@ -38,7 +39,8 @@ def module_name_for(path: Path) -> tuple[str, bool]:
     if not is_package:
         parts.append(path.stem)
     name = ".".join(part for part in parts if part)
-    return (name or path.stem), is_package
+    # A name that is not UTF-8 cannot be imported, but it is still analysed and its findings stored as text.
+    return displayable_name(name or path.stem), is_package
 
 
 @functools.lru_cache(maxsize=4096)

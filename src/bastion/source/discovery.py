@@ -144,11 +144,24 @@ def path_excluded(spec: pathspec.GitIgnoreSpec, rel: str) -> bool:
 
 
 def relative_to_root(path: Path, root: Path) -> str:
-    """`path` relative to `root` with forward slashes; absolute (POSIX form) when it lies outside."""
+    """`path` relative to `root` with forward slashes; absolute (POSIX form) when it lies outside. Always valid
+    Unicode (see `displayable_name`)."""
     try:
-        return path.relative_to(root).as_posix()
+        return displayable_name(path.relative_to(root).as_posix())
     except ValueError:
-        return path.as_posix()
+        return displayable_name(path.as_posix())
+
+
+def displayable_name(name: str) -> str:
+    """`name` with each byte that is not UTF-8 written as `\\xNN`.
+
+    A file name on POSIX is bytes; Python gives the bytes that are not UTF-8 as lone surrogates, which no encoder
+    (RE2's, pathspec's, JSON's, the terminal's) accepts. The relative path of a file is what every matcher and
+    report sees, so it is made valid here, once; the file is still read through its real path.
+    """
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class Walker:
@@ -268,7 +281,8 @@ class Walker:
             self._notice(NoticeKind.UNREADABLE, dir_rel or ".", f"cannot list directory: {exc.strerror or exc}")
             return
         for entry in entries:
-            rel = f"{dir_rel}/{entry.name}" if dir_rel else entry.name
+            name = displayable_name(entry.name)
+            rel = f"{dir_rel}/{name}" if dir_rel else name
             self._visit_entry(entry, rel, ignores, seen_files)
 
     def _visit_entry(self, entry: os.DirEntry[str], rel: str, ignores: list[_IgnoreFile], seen_files: set[str]) -> None:
