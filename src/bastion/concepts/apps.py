@@ -19,7 +19,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bastion.concepts.guards import body_guard, dependency_names
+from bastion.concepts.guards import body_guard, checks_csrf_token, dependency_names
 from bastion.concepts.settings import SECRET_SETTINGS, is_setting_name, setting_value
 from bastion.concepts.sites import callee_name, constant, object_ref, site_of
 from bastion.concepts.webfacts import (
@@ -30,6 +30,7 @@ from bastion.concepts.webfacts import (
     ConfigLoad,
     Hook,
     InitApp,
+    Mount,
     Registration,
     RouteOwner,
     SettingValue,
@@ -109,6 +110,7 @@ class AppFacts:
     init_apps: list[InitApp] = field(default_factory=list)
     owners: list[RouteOwner] = field(default_factory=list)
     registrations: list[Registration] = field(default_factory=list)
+    mounts: list[Mount] = field(default_factory=list)
     hooks: list[Hook] = field(default_factory=list)
 
 
@@ -368,6 +370,11 @@ def _call(
                     tuple(options.opaque),
                 )
             )
+    elif method == "mount" and len(call.args) + len(call.keywords) >= 2:
+        mounted = _keyword(call, "app") or (call.args[1] if len(call.args) >= 2 else None)
+        child = object_ref(mounted, scope, index) if mounted is not None else None
+        if child is not None:
+            facts.mounts.append(Mount(object_ref(func.value, scope, index), child, site_of(call, module)))
     elif method in ("register_blueprint", "include_router") and call.args:
         child = object_ref(call.args[0], scope, index)
         if child is not None:
@@ -459,5 +466,6 @@ def _hook(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, module: Py
         if isinstance(target, ast.Attribute) and target.attr in ("before_request", "before_app_request"):
             inner = index.child_scope(node, scope)
             guard = body_guard(node.body, module, inner)
-            facts.hooks.append(Hook(object_ref(target.value, scope, index), site_of(node, module), guard))
+            owner = object_ref(target.value, scope, index)
+            facts.hooks.append(Hook(owner, site_of(node, module), guard, checks_csrf_token(node.body)))
             return

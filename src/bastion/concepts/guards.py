@@ -260,3 +260,24 @@ def _tests_authentication(test: ast.AST) -> bool:
         isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value in ("user_id", "user")
         for child in ast.walk(test)
     ) and any(isinstance(child, ast.Name) and child.id == "session" for child in ast.walk(test))
+
+
+def checks_csrf_token(statements: list[ast.stmt]) -> bool:
+    """A hand-written CSRF check: a token from the request (form field or header) compared with the one kept in
+    the session, and the request refused when they differ (`if session["nonce"] != request.form.get("nonce"):
+    abort(403)`)."""
+    for node in walk_body(statements):
+        if not isinstance(node, ast.If) or not _denies(node):
+            continue
+        for test in ast.walk(node.test):
+            sides: list[ast.AST] = []
+            if isinstance(test, ast.Compare) and any(isinstance(op, (ast.Eq, ast.NotEq)) for op in test.ops):
+                sides = [test.left, *test.comparators]
+            elif isinstance(test, ast.Call) and last_name(dotted(test.func) or "") == "compare_digest":
+                sides = list(test.args)
+            texts = [" ".join(dotted(part) or "" for part in ast.walk(side)) for side in sides]
+            from_session = any("session" in text for text in texts)
+            from_request = any("request." in text or text.startswith("request") for text in texts)
+            if from_session and from_request:
+                return True
+    return False

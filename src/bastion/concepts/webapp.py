@@ -240,6 +240,10 @@ class WebApp:
     url_entries: list[UrlEntry] = field(default_factory=list)
     dependencies: tuple[str, ...] = ()
     hooks: list[Hook] = field(default_factory=list)
+    # The app this one is mounted under (`parent.mount("/api", app=self)`): its middleware and headers cover it.
+    mounted_in: WebApp | None = None
+    # Hand-written CSRF checks run before every request (a hook that compares a request token with the session's).
+    csrf_checks: list[Site] = field(default_factory=list)
     settings_scope: SettingsScope | None = None
 
     @property
@@ -359,6 +363,11 @@ class _Builder:
                 self.owner_dependencies[registration.child_ref] = (*existing, *registration.dependencies)
                 self.owner_sites.setdefault(registration.child_ref, registration.site)
         self._alias_namespace_owners()
+        for mount in self._all("mounts"):
+            parent = self.resolve_app(mount.parent_ref, mount.site.path)
+            child = self.resolve_app(mount.child_ref, mount.site.path)
+            if parent is not None and child is not None and child is not parent:
+                child.mounted_in = parent
         self._add_django_projects()
         self._attach_config()
         self._attach_components()
@@ -523,6 +532,11 @@ class _Builder:
                 app.hooks.append(hook)
             elif hook.owner_ref is not None:
                 by_app.setdefault(0, {}).setdefault(hook.owner_ref, []).append(hook)
+            if hook.checks_csrf_token:
+                # A factory's hook registers on the app it is given (`def init(app): @app.before_request`).
+                target = app or self._nearest_app(hook.site.path, "flask")
+                if target is not None:
+                    target.csrf_checks.append(hook.site)
         return by_app
 
     def _alias_namespace_owners(self) -> None:

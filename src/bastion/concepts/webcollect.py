@@ -30,6 +30,7 @@ _APP_WORDS = (
     "init_app",
     "register_blueprint",
     "include_router",
+    ".mount(",
     "before_request",
     "before_app_request",
     ".config",
@@ -123,6 +124,7 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
             init_apps=tuple(app_facts.init_apps),
             owners=tuple(app_facts.owners),
             registrations=tuple(app_facts.registrations),
+            mounts=tuple(app_facts.mounts),
             hooks=tuple(app_facts.hooks),
         )
     if may_define_routes(module.rel, text):
@@ -140,6 +142,8 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
     facts["input_validation"] = tuple(_validation_classes(module))
     if "class " in text:
         facts["classes"] = tuple(find_class_facts(module))
+    if any(word in text for word in _PROXY_WORDS):
+        facts["proxy_headers"] = tuple(_proxy_headers(module))
     result = ModuleWebFacts(module=module.name, path=module.rel, **facts)  # type: ignore[arg-type]
     return None if result.is_empty() else result
 
@@ -151,6 +155,36 @@ def _routes(module: PythonModule) -> list[RouteFact]:
     index = module.index
     classes = {node.name: node for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)}
     return [build_route_fact(h, module, classes, index.scope_chain(h.function)) for h in handlers]
+
+
+_PROXY_WORDS = ("ProxyFix", "proxy_headers", "forwarded_allow_ips", "ProxyHeadersMiddleware")
+_PROXY_CALLS = frozenset(
+    {
+        "werkzeug.middleware.proxy_fix.ProxyFix",
+        "werkzeug.contrib.fixers.ProxyFix",
+        "uvicorn.middleware.proxy_headers.ProxyHeadersMiddleware",
+    }
+)
+
+
+def _proxy_headers(module: PythonModule) -> list[Site]:
+    """Calls that set the app up behind a proxy: `ProxyFix(app.wsgi_app)`, `add_middleware(ProxyHeadersMiddleware)`,
+    `uvicorn.run(..., forwarded_allow_ips="*")` or `proxy_headers=True`."""
+    index = module.index
+    found: list[Site] = []
+    for node in ast.walk(module.tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = callee_name(node, index.module_scope, index)
+        proxied = any(
+            keyword.arg == "forwarded_allow_ips"
+            or (keyword.arg == "proxy_headers" and isinstance(keyword.value, ast.Constant) and keyword.value.value)
+            for keyword in node.keywords
+        )
+        arguments = {callee for arg in node.args if (callee := index.qualified_name(arg, index.module_scope))}
+        if name in _PROXY_CALLS or arguments & _PROXY_CALLS or proxied:
+            found.append(site_of(node, module))
+    return found
 
 
 def _calls_to(module: PythonModule, names: frozenset[str]) -> list[Site]:

@@ -220,12 +220,22 @@ class GuardCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class Mount:
+    """`app.mount("/api", app=api)`: an ASGI app served under another, behind its middleware."""
+
+    parent_ref: str | None
+    child_ref: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
 class Hook:
     """`@app.before_request` / `@bp.before_request`: runs before every route of its owner."""
 
     owner_ref: str | None
     site: Site
     guard: GuardCheck
+    checks_csrf_token: bool = False  # compares a request token with the session's and refuses on mismatch
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +336,7 @@ class ModuleWebFacts:
     init_apps: tuple[InitApp, ...] = ()
     owners: tuple[RouteOwner, ...] = ()
     registrations: tuple[Registration, ...] = ()
+    mounts: tuple[Mount, ...] = ()
     hooks: tuple[Hook, ...] = ()
     routes: tuple[RouteFact, ...] = ()
     headers: tuple[HeaderSet, ...] = ()
@@ -335,6 +346,8 @@ class ModuleWebFacts:
     password_hashing: tuple[Site, ...] = ()  # calls to slow password hashers (evidence)
     input_validation: tuple[Site, ...] = ()  # form / schema classes (evidence)
     classes: tuple[ClassFact, ...] = ()
+    # The app is run behind a TLS-terminating proxy: ProxyFix, uvicorn's proxy_headers / forwarded_allow_ips.
+    proxy_headers: tuple[Site, ...] = ()
 
     def is_empty(self) -> bool:
         return not any(
@@ -348,6 +361,7 @@ class ModuleWebFacts:
                 self.init_apps,
                 self.owners,
                 self.registrations,
+                self.mounts,
                 self.hooks,
                 self.routes,
                 self.headers,
@@ -357,5 +371,6 @@ class ModuleWebFacts:
                 self.password_hashing,
                 self.input_validation,
                 self.classes,
+                self.proxy_headers,
             )
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bastion.concepts.webapp import ProjectModel, WebApp
+from bastion.concepts.webfacts import SettingValue
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import (
     Verdict,
@@ -17,11 +18,15 @@ from bastion.rules.config.web_rule import (
 class CsrfProtectionMissing(WebAppRule):
     """## What it does
     Flask: a route that accepts a form or an upload (`request.form`, `request.files`) with POST/PUT/PATCH/DELETE in
-    an app with no Flask-WTF `CSRFProtect` or Flask-SeaSurf (a Flask-WTF form checked with `validate_on_submit()`
-    protects its own route), with `WTF_CSRF_ENABLED = False`, or exempted with `@csrf.exempt`. Django:
-    `CsrfViewMiddleware` missing from `MIDDLEWARE`, or `@csrf_exempt` on a state-changing view (REST framework views
-    and webhooks that verify a signature are left alone). FastAPI/Starlette: form routes under `SessionMiddleware`
-    with no CSRF middleware.
+    an app with no CSRF protection, or exempted with `@csrf.exempt`. Protection is Flask-WTF's `CSRFProtect` or
+    Flask-SeaSurf (a Flask-WTF form checked with `validate_on_submit()` protects its own route), a `before_request`
+    hook that compares a token from the request with the one in the session and refuses a mismatch (hand-written
+    CSRF protection), or a session cookie set to `SESSION_COOKIE_SAMESITE = "Lax"` or `"Strict"`, which browsers
+    leave off cross-site form posts. `WTF_CSRF_ENABLED = False`, and `WTF_CSRF_CHECK_DEFAULT = False` (CSRFProtect
+    then checks only views that call `csrf.protect()`), are reported where they are set. Django: `CsrfViewMiddleware`
+    missing from `MIDDLEWARE`, or `@csrf_exempt` on a state-changing view (REST framework views and webhooks that
+    verify a signature are left alone). FastAPI/Starlette: form routes under `SessionMiddleware(same_site="none")`
+    with no CSRF middleware; its default, SameSite=Lax, keeps the cookie off cross-site posts.
 
     ## Why is this bad?
     The browser attaches the user's session cookie to a form that another site submits. Without a token the
@@ -85,17 +90,39 @@ def check_csrf(model: ProjectModel) -> Verdict:
         elif app.framework == "django":
             _django_csrf(app, verdict)
         elif app.components_of("session"):
-            protection = app.components_of("csrf")
-            for context in app.routes:
-                route = context.route
-                if route.changes_state and route.reads_form and not protection:
-                    verdict.problem(
-                        route.site,
-                        f"`{route.name}` accepts a form under a cookie session and the app has no CSRF middleware",
-                    )
-            if protection:
-                verdict.good(protection[0].site, "CSRF middleware")
+            _asgi_csrf(app, verdict)
     return verdict
+
+
+def _asgi_csrf(app: WebApp, verdict: Verdict) -> None:
+    """Starlette's SessionMiddleware sends its cookie with SameSite=Lax unless told otherwise: browsers then leave
+    it off cross-site form posts, which is what CSRF needs."""
+    protection = app.components_of("csrf")
+    if protection:
+        verdict.good(protection[0].site, "CSRF middleware")
+        return
+    sessions = app.components_of("session")
+    open_session = next((s for s in sessions if str(s.option("same_site", "lax")).lower() == "none"), None)
+    if open_session is None:
+        verdict.good(sessions[0].option_site("same_site"), "the session cookie is SameSite=Lax (Starlette's default)")
+        return
+    for context in app.routes:
+        route = context.route
+        if route.changes_state and route.reads_form and not route.verifies_signature:
+            verdict.problem(
+                route.site,
+                f"`{route.name}` accepts a form under a cookie session sent cross-site (same_site='none') and the "
+                "app has no CSRF middleware",
+            )
+
+
+def _flask_samesite(app: WebApp) -> SettingValue | None:
+    """The production SESSION_COOKIE_SAMESITE setting when it keeps the cookie off cross-site posts."""
+    for config in production_configs(app):
+        setting = config.get("SESSION_COOKIE_SAMESITE")
+        if setting is not None and setting.known and str(setting.value).lower() in ("lax", "strict"):
+            return setting
+    return None
 
 
 def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
@@ -105,17 +132,31 @@ def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
         setting = config.get("WTF_CSRF_ENABLED")
         if setting is not None and setting.known and not truthy(setting.value):
             disabled = setting
+        check_default = config.get("WTF_CSRF_CHECK_DEFAULT")
+        if protection and check_default is not None and check_default.known and not truthy(check_default.value):
+            disabled = check_default
+    samesite = _flask_samesite(app)
     if disabled is not None:
-        verdict.problem(disabled.site, "WTF_CSRF_ENABLED = False turns Flask-WTF's CSRF protection off")
+        what = (
+            "turns Flask-WTF's CSRF protection off"
+            if disabled.name == "WTF_CSRF_ENABLED"
+            else "makes CSRFProtect check no request unless a view calls csrf.protect()"
+        )
+        verdict.problem(disabled.site, f"{disabled.name} = False {what}")
     elif protection:
         verdict.good(protection[0].site, f"CSRF protection by {protection[0].library.rsplit('.', 1)[-1]}")
+    elif app.csrf_checks:
+        verdict.good(app.csrf_checks[0], "a before-request hook compares the request's CSRF token with the session's")
+    elif samesite is not None:
+        verdict.good(samesite.site, f"the session cookie is SameSite={samesite.value}")
+    protected = (bool(protection) and disabled is None) or bool(app.csrf_checks) or samesite is not None
     for context in app.routes:
         route = context.route
         if not (route.changes_state and route.reads_form) or route.verifies_signature:
             continue
         if route.csrf_exempt is not None and protection:
             verdict.problem(route.csrf_exempt, f"`{route.name}` accepts a form and is exempt from CSRF protection")
-        elif (not protection or disabled is not None) and not route.validates_form_token:
+        elif not protected and not route.validates_form_token:
             verdict.problem(route.site, f"`{route.name}` accepts a form with no CSRF protection in the app")
 
 

@@ -8,7 +8,7 @@ from bastion.concepts.webapp import ProjectModel
 from bastion.concepts.webfacts import Site
 from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, where
+from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, proxy_evidence, where
 
 
 class HstsMissing(WebAppRule):
@@ -16,7 +16,10 @@ class HstsMissing(WebAppRule):
     Finds applications that send no `Strict-Transport-Security` header, or one with a max-age under 180 days
     (15552000 seconds): Django's `SECURE_HSTS_SECONDS` unset or small, Flask-Talisman with
     `strict_transport_security=False` or a short `strict_transport_security_max_age`, or no HSTS header set anywhere
-    in the code of a Flask/FastAPI/Starlette app.
+    in the code of a Flask/FastAPI/Starlette app. A missing header is not reported when the project says the app runs
+    behind a TLS-terminating proxy (`SECURE_PROXY_SSL_HEADER`, `ProxyFix`, uvicorn's `proxy_headers`): the proxy
+    may send it (the checklist says UNKNOWN); a max-age set too short still is. An app mounted under another gets
+    that one's headers.
 
     ## Why is this bad?
     A redirect to HTTPS still starts with one plain-HTTP request, which an attacker on the network can answer
@@ -63,12 +66,24 @@ TALISMAN_HSTS_DEFAULT = 31_556_926
 def check_hsts(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for app in model.apps:
+        if app.mounted_in is not None:
+            continue  # served under the app it is mounted in, whose headers it gets
+        proxy = proxy_evidence(model, app)
+        proxy_note = (
+            f"the app runs behind a TLS-terminating proxy ({proxy.path}:{proxy.line}): check that the proxy sends "
+            "Strict-Transport-Security"
+            if proxy is not None
+            else ""
+        )
         if app.framework == "django":
             for config in production_configs(app):
                 setting = config.get("SECURE_HSTS_SECONDS")
                 known, value = config.known_value("SECURE_HSTS_SECONDS", 0)
                 if not known:
                     verdict.unknown.append(f"SECURE_HSTS_SECONDS is read from the environment at {where(setting)}")
+                    continue
+                if proxy_note and not value and setting is None:
+                    verdict.unknown.append(proxy_note)
                     continue
                 _hsts_value(verdict, setting.site if setting else app.site, value, "SECURE_HSTS_SECONDS")
             continue
@@ -93,7 +108,9 @@ def check_hsts(model: ProjectModel) -> Verdict:
                     verdict.good(header.site, "Strict-Transport-Security header set")
                 else:
                     _hsts_value(verdict, header.site, age, "Strict-Transport-Security max-age")
-        if not found:
+        if not found and proxy_note:
+            verdict.unknown.append(proxy_note)
+        elif not found:
             verdict.problem(
                 app.site,
                 f"{app.label} sends no Strict-Transport-Security header (HSTS): browsers may be downgraded to HTTP",

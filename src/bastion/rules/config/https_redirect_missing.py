@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from bastion.concepts.webapp import ProjectModel
+from bastion.concepts.webfacts import Site
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, where
+from bastion.rules.config.web_rule import Verdict, WebAppRule, option_site, production_configs, proxy_evidence, where
 
 
 class HttpsRedirectMissing(WebAppRule):
     """## What it does
     Finds applications that never send plain-HTTP visitors to HTTPS: Django production settings without
     `SECURE_SSL_REDIRECT = True`, Flask apps without Flask-Talisman (or with `force_https=False`) or Flask-SSLify,
-    FastAPI/Starlette apps without `HTTPSRedirectMiddleware`. Medium confidence: a proxy in front of the app may do
-    the redirect, which the source does not show (say so with a suppression comment and its reason).
+    FastAPI/Starlette apps without `HTTPSRedirectMiddleware`. Not reported when the project says the app runs behind
+    a TLS-terminating proxy (Django's `SECURE_PROXY_SSL_HEADER`, Werkzeug's `ProxyFix`, uvicorn's `proxy_headers` or
+    `forwarded_allow_ips`): the redirect is then the proxy's job, which the source does not show, and the checklist
+    says so (UNKNOWN). An app mounted under another (`app.mount("/api", app=api)`) is answered for by that one.
+    Medium confidence: a proxy may still redirect without the app knowing (say so with a suppression comment).
 
     ## Why is this bad?
     A page served over HTTP can be read and altered by anyone on the network path (public Wi-Fi, a hostile proxy),
@@ -58,6 +62,9 @@ def check_https_redirect(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     proxy_note = "if TLS ends at a proxy that redirects, say so with a suppression comment"
     for app in model.apps:
+        if app.mounted_in is not None:
+            continue  # served under the app it is mounted in, which answers for both
+        proxy = proxy_evidence(model, app)
         if app.framework == "django":
             for config in production_configs(app):
                 setting = config.get("SECURE_SSL_REDIRECT")
@@ -66,6 +73,8 @@ def check_https_redirect(model: ProjectModel) -> Verdict:
                     verdict.unknown.append(f"SECURE_SSL_REDIRECT is read from the environment at {where(setting)}")
                 elif value:
                     verdict.good(setting.site if setting else app.site, "SECURE_SSL_REDIRECT = True")
+                elif proxy is not None:
+                    verdict.unknown.append(_behind_proxy(proxy))
                 else:
                     verdict.problem(
                         setting.site if setting else app.site,
@@ -84,6 +93,8 @@ def check_https_redirect(model: ProjectModel) -> Verdict:
                 redirects.append(talisman)
         if redirects:
             verdict.good(redirects[0].site, f"HTTPS enforced by {redirects[0].library.rsplit('.', 1)[-1]}")
+        elif proxy is not None:
+            verdict.unknown.append(_behind_proxy(proxy))
         elif not app.components_of("talisman"):
             verdict.problem(
                 app.site,
@@ -92,3 +103,10 @@ def check_https_redirect(model: ProjectModel) -> Verdict:
                 confidence=Confidence.MEDIUM,
             )
     return verdict
+
+
+def _behind_proxy(site: Site) -> str:
+    return (
+        f"the app runs behind a TLS-terminating proxy ({site.path}:{site.line}): check that the proxy redirects "
+        "plain HTTP to HTTPS"
+    )

@@ -16,6 +16,9 @@ class PreCommitWithoutSecurityHooks(ProjectRule):
     Finds `.pre-commit-config.yaml` files that run no security hook (bastion, bandit, semgrep, detect-secrets,
     gitleaks, trufflehog, pip-audit, safety, or ruff with `S` rules selected in its arguments). Informational.
 
+    Off by default (select it with `--select CFG410`): a project whose CI runs no security check already gets
+    `CFG409`, and one whose CI does needs no hook as well; on six real apps every finding repeated `CFG409`'s advice.
+
     ## Why is this bad?
     The pre-commit hook is the cheapest place to stop a key or an obvious `eval` from ever entering the history;
     a secret that reaches a commit must be rotated even when the commit is later removed.
@@ -59,6 +62,7 @@ class PreCommitWithoutSecurityHooks(ProjectRule):
     tags = ("ci", "deployment")
     # Its subject is the CI configuration itself, which the test-path policy counts as CI code.
     held_back_in_test_paths = False
+    default_enabled = False
     collectors = (DeployFactsCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:

@@ -24,7 +24,9 @@ class SecurityHeadersMissing(WebAppRule):
     Counted as setting them: Flask-Talisman (each header unless its option turns it off), Django's
     `SecurityMiddleware` (nosniff, Referrer-Policy), `XFrameOptionsMiddleware`, django-csp or Django's CSP
     middleware, the `secure` package, and any code that writes the header (`response.headers[...] = ...` in an
-    `after_request` hook or a middleware, `response["X-Frame-Options"] = ...`).
+    `after_request` hook or a middleware, `response["X-Frame-Options"] = ...`). Only `Content-Security-Policy`
+    missing (clickjacking and sniffing covered) is low severity: defence in depth. An app mounted under another gets
+    that one's headers.
 
     ## Why is this bad?
     Without CSP, one injection becomes script execution; without X-Frame-Options, another site frames yours and
@@ -82,6 +84,8 @@ HEADER_LABELS = {
 def check_security_headers(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for app in model.apps:
+        if app.mounted_in is not None:
+            continue  # served under the app it is mounted in, whose headers it gets
         covered: dict[str, Site] = {}
         for header_set in app.headers:
             if header_set.name in HEADER_LABELS and (
@@ -126,9 +130,12 @@ def check_security_headers(model: ProjectModel) -> Verdict:
         for header, site in covered.items():
             verdict.good(site, f"{HEADER_LABELS[header]} set")
         if missing:
+            # Content-Security-Policy alone missing, with clickjacking and sniffing covered, is defence in depth.
+            only_csp = missing == [HEADER_LABELS["content-security-policy"]]
             verdict.problem(
                 app.site,
                 f"{app.label} sets none of these security headers anywhere: {', '.join(missing)}",
                 context=",".join(missing),
+                severity=Severity.LOW if only_csp else None,
             )
     return verdict

@@ -121,6 +121,25 @@ def app_wide_limits(app: WebApp) -> tuple[Site | None, str | None]:
     return None, None
 
 
+def proxy_evidence(model: ProjectModel, app: WebApp) -> Site | None:
+    """Where the project says the app runs behind a TLS-terminating proxy (Django's `SECURE_PROXY_SSL_HEADER`,
+    Werkzeug's `ProxyFix`, uvicorn's `proxy_headers`/`forwarded_allow_ips`): there the HTTPS redirect and HSTS
+    are the proxy's job, which the source does not show."""
+    for config in production_configs(app):
+        setting = config.get("SECURE_PROXY_SSL_HEADER")
+        if setting is not None:
+            return setting.site
+    if app.framework == "django":
+        return None
+    # The evidence must sit in the app's own package (or beside it, for a one-directory project).
+    app_folder = app.path.rsplit("/", 1)[0] if "/" in app.path else ""
+    for site in model.evidence("proxy_headers"):
+        folder = site.path.rsplit("/", 1)[0] if "/" in site.path else ""
+        if folder.split("/")[0] == app_folder.split("/")[0]:
+            return site
+    return None
+
+
 # One entry per live scan: the model is built once per scan and shared by every CFG rule. Keyed by id with a
 # weak reference to check it (ProjectContext is not hashable), so that a finished scan's model is dropped.
 _models: dict[int, tuple[weakref.ref[ProjectContext], ProjectModel]] = {}

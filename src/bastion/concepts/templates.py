@@ -1,0 +1,248 @@
+"""Server-side templates: where they switch escaping off, and what the code renders them with.
+
+Two halves a rule joins by template name:
+- in a Jinja2 or Django template, the values written unescaped (`{{ query|safe }}`, `|safeseq`, the variables of an
+  `{% autoescape off %}` block), and whether the template renders HTML at all (an e-mail subject, a `.txt` body, a
+  template with no markup is not HTML);
+- in Python, the calls that render a template by name (`render_template("results.html", query=q)`,
+  `render(request, "page.html", {"body": b})`, `TemplateResponse`), and which context values come straight from
+  the request (a request attribute, a name assigned from one in the same function, a route's path parameter).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from bastion.concepts.sites import callee_name, dotted, last_name, site_of
+from bastion.concepts.webfacts import Site
+from bastion.semantic.module import PythonModule
+
+TEMPLATE_SUFFIXES = frozenset({".jinja", ".jinja2", ".j2"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".djhtml", ".xml", ".txt"})
+TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "jinja", "layouts", "partials", "includes"})
+# `{{ value|safe }}`, `{{ items|safeseq }}`; a string literal before the filter is constant markup, not data.
+_SAFE_FILTER = re.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
+_AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", re.IGNORECASE)
+_AUTOESCAPE_END = re.compile(r"\{%-?\s*endautoescape\s*-?%\}", re.IGNORECASE)
+_OUTPUT = re.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\s*-?\}\}")
+_FOR = re.compile(r"\{%-?\s*for\s+(?P<names>[\w\s,]+?)\s+in\s+(?P<iterable>[^%]+?)\s*-?%\}")
+_LITERAL = re.compile(r"""^\s*(['"]).*\1\s*$""")
+_ROOT = re.compile(r"^\s*\(?\s*(?P<name>[A-Za-z_]\w*)")
+_MARKUP = re.compile(r"<(?:[A-Za-z][\w:-]*|!DOCTYPE|/[A-Za-z])[\s>/]")
+# Templates that render text, not a page: mail subjects and plain bodies, SMS and push texts.
+_TEXT_NAMES = re.compile(r"(?i)subject|(?:^|[-_.])(?:text|txt|plain|sms|push)(?:[-_.]|$)")
+_REQUEST_ATTRIBUTES = frozenset(
+    {
+        "args",
+        "form",
+        "values",
+        "json",
+        "data",
+        "get_json",
+        "GET",
+        "POST",
+        "query_params",
+        "path_params",
+        "cookies",
+        "COOKIES",
+        "headers",
+        "files",
+        "FILES",
+    }
+)
+_RENDER_CALLS = frozenset(
+    {"render_template", "render", "render_to_string", "render_to_response", "TemplateResponse", "stream_template"}
+)
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+
+
+@dataclass(frozen=True, slots=True)
+class UnescapedOutput:
+    line: int
+    column: int
+    kind: str  # "safe", "safeseq" or "autoescape"
+    expression: str  # what the filter applies to ("" for an autoescape block)
+    variables: tuple[str, ...]  # context variables it reads (loop variables mapped to what they loop over)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateOutputs:
+    path: str
+    renders_html: bool
+    outputs: tuple[UnescapedOutput, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RenderCall:
+    template: str
+    site: Site
+    request_variables: tuple[str, ...]  # context keys bound to request data
+
+
+def is_template_file(rel: str) -> bool:
+    """Jinja2 files anywhere; HTML and text files under a templates folder."""
+    name = rel.rsplit("/", 1)[-1]
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in TEMPLATE_SUFFIXES:
+        return True
+    if suffix not in HTML_SUFFIXES:
+        return False
+    return any(folder.lower() in TEMPLATE_FOLDERS for folder in rel.split("/")[:-1])
+
+
+def unescaped_outputs(rel: str, text: str) -> TemplateOutputs | None:
+    if "safe" not in text and "autoescape" not in text:
+        return None
+    loops: dict[str, str] = {}
+    for match in _FOR.finditer(text):
+        root = _root(match.group("iterable"))
+        for name in match.group("names").replace(",", " ").split():
+            if root:
+                loops[name] = root
+    outputs: list[UnescapedOutput] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        for match in _SAFE_FILTER.finditer(line):
+            expression = match.group("expr").strip()
+            if _LITERAL.match(expression):
+                continue
+            root = _root(expression)
+            variables: tuple[str, ...] = (loops.get(root, root),) if root else ()
+            outputs.append(UnescapedOutput(number, match.start() + 1, match.group("filter"), expression, variables))
+        for match in _AUTOESCAPE_OFF.finditer(line):
+            block = _block_after(lines, number - 1, match.end())
+            variables = tuple(
+                dict.fromkeys(
+                    loops.get(root, root) for output in _OUTPUT.finditer(block) if (root := _root(output.group("expr")))
+                )
+            )
+            outputs.append(UnescapedOutput(number, match.start() + 1, "autoescape", "", variables))
+    if not outputs:
+        return None
+    name = rel.rsplit("/", 1)[-1]
+    renders_html = not name.lower().endswith(".txt") and not _TEXT_NAMES.search(name) and bool(_MARKUP.search(text))
+    return TemplateOutputs(rel, renders_html, tuple(outputs))
+
+
+def _root(expression: str) -> str | None:
+    match = _ROOT.match(expression)
+    return match.group("name") if match else None
+
+
+def _block_after(lines: list[str], index: int, column: int) -> str:
+    """The text of an autoescape block from its opening tag to `endautoescape` (or the end of the file)."""
+    collected = [lines[index][column:]]
+    for line in lines[index + 1 :]:
+        end = _AUTOESCAPE_END.search(line)
+        if end:
+            collected.append(line[: end.start()])
+            break
+        collected.append(line)
+    return "\n".join(collected)
+
+
+def find_render_calls(module: PythonModule) -> list[RenderCall]:
+    index = module.index
+    found: list[RenderCall] = []
+    for function in ast.walk(module.tree):
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        scope = index.scope_chain(function)
+        tainted = _request_names(function)
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call) or last_name(callee_name(node, scope, index)) not in _RENDER_CALLS:
+                continue
+            template, context = _template_and_context(node)
+            if template is None:
+                continue
+            request_variables = tuple(key for key, value in context if _from_request(value, tainted))
+            found.append(RenderCall(template, site_of(node, module), request_variables))
+    return found
+
+
+def _template_and_context(call: ast.Call) -> tuple[str | None, list[tuple[str, ast.expr]]]:
+    """`render_template("t.html", a=x)`, `render(request, "t.html", {"a": x})`, `TemplateResponse("t.html", {...})`."""
+    template = None
+    context: list[tuple[str, ast.expr]] = []
+    for position, argument in enumerate(call.args):
+        if template is None and isinstance(argument, ast.Constant) and isinstance(argument.value, str):
+            template = argument.value
+            if position + 1 < len(call.args):
+                context.extend(_dict_items(call.args[position + 1]))
+    for keyword in call.keywords:
+        if keyword.arg in ("template_name", "name") and isinstance(keyword.value, ast.Constant):
+            template = str(keyword.value.value)
+        elif keyword.arg == "context":
+            context.extend(_dict_items(keyword.value))
+        elif keyword.arg is not None:
+            context.append((keyword.arg, keyword.value))
+    return template, context
+
+
+def _dict_items(node: ast.expr) -> list[tuple[str, ast.expr]]:
+    if isinstance(node, ast.Dict):
+        return [
+            (key.value, value)
+            for key, value in zip(node.keys, node.values, strict=True)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+        ]
+    if isinstance(node, ast.Call) and dotted(node.func) == "dict":
+        return [(k.arg, k.value) for k in node.keywords if k.arg is not None]
+    return []
+
+
+_STRING_METHODS = frozenset({"strip", "lstrip", "rstrip", "lower", "upper", "title", "format", "replace", "join"})
+
+
+def _is_request_read(node: ast.AST) -> bool:
+    """`request.args`, `request.form`, `self.request.GET` ... (the mapping or value itself)."""
+    if isinstance(node, ast.Attribute) and node.attr in _REQUEST_ATTRIBUTES:
+        base = dotted(node.value) or ""
+        return base == "request" or base.endswith(".request")
+    return False
+
+
+def _request_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """Names that hold request data in `function`: a route's path parameters, and names assigned from a request
+    read or from another such name (two rounds, in source order)."""
+    names: set[str] = set()
+    decorators = {last_name(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in function.decorator_list}
+    if decorators & _ROUTE_DECORATORS:
+        names.update(a.arg for a in function.args.args if a.arg not in ("self", "request", "cls"))
+    assignments = [node for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AnnAssign))]
+    for _ in range(2):
+        for node in assignments:
+            value = node.value
+            if value is None or not _from_request(value, names):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for target in targets for t in ast.walk(target) if isinstance(t, ast.Name))
+    return names
+
+
+def _from_request(node: ast.AST | None, names: set[str]) -> bool:
+    """Whether `node` is request data passed on as it is or as text built from it: a request read, a name that
+    holds one, an item or attribute of one, a string method or an f-string over one. What a call makes of request
+    data (a database row looked up by it) is not request data."""
+    if node is None:
+        return False
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if _is_request_read(node):
+        return True
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        return _from_request(node.value, names)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if _is_request_read(func):
+            return True  # request.get_json()
+        if isinstance(func, ast.Attribute) and (func.attr in ("get", "getlist") or func.attr in _STRING_METHODS):
+            return _from_request(func.value, names) or (
+                func.attr in _STRING_METHODS and any(_from_request(a, names) for a in node.args)
+            )
+        return dotted(func) == "str" and any(_from_request(a, names) for a in node.args)
+    if isinstance(node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp)):
+        return any(_from_request(child, names) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    return False
