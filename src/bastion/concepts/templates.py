@@ -12,27 +12,26 @@ Two halves a rule joins by template name:
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 from bastion.concepts.sites import callee_name, dotted, last_name, site_of
 from bastion.concepts.webfacts import Site
+from bastion.core import patterns
 from bastion.semantic.module import PythonModule
 
 TEMPLATE_SUFFIXES = frozenset({".jinja", ".jinja2", ".j2"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".djhtml", ".xml", ".txt"})
 TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "jinja", "layouts", "partials", "includes"})
 # `{{ value|safe }}`, `{{ items|safeseq }}`; a string literal before the filter is constant markup, not data.
-_SAFE_FILTER = re.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
-_AUTOESCAPE_OFF = re.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", re.IGNORECASE)
-_AUTOESCAPE_END = re.compile(r"\{%-?\s*endautoescape\s*-?%\}", re.IGNORECASE)
-_OUTPUT = re.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\s*-?\}\}")
-_FOR = re.compile(r"\{%-?\s*for\s+(?P<names>[\w\s,]+?)\s+in\s+(?P<iterable>[^%]+?)\s*-?%\}")
-_LITERAL = re.compile(r"""^\s*(['"]).*\1\s*$""")
-_ROOT = re.compile(r"^\s*\(?\s*(?P<name>[A-Za-z_]\w*)")
-_MARKUP = re.compile(r"<(?:[A-Za-z][\w:-]*|!DOCTYPE|/[A-Za-z])[\s>/]")
+_SAFE_FILTER = patterns.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
+_AUTOESCAPE_OFF = patterns.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", ignore_case=True)
+_AUTOESCAPE_END = patterns.compile(r"\{%-?\s*endautoescape\s*-?%\}", ignore_case=True)
+_OUTPUT = patterns.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\s*-?\}\}")
+_FOR = patterns.compile(r"\{%-?\s*for\s+(?P<names>[\w\s,]+?)\s+in\s+(?P<iterable>[^%]+?)\s*-?%\}")
+_ROOT = patterns.compile(r"^\s*\(?\s*(?P<name>[A-Za-z_]\w*)")
+_MARKUP = patterns.compile(r"<(?:[A-Za-z][\w:-]*|!DOCTYPE|/[A-Za-z])[\s>/]")
 # Templates that render text, not a page: mail subjects and plain bodies, SMS and push texts.
-_TEXT_NAMES = re.compile(r"(?i)subject|(?:^|[-_.])(?:text|txt|plain|sms|push)(?:[-_.]|$)")
+_TEXT_NAMES = patterns.compile(r"(?i)subject|(?:^|[-_.])(?:text|txt|plain|sms|push)(?:[-_.]|$)")
 _REQUEST_ATTRIBUTES = frozenset(
     {
         "args",
@@ -106,7 +105,7 @@ def unescaped_outputs(rel: str, text: str) -> TemplateOutputs | None:
     for number, line in enumerate(lines, start=1):
         for match in _SAFE_FILTER.finditer(line):
             expression = match.group("expr").strip()
-            if _LITERAL.match(expression):
+            if _is_string_literal(expression):
                 continue
             root = _root(expression)
             variables: tuple[str, ...] = (loops.get(root, root),) if root else ()
@@ -124,6 +123,12 @@ def unescaped_outputs(rel: str, text: str) -> TemplateOutputs | None:
     name = rel.rsplit("/", 1)[-1]
     renders_html = not name.lower().endswith(".txt") and not _TEXT_NAMES.search(name) and bool(_MARKUP.search(text))
     return TemplateOutputs(rel, renders_html, tuple(outputs))
+
+
+def _is_string_literal(expression: str) -> bool:
+    """`'<br>'` or `"<hr>"`: a quoted constant, which no user can change."""
+    text = expression.strip()
+    return len(text) >= 2 and text[0] in "'\"" and text[-1] == text[0]
 
 
 def _root(expression: str) -> str | None:
