@@ -24,9 +24,12 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".djhtml", ".xml", ".txt"}
 TEMPLATE_FOLDERS = frozenset({"templates", "template", "jinja2", "jinja", "layouts", "partials", "includes"})
 # `{{ value|safe }}`, `{{ items|safeseq }}`; a string literal before the filter is constant markup, not data.
 _SAFE_FILTER = patterns.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\|\s*(?P<filter>safe|safeseq)\b[^}]*\}\}")
-_AUTOESCAPE_OFF = patterns.compile(r"\{%-?\s*autoescape\s+(?P<value>false|off)\s*-?%\}", ignore_case=True)
-_AUTOESCAPE_END = patterns.compile(r"\{%-?\s*endautoescape\s*-?%\}", ignore_case=True)
-_OUTPUT = patterns.compile(r"\{\{-?\s*(?P<expr>[^}]*?)\s*-?\}\}")
+# Autoescape blocks and the outputs inside them, in one left-to-right pass (no rescanning: linear in the text).
+_BLOCK_TOKENS = patterns.compile(
+    r"\{%-?\s*autoescape\s+(?P<value>\w+)\s*-?%\}|\{%-?\s*(?P<end>endautoescape)\s*-?%\}"
+    r"|\{\{-?\s*(?P<expr>[^}]*?)\s*-?\}\}",
+    ignore_case=True,
+)
 _FOR = patterns.compile(r"\{%-?\s*for\s+(?P<names>[\w\s,]+?)\s+in\s+(?P<iterable>[^%]+?)\s*-?%\}")
 _ROOT = patterns.compile(r"^\s*\(?\s*(?P<name>[A-Za-z_]\w*)")
 _MARKUP = patterns.compile(r"<(?:[A-Za-z][\w:-]*|!DOCTYPE|/[A-Za-z])[\s>/]")
@@ -54,6 +57,7 @@ _REQUEST_ATTRIBUTES = frozenset(
 _RENDER_CALLS = frozenset(
     {"render_template", "render", "render_to_string", "render_to_response", "TemplateResponse", "stream_template"}
 )
+_MAX_DEPTH = 32
 _ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 
 
@@ -101,8 +105,9 @@ def unescaped_outputs(rel: str, text: str) -> TemplateOutputs | None:
             if root:
                 loops[name] = root
     outputs: list[UnescapedOutput] = []
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
+    # Open autoescape blocks, innermost last: (line, column, escaping off?, variables read inside).
+    blocks: list[tuple[int, int, bool, dict[str, None]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         for match in _SAFE_FILTER.finditer(line):
             expression = match.group("expr").strip()
             if _is_string_literal(expression):
@@ -110,14 +115,18 @@ def unescaped_outputs(rel: str, text: str) -> TemplateOutputs | None:
             root = _root(expression)
             variables: tuple[str, ...] = (loops.get(root, root),) if root else ()
             outputs.append(UnescapedOutput(number, match.start() + 1, match.group("filter"), expression, variables))
-        for match in _AUTOESCAPE_OFF.finditer(line):
-            block = _block_after(lines, number - 1, match.end())
-            variables = tuple(
-                dict.fromkeys(
-                    loops.get(root, root) for output in _OUTPUT.finditer(block) if (root := _root(output.group("expr")))
-                )
-            )
-            outputs.append(UnescapedOutput(number, match.start() + 1, "autoescape", "", variables))
+        for match in _BLOCK_TOKENS.finditer(line):
+            if match.group("value") is not None:
+                off = match.group("value").lower() in ("off", "false")
+                blocks.append((number, match.start() + 1, off, {}))
+            elif match.group("end") is not None:
+                if blocks:
+                    _close_block(blocks.pop(), outputs)
+            elif blocks and (root := _root(match.group("expr") or "")):
+                blocks[-1][3][loops.get(root, root)] = None
+    while blocks:
+        _close_block(blocks.pop(), outputs)
+    outputs.sort(key=lambda output: (output.line, output.column))
     if not outputs:
         return None
     name = rel.rsplit("/", 1)[-1]
@@ -136,16 +145,10 @@ def _root(expression: str) -> str | None:
     return match.group("name") if match else None
 
 
-def _block_after(lines: list[str], index: int, column: int) -> str:
-    """The text of an autoescape block from its opening tag to `endautoescape` (or the end of the file)."""
-    collected = [lines[index][column:]]
-    for line in lines[index + 1 :]:
-        end = _AUTOESCAPE_END.search(line)
-        if end:
-            collected.append(line[: end.start()])
-            break
-        collected.append(line)
-    return "\n".join(collected)
+def _close_block(block: tuple[int, int, bool, dict[str, None]], outputs: list[UnescapedOutput]) -> None:
+    line, column, off, variables = block
+    if off:
+        outputs.append(UnescapedOutput(line, column, "autoescape", "", tuple(variables)))
 
 
 def find_render_calls(module: PythonModule) -> list[RenderCall]:
@@ -155,8 +158,9 @@ def find_render_calls(module: PythonModule) -> list[RenderCall]:
         if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         scope = index.scope_chain(function)
-        tainted = _request_names(function)
-        for node in ast.walk(function):
+        own = _own_nodes(function)
+        tainted = _request_names(function, own)
+        for node in own:
             if not isinstance(node, ast.Call) or last_name(callee_name(node, scope, index)) not in _RENDER_CALLS:
                 continue
             template, context = _template_and_context(node)
@@ -209,14 +213,29 @@ def _is_request_read(node: ast.AST) -> bool:
     return False
 
 
-def _request_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """The nodes of a function's body, not those of the functions and classes defined inside it (each is visited on
+    its own: walking them again from every enclosing function would cost the nesting depth times the size)."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _request_names(function: ast.FunctionDef | ast.AsyncFunctionDef, own: list[ast.AST]) -> set[str]:
     """Names that hold request data in `function`: a route's path parameters, and names assigned from a request
     read or from another such name (two rounds, in source order)."""
     names: set[str] = set()
     decorators = {last_name(dotted(d.func if isinstance(d, ast.Call) else d) or "") for d in function.decorator_list}
     if decorators & _ROUTE_DECORATORS:
         names.update(a.arg for a in function.args.args if a.arg not in ("self", "request", "cls"))
-    assignments = [node for node in ast.walk(function) if isinstance(node, (ast.Assign, ast.AnnAssign))]
+    assignments = [node for node in own if isinstance(node, (ast.Assign, ast.AnnAssign))]
+    assignments.sort(key=lambda node: (node.lineno, node.col_offset))
     for _ in range(2):
         for node in assignments:
             value = node.value
@@ -227,27 +246,31 @@ def _request_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]
     return names
 
 
-def _from_request(node: ast.AST | None, names: set[str]) -> bool:
+def _from_request(node: ast.AST | None, names: set[str], depth: int = 0) -> bool:
     """Whether `node` is request data passed on as it is or as text built from it: a request read, a name that
     holds one, an item or attribute of one, a string method or an f-string over one. What a call makes of request
-    data (a database row looked up by it) is not request data."""
-    if node is None:
+    data (a database row looked up by it) is not request data. Deeper than `_MAX_DEPTH` is not followed."""
+    if node is None or depth > _MAX_DEPTH:
         return False
     if isinstance(node, ast.Name):
         return node.id in names
     if _is_request_read(node):
         return True
     if isinstance(node, (ast.Attribute, ast.Subscript)):
-        return _from_request(node.value, names)
+        return _from_request(node.value, names, depth + 1)
     if isinstance(node, ast.Call):
         func = node.func
         if _is_request_read(func):
             return True  # request.get_json()
         if isinstance(func, ast.Attribute) and (func.attr in ("get", "getlist") or func.attr in _STRING_METHODS):
-            return _from_request(func.value, names) or (
-                func.attr in _STRING_METHODS and any(_from_request(a, names) for a in node.args)
+            return _from_request(func.value, names, depth + 1) or (
+                func.attr in _STRING_METHODS and any(_from_request(a, names, depth + 1) for a in node.args)
             )
-        return dotted(func) == "str" and any(_from_request(a, names) for a in node.args)
+        return dotted(func) == "str" and any(_from_request(a, names, depth + 1) for a in node.args)
     if isinstance(node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp)):
-        return any(_from_request(child, names) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+        return any(
+            _from_request(child, names, depth + 1)
+            for child in ast.iter_child_nodes(node)
+            if isinstance(child, ast.expr)
+        )
     return False
