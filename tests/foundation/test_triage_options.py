@@ -29,7 +29,8 @@ APP = {
             return yaml.load(text)
         """,
 }
-# high PAT301 (line 9), low PAT302 + PAT305 (10), medium PAT401 (11), high PAT202 (12)
+# high PAT301 (line 9), low PAT302 + PAT305 (10), medium PAT401 (11), high PAT202 (12). PAT305 is opt-in: the
+# scans below switch it on (unless they select rules themselves).
 
 
 @pytest.fixture
@@ -38,7 +39,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def _run(*args: str) -> Result:
-    return CliRunner().invoke(cli, ["scan", *args, "--isolated", "--offline", "--no-progress"])
+    opt_in = [] if "--select" in args else ["--extend-select", "PAT305"]
+    return CliRunner().invoke(cli, ["scan", *args, "--isolated", "--offline", "--no-progress", *opt_in])
 
 
 def _findings(result: Result) -> list[tuple[str, str, int]]:
