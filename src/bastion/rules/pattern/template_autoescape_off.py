@@ -23,6 +23,7 @@ class TemplateOutputsCollector(FactCollector):
     """Where templates write values unescaped, and whether they render HTML."""
 
     name = "pat-template-outputs"
+    fact_types = (TemplateOutputs,)
 
     def wants_text(self, file: SourceFile) -> bool:
         return is_template_file(file.rel)
@@ -35,6 +36,7 @@ class RenderCallsCollector(FactCollector):
     """Calls that render a template by name, and the context values that come from the request."""
 
     name = "pat-render-calls"
+    fact_types = (RenderCall,)
 
     def collect_module(self, module: PythonModule) -> tuple[RenderCall, ...] | None:
         if "render" not in module.document.text and "TemplateResponse" not in module.document.text:
@@ -112,6 +114,7 @@ class TemplateAutoescapeOff(ProjectRule):
     cwe = (79, 116)
     fix_hint = "remove |safe / autoescape off; sanitise HTML where it is produced if it must stay HTML"
     collectors = (TemplateOutputsCollector, RenderCallsCollector)
+    pure = True
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
         renders: dict[str, list[RenderCall]] = {}
