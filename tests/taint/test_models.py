@@ -68,7 +68,10 @@ def test_a_good_model_builds() -> None:
         ({"sources": [{"kind": "telepathy", "calls": ["lib.read"]}]}, "unknown source kind 'telepathy'"),
         ({"sinks": [{"concept": "SqlExecution", "role": "table", "callees": ["x"], "argument": 0}]}, "no sink kind"),
         ({"sinks": [{"concept": "SqlExecution", "role": "sql", "callees": ["lib.run"]}]}, "say which value"),
-        ({"sinks": [{"concept": "SqlExecution", "role": "sql", "argument": 0}]}, "needs `callees` or `methods`"),
+        (
+            {"sinks": [{"concept": "SqlExecution", "role": "sql", "argument": 0}]},
+            "needs `callees`, `methods` or `stores`",
+        ),
         ({"sinks": [{"concept": "SqlExecution", "role": "sql", "callees": ["x"], "argument": -1}]}, "non-negative"),
         ({"sanitizers": [{"kinds": ["xss"], "callees": ["lib.escape"]}]}, "unknown sink kind 'xss'"),
         ({"sanitizers": [{"kinds": ["sql"], "callee": ["lib.escape"]}]}, "unknown key(s) callee"),
@@ -171,3 +174,54 @@ def test_safe_argument_values_and_headers_arguments_are_compiled() -> None:
     assert extract[0].unless_argument.values == {"data", "tar"}
     assert model.sinks_by_callee["flask.make_response"][0].headers_arguments == (1, 2)
     assert any(guard.type == "absolute-path-check" for guard in model.guards_by_callee["os.path.isabs"])
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"owners": ["lib.App"]}, "`framework` is required"),
+        ({"framework": "lib", "decorators": ["route"]}, "need `owners`"),
+        ({"framework": "lib", "handler-bases": ["lib.Handler"]}, "needs `handler-methods`"),
+        ({"framework": "lib", "registration-callees": [{"names": ["lib.path"]}]}, "say where the handler is"),
+        ({"framework": "lib", "registration-callees": [{"names": ["lib.path"], "handler": -1}]}, "non-negative"),
+        (
+            {
+                "framework": "lib",
+                "owners": ["lib.App"],
+                "registrations": [{"names": ["add"], "handler": 0, "by-keyword": True}],
+            },
+            "needs `handler-keyword`",
+        ),
+        ({"framework": "lib", "verbs": ["get"]}, "unknown key(s) verbs"),
+    ],
+)
+def test_route_models_are_validated(entry: dict[str, object], message: str) -> None:
+    with pytest.raises(ModelError) as error:
+        _build({"lib.toml": {"routes": [entry]}})
+    assert message in str(error.value) and "lib.toml" in str(error.value)
+
+
+def test_every_framework_declares_its_routes_and_its_inputs() -> None:
+    models = load_models()
+    routed = {route.framework for route in models.routes}
+    inputs = {framework for handler in models.handler_sources for framework in handler.frameworks}
+    expected = {
+        "flask",
+        "quart",
+        "bottle",
+        "sanic",
+        "falcon",
+        "pyramid",
+        "tornado",
+        "http.server",
+        "wsgi",
+        "aiohttp",
+        "starlette",
+        "fastapi",
+        "django",
+        "graphene",
+        "strawberry",
+        "ariadne",
+    }
+    assert expected <= routed
+    assert routed <= inputs | {"django"}, f"frameworks with routes but no handler sources: {routed - inputs}"

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from bastion.concepts.routes import FunctionNode, RouteHandler, find_route_handlers
+from bastion.concepts.routes import FunctionNode, RouteHandler, find_route_handlers, route_catalogue
 from bastion.core import patterns
 from bastion.models.loader import (
     ALL_KINDS,
@@ -51,6 +51,11 @@ def _may_hold_routes(text: str) -> bool:
     tree have no handler, and walking their trees for nothing was a large part of the analysis's time."""
     if "Route(" in text or "api_view" in text:
         return True
+    catalogue = route_catalogue()
+    if "@" in text and catalogue.decorator_pattern.search(text):
+        return True
+    if any(marker in text for marker in catalogue.markers):
+        return True
     if "@" in text and _ROUTE_DECORATOR.search(text):
         return True
     if "View" in text and _CLASS_VIEW.search(text):
@@ -74,6 +79,7 @@ class HandlerInputs:
     framework: str
     parameters: Mapping[str, SourceObject]  # parameter name -> what it carries
     returns_kind: str | None  # the sink kind a returned value goes to (Flask returns HTML), or None
+    returns_iterable: bool = False  # the returned value is an iterable of body chunks (WSGI)
 
 
 @dataclass
@@ -85,12 +91,16 @@ class DataflowModel:
     source_calls: dict[str, SourceModel] = field(default_factory=dict)
     sinks_by_callee: dict[str, list[SinkModel]] = field(default_factory=dict)
     sinks_by_method: dict[str, list[SinkModel]] = field(default_factory=dict)
+    sinks_by_store: dict[str, list[SinkModel]] = field(default_factory=dict)  # attribute name -> store sinks
+    # Parameter name -> attribute name -> the source a parameter so named and so read is (`request.GET`).
+    request_parameters: dict[str, dict[str, SourceModel]] = field(default_factory=dict)
     sanitizers_by_callee: dict[str, list[SanitizerModel]] = field(default_factory=dict)
     sanitizers_by_method: dict[str, list[SanitizerModel]] = field(default_factory=dict)
     guards_by_callee: dict[str, list[GuardModel]] = field(default_factory=dict)
     guards_by_method: dict[str, list[GuardModel]] = field(default_factory=dict)
     handlers: dict[str, HandlerSourceModel] = field(default_factory=dict)
     handler_returns: dict[str, str] = field(default_factory=dict)
+    iterable_returns: frozenset[str] = frozenset()  # frameworks whose handlers return an iterable of chunks
     library_roots: frozenset[str] = frozenset()
     source_roots: frozenset[str] = frozenset()
     # Sink kinds made safe by a fixed host (URLs), or by a constant local path (redirects): see kinds.toml.
@@ -148,11 +158,17 @@ def compile_models(models: ModelSet) -> DataflowModel:
             compiled.source_objects[name] = source
         for name in source.calls:
             compiled.source_calls[_normal(name)] = source
+        for parameter in source.parameters:
+            attributes = compiled.request_parameters.setdefault(parameter, {})
+            for attribute in source.attributes:
+                attributes[attribute] = source
     for sink in models.sinks:
         for name in sink.callees:
             compiled.sinks_by_callee.setdefault(_normal(name), []).append(sink)
         for name in sink.methods:
             compiled.sinks_by_method.setdefault(name, []).append(sink)
+        for name in sink.stores:
+            compiled.sinks_by_store.setdefault(name, []).append(sink)
     for sanitizer in models.sanitizers:
         for name in sanitizer.callees:
             compiled.sanitizers_by_callee.setdefault(_normal(name), []).append(sanitizer)
@@ -169,6 +185,8 @@ def compile_models(models: ModelSet) -> DataflowModel:
     for returned in models.handler_returns:
         for framework in returned.frameworks:
             compiled.handler_returns[framework] = returned.kind
+            if returned.iterable:
+                compiled.iterable_returns |= {framework}
     named = [
         *compiled.source_objects,
         *compiled.source_calls,
@@ -216,6 +234,7 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
             framework,
             _parameter_sources(handler, spec, module.index, module),
             model.handler_returns.get(framework) if _returns_markup(handler, framework) else None,
+            framework in model.iterable_returns,
         )
     return found
 
@@ -256,7 +275,7 @@ def _parameter_sources(
     defaults = _defaults(function)
     for arg in _arguments(function):
         name = arg.arg
-        if name == request_param or name not in names:
+        if name == request_param or name not in names or name in spec.not_input:
             continue
         in_path = name in handler.path_params
         if not (spec.other_parameters or (spec.path_parameters and in_path)):

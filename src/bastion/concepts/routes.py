@@ -1,19 +1,25 @@
 """Route handlers: the functions a web framework calls with a request.
 
-Recognised: Flask (`@app.route`, `@bp.get` ...), FastAPI (`@app.get`, `@router.post`, `api_route`), Starlette
-(`Route("/p", endpoint)`), aiohttp (`@routes.get`, `app.router.add_get`), Django (views modules: functions
-taking `request`, class-based views' `get`/`post`... methods, DRF `@api_view`). When the app object comes from
-another module (`from project import app`), a decorator `.route("/...")`/`.get("/...")` whose first argument is a
-path still marks a route (framework "unknown").
+What declares a handler is data: the `[[routes]]` of each framework's model file (`bastion.models`): decorating
+methods of app and router objects (`@app.route`, `@router.get`), decorating functions (`@bottle.route`),
+registrations (`app.add_url_rule(path, name, view)`, `path("x/", view)`), handler classes (methods `do_GET` of a
+`BaseHTTPRequestHandler`, `get` of a Tornado `RequestHandler`, `on_get` of a Falcon resource) and signatures
+(WSGI's `environ, start_response`). Django is recognised here too (views modules: functions taking `request`,
+class-based views' `get`/`post`... methods, DRF `@api_view`). When the app object comes from another module
+(`from project import app`), a decorator `.route("/...")`/`.get("/...")` whose first argument is a path still marks
+a route (framework "unknown").
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bastion.core import patterns
+from bastion.models.loader import load_models
+from bastion.models.route_models import Registration, RouteModel
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.index import ModuleIndex, Scope
@@ -23,11 +29,7 @@ FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
-_FLASK_OWNERS = ("flask.Flask()", "flask.Blueprint()", "flask.blueprints.Blueprint()", "flask.app.Flask()")
-_FASTAPI_OWNERS = ("fastapi.FastAPI()", "fastapi.APIRouter()", "fastapi.routing.APIRouter()")
-_AIOHTTP_OWNERS = ("aiohttp.web.RouteTableDef()", "aiohttp.web.RouteTableDef")
 _SHORTCUTS = {method.lower(): method for method in HTTP_METHODS}
-_STARLETTE_ROUTE = frozenset({"starlette.routing.Route", "starlette.routing.WebSocketRoute"})
 _DJANGO_DECORATOR_METHODS = {
     "django.views.decorators.http.require_POST": ("POST",),
     "django.views.decorators.http.require_GET": ("GET",),
@@ -98,20 +100,26 @@ def find_route_handlers(module: PythonModule) -> list[RouteHandler]:
 def _find_route_handlers(module: PythonModule) -> list[RouteHandler]:
     index = module.index
     handlers: list[RouteHandler] = []
-    by_name = _module_functions(module.tree)
     for function, scope, class_node in _functions(index):
         handler = _decorated_route(function, scope, index)
         if handler is None and class_node is not None:
             handler = _class_view_method(function, class_node, index, module)
+        if handler is None and class_node is not None:
+            handler = _handler_class_method(function, class_node, index)
         if handler is None and class_node is None and _is_django_function_view(function, scope, index, module):
             handler = _django_function_view(function, scope, index)
+        if handler is None and class_node is None:
+            handler = _signature_handler(function, scope, index)
         if handler is not None:
             handlers.append(handler)
     seen = {id(h.function) for h in handlers}
-    for handler in _registered_routes(module, by_name):
-        if id(handler.function) not in seen:
-            seen.add(id(handler.function))
-            handlers.append(handler)
+    text = module.document.text
+    if any(marker in text for marker in route_catalogue().registration_markers):
+        # Walking every call of the module is the costly part: only where a registration can be.
+        for handler in _registered_routes(module, _module_functions(module.tree)):
+            if id(handler.function) not in seen:
+                seen.add(id(handler.function))
+                handlers.append(handler)
     handlers.sort(key=lambda h: h.line)
     return handlers
 
@@ -151,11 +159,18 @@ def _module_functions(tree: ast.Module) -> dict[str, FunctionNode]:
 
 def _decorated_route(function: FunctionNode, scope: Scope, index: ModuleIndex) -> RouteHandler | None:
     decorators = decorator_names(function, scope, index)
+    catalogue = route_catalogue()
     for decorator, name in zip(function.decorator_list, decorators, strict=True):
+        callee_model = catalogue.decorator_callees.get(name.replace("().", "."))
+        if callee_model is not None:
+            called = decorator if isinstance(decorator, ast.Call) else None
+            verbs = _methods_for(callee_model.framework, name.rsplit(".", 1)[-1], called, scope, index) or ("GET",)
+            route = _constant_string(argument(called, 0, "path"), scope, index) if called is not None else None
+            return RouteHandler(function, callee_model.framework, verbs, route, decorators, _path_params(route or ""))
         if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, ast.Attribute):
             continue
         owner, _, attribute = name.rpartition(".")
-        framework = _framework_of(owner)
+        framework = _framework_of(owner, attribute)
         path = _constant_string(argument(decorator, 0, "path") or argument(decorator, 0, "rule"), scope, index)
         if framework is None:
             # An app imported from elsewhere: accept `.route("/x")` / `.get("/x")` shapes.
@@ -175,26 +190,58 @@ def _decorated_route(function: FunctionNode, scope: Scope, index: ModuleIndex) -
     return None
 
 
-def _framework_of(owner: str) -> str | None:
-    if owner in _FLASK_OWNERS:
-        return "flask"
-    if owner in _FASTAPI_OWNERS:
-        return "fastapi"
-    if owner in _AIOHTTP_OWNERS:
-        return "aiohttp"
-    return None
+def _framework_of(owner: str, attribute: str) -> str | None:
+    """The framework whose app or router object `owner` is, when `attribute` is one of its route decorators."""
+    model = route_catalogue().owners.get(owner.removesuffix("()").replace("().", "."))
+    if model is None or attribute not in model.decorators:
+        return None
+    return model.framework
 
 
 def _methods_for(
-    framework: str, attribute: str, decorator: ast.Call, scope: Scope, index: ModuleIndex
+    framework: str, attribute: str, decorator: ast.Call | None, scope: Scope, index: ModuleIndex
 ) -> tuple[str, ...] | None:
     if attribute in _SHORTCUTS:
         return (_SHORTCUTS[attribute],)
-    if attribute == "route" or attribute == "api_route":
-        methods = _string_list(keyword(decorator, "methods"), scope, index)
-        return tuple(m.upper() for m in methods) if methods else ("GET",)
-    if attribute == "websocket" and framework == "fastapi":
+    if attribute in ("route", "api_route", "view_config", "add_url_rule", "add_route"):
+        listed = _string_list(keyword(decorator, "methods"), scope, index) if decorator is not None else None
+        return tuple(m.upper() for m in listed) if listed else ("GET",)
+    if attribute == "mutation" or attribute == "mutate":
+        return ("POST",)
+    if attribute in ("websocket", "field", "resolver"):
         return ("GET",)
+    return None
+
+
+def _verb_of(method_name: str) -> str:
+    """`do_POST`, `on_post`, `post` -> POST; other names (a Tornado `prepare`, a `resolve_*`) -> GET."""
+    verb = method_name.removeprefix("do_").removeprefix("on_").upper()
+    return verb if verb in HTTP_METHODS else "GET"
+
+
+def _handler_class_method(function: FunctionNode, class_node: ast.ClassDef, index: ModuleIndex) -> RouteHandler | None:
+    """A method a framework calls on a handler class: by its base (`BaseHTTPRequestHandler.do_GET`, Tornado's
+    `RequestHandler.get`, graphene's `resolve_*`), or, for frameworks whose resources have no base, by its name
+    alone (Falcon's `on_get(self, req, resp)`)."""
+    catalogue = route_catalogue()
+    bases = [(index.qualified_name(base, index.module_scope) or "").replace("().", ".") for base in class_node.bases]
+    for base in bases:
+        model = catalogue.bases.get(base)
+        if model is not None and model.is_handler_method(function.name):
+            return RouteHandler(function, model.framework, (_verb_of(function.name),), None, (), (), class_node.name)
+    args = function.args.posonlyargs + function.args.args
+    for model in catalogue.named_methods:
+        if model.is_handler_method(function.name) and len(args) >= 3:
+            return RouteHandler(function, model.framework, (_verb_of(function.name),), None, (), (), class_node.name)
+    return None
+
+
+def _signature_handler(function: FunctionNode, scope: Scope, index: ModuleIndex) -> RouteHandler | None:
+    """A plain function with a framework's calling signature (WSGI's `environ, start_response`)."""
+    names = tuple(arg.arg for arg in (*function.args.posonlyargs, *function.args.args))
+    for model in route_catalogue().signatures:
+        if names == model.signature:
+            return RouteHandler(function, model.framework, ("GET", "POST"), None, (), ())
     return None
 
 
@@ -242,23 +289,33 @@ def _django_function_view(function: FunctionNode, scope: Scope, index: ModuleInd
 
 
 def _registered_routes(module: PythonModule, functions: dict[str, FunctionNode]) -> Iterator[RouteHandler]:
-    """Routes registered by call: Starlette `Route(...)`, aiohttp `router.add_get(...)`, Django `path(...)`."""
+    """Routes registered by call: a framework's registrations (`app.add_url_rule(...)`, Starlette `Route(...)`,
+    Django `path(...)`), aiohttp `router.add_get(...)`."""
     index = module.index
     scope = index.module_scope
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = index.qualified_name(node.func, scope) or ""
-        if name in _STARLETTE_ROUTE:
-            endpoint = argument(node, 1, "endpoint")
-            path = _constant_string(argument(node, 0, "path"), scope, index)
+    catalogue = route_catalogue()
+    for node, enclosing in _calls_in_scope(module.tree):
+        name = (index.qualified_name(node.func, scope) or "").replace("().", ".")
+        registered = list(catalogue.registration_callees.get(name, ()))
+        if isinstance(node.func, ast.Attribute):
+            owner = (index.qualified_name(node.func.value, scope) or "").removesuffix("()").replace("().", ".")
+            for model, registration in catalogue.registration_methods.get(node.func.attr, ()):
+                by_keyword = registration.by_keyword and keyword(node, registration.handler_keyword or "") is not None
+                if owner in model.owners or (not owner and by_keyword):
+                    registered.append((model, registration))
+        for model, registration in registered:
+            position = registration.handler if registration.handler is not None else 10_000
+            handler_node = argument(node, position, registration.handler_keyword)
+            function = _resolve_handler(handler_node, enclosing, functions) if handler_node is not None else None
+            if function is None:
+                continue
+            path_node = argument(node, registration.path, "path") if registration.path is not None else None
+            path = _constant_string(path_node, scope, index)
             methods = _string_list(keyword(node, "methods"), scope, index) or ["GET"]
-            function = functions.get(endpoint.id) if isinstance(endpoint, ast.Name) else None
-            if function is not None:
-                yield RouteHandler(
-                    function, "starlette", tuple(m.upper() for m in methods), path, (), _path_params(path or "")
-                )
-        elif (
+            yield RouteHandler(
+                function, model.framework, tuple(m.upper() for m in methods), path, (), _path_params(path or "")
+            )
+        if not registered and (
             isinstance(node.func, ast.Attribute)
             and node.func.attr.startswith("add_")
             and ".router" in (_dotted(node.func.value) or "")
@@ -275,6 +332,161 @@ def _registered_routes(module: PythonModule, functions: dict[str, FunctionNode])
             path = _constant_string(path_node, scope, index)
             if function is not None:
                 yield RouteHandler(function, "aiohttp", (method.upper(),), path, (), _path_params(path or ""))
+
+
+def _calls_in_scope(tree: ast.Module) -> Iterator[tuple[ast.Call, FunctionNode | None]]:
+    """Every call, with the function whose body holds it (None at module level)."""
+    stack: list[tuple[ast.AST, FunctionNode | None]] = [(tree, None)]
+    while stack:
+        node, enclosing = stack.pop()
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else enclosing
+            if isinstance(child, ast.Call):
+                yield child, enclosing
+            stack.append((child, inner))
+
+
+def _resolve_handler(
+    node: ast.expr, enclosing: FunctionNode | None, functions: dict[str, FunctionNode], depth: int = 0
+) -> FunctionNode | None:
+    """The function a registration names: defined beside the call (a view made in an app factory), at module level,
+    held in a variable, or returned by a view factory (`view = make_view(name)`)."""
+    if depth > 3:
+        return None
+    if isinstance(node, ast.Name):
+        local = _local_definition(node.id, enclosing) if enclosing is not None else None
+        if local is not None:
+            return local
+        assigned = _local_assignment(node.id, enclosing) if enclosing is not None else None
+        if assigned is not None:
+            return _resolve_handler(assigned, enclosing, functions, depth + 1)
+        return functions.get(node.id)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        factory = functions.get(node.func.id)
+        if factory is not None:
+            for statement in ast.walk(factory):
+                if isinstance(statement, ast.Return) and isinstance(statement.value, ast.Name):
+                    made = _local_definition(statement.value.id, factory)
+                    if made is not None:
+                        return made
+    return None
+
+
+def _local_definition(name: str, function: FunctionNode) -> FunctionNode | None:
+    found: FunctionNode | None = None
+    for statement in _own_statements(function):
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.name == name:
+            found = statement
+    return found
+
+
+def _local_assignment(name: str, function: FunctionNode) -> ast.expr | None:
+    found: ast.expr | None = None
+    for statement in _own_statements(function):
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in statement.targets
+        ):
+            found = statement.value
+    return found
+
+
+def _own_statements(function: FunctionNode) -> Iterator[ast.stmt]:
+    """The statements of a function's body and of its blocks, not of the functions and classes it defines."""
+    pending: list[ast.stmt] = list(function.body)
+    while pending:
+        statement = pending.pop(0)
+        yield statement
+        if not isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for field in ("body", "orelse", "finalbody", "handlers"):
+                pending.extend(item for item in getattr(statement, field, []) if isinstance(item, ast.stmt))
+            for handler in getattr(statement, "handlers", []):
+                pending.extend(handler.body)
+
+
+# -- the frameworks' route models ----------------------------------------------------------------------------------
+
+
+# Method names too common to say, by themselves, that a module registers a route (`requests.get(`, `d.get(`).
+_GENERIC_NAMES = frozenset({"route", "get", "post", "put", "patch", "delete", "head", "options", "view"})
+
+
+@dataclass(frozen=True)
+class RouteCatalogue:
+    owners: dict[str, RouteModel]
+    decorator_callees: dict[str, RouteModel]
+    registration_methods: dict[str, list[tuple[RouteModel, Registration]]]
+    registration_callees: dict[str, list[tuple[RouteModel, Registration]]]
+    bases: dict[str, RouteModel]
+    named_methods: tuple[RouteModel, ...]  # handler methods recognised by name alone
+    signatures: tuple[RouteModel, ...]
+    markers: tuple[str, ...]  # text that a module declaring a handler contains (checked before parsing it)
+    registration_markers: tuple[str, ...]  # text that a module registering a handler by call contains
+    decorator_pattern: patterns.Pattern  # `@app.route(`, `@strawberry.field`: a decorating handler declaration
+
+
+@functools.lru_cache(maxsize=1)
+def route_catalogue() -> RouteCatalogue:
+    owners: dict[str, RouteModel] = {}
+    callees: dict[str, RouteModel] = {}
+    methods: dict[str, list[tuple[RouteModel, Registration]]] = {}
+    registration_callees: dict[str, list[tuple[RouteModel, Registration]]] = {}
+    bases: dict[str, RouteModel] = {}
+    named: list[RouteModel] = []
+    signatures: list[RouteModel] = []
+    markers: set[str] = set()
+    registering = {".router.add_"}  # aiohttp's `app.router.add_get(...)`, recognised in `_registered_routes`
+    decorator_names: set[str] = set()
+    for model in load_models().routes:
+        for owner in model.owners:
+            owners[owner] = model
+        for name in model.decorator_callees:
+            callees[name] = model
+            decorator_names.add(name.rsplit(".", 1)[-1])
+        decorator_names.update(model.decorators)
+        for registration in model.registrations:
+            for name in registration.names:
+                methods.setdefault(name, []).append((model, registration))
+                if name not in _GENERIC_NAMES:
+                    registering.add(f".{name}(")
+            if registration.handler_keyword is not None:
+                registering.add(f"{registration.handler_keyword}=")
+                if name not in _GENERIC_NAMES:  # `app.route(path, "GET", callback)`: found by `callback=` instead
+                    markers.add(f".{name}(")
+            if registration.handler_keyword is not None:
+                markers.add(f"{registration.handler_keyword}=")
+        for registration in model.registration_callees:
+            for name in registration.names:
+                registration_callees.setdefault(name, []).append((model, registration))
+                parts = name.split(".")
+                generic = parts[-1] in _GENERIC_NAMES and len(parts) > 1
+                marker = f"{parts[-2]}.{parts[-1]}(" if generic else f"{parts[-1]}("  # `path(`, `web.get(`
+                # `path("x/", view)`: a literal path right after the name (`abspath(p)` is no registration).
+                quoted = [f"{marker}{quote}" for quote in ('"', "'", 'r"', "r'")] if registration.path == 0 else []
+                markers.update(quoted or [marker])
+                registering.update(quoted or [marker])
+        for base in model.handler_bases:
+            bases[base] = model
+            markers.add(base.rsplit(".", 1)[-1])
+        if model.handler_methods and not model.handler_bases:
+            named.append(model)
+            markers.update(f"def {pattern.rstrip('*')}" for pattern in model.handler_methods)
+        if model.signature:
+            signatures.append(model)
+            markers.add(", ".join(model.signature))
+    # Decorator names are identifiers (checked), so they need no escaping in the alternation.
+    alternatives = "|".join(sorted(name for name in decorator_names if name.isidentifier()))
+    return RouteCatalogue(
+        owners,
+        callees,
+        methods,
+        registration_callees,
+        bases,
+        tuple(named),
+        tuple(signatures),
+        tuple(sorted(marker for marker in markers if len(marker) > 4)),
+        tuple(sorted(registering)),
+        patterns.compile(rf"@(?:[\w.]+\.)?(?:{alternatives})\b"),
+    )
 
 
 # -- small helpers -----------------------------------------------------------------------------------------------

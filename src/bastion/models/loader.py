@@ -19,16 +19,26 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
+from bastion.models.route_models import RouteModel, parse_route
+from bastion.models.toml_access import (
+    ModelError,
+    array,
+    boolean,
+    int_value,
+    ints,
+    mapping,
+    only,
+    string,
+    strings,
+    table,
+)
+
 if TYPE_CHECKING:
     from importlib.abc import Traversable
 
 ALL_KINDS = "all"
 GUARD_TYPES = frozenset({"validates", "path-resolution", "path-containment", "url-parse", "absolute-path-check"})
 HANDLER_REQUEST = frozenset({"none", "first", "annotated"})
-
-
-class ModelError(ValueError):
-    """A model file is malformed or names something undeclared."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,16 @@ class Kinds:
 
 @dataclass(frozen=True)
 class SourceModel:
-    """Values that come from outside: objects (and everything reached from them) and call results."""
+    """Values that come from outside: objects (and everything reached from them) and call results; and, wherever a
+    function reads one of `attributes` of its parameter named in `parameters` (`request.GET`, `req.get_param`),
+    that parameter is taken for the framework's request, whoever registered the function."""
 
     kind: str
     objects: tuple[str, ...] = ()
     calls: tuple[str, ...] = ()
     safe_attributes: frozenset[str] = frozenset()
+    parameters: tuple[str, ...] = ()
+    attributes: tuple[str, ...] = ()
     origin: str = ""
 
 
@@ -82,6 +96,14 @@ class HandlerSourceModel:
     other_parameters: bool = False  # every other parameter is input too (FastAPI, Django URL kwargs)
     safe_annotations: frozenset[str] = frozenset()
     safe_defaults: frozenset[str] = frozenset()
+    # Handler classes: attributes of `self` that hold request data (`self.path` of a BaseHTTPRequestHandler), the
+    # one that is the whole request (`self.request`), and methods of `self` that return request data (Tornado's
+    # `self.get_argument(...)`).
+    self_attributes: tuple[str, ...] = ()
+    self_request: str | None = None
+    self_calls: tuple[str, ...] = ()
+    # Parameters that are the framework's and never input (GraphQL resolvers' `info`, a parent object).
+    not_input: frozenset[str] = frozenset()
     origin: str = ""
 
 
@@ -113,6 +135,7 @@ class HandlerReturnModel:
     kind: str
     frameworks: tuple[str, ...]
     origin: str = ""
+    iterable: bool = False  # the handler returns an iterable of body chunks (WSGI), not one body
 
 
 @dataclass(frozen=True)
@@ -133,6 +156,13 @@ class SinkModel:
     # Positions of arguments that may be a headers mapping declaring a non-HTML Content-Type (`make_response(body,
     # 200, {"Content-Type": "application/json"})`): the sink does not apply then.
     headers_arguments: tuple[int, ...] = ()
+    # The sink applies only when this keyword is a constant naming HTML (`web.Response(text=..., content_type=
+    # "text/html")`: aiohttp sends text/plain otherwise).
+    html_keyword: str | None = None
+    # Attribute stores that are the sink (`resp.text = html`), on an object whose `html_attribute` the same
+    # function sets to a constant naming HTML (`resp.content_type = "text/html"`) when given.
+    stores: tuple[str, ...] = ()
+    html_attribute: str | None = None
     requires: ArgumentRequirement | None = None
     unless_argument: SafeArgument | None = None
     # The call returns its input's text (`re.sub(pattern, repl, text)`): its result stays tainted.
@@ -180,6 +210,7 @@ class ModelSet:
     return_types: Mapping[str, str] = field(default_factory=dict)
     noreturn: frozenset[str] = frozenset()
     files: tuple[str, ...] = ()
+    routes: tuple[RouteModel, ...] = ()
 
 
 # -- loading -------------------------------------------------------------------------------------------------------
@@ -224,22 +255,22 @@ def _read_toml(entry: Traversable, name: str) -> dict[str, Any]:
 
 
 def parse_kinds(data: Mapping[str, Any]) -> Kinds:
-    _only(data, {"sources", "sinks"}, "kinds.toml")
+    only(data, {"sources", "sinks"}, "kinds.toml")
     sources: dict[str, str] = {}
-    for name, entry in _table(data, "sources", "kinds.toml").items():
-        _only(entry, {"description"}, f"kinds.toml [sources.{name}]")
-        sources[name] = _string(entry, "description", f"kinds.toml [sources.{name}]", required=True) or ""
+    for name, entry in table(data, "sources", "kinds.toml").items():
+        only(entry, {"description"}, f"kinds.toml [sources.{name}]")
+        sources[name] = string(entry, "description", f"kinds.toml [sources.{name}]", required=True) or ""
     sinks: dict[str, SinkKind] = {}
-    for name, entry in _table(data, "sinks", "kinds.toml").items():
+    for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
-        _only(entry, {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path"}, where)
+        only(entry, {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path"}, where)
         sinks[name] = SinkKind(
             name,
-            _string(entry, "concept", where, required=True) or "",
-            _string(entry, "role", where, required=True) or "",
-            _string(entry, "description", where, required=True) or "",
-            _bool(entry, "safe-with-fixed-host", where),
-            _bool(entry, "safe-with-local-path", where),
+            string(entry, "concept", where, required=True) or "",
+            string(entry, "role", where, required=True) or "",
+            string(entry, "description", where, required=True) or "",
+            boolean(entry, "safe-with-fixed-host", where),
+            boolean(entry, "safe-with-local-path", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
@@ -256,22 +287,25 @@ def build_model_set(kinds: Kinds, files: Mapping[str, Mapping[str, Any]]) -> Mod
     handler_returns: list[HandlerReturnModel] = []
     return_types: dict[str, str] = {}
     noreturn: set[str] = set()
+    routes: list[RouteModel] = []
     sections = {"package", "return-types", "sources", "handler-sources", "handler-returns", "sinks", "sanitizers"}
     for name, data in files.items():
         parser = _ModelParser(name, kinds)
-        _only(data, sections | {"guards", "noreturn"}, name)
-        noreturn.update(_strings(data, "noreturn", f"model {name}"))
-        for callee, result in _table(data, "return-types", name).items():
+        only(data, sections | {"guards", "noreturn", "routes"}, name)
+        for i, entry in enumerate(array(data, "routes", name)):
+            routes.append(parse_route(entry, f"model {name} [[routes]] #{i + 1}", name))
+        noreturn.update(strings(data, "noreturn", f"model {name}"))
+        for callee, result in table(data, "return-types", name).items():
             if not isinstance(result, str) or not result:
                 raise ModelError(f"model {name}: return type of {callee!r} must be a qualified name")
             return_types[callee] = result
-        sources.extend(parser.source(entry, i) for i, entry in enumerate(_array(data, "sources", name)))
-        handlers.extend(parser.handler(entry, i) for i, entry in enumerate(_array(data, "handler-sources", name)))
-        sinks.extend(parser.sink(entry, i) for i, entry in enumerate(_array(data, "sinks", name)))
-        sanitizers.extend(parser.sanitizer(entry, i) for i, entry in enumerate(_array(data, "sanitizers", name)))
-        guards.extend(parser.guard(entry, i) for i, entry in enumerate(_array(data, "guards", name)))
+        sources.extend(parser.source(entry, i) for i, entry in enumerate(array(data, "sources", name)))
+        handlers.extend(parser.handler(entry, i) for i, entry in enumerate(array(data, "handler-sources", name)))
+        sinks.extend(parser.sink(entry, i) for i, entry in enumerate(array(data, "sinks", name)))
+        sanitizers.extend(parser.sanitizer(entry, i) for i, entry in enumerate(array(data, "sanitizers", name)))
+        guards.extend(parser.guard(entry, i) for i, entry in enumerate(array(data, "guards", name)))
         handler_returns.extend(
-            parser.handler_return(entry, i) for i, entry in enumerate(_array(data, "handler-returns", name))
+            parser.handler_return(entry, i) for i, entry in enumerate(array(data, "handler-returns", name))
         )
     return ModelSet(
         kinds,
@@ -284,6 +318,7 @@ def build_model_set(kinds: Kinds, files: Mapping[str, Mapping[str, Any]]) -> Mod
         return_types,
         frozenset(noreturn),
         tuple(files),
+        tuple(routes),
     )
 
 
@@ -296,7 +331,7 @@ class _ModelParser:
         return f"model {self.name} [[{section}]] #{index + 1}"
 
     def _source_kind(self, entry: Mapping[str, Any], where: str) -> str:
-        kind = _string(entry, "kind", where, required=True) or ""
+        kind = string(entry, "kind", where, required=True) or ""
         if kind not in self.kinds.sources:
             raise ModelError(
                 f"{where}: unknown source kind {kind!r}; declared: {', '.join(sorted(self.kinds.sources))}"
@@ -304,7 +339,7 @@ class _ModelParser:
         return kind
 
     def _sink_kinds(self, entry: Mapping[str, Any], where: str, *, allow_all: bool) -> frozenset[str]:
-        names = _strings(entry, "kinds", where, required=True)
+        names = strings(entry, "kinds", where, required=True)
         for kind in names:
             if kind == ALL_KINDS and allow_all:
                 continue
@@ -316,22 +351,26 @@ class _ModelParser:
 
     def source(self, entry: Any, index: int) -> SourceModel:
         where = self._where("sources", index)
-        entry = _mapping(entry, where)
-        _only(entry, {"kind", "objects", "calls", "safe-attributes"}, where)
+        entry = mapping(entry, where)
+        only(entry, {"kind", "objects", "calls", "safe-attributes", "parameters", "attributes"}, where)
         model = SourceModel(
             self._source_kind(entry, where),
-            _strings(entry, "objects", where),
-            _strings(entry, "calls", where),
-            frozenset(_strings(entry, "safe-attributes", where)),
+            strings(entry, "objects", where),
+            strings(entry, "calls", where),
+            frozenset(strings(entry, "safe-attributes", where)),
+            strings(entry, "parameters", where),
+            strings(entry, "attributes", where),
             self.name,
         )
-        if not model.objects and not model.calls:
-            raise ModelError(f"{where}: a source needs `objects` or `calls`")
+        if not model.objects and not model.calls and not model.parameters:
+            raise ModelError(f"{where}: a source needs `objects`, `calls` or `parameters`")
+        if bool(model.parameters) != bool(model.attributes):
+            raise ModelError(f"{where}: `parameters` and `attributes` go together")
         return model
 
     def handler(self, entry: Any, index: int) -> HandlerSourceModel:
         where = self._where("handler-sources", index)
-        entry = _mapping(entry, where)
+        entry = mapping(entry, where)
         keys = {
             "kind",
             "frameworks",
@@ -342,27 +381,35 @@ class _ModelParser:
             "other-parameters",
             "safe-annotations",
             "safe-defaults",
+            "self-attributes",
+            "self-request",
+            "self-calls",
+            "not-input",
         }
-        _only(entry, keys, where)
-        request = _string(entry, "request", where) or "none"
+        only(entry, keys, where)
+        request = string(entry, "request", where) or "none"
         if request not in HANDLER_REQUEST:
             raise ModelError(f"{where}: `request` must be one of {', '.join(sorted(HANDLER_REQUEST))}")
         return HandlerSourceModel(
             self._source_kind(entry, where),
-            _strings(entry, "frameworks", where, required=True),
+            strings(entry, "frameworks", where, required=True),
             request,
-            _strings(entry, "request-types", where),
-            frozenset(_strings(entry, "safe-attributes", where)),
-            _bool(entry, "path-parameters", where),
-            _bool(entry, "other-parameters", where),
-            frozenset(_strings(entry, "safe-annotations", where)),
-            frozenset(_strings(entry, "safe-defaults", where)),
+            strings(entry, "request-types", where),
+            frozenset(strings(entry, "safe-attributes", where)),
+            boolean(entry, "path-parameters", where),
+            boolean(entry, "other-parameters", where),
+            frozenset(strings(entry, "safe-annotations", where)),
+            frozenset(strings(entry, "safe-defaults", where)),
+            strings(entry, "self-attributes", where),
+            string(entry, "self-request", where),
+            strings(entry, "self-calls", where),
+            frozenset(strings(entry, "not-input", where)),
             self.name,
         )
 
     def _sink_kind_of(self, entry: Mapping[str, Any], where: str, role_key: str = "role") -> str:
-        concept = _string(entry, "concept", where, required=True)
-        role = _string(entry, role_key, where, required=True)
+        concept = string(entry, "concept", where, required=True)
+        role = string(entry, role_key, where, required=True)
         matching = [k.name for k in self.kinds.sinks.values() if k.concept == concept and k.role == role]
         if not matching:
             raise ModelError(f"{where}: no sink kind is declared for concept {concept!r} role {role!r} in kinds.toml")
@@ -370,15 +417,18 @@ class _ModelParser:
 
     def handler_return(self, entry: Any, index: int) -> HandlerReturnModel:
         where = self._where("handler-returns", index)
-        entry = _mapping(entry, where)
-        _only(entry, {"concept", "role", "frameworks"}, where)
+        entry = mapping(entry, where)
+        only(entry, {"concept", "role", "frameworks", "iterable"}, where)
         return HandlerReturnModel(
-            self._sink_kind_of(entry, where), _strings(entry, "frameworks", where, required=True), self.name
+            self._sink_kind_of(entry, where),
+            strings(entry, "frameworks", where, required=True),
+            self.name,
+            boolean(entry, "iterable", where),
         )
 
     def sink(self, entry: Any, index: int) -> SinkModel:
         where = self._where("sinks", index)
-        entry = _mapping(entry, where)
+        entry = mapping(entry, where)
         keys = {
             "concept",
             "role",
@@ -394,36 +444,44 @@ class _ModelParser:
             "unless-keyword-present",
             "content-type-keywords",
             "headers-arguments",
+            "html-keyword",
+            "stores",
+            "html-attribute",
             "requires-argument",
             "unless-argument",
             "returns-input",
             "escaped-by-repr",
             "shell-argv-role",
         }
-        _only(entry, keys, where)
+        only(entry, keys, where)
         model = SinkModel(
             self._sink_kind_of(entry, where),
-            _strings(entry, "callees", where),
-            _strings(entry, "methods", where),
-            _int(entry, "argument", where),
-            _string(entry, "keyword", where),
-            _bool(entry, "all-arguments", where),
-            _bool(entry, "receiver", where),
-            _int(entry, "element", where),
-            _string(entry, "when-keyword-true", where),
-            _string(entry, "unless-keyword-true", where),
-            _string(entry, "unless-keyword-present", where),
-            _strings(entry, "content-type-keywords", where),
-            _ints(entry, "headers-arguments", where),
+            strings(entry, "callees", where),
+            strings(entry, "methods", where),
+            int_value(entry, "argument", where),
+            string(entry, "keyword", where),
+            boolean(entry, "all-arguments", where),
+            boolean(entry, "receiver", where),
+            int_value(entry, "element", where),
+            string(entry, "when-keyword-true", where),
+            string(entry, "unless-keyword-true", where),
+            string(entry, "unless-keyword-present", where),
+            strings(entry, "content-type-keywords", where),
+            ints(entry, "headers-arguments", where),
+            string(entry, "html-keyword", where),
+            strings(entry, "stores", where),
+            string(entry, "html-attribute", where),
             self._requirement(entry.get("requires-argument"), where),
             self._safe_argument(entry.get("unless-argument"), where),
-            _bool(entry, "returns-input", where),
-            _bool(entry, "escaped-by-repr", where),
+            boolean(entry, "returns-input", where),
+            boolean(entry, "escaped-by-repr", where),
             self._sink_kind_of(entry, where, "shell-argv-role") if "shell-argv-role" in entry else None,
             self.name,
         )
+        if model.stores:
+            return model
         if not model.callees and not model.methods:
-            raise ModelError(f"{where}: a sink needs `callees` or `methods`")
+            raise ModelError(f"{where}: a sink needs `callees`, `methods` or `stores`")
         if model.shell_argv_kind is not None and model.element is None:
             raise ModelError(f"{where}: `shell-argv-role` needs `element` (the argument is an argv list)")
         if model.argument is None and model.keyword is None and not model.all_arguments and not model.receiver:
@@ -436,26 +494,26 @@ class _ModelParser:
         if value is None:
             return None
         where = f"{where} requires-argument"
-        entry = _mapping(value, where)
-        _only(entry, {"argument", "keyword", "built-by", "keyword-true"}, where)
+        entry = mapping(value, where)
+        only(entry, {"argument", "keyword", "built-by", "keyword-true"}, where)
         return ArgumentRequirement(
-            _int(entry, "argument", where),
-            _string(entry, "keyword", where),
-            frozenset(_strings(entry, "built-by", where, required=True)),
-            frozenset(_strings(entry, "keyword-true", where, required=True)),
+            int_value(entry, "argument", where),
+            string(entry, "keyword", where),
+            frozenset(strings(entry, "built-by", where, required=True)),
+            frozenset(strings(entry, "keyword-true", where, required=True)),
         )
 
     def _safe_argument(self, value: Any, where: str) -> SafeArgument | None:
         if value is None:
             return None
         where = f"{where} unless-argument"
-        entry = _mapping(value, where)
-        _only(entry, {"argument", "keyword", "names", "values"}, where)
+        entry = mapping(value, where)
+        only(entry, {"argument", "keyword", "names", "values"}, where)
         safe = SafeArgument(
-            _int(entry, "argument", where),
-            _string(entry, "keyword", where),
-            frozenset(_strings(entry, "names", where)),
-            frozenset(_strings(entry, "values", where)),
+            int_value(entry, "argument", where),
+            string(entry, "keyword", where),
+            frozenset(strings(entry, "names", where)),
+            frozenset(strings(entry, "values", where)),
         )
         if not safe.names and not safe.values:
             raise ModelError(f"{where}: list the safe `names` or `values`")
@@ -463,14 +521,14 @@ class _ModelParser:
 
     def sanitizer(self, entry: Any, index: int) -> SanitizerModel:
         where = self._where("sanitizers", index)
-        entry = _mapping(entry, where)
-        _only(entry, {"kinds", "callees", "methods", "argument", "argument-contains"}, where)
+        entry = mapping(entry, where)
+        only(entry, {"kinds", "callees", "methods", "argument", "argument-contains"}, where)
         model = SanitizerModel(
             self._sink_kinds(entry, where, allow_all=True),
-            _strings(entry, "callees", where),
-            _strings(entry, "methods", where),
-            _int(entry, "argument", where),
-            _strings(entry, "argument-contains", where),
+            strings(entry, "callees", where),
+            strings(entry, "methods", where),
+            int_value(entry, "argument", where),
+            strings(entry, "argument-contains", where),
             self.name,
         )
         if not model.callees and not model.methods:
@@ -479,100 +537,24 @@ class _ModelParser:
 
     def guard(self, entry: Any, index: int) -> GuardModel:
         where = self._where("guards", index)
-        entry = _mapping(entry, where)
+        entry = mapping(entry, where)
         keys = {"type", "kinds", "callees", "methods", "attributes", "argument", "keyword", "anchored-pattern"}
-        _only(entry, keys, where)
-        guard_type = _string(entry, "type", where, required=True) or ""
+        only(entry, keys, where)
+        guard_type = string(entry, "type", where, required=True) or ""
         if guard_type not in GUARD_TYPES:
             raise ModelError(f"{where}: unknown guard type {guard_type!r}; known: {', '.join(sorted(GUARD_TYPES))}")
         kinds = self._sink_kinds(entry, where, allow_all=True) if "kinds" in entry else frozenset({ALL_KINDS})
         model = GuardModel(
             guard_type,
             kinds,
-            _strings(entry, "callees", where),
-            _strings(entry, "methods", where),
-            _strings(entry, "attributes", where),
-            _int(entry, "argument", where) or 0,
-            _string(entry, "keyword", where),
-            _int(entry, "anchored-pattern", where),
+            strings(entry, "callees", where),
+            strings(entry, "methods", where),
+            strings(entry, "attributes", where),
+            int_value(entry, "argument", where) or 0,
+            string(entry, "keyword", where),
+            int_value(entry, "anchored-pattern", where),
             self.name,
         )
         if not model.callees and not model.methods and not model.attributes:
             raise ModelError(f"{where}: a guard needs `callees`, `methods` or `attributes`")
         return model
-
-
-# -- typed access ----------------------------------------------------------------------------------------------------
-
-
-def _only(entry: Mapping[str, Any], allowed: set[str], where: str) -> None:
-    unknown = sorted(set(entry) - allowed)
-    if unknown:
-        raise ModelError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
-
-
-def _mapping(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ModelError(f"{where}: expected a table")
-    return value
-
-
-def _table(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
-    value = data.get(key, {})
-    if not isinstance(value, Mapping):
-        raise ModelError(f"{where}: `{key}` must be a table")
-    return value
-
-
-def _array(data: Mapping[str, Any], key: str, where: str) -> list[Any]:
-    value = data.get(key, [])
-    if not isinstance(value, list):
-        raise ModelError(f"{where}: `{key}` must be an array of tables ([[{key}]])")
-    return value
-
-
-def _string(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
-    value = entry.get(key)
-    if value is None:
-        if required:
-            raise ModelError(f"{where}: `{key}` is required")
-        return None
-    if not isinstance(value, str) or not value:
-        raise ModelError(f"{where}: `{key}` must be a non-empty string")
-    return value
-
-
-def _strings(entry: Mapping[str, Any], key: str, where: str, *, required: bool = False) -> tuple[str, ...]:
-    value = entry.get(key)
-    if value is None:
-        if required:
-            raise ModelError(f"{where}: `{key}` is required")
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise ModelError(f"{where}: `{key}` must be a list of non-empty strings")
-    return tuple(value)
-
-
-def _int(entry: Mapping[str, Any], key: str, where: str) -> int | None:
-    value = entry.get(key)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ModelError(f"{where}: `{key}` must be a non-negative integer")
-    return value
-
-
-def _ints(entry: Mapping[str, Any], key: str, where: str) -> tuple[int, ...]:
-    value = entry.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(item, int) and not isinstance(item, bool) for item in value):
-        raise ModelError(f"{where}: `{key}` must be a list of argument positions")
-    if any(item < 0 for item in value):
-        raise ModelError(f"{where}: `{key}` must be a list of argument positions")
-    return tuple(value)
-
-
-def _bool(entry: Mapping[str, Any], key: str, where: str) -> bool:
-    value = entry.get(key, False)
-    if not isinstance(value, bool):
-        raise ModelError(f"{where}: `{key}` must be true or false")
-    return value

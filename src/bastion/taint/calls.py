@@ -55,6 +55,9 @@ class CallAnalysis(ContainerAnalysis):
             special = self._container_method(node, method, receiver, positional, state)
             if special is not None:
                 return special
+        handler_source = self._handler_call(node, method)
+        if handler_source is not None:
+            return handler_source
         source = self.model.source_calls.get(callee) if callee else None
         if source is not None:
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
@@ -81,6 +84,18 @@ class CallAnalysis(ContainerAnalysis):
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
+
+    def _handler_call(self, node: ast.Call, method: str | None) -> Value | None:
+        """`self.get_argument("q")` in a handler class whose framework lists it: request data."""
+        func = node.func
+        if self.view is None or method is None or not isinstance(func, ast.Attribute):
+            return None
+        if not isinstance(func.value, ast.Name) or func.value.id != self.self_name:
+            return None
+        spec = self.model.handlers.get(self.view.framework)
+        if spec is None or method not in spec.self_calls:
+            return None
+        return self._source_value(node, spec.kind, f"`self.{method}(...)` of a request handler", None)
 
     def _resolves_path(self, callee: str | None, method: str | None) -> bool:
         """`os.path.realpath(p)`, `path.resolve()`: the result is absolute, with `..` resolved."""
@@ -164,16 +179,18 @@ class CallAnalysis(ContainerAnalysis):
         starred_kw: list[Value],
         consumed: set[int],
     ) -> frozenset[Label]:
-        """The taint an unknown call passes on: its receiver's and its arguments' (less those a sink consumed)."""
+        """The taint an unknown call passes on: its receiver's and its arguments' (less those a sink consumed). A
+        whole request object passed as an argument (`render(request, ...)`, `app(environ, start_response)`) is not
+        its data: only what is read from it is; a method of the request (`request.get_json()`) reads it."""
         labels: set[Label] = set()
         if receiver is not None and id(node.func) not in consumed:
             labels.update(receiver.all_labels())
         for arg_node, value in zip(node.args, positional, strict=True):
-            if id(arg_node) not in consumed:
+            if id(arg_node) not in consumed and value.request is None:
                 labels.update(value.all_labels())
         if self._keywords_propagate(node, callee):
             for item in node.keywords:
-                if item.arg is not None and id(item.value) not in consumed:
+                if item.arg is not None and id(item.value) not in consumed and keywords[item.arg].request is None:
                     labels.update(keywords[item.arg].all_labels())
             for value in starred_kw:
                 labels.update(value.all_labels())

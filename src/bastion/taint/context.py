@@ -64,6 +64,9 @@ class ModuleScope:
         self.outer_names: dict[tuple[int, str], str | None] = {}
         self.outer_values: dict[tuple[int, str], Value] = {}
         self.root_package = index.module_name.split(".", 1)[0]
+        # Classes of this module that derive from a library class: qualified name -> (that base, the names the class
+        # itself defines or assigns on `self`), so that what they inherit resolves to the library's members.
+        self.library_bases: dict[str, tuple[str, frozenset[str]]] = {}
         self.module_assigned = {
             name
             for name, bindings in index.module_scope.bindings.items()
@@ -116,6 +119,7 @@ class FunctionContext(ABC):
         self.returns: set[Label] = set()
         # Values of the arguments of the call being analysed, so that options (`shell=True`) are not re-evaluated.
         self.evaluated: dict[int, Value] = {}
+        self.html_objects: dict[str, frozenset[str]] = {}  # see SinkAnalysis._html_objects
         self.short_name = qualname.rsplit(".", 1)[-1]
         # Attribute paths this function tracks as variables (`_key`), at most `_MAX_PATHS` of them.
         self.tracked_paths: set[str] = set()
@@ -185,7 +189,7 @@ class FunctionContext(ABC):
         if isinstance(func, ast.Attribute):
             base = func.value
             if isinstance(base, ast.Name) and base.id == self.self_name and self.class_name is not None:
-                return f"{self.class_name}.{func.attr}"
+                return self._inherited(func.attr) or f"{self.class_name}.{func.attr}"
         name = self._qualified(func)
         if name is None and isinstance(func, ast.Attribute) and receiver is not None and receiver.type_name:
             name = f"{receiver.type_name}.{func.attr}"
@@ -242,6 +246,15 @@ class FunctionContext(ABC):
                 return None
             self.tracked_paths.add(key)
         return key
+
+    def _inherited(self, member: str) -> str | None:
+        """`Base.member` when this method's class inherits `member` from a library class `Base`, else None."""
+        if self.class_name is None:
+            return None
+        found = self.shared.library_bases.get(self.class_name)
+        if found is None or member in found[1]:
+            return None
+        return f"{found[0]}.{member}"
 
     @abstractmethod
     def _eval(self, node: ast.expr, state: State) -> Value:

@@ -14,8 +14,10 @@ from bastion.taint.folding import MAX_ITEMS, bool_const, literal, verdict_of
 from bastion.taint.state import State
 from bastion.taint.values import (
     EMPTY,
+    HANDLER_FIELD,
     FieldOrigin,
     Label,
+    ParamOrigin,
     RequestObject,
     Step,
     Value,
@@ -153,18 +155,36 @@ class ExpressionAnalysis(CallAnalysis):
         return value
 
     def _view_input(self, node: ast.Attribute) -> Value | None:
-        """`self.request` and `self.kwargs` in a class-based view (Django, DRF): the request and URL arguments."""
+        """Request data held by a handler object: `self.request` and `self.kwargs` in a class-based view (Django,
+        DRF), what the framework's model lists (`self.path` of a BaseHTTPRequestHandler, Tornado's `self.request`)."""
         if self.view is None:
             return None
         spec = self.model.handlers.get(self.view.framework)
-        if spec is None or spec.request != "first" or node.attr not in ("request", "kwargs", "args"):
+        if spec is None:
             return None
-        value = self._source_value(node, spec.kind, f"`self.{node.attr}` of a view", None)
-        if node.attr != "request":
+        attributes = spec.self_attributes or (("request", "kwargs", "args") if spec.request == "first" else ())
+        request_attribute = spec.self_request or ("request" if spec.request == "first" else None)
+        if node.attr not in attributes and node.attr != request_attribute:
+            return None
+        value = self._source_value(node, spec.kind, f"`self.{node.attr}` of a request handler", None)
+        if node.attr != request_attribute:
             return value
         line, column = node.lineno, node.col_offset + 1
-        request = RequestObject(spec.kind, "self.request", spec.safe_attributes, self.path, line, column)
+        request = RequestObject(spec.kind, f"self.{node.attr}", spec.safe_attributes, self.path, line, column)
         return replace(value, request=request)
+
+    def _request_parameter(self, node: ast.Attribute, base_value: Value) -> Value | None:
+        """`request.GET` on a parameter named like a request (and still holding what was passed): the framework's
+        request, however the function was registered or called."""
+        base = node.value
+        if not isinstance(base, ast.Name) or base_value.request is not None:
+            return None
+        attributes = self.model.request_parameters.get(base.id)
+        source = attributes.get(node.attr) if attributes is not None else None
+        if source is None or not any(label.origin == ParamOrigin(base.id) for label in base_value.labels):
+            return None
+        description = f"parameter `{base.id}` read as a request (`{base.id}.{node.attr}`)"
+        return self._source_value(node, source.kind, description, None)
 
     def _attribute(self, node: ast.Attribute, state: State) -> Value:
         key = self._key(node)
@@ -189,9 +209,21 @@ class ExpressionAnalysis(CallAnalysis):
             view_input = self._view_input(node)
             if view_input is not None:
                 return view_input
-            return Value(labels=frozenset({Label(FieldOrigin(self.class_name, node.attr))}))
+            # An attribute the class inherits from a library class (`self.wfile` of a BaseHTTPRequestHandler) has
+            # that class's type, so that the models see `self.wfile.write(...)`.
+            inherited = self._inherited(node.attr)
+            return Value(labels=frozenset({Label(FieldOrigin(self.class_name, node.attr))}), type_name=inherited)
         base = self._eval(base_node, state)
         attr = node.attr
+        requested = self._request_parameter(node, base)
+        if requested is not None:
+            return requested
+        parameter = ParamOrigin(base_node.id) if isinstance(base_node, ast.Name) else None
+        untyped = parameter is not None and base.type_name is None and base.request is None
+        if untyped and any(label.origin == parameter for label in base.labels):
+            # A parameter of unknown type may be a request handler given to a helper: its fields, if so.
+            field = Label(FieldOrigin(HANDLER_FIELD, attr))
+            return Value(labels=base.all_labels() | {field})
         if base.request is not None:
             if attr in base.request.safe_attributes:
                 return EMPTY
@@ -269,7 +301,7 @@ class ExpressionAnalysis(CallAnalysis):
             else:
                 prefix_open = False
         const = "".join(prefix_parts) if prefix_open else UNKNOWN
-        fixed = self._fstring_fixed_host(node, state)
+        fixed = self._fstring_fixed_host(node, state) or self._fstring_host_untainted(node, state)
         return Value(labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed)
 
     def _binary(self, op: ast.operator, left: Value, right: Value) -> Value:
@@ -317,6 +349,25 @@ class ExpressionAnalysis(CallAnalysis):
             following = node.values[position + 1] if position + 1 < len(node.values) else None
             # `f"{scheme}://{host}"`: what comes first was only the scheme.
             return not (isinstance(following, ast.Constant) and str(following.value).startswith("://"))
+        return False
+
+    def _fstring_host_untainted(self, node: ast.JoinedStr, state: State) -> bool:
+        """`f"https://keys.{region}.example.com/{kid}"`: the host, up to the first `/` after `://`, is made of
+        constants and values the code chose; input only comes after it."""
+        text = ""
+        for part in node.values:
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                text += part.value
+            else:
+                if "://" not in text:
+                    return False
+                if any(mark in text.split("://", 1)[1] for mark in "/?#"):
+                    return True
+                if self._eval(part, state).tainted if isinstance(part, ast.FormattedValue) else True:
+                    return False
+                text += "x"
+            if "://" in text and any(mark in text.split("://", 1)[1] for mark in "/?#"):
+                return True
         return False
 
     def _slice_const(self, base: Any, index: ast.Slice, state: State) -> Any:

@@ -84,6 +84,9 @@ class ModuleFacts:
     # Functions with nothing to summarise: a call to one returns nothing tainted (rather than being taken for an
     # unknown call that passes its arguments on).
     silent: list[str] = field(default_factory=list)
+    # Request-handler classes (a BaseHTTPRequestHandler, a class-based view): their fields hold request data that
+    # helpers read from the handler object they are given.
+    handler_classes: list[str] = field(default_factory=list)
 
 
 def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:

@@ -269,7 +269,9 @@ class FunctionAnalysis(ExpressionAnalysis):
             body = value.items[0]
             if any(declares_non_html(item) for item in value.items[1:]):
                 return  # `return text, 200, {"Content-Type": "text/plain"}`
-        if body.keys is not None or (body.items is not None and not isinstance(node.value, ast.Tuple)):
+        if self.handler.returns_iterable:
+            body = tainted(body.all_labels())  # WSGI: the chunks of the body
+        elif body.keys is not None or (body.items is not None and not isinstance(node.value, ast.Tuple)):
             return  # a dict or list: the framework sends JSON
         kind = self.handler.returns_kind
         self._hit(kind, node.value, body, f"the response of route `{self.short_name}`", confident=True)
@@ -282,6 +284,7 @@ class FunctionAnalysis(ExpressionAnalysis):
             state[name] = self._stepped(value, target, f"assigned to `{name}`")
             return
         if kind is ast.Attribute:
+            self._check_store_sinks(target, value)  # type: ignore[arg-type]
             key = self._key(target)
             if key is not None:
                 self._kill(key, state)

@@ -38,8 +38,13 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
                 class_scope = index.child_scope(statement, scope)
                 bases = tuple((index.qualified_name(base, scope) or "").replace("().", ".") for base in statement.bases)
                 facts.classes[class_scope.qualname] = tuple(base for base in bases if base)
+                library = [base for base in bases if base and model.is_library(base)]
+                if library:
+                    shared.library_bases[class_scope.qualname] = (library[0], _own_members(statement))
                 # A class-based view: its methods read the request and URL arguments from `self`.
                 class_view = next((handlers[id(m)] for m in statement.body if id(m) in handlers), None)
+                if class_view is not None:
+                    facts.handler_classes.append(class_scope.qualname)
                 stack.append((statement.body, class_scope, class_scope.qualname, class_view))
                 continue
             function_scope = index.child_scope(statement, scope)
@@ -61,6 +66,22 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
             _keep(facts, analysis.run())
             stack.append((statement.body, function_scope, None, None))
     return facts
+
+
+def _own_members(node: ast.ClassDef) -> frozenset[str]:
+    """The names a class defines itself: its methods and attributes, and what its methods assign on `self`."""
+    names: set[str] = set()
+    for statement in node.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(statement.name)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            names.update(target.id for target in targets if isinstance(target, ast.Name))
+    for sub in ast.walk(node):
+        stored = isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store)
+        if stored and isinstance(sub.value, ast.Name) and sub.value.id == "self":  # type: ignore[attr-defined]
+            names.add(sub.attr)  # type: ignore[attr-defined]
+    return frozenset(names)
 
 
 def _definitions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:

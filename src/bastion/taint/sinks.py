@@ -113,6 +113,10 @@ class SinkAnalysis(GuardAnalysis):
             given = self._const(keyword(node, name), state)
             if isinstance(given, str) and "html" not in given.lower():
                 return False
+        if sink.html_keyword is not None:
+            given = self._const(keyword(node, sink.html_keyword), state)
+            if not isinstance(given, str) or "html" not in given.lower():
+                return False
         for position in sink.headers_arguments:
             headers = argument(node, position, "headers")
             if headers is not None and declares_non_html(values.get(id(headers)) or self._eval(headers, state)):
@@ -186,6 +190,8 @@ class SinkAnalysis(GuardAnalysis):
         return consumed
 
     def _hit(self, kind: str, node: ast.AST, value: Value, what: str, confident: bool) -> None:
+        if value.request is not None:
+            return  # the request object itself (its repr, a helper given it): only what is read from it is data
         if kind in self.model.url_kinds and (value.fixed_host or self._fixed_url(value.prefix, kind)):
             return
         labels = frozenset(label for label in value.all_labels() if not clears(label.cleared, kind))
@@ -196,6 +202,34 @@ class SinkAnalysis(GuardAnalysis):
         end_line = getattr(node, "end_lineno", None) or line
         end_column = (getattr(node, "end_col_offset", None) or 0) + 1
         self.facts.sinks.append(SinkHit(kind, line, column, end_line, end_column, labels, what, confident))
+
+    def _check_store_sinks(self, target: ast.Attribute, value: Value) -> None:
+        """`resp.text = html`: an attribute store a model names as a sink (on an object the same function declares
+        to hold HTML, when the model asks for that)."""
+        for sink in self.model.sinks_by_store.get(target.attr, ()):
+            html = sink.html_attribute
+            if html is not None and self._key(target.value) not in self._html_objects(html):
+                continue
+            self._hit(sink.kind, target, value, f"`{shorten(ast.unparse(target), 50)} = ...`", confident=True)
+
+    def _html_objects(self, attribute: str) -> frozenset[str]:
+        """Objects whose `attribute` this function sets to a constant naming HTML (`resp.content_type = ...`)."""
+        cached = self.html_objects.get(attribute)
+        if cached is not None:
+            return cached
+        found: set[str] = set()
+        for node in ast.walk(self.node):
+            if not isinstance(node, ast.Assign) or not isinstance(node.value, ast.Constant):
+                continue
+            if not isinstance(node.value.value, str) or "html" not in node.value.value.lower():
+                continue
+            for target in node.targets:
+                if isinstance(target, ast.Attribute) and target.attr == attribute:
+                    key = self._key(target.value)
+                    if key is not None:
+                        found.add(key)
+        self.html_objects[attribute] = frozenset(found)
+        return self.html_objects[attribute]
 
     def _fixed_url(self, prefix: str, kind: str) -> bool:
         """A constant prefix that already fixes where a URL points: the host, or a local path for redirects."""

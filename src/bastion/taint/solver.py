@@ -22,6 +22,7 @@ from typing import Any
 from bastion.concepts.dataflow import clears
 from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.values import (
+    HANDLER_FIELD,
     CallOrigin,
     FieldOrigin,
     Label,
@@ -92,7 +93,9 @@ class TaintSolver:
         self.functions: dict[str, FunctionFacts] = {}
         self.aliases: dict[str, str] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
+        self.handler_classes: set[str] = set()
         for module in modules:
+            self.handler_classes.update(module.handler_classes)
             for function in module.functions:
                 self.functions.setdefault(function.qualname, function)
             for name in module.silent:
@@ -123,12 +126,16 @@ class TaintSolver:
             for label in symbolic_labels(function):
                 origin = label.origin
                 if isinstance(origin, FieldOrigin):
-                    self.field_readers.setdefault((origin.owner, origin.attr), set()).add(function.qualname)
+                    for owner in self._owners(origin):
+                        self.field_readers.setdefault((owner, origin.attr), set()).add(function.qualname)
             self._sites[function.qualname] = {site.index: site for site in function.calls}
             for site in function.calls:
                 callee = self.callee(site)
                 if callee is not None:
                     self.callers.setdefault(callee.function.qualname, set()).add(function.qualname)
+
+    def _owners(self, origin: FieldOrigin) -> Iterable[str]:
+        return sorted(self.handler_classes) if origin.owner == HANDLER_FIELD else (origin.owner,)
 
     def callee(self, site: CallSite) -> _Callee | None:
         if site.callee is None:
@@ -201,10 +208,11 @@ class TaintSolver:
             elif isinstance(origin, ParamOrigin):
                 out.add(label)
             elif isinstance(origin, FieldOrigin):
-                for stored in self.fields.get((origin.owner, origin.attr), ()):
-                    composed = _compose(stored, label, 0)
-                    if composed is not None:
-                        out.add(composed)
+                for owner in self._owners(origin):
+                    for stored in self.fields.get((owner, origin.attr), ()):
+                        composed = _compose(stored, label, 0)
+                        if composed is not None:
+                            out.add(composed)
             elif isinstance(origin, CallOrigin):
                 for result in self._call_result(function, origin.call, memo):
                     composed = _compose(result, label, 0)

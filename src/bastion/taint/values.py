@@ -90,7 +90,9 @@ class CallOrigin:
 
 @dataclass(frozen=True, slots=True)
 class FieldOrigin:
-    """`self.attr` of a class (owner = the class's qualified name), or a module global (owner = the module)."""
+    """`self.attr` of a class (owner = the class's qualified name), or a module global (owner = the module); with
+    owner `HANDLER_FIELD`, `attr` of an object of unknown type that may be a request handler (`handler.params` in a
+    helper given the handler): the field of that name of any request-handler class of the project."""
 
     owner: str
     attr: str
@@ -108,6 +110,7 @@ class FieldOrigin:
 
 
 Origin = SourceOrigin | ParamOrigin | CallOrigin | FieldOrigin
+HANDLER_FIELD = "<request handler>"
 
 
 class Label:
