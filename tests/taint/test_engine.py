@@ -241,3 +241,18 @@ def test_helpers_with_nothing_to_return_generators_and_redefined_views(tmp_path:
     # callers iterate over; a view defined twice under one name keeps the sinks of both definitions.
     root = _project(tmp_path, {"app.py": HELPERS})
     assert _found(_scan(root)) == {("app.py", 20, "TNT102"), ("app.py", 31, "TNT102")}
+
+
+def test_a_parameter_read_like_a_request_is_input_at_medium_confidence(tmp_path: Path) -> None:
+    root = _project(
+        tmp_path,
+        {
+            "app/helpers.py": (
+                "import os\n\n\ndef export(request):\n    os.system('export ' + request.GET['name'])\n\n\n"
+                "def other(request):\n    os.system('export ' + request.user.name)\n"
+            )
+        },
+    )
+    result = _scan(root)
+    assert _found(result) == {("app/helpers.py", 5, "TNT102")}  # `request.user` is not read as request data
+    assert result.findings[0].confidence.name == "MEDIUM"

@@ -70,6 +70,7 @@ class SourceObject:
     kind: str
     description: str
     safe_attributes: frozenset[str] = frozenset()
+    annotation: str | None = None  # the parameter's annotation, by qualified name (a possible dependency alias)
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,8 @@ class DataflowModel:
     sanitizers_by_method: dict[str, list[SanitizerModel]] = field(default_factory=dict)
     guards_by_callee: dict[str, list[GuardModel]] = field(default_factory=dict)
     guards_by_method: dict[str, list[GuardModel]] = field(default_factory=dict)
+    guards_by_name: dict[str, list[GuardModel]] = field(default_factory=dict)  # the callee's last name
+    same_origin_attributes: frozenset[str] = frozenset()  # request attributes safe to redirect to (`path`)
     handlers: dict[str, HandlerSourceModel] = field(default_factory=dict)
     handler_returns: dict[str, str] = field(default_factory=dict)
     iterable_returns: frozenset[str] = frozenset()  # frameworks whose handlers return an iterable of chunks
@@ -158,6 +161,7 @@ def compile_models(models: ModelSet) -> DataflowModel:
             compiled.source_objects[name] = source
         for name in source.calls:
             compiled.source_calls[_normal(name)] = source
+        compiled.same_origin_attributes |= source.same_origin_attributes
         for parameter in source.parameters:
             attributes = compiled.request_parameters.setdefault(parameter, {})
             for attribute in source.attributes:
@@ -179,6 +183,8 @@ def compile_models(models: ModelSet) -> DataflowModel:
             compiled.guards_by_callee.setdefault(_normal(name), []).append(guard)
         for name in guard.methods:
             compiled.guards_by_method.setdefault(name, []).append(guard)
+        for name in guard.names:
+            compiled.guards_by_name.setdefault(name, []).append(guard)
     for handler in models.handler_sources:
         for framework in handler.frameworks:
             compiled.handlers[framework] = handler
@@ -289,7 +295,8 @@ def _parameter_sources(
         if _is_validated(arg.annotation, defaults.get(name), spec, index, scope):
             continue
         where = "path parameter" if in_path else "parameter"
-        sources[name] = SourceObject(spec.kind, f"{where} `{name}` of route `{handler.name}`")
+        typed = index.qualified_name(arg.annotation, scope) if isinstance(arg.annotation, ast.Name) else None
+        sources[name] = SourceObject(spec.kind, f"{where} `{name}` of route `{handler.name}`", annotation=typed)
     return sources
 
 

@@ -80,6 +80,9 @@ class SourceModel:
     safe_attributes: frozenset[str] = frozenset()
     parameters: tuple[str, ...] = ()
     attributes: tuple[str, ...] = ()
+    # Attributes of the request that stay on the site when redirected to (`request.path`): request data for every
+    # sink kind but redirects.
+    same_origin_attributes: frozenset[str] = frozenset()
     origin: str = ""
 
 
@@ -196,6 +199,9 @@ class GuardModel:
     keyword: str | None = None  # the checked argument passed by keyword
     anchored_pattern: int | None = None  # the guard holds only if this argument is a pattern anchored at both ends
     origin: str = ""
+    # Project helpers recognised by their name (`is_safe_url` in any module): the checks projects write themselves
+    # under the names the frameworks gave them.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -352,7 +358,8 @@ class _ModelParser:
     def source(self, entry: Any, index: int) -> SourceModel:
         where = self._where("sources", index)
         entry = mapping(entry, where)
-        only(entry, {"kind", "objects", "calls", "safe-attributes", "parameters", "attributes"}, where)
+        keys = {"kind", "objects", "calls", "safe-attributes", "parameters", "attributes", "same-origin-attributes"}
+        only(entry, keys, where)
         model = SourceModel(
             self._source_kind(entry, where),
             strings(entry, "objects", where),
@@ -360,6 +367,7 @@ class _ModelParser:
             frozenset(strings(entry, "safe-attributes", where)),
             strings(entry, "parameters", where),
             strings(entry, "attributes", where),
+            frozenset(strings(entry, "same-origin-attributes", where)),
             self.name,
         )
         if not model.objects and not model.calls and not model.parameters:
@@ -538,7 +546,7 @@ class _ModelParser:
     def guard(self, entry: Any, index: int) -> GuardModel:
         where = self._where("guards", index)
         entry = mapping(entry, where)
-        keys = {"type", "kinds", "callees", "methods", "attributes", "argument", "keyword", "anchored-pattern"}
+        keys = {"type", "kinds", "callees", "methods", "attributes", "argument", "keyword", "anchored-pattern", "names"}
         only(entry, keys, where)
         guard_type = string(entry, "type", where, required=True) or ""
         if guard_type not in GUARD_TYPES:
@@ -554,7 +562,8 @@ class _ModelParser:
             string(entry, "keyword", where),
             int_value(entry, "anchored-pattern", where),
             self.name,
+            strings(entry, "names", where),
         )
-        if not model.callees and not model.methods and not model.attributes:
-            raise ModelError(f"{where}: a guard needs `callees`, `methods` or `attributes`")
+        if not model.callees and not model.methods and not model.attributes and not model.names:
+            raise ModelError(f"{where}: a guard needs `callees`, `methods`, `attributes` or `names`")
         return model

@@ -148,11 +148,13 @@ class FunctionContext(ABC):
         step: Step = (self.path, getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1, message)
         return with_step(value, step)
 
-    def _source_value(self, node: ast.AST, kind: str, description: str, type_name: str | None) -> Value:
+    def _source_value(
+        self, node: ast.AST, kind: str, description: str, type_name: str | None, *, certain: bool = True
+    ) -> Value:
         line, column = getattr(node, "lineno", 1), getattr(node, "col_offset", 0) + 1
         shown = shorten(ast.unparse(node)) if isinstance(node, ast.expr) else description
         step: Step = (self.path, line, column, f"`{shown}` ({SOURCE_WORDS.get(kind, kind)})")
-        label = Label(SourceOrigin(kind, description, self.path, line, column), trace=(step,))
+        label = Label(SourceOrigin(kind, description, self.path, line, column, certain), trace=(step,))
         return Value(labels=frozenset({label}), type_name=type_name)
 
     def _const(self, node: ast.expr | None, state: State) -> Any:

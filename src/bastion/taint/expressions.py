@@ -173,6 +173,13 @@ class ExpressionAnalysis(CallAnalysis):
         request = RequestObject(spec.kind, f"self.{node.attr}", spec.safe_attributes, self.path, line, column)
         return replace(value, request=request)
 
+    def _same_origin(self, node: ast.Attribute, value: Value) -> Value:
+        """`request.path`: a path on this site, safe to redirect to (still request data for every other sink)."""
+        if node.attr not in self.model.same_origin_attributes:
+            return value
+        cleared = self.model.local_path_kinds
+        return replace(value, labels=frozenset(label.clearing(cleared) for label in value.labels))
+
     def _request_parameter(self, node: ast.Attribute, base_value: Value) -> Value | None:
         """`request.GET` on a parameter named like a request (and still holding what was passed): the framework's
         request, however the function was registered or called."""
@@ -184,7 +191,7 @@ class ExpressionAnalysis(CallAnalysis):
         if source is None or not any(label.origin == ParamOrigin(base.id) for label in base_value.labels):
             return None
         description = f"parameter `{base.id}` read as a request (`{base.id}.{node.attr}`)"
-        return self._source_value(node, source.kind, description, None)
+        return self._source_value(node, source.kind, description, None, certain=False)
 
     def _attribute(self, node: ast.Attribute, state: State) -> Value:
         key = self._key(node)
@@ -198,7 +205,7 @@ class ExpressionAnalysis(CallAnalysis):
             if qualified is not None:
                 source = self.model.source_object(qualified)
                 if source is not None:
-                    return self._source_value(node, source.kind, qualified, qualified)
+                    return self._same_origin(node, self._source_value(node, source.kind, qualified, qualified))
                 if self.model.source_object(qualified.rsplit(".", 1)[0]) is not None:
                     return Value(type_name=qualified)  # a safe attribute of a source object (`request.method`)
         elif isinstance(base_node, ast.Name) and self.is_module:
@@ -227,7 +234,7 @@ class ExpressionAnalysis(CallAnalysis):
         if base.request is not None:
             if attr in base.request.safe_attributes:
                 return EMPTY
-            return Value(labels=base.labels, type_name=None)
+            return self._same_origin(node, Value(labels=base.labels, type_name=None))
         type_name = f"{base.type_name}.{attr}" if base.type_name else None
         host_of = None
         if base.parsed_from is not None and base.built_by is not None:

@@ -87,6 +87,9 @@ class ModuleFacts:
     # Request-handler classes (a BaseHTTPRequestHandler, a class-based view): their fields hold request data that
     # helpers read from the handler object they are given.
     handler_classes: list[str] = field(default_factory=list)
+    # Module-level names bound to a framework dependency (`DbSession = Annotated[Session, Depends(get_db)]`): a
+    # handler parameter annotated so is filled by the framework, not by the client.
+    dependency_aliases: list[str] = field(default_factory=list)
 
 
 def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:

@@ -71,7 +71,12 @@ class FunctionAnalysis(ExpressionAnalysis):
             if source is not None:
                 source_step: Step = (self.path, line, column, f"{source.description} (request data)")
                 labels.add(
-                    Label(SourceOrigin(source.kind, source.description, self.path, line, column), trace=(source_step,))
+                    Label(
+                        SourceOrigin(
+                            source.kind, source.description, self.path, line, column, annotation=source.annotation
+                        ),
+                        trace=(source_step,),
+                    )
                 )
                 if source.safe_attributes or "request parameter" in source.description:
                     request = RequestObject(

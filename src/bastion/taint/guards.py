@@ -172,7 +172,10 @@ class GuardAnalysis(FunctionContext):
     def _call_guard(self, test: ast.Call, state: State) -> Iterator[tuple[str, frozenset[str], Value | None]]:
         func = test.func
         callee = self._callee(test, None)
-        for guard in self.model.guards_by_callee.get(callee or "", ()):
+        guards = self.model.guards_by_callee.get(callee or "", ())
+        if not guards and callee is not None and not self.model.is_library(callee):
+            guards = self.model.guards_by_name.get(callee.rsplit(".", 1)[-1], ())
+        for guard in guards:
             if guard.type != "validates":
                 continue
             if guard.anchored_pattern is not None and not self._anchored(test, guard, state):

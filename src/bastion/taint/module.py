@@ -26,6 +26,7 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
         for binding in bindings:
             if binding.kind is BindingKind.IMPORT and binding.target:
                 facts.aliases[f"{module.name}.{name}"] = binding.target
+    facts.dependency_aliases = _dependency_aliases(module, model)
     stack: list[tuple[list[ast.stmt], Scope, str | None, HandlerInputs | None]] = [
         (module.tree.body, index.module_scope, None, None)
     ]
@@ -66,6 +67,23 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
             _keep(facts, analysis.run())
             stack.append((statement.body, function_scope, None, None))
     return facts
+
+
+def _dependency_aliases(module: PythonModule, model: DataflowModel) -> list[str]:
+    """`X = Annotated[T, Depends(f)]` and `X = Depends(f)` at module level: names a framework fills itself."""
+    index = module.index
+    dependencies = {name for spec in model.handlers.values() for name in spec.safe_defaults}
+    found: list[str] = []
+    for statement in module.tree.body:
+        if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+            continue
+        target = statement.targets[0]
+        if not isinstance(target, ast.Name):
+            continue
+        calls = [node for node in ast.walk(statement.value) if isinstance(node, ast.Call)]
+        if any(index.qualified_name(call.func, index.module_scope) in dependencies for call in calls):
+            found.append(f"{module.name}.{target.id}")
+    return found
 
 
 def _own_members(node: ast.ClassDef) -> frozenset[str]:

@@ -94,8 +94,10 @@ class TaintSolver:
         self.aliases: dict[str, str] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.handler_classes: set[str] = set()
+        self.dependency_aliases: set[str] = set()
         for module in modules:
             self.handler_classes.update(module.handler_classes)
+            self.dependency_aliases.update(module.dependency_aliases)
             for function in module.functions:
                 self.functions.setdefault(function.qualname, function)
             for name in module.silent:
@@ -133,6 +135,9 @@ class TaintSolver:
                 callee = self.callee(site)
                 if callee is not None:
                     self.callers.setdefault(callee.function.qualname, set()).add(function.qualname)
+
+    def _is_dependency(self, annotation: str) -> bool:
+        return annotation in self.dependency_aliases or self._unalias(annotation) in self.dependency_aliases
 
     def _owners(self, origin: FieldOrigin) -> Iterable[str]:
         return sorted(self.handler_classes) if origin.owner == HANDLER_FIELD else (origin.owner,)
@@ -203,8 +208,11 @@ class TaintSolver:
         for label in labels:
             origin = label.origin
             if isinstance(origin, SourceOrigin):
-                if origin.kind != "environment" or self.environment_sources:
-                    out.add(label)
+                if origin.kind == "environment" and not self.environment_sources:
+                    continue
+                if origin.annotation is not None and self._is_dependency(origin.annotation):
+                    continue  # a parameter the framework fills from a dependency
+                out.add(label)
             elif isinstance(origin, ParamOrigin):
                 out.add(label)
             elif isinstance(origin, FieldOrigin):

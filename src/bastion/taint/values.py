@@ -42,6 +42,13 @@ class SourceOrigin:
     path: str
     line: int
     column: int
+    # False when the source was recognised by a heuristic (a parameter named and read like a request): its findings
+    # are reported at medium confidence at most.
+    certain: bool = True
+    # A handler parameter's annotation (qualified name): dropped in the project phase when the project defines that
+    # name as a dependency (`DbSession = Annotated[Session, Depends(get_db)]`), which the framework fills, not the
+    # client.
+    annotation: str | None = None
 
     _hash: int = field(init=False, repr=False, compare=False)
 
@@ -53,7 +60,8 @@ class SourceOrigin:
         return self._hash
 
     def __reduce__(self) -> tuple[type[SourceOrigin], tuple[Any, ...]]:
-        return (SourceOrigin, (self.kind, self.description, self.path, self.line, self.column))
+        fields = (self.kind, self.description, self.path, self.line, self.column, self.certain, self.annotation)
+        return (SourceOrigin, fields)
 
 
 @dataclass(frozen=True, slots=True)

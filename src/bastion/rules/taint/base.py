@@ -115,7 +115,10 @@ class TaintRule(ProjectRule):
             location,
             message,
             severity=_severity(self.severity, source.kind),
-            confidence=self.confidence if found.confident else min(self.confidence, Confidence.MEDIUM),
+            # High confidence only for a sink matched by its qualified name on a source recognised for certain.
+            confidence=(
+                self.confidence if found.confident and source.certain else min(self.confidence, Confidence.MEDIUM)
+            ),
             snippet=project.source_line(found.path, found.line),
             scope=found.function.replace(".<module>", ""),
             flow=flow,
