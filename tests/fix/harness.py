@@ -1,9 +1,10 @@
 """Fix fixtures: code before, the code `bastion fix` must make of it, and what must stay reported.
 
 `tests/fixes/<CODE>/` holds cases. A case is a file (`loaders.py`) or a folder (a small project: `no_user/`
-with a `Dockerfile`). Each file a fix must change has its expected text beside it, named `<file>.fixed`; a file
-without one must come out unchanged. A case whose name starts with `unsafe_` is fixed with `--unsafe-fixes`
-(and must not change at all without it); the others with safe fixes only.
+with a `Dockerfile`; its `bastion.toml`, if any, is the configuration). Each file a fix must change has its
+expected text beside it, named `<file>.fixed`; a file without one must come out unchanged. A case whose name
+starts with `unsafe_` is fixed with `--unsafe-fixes` (and must not change at all without it); the others with
+safe fixes only.
 
 The expected files carry inline markers, as the rule fixtures do: `# $ CODE` on a line that must still be
 reported after fixing (no fix is offered there: a custom YAML loader, a command with shell syntax ...), `# ok` on
@@ -75,7 +76,9 @@ def copy_case(case: FixCase, project: Path) -> None:
 def run_fix(
     case: FixCase, project: Path, applicability: Applicability, services: ScanServices | None = None
 ) -> FixReport:
-    request = ScanRequest(paths=(project,), select=(case.code,), isolated=True, jobs=1)
+    # A folder case may hold a `bastion.toml` (the values a fix writes, say); a file case runs without one.
+    isolated = not (project / "bastion.toml").is_file()
+    request = ScanRequest(paths=(project,), select=(case.code,), isolated=isolated, jobs=1)
     settings = FixSettings(applicability=applicability)
     return fix(request, settings, services=services or ScanServices(offline=True))
 

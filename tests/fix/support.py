@@ -7,10 +7,13 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Applicability, Edit, Fix
 from bastion.core.severity import Confidence, Severity
 from bastion.fix.edits import apply_fixes
+from bastion.rules.base import AstRule
+from bastion.rules.runner import AstDispatcher
 from bastion.semantic.edits import ModuleEditor
 from bastion.semantic.module import PythonModule, build_module
 from bastion.source.discovery import SourceFile
@@ -61,3 +64,15 @@ def first_call(tree: ast.AST, name: str) -> ast.Call:
         if isinstance(node, ast.Call) and ast.unparse(node.func) == name:
             return node
     raise AssertionError(f"no call to {name}")
+
+
+def ast_findings(source: str, rule: type[AstRule], config: BastionConfig | None = None) -> list[Finding]:
+    """The findings of one AST rule on `source`, in process (for property tests: no scan, no files)."""
+    settings = config or BastionConfig()
+    findings, notices = AstDispatcher([rule(settings)]).run(module_of(source), settings)
+    assert not notices, notices
+    return findings
+
+
+def fixed_source(source: str, findings: Sequence[Finding]) -> str:
+    return apply_fixes(textwrap.dedent(source), findings).text

@@ -90,6 +90,20 @@ class UserConfig(_Section):
         return [field.alias or name for name, field in cls.model_fields.items()]
 
 
+_CONTAINER_USER = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$"
+
+
+class FixConfig(_Section):
+    """`[tool.bastion.fix]`: values that `bastion fix` writes into code."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True, alias_generator=_hyphen)
+
+    # The `timeout=` (seconds) given to HTTP requests that have none (PAT507).
+    http_timeout: float = Field(default=30.0, gt=0, le=3600)
+    # The user a Dockerfile's final stage switches to when it runs as root (CFG401): a UID, or a name.
+    container_user: str = Field(default="10001", pattern=_CONTAINER_USER)
+
+
 class BastionConfig(_Section):
     """Everything `[tool.bastion]` may hold. CLI flags override these values."""
 
@@ -110,6 +124,7 @@ class BastionConfig(_Section):
     include_tests: bool = False
     deps: DepsConfig = Field(default_factory=DepsConfig)
     taint: TaintConfig = Field(default_factory=TaintConfig)
+    fix: FixConfig = Field(default_factory=FixConfig)
 
     @field_validator("fail_on", mode="before")
     @classmethod

@@ -160,7 +160,7 @@ class ModuleEditor:
                 return ImportReference(name, extended)
         if index.lookup(module, scope) or module in index.module_scope.bindings:
             return None
-        line = self._import_line()
+        line = self._import_line(module)
         if line > use_line:
             return None
         return ImportReference(wanted, Edit.insertion(line, 1, f"import {module}\n"))
@@ -179,12 +179,15 @@ class ModuleEditor:
                 return Edit.insertion(line, column, f", {name}")
         return None
 
-    def _import_line(self) -> int:
-        """The line a new top-level import goes on: after the module's leading imports, else after its docstring
-        and `from __future__` imports, else before its first statement."""
+    def _import_line(self, module: str) -> int:
+        """The line a new top-level `import module` goes on: among the module's leading imports, before the first
+        plain `import` that sorts after it (where isort would put it), else after them; with no imports, after
+        the docstring and `from __future__` imports, else before the first statement."""
         body = self.module.tree.body
         after: ast.stmt | None = None
         for position, statement in enumerate(body):
+            if isinstance(statement, ast.Import) and len(statement.names) == 1 and statement.names[0].name > module:
+                return statement.lineno
             if (position == 0 and _is_docstring(statement)) or isinstance(statement, (ast.Import, ast.ImportFrom)):
                 after = statement
             else:

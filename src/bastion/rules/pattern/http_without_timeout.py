@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
@@ -47,6 +49,14 @@ class HttpWithoutTimeout(AstRule):
         return requests.get("https://rates.example.org/latest", timeout=10).json()
     ```
 
+    ## Fix safety
+    The fix passes `timeout=` with the configured number of seconds (`[tool.bastion.fix] http-timeout`, 30 by
+    default) to a call that has no timeout. It is safe: requests and httpx apply it to each wait for the connection
+    and for the next bytes, not to the whole transfer, so a slow download that keeps sending still completes;
+    only a server that stays silent that long now raises a timeout error instead of hanging forever. Replacing an
+    explicit `timeout=None` is unsafe: someone chose to wait forever there. No fix for a call that passes
+    `**options` (the timeout may be in there) or `*args`.
+
     ## References
     - [requests: timeouts](https://requests.readthedocs.io/en/latest/user/advanced/#timeouts)
     - [CWE-400: Uncontrolled Resource Consumption](https://cwe.mitre.org/data/definitions/400.html)
@@ -59,6 +69,8 @@ class HttpWithoutTimeout(AstRule):
     confidence = Confidence.HIGH
     cwe = (400,)
     fix_hint = "pass timeout= (seconds) to every request"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
     bandit = ("B113",)
     ruff = ("S113",)
     node_types = (ast.Call,)
@@ -71,6 +83,23 @@ class HttpWithoutTimeout(AstRule):
         if timeout is None:
             if name in _HTTPX or has_kwargs_splat(node):
                 return
-            yield ctx.finding(self, node, f"`{name}` without a timeout can wait forever")
+            yield ctx.finding(self, node, f"`{name}` without a timeout can wait forever", fix=self._add(node, ctx))
         elif isinstance(timeout, ast.Constant) and timeout.value is None:
-            yield ctx.finding(self, node, f"`{name}` with timeout=None can wait forever")
+            fix = Fix(
+                f"Wait at most {self._seconds()} seconds",
+                Applicability.UNSAFE,
+                (ctx.editor.replace(timeout, self._seconds()),),
+            )
+            yield ctx.finding(self, node, f"`{name}` with timeout=None can wait forever", fix=fix)
+
+    def _seconds(self) -> str:
+        seconds = self.config.fix.http_timeout
+        return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+    def _add(self, node: ast.Call, ctx: ModuleContext) -> Fix | None:
+        if any(isinstance(arg, ast.Starred) for arg in node.args):
+            return None
+        edit = ctx.editor.add_keyword(node, f"timeout={self._seconds()}")
+        if edit is None:
+            return None
+        return Fix(f"Pass `timeout={self._seconds()}`", Applicability.SAFE, (edit,))

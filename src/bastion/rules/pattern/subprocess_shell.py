@@ -6,11 +6,15 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Edit, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._commands import SUBPROCESS_CALLS
-from bastion.semantic.calls import argument, keyword
+from bastion.rules.pattern._shell_words import plain_command_words
+from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 from bastion.semantic.constants import UNKNOWN
+from bastion.semantic.edits import python_string
 
 
 class SubprocessShell(AstRule):
@@ -42,6 +46,17 @@ class SubprocessShell(AstRule):
     Pass the command as a list, so that no shell parses it. If a shell is truly needed, quote every value with
     `shlex.quote`.
 
+    ## Fix safety
+    For a constant command that is nothing but words (`"git status --short"`), the fix passes the words as a list
+    (`["git", "status", "--short"]`; `shlex.split(COMMAND)` when the command is a named constant) and drops
+    `shell=True`. It is safe because the fix is offered only when a conservative reading proves the shell would
+    have run exactly those words: no operator, redirection, expansion, glob, comment, escape or assignment, and
+    a program that is not a shell builtin (`cd`, `echo`, `export` ...); the split is checked against
+    `shlex.split`. What differs is only how a missing program is reported (`FileNotFoundError` instead of exit
+    status 127) and that the shell is no longer started. The shell read here is POSIX `/bin/sh`: on Windows,
+    `shell=True` means `cmd.exe`, whose quoting differs. No fix for a command built at run time, a command with
+    shell syntax, `executable=` (it names the shell), more positional arguments than the command, or `**options`.
+
     ## References
     - [Python docs: security considerations of subprocess](https://docs.python.org/3/library/subprocess.html#security-considerations)
     - [CWE-78: OS Command Injection](https://cwe.mitre.org/data/definitions/78.html)
@@ -54,6 +69,8 @@ class SubprocessShell(AstRule):
     confidence = Confidence.HIGH
     cwe = (78,)
     fix_hint = "pass the command as a list of arguments and drop shell=True"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
     bandit = ("B602",)
     ruff = ("S602",)
     node_types = (ast.Call,)
@@ -74,6 +91,7 @@ class SubprocessShell(AstRule):
                 node,
                 f"`{ctx.call_name}` runs a constant command through the shell",
                 severity=Severity.LOW,
+                fix=_list_form(node, command, ctx) if command is not None else None,
             )
         else:
             yield ctx.finding(
@@ -81,3 +99,33 @@ class SubprocessShell(AstRule):
                 node,
                 f"`{ctx.call_name}` runs a command built at run time through the shell (shell=True)",
             )
+
+
+def _list_form(node: ast.Call, command: ast.expr, ctx: ModuleContext) -> Fix | None:
+    """`run("git status", shell=True)` -> `run(["git", "status"])`, when the command is only words."""
+    value = ctx.constant(command)
+    if not isinstance(value, str) or has_kwargs_splat(node) or keyword(node, "executable") is not None:
+        return None
+    if len(node.args) != (1 if command in node.args else 0):
+        return None
+    words = plain_command_words(value)
+    shell = next((item for item in node.keywords if item.arg == "shell"), None)
+    if words is None or shell is None:
+        return None
+    editor = ctx.editor
+    edits: list[Edit] = []
+    if isinstance(command, ast.Constant):
+        quote = editor.source(command).lstrip("rRuU")[:1]
+        replacement = "[" + ", ".join(python_string(word, quote) for word in words) + "]"
+    else:
+        reference = editor.import_reference("shlex", "split", ctx.scope, node)
+        if reference is None:
+            return None
+        replacement = f"{reference.expression}({editor.source(command)})"
+        if reference.edit is not None:
+            edits.append(reference.edit)
+    removal = editor.remove_argument(node, shell)
+    if removal is None:
+        return None
+    edits += [editor.replace(command, replacement), removal]
+    return Fix("Pass the command as a list of words, without a shell", Applicability.SAFE, tuple(edits))

@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import keyword
@@ -65,6 +67,13 @@ class TlsVerifyDisabled(AstRule):
     ```
     For an internal certificate authority, pass its bundle: `verify="/etc/ssl/internal-ca.pem"`.
 
+    ## Fix safety
+    The fix removes `verify=False` (`ssl=False`, `verify_ssl=False`, `cert_reqs=...`) so that the library's
+    default, full verification, applies; `session.verify = False` becomes `session.verify = True`. It is unsafe:
+    a server whose certificate does not verify (self-signed, expired, signed by a private authority, the wrong
+    host name) now fails with a certificate error. Give such a server its CA bundle (`verify="/path/ca.pem"`)
+    rather than turning verification off. No fix when the argument is not a literal `False`.
+
     ## References
     - [requests: SSL cert verification](https://requests.readthedocs.io/en/latest/user/advanced/#ssl-cert-verification)
     - [CWE-295: Improper Certificate Validation](https://cwe.mitre.org/data/definitions/295.html)
@@ -77,6 +86,8 @@ class TlsVerifyDisabled(AstRule):
     confidence = Confidence.HIGH
     cwe = (295,)
     fix_hint = "remove verify=False; pass a CA bundle path for private certificate authorities"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
     bandit = ("B501",)
     ruff = ("S501",)
     node_types = (ast.Call, ast.Assign)
@@ -90,12 +101,18 @@ class TlsVerifyDisabled(AstRule):
         if name in _URLLIB3:
             cert_reqs = keyword(node, "cert_reqs")
             if cert_reqs is not None and _is_cert_none(cert_reqs, ctx):
-                yield ctx.finding(self, node, f"`{name}` with cert_reqs=CERT_NONE accepts any certificate")
+                yield ctx.finding(
+                    self,
+                    node,
+                    f"`{name}` with cert_reqs=CERT_NONE accepts any certificate",
+                    fix=_remove_keyword(node, "cert_reqs", ctx),
+                )
             return
         for option in ("ssl", "verify_ssl") if name in _AIOHTTP else ("verify",):
             value = keyword(node, option)
             if value is not None and ctx.constant(value) is False:
-                yield ctx.finding(self, node, f"`{name}` with {option}=False accepts any certificate")
+                fix = _remove_keyword(node, option, ctx) if _literal_false(value) else None
+                yield ctx.finding(self, node, f"`{name}` with {option}=False accepts any certificate", fix=fix)
                 return
 
     def _session_attribute(self, node: ast.Assign, ctx: ModuleContext) -> Iterator[Finding]:
@@ -106,9 +123,28 @@ class TlsVerifyDisabled(AstRule):
                 and ctx.constant(node.value) is False
                 and ctx.qualified_name(target.value) in _SESSIONS
             ):
+                fix = None
+                if _literal_false(node.value):
+                    edit = ctx.editor.replace(node.value, "True")
+                    fix = Fix("Verify certificates: `verify = True`", Applicability.UNSAFE, (edit,))
                 yield ctx.finding(
-                    self, node, "session.verify = False: every request of the session accepts any certificate"
+                    self, node, "session.verify = False: every request of the session accepts any certificate", fix=fix
                 )
+
+
+def _literal_false(value: ast.expr) -> bool:
+    """`False` written there, or a name bound once to it; not an expression that happens to fold to False."""
+    return isinstance(value, (ast.Constant, ast.Name))
+
+
+def _remove_keyword(node: ast.Call, option: str, ctx: ModuleContext) -> Fix | None:
+    argument_node = next((item for item in node.keywords if item.arg == option), None)
+    if argument_node is None:
+        return None
+    edit = ctx.editor.remove_argument(node, argument_node)
+    if edit is None:
+        return None
+    return Fix(f"Remove `{option}=...`: verify certificates", Applicability.UNSAFE, (edit,))
 
 
 def _is_cert_none(expr: ast.expr, ctx: ModuleContext) -> bool:
