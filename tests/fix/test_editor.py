@@ -82,7 +82,7 @@ def test_import_found_under_its_alias_or_as_the_name() -> None:
             '"""Doc."""\nfrom __future__ import annotations\n\nimport hmac\nimport os\nimport sys\n\n'
             "x = hmac.compare_digest(a, b)\n",
         ),
-        ('"""Doc."""\n\nx = a == b\n', '"""Doc."""\nimport hmac\n\nx = hmac.compare_digest(a, b)\n'),
+        ('"""Doc."""\n\nx = a == b\n', '"""Doc."""\n\nimport hmac\n\nx = hmac.compare_digest(a, b)\n'),
         (
             "#!/usr/bin/env python\n# a comment\nx = a == b\n",
             "#!/usr/bin/env python\n# a comment\nimport hmac\nx = hmac.compare_digest(a, b)\n",

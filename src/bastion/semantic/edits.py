@@ -144,26 +144,46 @@ class ModuleEditor:
         `import hmac as h`, `from hmac import compare_digest`), by extending a `from module import ...`, or with a
         new `import module`. None when every way is taken (a local variable named like the module, say)."""
         index = self.module.index
-        wanted = f"{module}.{name}"
         for bound in _visible_names(scope):
             binding = index.resolve_binding(bound, scope)
-            if binding is None or binding.kind is not BindingKind.IMPORT:
-                continue
-            if binding.target == wanted:
+            if binding is not None and binding.kind is BindingKind.IMPORT and binding.target == f"{module}.{name}":
                 return ImportReference(bound)
-            if binding.target == module and isinstance(binding.node, ast.Import):
-                return ImportReference(f"{bound}.{name}")
-        use_line = self.start(use)[0]
+        existing = self._module_alias(module, scope)
+        if existing is not None:
+            return ImportReference(f"{existing}.{name}")
         if not index.lookup(name, scope) and name not in index.module_scope.bindings:
-            extended = self._extend_from_import(module, name, use_line)
+            extended = self._extend_from_import(module, name, self.start(use)[0])
             if extended is not None:
                 return ImportReference(name, extended)
+        added = self.module_reference(module, scope, use)
+        return None if added is None else ImportReference(f"{added.expression}.{name}", added.edit)
+
+    def module_reference(self, module: str, scope: Scope, use: ast.AST) -> ImportReference | None:
+        """How to name the module `module` where `use` is: its existing `import` (or alias), or a new one."""
+        existing = self._module_alias(module, scope)
+        if existing is not None:
+            return ImportReference(existing)
+        index = self.module.index
         if index.lookup(module, scope) or module in index.module_scope.bindings:
             return None
-        line = self._import_line(module)
-        if line > use_line:
+        line, after_docstring = self._import_line(module)
+        if line > self.start(use)[0]:
             return None
-        return ImportReference(wanted, Edit.insertion(line, 1, f"import {module}\n"))
+        statement = f"\nimport {module}\n" if after_docstring else f"import {module}\n"
+        return ImportReference(module, Edit.insertion(line, 1, statement))
+
+    def _module_alias(self, module: str, scope: Scope) -> str | None:
+        index = self.module.index
+        for bound in _visible_names(scope):
+            binding = index.resolve_binding(bound, scope)
+            if (
+                binding is not None
+                and binding.kind is BindingKind.IMPORT
+                and binding.target == module
+                and isinstance(binding.node, ast.Import)
+            ):
+                return bound
+        return None
 
     def _extend_from_import(self, module: str, name: str, use_line: int) -> Edit | None:
         for statement in self.module.tree.body:
@@ -179,22 +199,22 @@ class ModuleEditor:
                 return Edit.insertion(line, column, f", {name}")
         return None
 
-    def _import_line(self, module: str) -> int:
+    def _import_line(self, module: str) -> tuple[int, bool]:
         """The line a new top-level `import module` goes on: among the module's leading imports, before the first
         plain `import` that sorts after it (where isort would put it), else after them; with no imports, after
-        the docstring and `from __future__` imports, else before the first statement."""
+        the docstring (and whether that is where it goes), else before the first statement."""
         body = self.module.tree.body
         after: ast.stmt | None = None
         for position, statement in enumerate(body):
             if isinstance(statement, ast.Import) and len(statement.names) == 1 and statement.names[0].name > module:
-                return statement.lineno
+                return statement.lineno, False
             if (position == 0 and _is_docstring(statement)) or isinstance(statement, (ast.Import, ast.ImportFrom)):
                 after = statement
             else:
                 break
         if after is not None:
-            return (after.end_lineno or after.lineno) + 1
-        return body[0].lineno if body else 1
+            return (after.end_lineno or after.lineno) + 1, _is_docstring(after)
+        return (body[0].lineno if body else 1), False
 
     # -- tokens --------------------------------------------------------------------------------------------
 

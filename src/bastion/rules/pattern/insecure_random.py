@@ -6,9 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Edit, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import KEY_QUALIFIERS, words
+from bastion.semantic.calls import has_kwargs_splat
 
 _FUNCTIONS = (
     "random",
@@ -69,6 +72,15 @@ class InsecureRandom(AstRule):
     ```
     `secrets.choice`, `secrets.token_hex` and `secrets.randbelow` cover the other cases.
 
+    ## Fix safety
+    The fix draws the same kind of value from the operating system's generator: `random.choice` becomes
+    `secrets.choice`, `getrandbits` `secrets.randbits`, `randrange(n)` `secrets.randbelow(n)`, `randint(a, b)`
+    with literal bounds `a + secrets.randbelow(b - a + 1)`, and the other functions (`sample`, `shuffle`,
+    `choices`, `random()` ...) the same method of `secrets.SystemRandom()`; `import secrets` is added once. It is
+    safe: every value comes out with the same distribution, only no longer predictable. It is unsafe when the
+    module calls `random.seed(...)`: code (a test, a replay) may rely on the seeded sequence, which the fix ends.
+    No fix for a method of a `random.Random()` instance you created, or for a call with `*args`/`**options`.
+
     ## References
     - [Python docs: secrets](https://docs.python.org/3/library/secrets.html)
     - [CWE-338: Use of Cryptographically Weak PRNG](https://cwe.mitre.org/data/definitions/338.html)
@@ -81,6 +93,8 @@ class InsecureRandom(AstRule):
     confidence = Confidence.MEDIUM
     cwe = (338, 330)
     fix_hint = "use the secrets module (secrets.token_urlsafe, secrets.choice, secrets.randbelow)"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
     bandit = ("B311",)
     ruff = ("S311",)
     node_types = (ast.Call,)
@@ -92,7 +106,50 @@ class InsecureRandom(AstRule):
         purpose = _purpose(ctx)
         if purpose is None:
             return
-        yield ctx.finding(self, node, f"`{ctx.call_name}` is predictable, but its value becomes `{purpose}`")
+        yield ctx.finding(
+            self,
+            node,
+            f"`{ctx.call_name}` is predictable, but its value becomes `{purpose}`",
+            fix=_secrets_fix(node, ctx),
+        )
+
+
+def _secrets_fix(node: ast.Call, ctx: ModuleContext) -> Fix | None:
+    name = (ctx.call_name or "").removeprefix("random.")
+    if "." in name or has_kwargs_splat(node) or any(isinstance(arg, ast.Starred) for arg in node.args):
+        return None  # a method of a Random() instance: it may be seeded on purpose
+    editor = ctx.editor
+    module = editor.module_reference("secrets", ctx.scope, node)
+    if module is None:
+        return None
+    secrets = module.expression
+    edits: list[Edit] = [module.edit] if module.edit is not None else []
+    arguments = [editor.source(arg) for arg in node.args]
+    if name == "randint" and len(node.args) == 2 and not node.keywords:
+        low, high = (ctx.constant(arg) for arg in node.args)
+        if type(low) is int and type(high) is int:
+            draw = f"{secrets}.randbelow({high - low + 1})"
+            operand = isinstance(ctx.parent, (ast.BinOp, ast.UnaryOp, ast.Attribute, ast.Subscript, ast.Compare))
+            replacement = draw if low == 0 else f"({low} + {draw})" if operand else f"{low} + {draw}"
+            edits.append(editor.replace(node, replacement))
+            return _fix(edits, ctx)
+    functions = {"choice": "choice", "getrandbits": "randbits"}
+    if name == "randrange" and len(node.args) == 1 and not node.keywords:
+        edits.append(editor.replace(node, f"{secrets}.randbelow({arguments[0]})"))
+    elif name in functions:
+        edits.append(editor.replace(node.func, f"{secrets}.{functions[name]}"))
+    else:
+        edits.append(editor.replace(node.func, f"{secrets}.SystemRandom().{name}"))
+    return _fix(edits, ctx)
+
+
+def _fix(edits: list[Edit], ctx: ModuleContext) -> Fix:
+    seeded = any(
+        isinstance(node, ast.Call) and ctx.index.qualified_name(node.func, ctx.index.module_scope) == "random.seed"
+        for node in ast.walk(ctx.module.tree)
+    )
+    applicability = Applicability.UNSAFE if seeded else Applicability.SAFE
+    return Fix("Draw it from `secrets` (the operating system's generator)", applicability, tuple(edits))
 
 
 def _purpose(ctx: ModuleContext) -> str | None:

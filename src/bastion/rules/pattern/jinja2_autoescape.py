@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Edit, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
@@ -48,6 +50,14 @@ class Jinja2Autoescape(AstRule):
     env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())
     ```
 
+    ## Fix safety
+    The fix passes `autoescape=select_autoescape()` (in place of `autoescape=False`, or added), importing
+    `select_autoescape` from `jinja2` when needed: templates named `.html`, `.htm` or `.xml`, and templates from
+    strings, are then escaped. It is unsafe: every page whose variables hold markup built on purpose (HTML from a
+    Markdown renderer, a snippet from configuration) now shows that markup as text; mark such values safe where
+    they are made (`markupsafe.Markup`) once you know they are. No fix when `autoescape` is computed, or with
+    `**options`.
+
     ## References
     - [Jinja2: autoescaping](https://jinja.palletsprojects.com/en/stable/api/#autoescaping)
     - [CWE-79: Cross-site Scripting](https://cwe.mitre.org/data/definitions/79.html)
@@ -60,6 +70,8 @@ class Jinja2Autoescape(AstRule):
     confidence = Confidence.HIGH
     cwe = (79, 116)
     fix_hint = "create the environment with autoescape=select_autoescape() (or True)"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
     bandit = ("B701",)
     ruff = ("S701",)
     node_types = (ast.Call,)
@@ -83,8 +95,24 @@ class Jinja2Autoescape(AstRule):
                 node,
                 f"`{name}` without autoescape: Jinja2 does not escape HTML by default",
                 severity=Severity.MEDIUM,
+                fix=_autoescape(node, None, ctx),
             )
             return
         value = ctx.constant(autoescape)
         if value is not UNKNOWN and not value:
-            yield ctx.finding(self, node, f"`{name}` with autoescape off writes values into HTML unescaped")
+            fix = _autoescape(node, autoescape, ctx) if isinstance(autoescape, ast.Constant) else None
+            yield ctx.finding(self, node, f"`{name}` with autoescape off writes values into HTML unescaped", fix=fix)
+
+
+def _autoescape(node: ast.Call, value: ast.expr | None, ctx: ModuleContext) -> Fix | None:
+    """`autoescape=select_autoescape()`, in place of `value` or added to the call."""
+    editor = ctx.editor
+    reference = editor.import_reference("jinja2", "select_autoescape", ctx.scope, node)
+    if reference is None:
+        return None
+    chooser = f"{reference.expression}()"
+    edit = editor.replace(value, chooser) if value is not None else editor.add_keyword(node, f"autoescape={chooser}")
+    if edit is None:
+        return None
+    edits: list[Edit] = [edit] if reference.edit is None else [edit, reference.edit]
+    return Fix("Escape HTML and XML templates: `autoescape=select_autoescape()`", Applicability.UNSAFE, tuple(edits))

@@ -6,9 +6,11 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._jwt import DECODE, dict_value
+from bastion.rules.pattern._jwt import DECODE, JOSE_DECODE, JOSE_ENCODE, PYJWT_ENCODE, dict_value
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 
 _HEADER_READERS = frozenset({"jwt.get_unverified_header", "jose.jwt.get_unverified_header"})
@@ -43,6 +45,14 @@ class JwtAlgorithmsMissing(AstRule):
         return jwt.decode(token, key, algorithms=["RS256"])
     ```
 
+    ## Fix safety
+    When the module also makes tokens (`jwt.encode`) and every one of them names the same algorithm (or none:
+    PyJWT and python-jose then use HS256), the fix passes that algorithm: `algorithms=["HS256"]`. It is safe when
+    the decode checks the tokens with the very key they are made with (the same expression): those are the
+    tokens this code issues, and they keep verifying. It is unsafe when the key differs, since the decoded tokens
+    may come from another issuer that uses another algorithm. No fix when the module makes no token, or makes
+    them with several or computed algorithms.
+
     ## References
     - [PyJWT: algorithms](https://pyjwt.readthedocs.io/en/stable/algorithms.html)
     - [Critical vulnerabilities in JSON Web Token libraries (algorithm confusion)](https://auth0.com/blog/critical-vulnerabilities-in-json-web-token-libraries/)
@@ -56,6 +66,8 @@ class JwtAlgorithmsMissing(AstRule):
     confidence = Confidence.MEDIUM
     cwe = (327, 347)
     fix_hint = "pass algorithms=[...] listing the one algorithm your tokens use"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.SAFE
     node_types = (ast.Call,)
     callees = DECODE
 
@@ -70,7 +82,12 @@ class JwtAlgorithmsMissing(AstRule):
         if algorithms is None:
             if has_kwargs_splat(node):
                 return
-            yield ctx.finding(self, node, f"`{name}` without algorithms=[...]: the token chooses how it is checked")
+            yield ctx.finding(
+                self,
+                node,
+                f"`{name}` without algorithms=[...]: the token chooses how it is checked",
+                fix=_algorithms_of_encode(node, ctx),
+            )
             return
         for sub in ast.walk(algorithms):
             if isinstance(sub, ast.Call) and ctx.qualified_name(sub.func) in _HEADER_READERS:
@@ -82,3 +99,44 @@ class JwtAlgorithmsMissing(AstRule):
                     confidence=Confidence.HIGH,
                 )
                 return
+
+
+def _algorithms_of_encode(node: ast.Call, ctx: ModuleContext) -> Fix | None:
+    """`algorithms=[...]` naming the one algorithm the module's own `encode` calls use, when there is one."""
+    encoders = JOSE_ENCODE if ctx.call_name in JOSE_DECODE else PYJWT_ENCODE
+    index = ctx.index
+    encodes = [
+        call
+        for call, owner in _calls(ctx.module.tree, ctx.module.tree)
+        if index.qualified_name(call.func, index.scope_chain(owner)) in encoders
+    ]
+    algorithms = {_algorithm(call, ctx) for call in encodes}
+    if len(algorithms) != 1:
+        return None
+    (algorithm,) = algorithms
+    if not isinstance(algorithm, str):
+        return None
+    key = argument(node, 1, "key")
+    same_key = key is not None and all(
+        (encode_key := argument(call, 1, "key")) is not None and ast.dump(encode_key) == ast.dump(key)
+        for call in encodes
+    )
+    edit = ctx.editor.add_keyword(node, f'algorithms=["{algorithm}"]')
+    if edit is None:
+        return None
+    applicability = Applicability.SAFE if same_key else Applicability.UNSAFE
+    return Fix(f"Accept only {algorithm}, the algorithm this module signs with", applicability, (edit,))
+
+
+def _algorithm(encode: ast.Call, ctx: ModuleContext) -> object:
+    given = argument(encode, 2, "algorithm")
+    return "HS256" if given is None else ctx.constant(given)
+
+
+def _calls(node: ast.AST, owner: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
+    """Every call under `node`, with the definition (or module) whose scope it runs in."""
+    for child in ast.iter_child_nodes(node):
+        inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) else owner
+        if isinstance(child, ast.Call):
+            yield child, owner
+        yield from _calls(child, inner)

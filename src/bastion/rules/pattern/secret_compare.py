@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
@@ -57,6 +59,13 @@ class SecretCompare(AstRule):
     ```
     `secrets.compare_digest` is the same function; Django has `constant_time_compare`.
 
+    ## Fix safety
+    The fix writes `hmac.compare_digest(a, b)` (`not hmac.compare_digest(a, b)` for `!=`) and adds `import hmac`
+    once. It is unsafe: `compare_digest` takes two `str` of ASCII characters or two bytes-like values, and raises
+    `TypeError` where `==` answered `False`: a `None` (a missing header: `request.headers.get(...)`), a `str`
+    against `bytes`, or a non-ASCII string an attacker sends. Check for a missing value first, and encode both
+    sides (`.encode()`) when they may hold any character.
+
     ## References
     - [Python docs: hmac.compare_digest](https://docs.python.org/3/library/hmac.html#hmac.compare_digest)
     - [CWE-208: Observable Timing Discrepancy](https://cwe.mitre.org/data/definitions/208.html)
@@ -69,6 +78,8 @@ class SecretCompare(AstRule):
     confidence = Confidence.MEDIUM
     cwe = (208,)
     fix_hint = "compare secrets with hmac.compare_digest(a, b)"
+    fix = FixAvailability.ALWAYS
+    fix_applicability = Applicability.UNSAFE
     node_types = (ast.Compare,)
 
     def check(self, node: ast.Compare, ctx: ModuleContext) -> Iterator[Finding]:
@@ -79,7 +90,32 @@ class SecretCompare(AstRule):
             return
         kinds = (_secret_kind(left, ctx), _secret_kind(right, ctx))
         if _STRONG_SECRET in kinds or kinds == (_WEAK_SECRET, _WEAK_SECRET):
-            yield ctx.finding(self, node, "secret compared with `==`: the time it takes reveals how much matched")
+            yield ctx.finding(
+                self,
+                node,
+                "secret compared with `==`: the time it takes reveals how much matched",
+                fix=_constant_time(node, ctx),
+            )
+
+
+def _constant_time(node: ast.Compare, ctx: ModuleContext) -> Fix | None:
+    """`a == b` -> `hmac.compare_digest(a, b)`; `a != b` -> `not hmac.compare_digest(a, b)`."""
+    editor = ctx.editor
+    reference = editor.import_reference("hmac", "compare_digest", ctx.scope, node)
+    if reference is None:
+        return None
+    operands = [_argument(editor.source(side), side) for side in (node.left, node.comparators[0])]
+    call = f"{reference.expression}({', '.join(operands)})"
+    negated = isinstance(node.ops[0], ast.NotEq)
+    edits = [editor.replace(node, f"not {call}" if negated else call)]
+    if reference.edit is not None:
+        edits.append(reference.edit)
+    return Fix(f"Compare in constant time with `{reference.expression}`", Applicability.UNSAFE, tuple(edits))
+
+
+def _argument(source: str, node: ast.expr) -> str:
+    """An operand as a call argument: a bare tuple or yield needs the parentheses the comparison had around it."""
+    return f"({source})" if isinstance(node, (ast.Tuple, ast.Yield, ast.YieldFrom, ast.GeneratorExp)) else source
 
 
 def _plain(expr: ast.expr, ctx: ModuleContext) -> bool:

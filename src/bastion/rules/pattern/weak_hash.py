@@ -6,10 +6,12 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._hashing import WEAK_HASHLIB, hashes_password
-from bastion.semantic.calls import argument, keyword
+from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 
 _PYCRYPTO = frozenset(
     f"{package}.Hash.{name}.new" for package in ("Crypto", "Cryptodome") for name in ("MD2", "MD4", "MD5", "SHA")
@@ -49,6 +51,13 @@ class WeakHash(AstRule):
     When the hash has nothing to do with security (a cache key, a shard number), say so:
     `hashlib.md5(data, usedforsecurity=False)`.
 
+    ## Fix safety
+    For `hashlib` calls, the fix passes `usedforsecurity=False` (Python 3.9+). It is unsafe: it changes no value
+    the hash computes, but it declares that nothing depends on the hash being hard to forge, which only a reader
+    of the code can know; where the hash does protect something (a signature, a token, an integrity check), switch
+    to `hashlib.sha256` instead. It also fails on Python 3.8 and older. No fix for PyCryptodome or `cryptography`
+    hashes, or for a call with `**options`.
+
     ## References
     - [Python docs: hashlib, usedforsecurity](https://docs.python.org/3/library/hashlib.html#hashlib.new)
     - [CWE-327: Use of a Broken or Risky Cryptographic Algorithm](https://cwe.mitre.org/data/definitions/327.html)
@@ -62,6 +71,8 @@ class WeakHash(AstRule):
     confidence = Confidence.MEDIUM
     cwe = (327, 328)
     fix_hint = "use hashlib.sha256 (or pass usedforsecurity=False when the hash protects nothing)"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
     bandit = ("B303", "B324")
     ruff = ("S303", "S324")
     node_types = (ast.Call,)
@@ -81,4 +92,9 @@ class WeakHash(AstRule):
             return
         if name.startswith("hashlib.") and hashes_password(node, name, ctx):
             return  # PAT402 reports it, with the right fix
-        yield ctx.finding(self, node, f"{shown.upper()} is broken for security use; collisions can be forged")
+        fix = None
+        if name.startswith("hashlib.") and not has_kwargs_splat(node):
+            edit = ctx.editor.add_keyword(node, "usedforsecurity=False")
+            if edit is not None:
+                fix = Fix("Declare the hash not used for security", Applicability.UNSAFE, (edit,))
+        yield ctx.finding(self, node, f"{shown.upper()} is broken for security use; collisions can be forged", fix=fix)
