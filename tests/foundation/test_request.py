@@ -19,7 +19,10 @@ from tests.conftest import make_services
 from tests.foundation.conftest import write_tree
 
 # Options a command turns into a request field itself (`bastion deps --env/--env-path` -> `env_paths`).
-COMMAND_DECIDES = {"deps": {"audit_environment", "env_path"}, "fix": {"unsafe_fixes", "show_diff"}}
+COMMAND_DECIDES = {
+    "deps": {"audit_environment", "env_path", "fix_pins", "show_diff"},
+    "fix": {"unsafe_fixes", "show_diff"},
+}
 REQUEST_COMMANDS = ("scan", "secrets", "deps", "checklist", "fix")
 
 

@@ -94,8 +94,11 @@ def render_fix_summary(console: Console, report: FixReport, *, threshold: Severi
             if files
             else Text(f"{verb} {len(outcome.applied)} finding(s):", style="bold")
         )
-        for item in sorted(outcome.applied, key=lambda a: (a.path, a.line, a.code)):
-            console.print(Text(f"  {item.path}:{item.line}  {item.code}  {item.message}  [{item.applicability.value}]"))
+        # One line per edit: a pin raised once can fix several advisories (several findings).
+        grouped = Counter((a.path, a.line, a.code, a.message, a.applicability.value) for a in outcome.applied)
+        for (path, line, code, message, applicability), count in sorted(grouped.items()):
+            several = f" ({count} findings)" if count > 1 else ""
+            console.print(Text(f"  {path}:{line}  {code}  {message}{several}  [{applicability}]"))
     else:
         console.print(Text("Nothing to fix automatically.", style="bold"))
     if outcome.dropped:
@@ -111,6 +114,17 @@ def render_fix_summary(console: Console, report: FixReport, *, threshold: Severi
 
 def _render_left(console: Console, report: FixReport, threshold: Severity) -> None:
     findings = report.result.findings
+    by_hand = sorted(
+        {
+            (finding.location.path, finding.fix.message)
+            for finding in findings
+            if finding.fix is not None and finding.fix.applicability is Applicability.DISPLAY_ONLY
+        }
+    )
+    if by_hand:
+        console.print(Text("To do by hand:", style="bold"))
+        for path, message in by_hand:
+            console.print(Text(f"  {path}: {message}"))
     if not findings:
         console.print(Text("No findings left.", style="bold green"))
         return

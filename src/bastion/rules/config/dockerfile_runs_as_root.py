@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from bastion.concepts.deploy import DeployFile, runs_as_root
+from bastion.concepts.deploy import DeployFile, dockerfile_stages, parse_dockerfile, runs_as_root
 from bastion.core.finding import Finding, Location
+from bastion.core.fix import Applicability, Edit, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.config.collectors import DeployFactsCollector
@@ -37,6 +40,14 @@ class DockerfileRunsAsRoot(ProjectRule):
     CMD ["python", "-m", "app"]
     ```
 
+    ## Fix safety
+    The fix makes the final stage switch to an unprivileged user: `USER root` names the configured user instead,
+    or a `USER` line goes before the final stage's `CMD`/`ENTRYPOINT` (at the end when it has neither). The user
+    is `[tool.bastion.fix] container-user`, by default the numeric UID `10001`, which needs no account in the
+    image and satisfies Kubernetes' `runAsNonRoot`. It is unsafe: the process can no longer write to files and
+    directories that belong to root (give it what it must write with `COPY --chown` or a `RUN chown`), bind ports
+    below 1024, or look itself up in `/etc/passwd` (create the user with `useradd` if a program needs that).
+
     ## References
     - [Docker: Dockerfile best practices, USER](https://docs.docker.com/build/building/best-practices/#user)
     - [CWE-250: Execution with Unnecessary Privileges](https://cwe.mitre.org/data/definitions/250.html)
@@ -52,6 +63,8 @@ class DockerfileRunsAsRoot(ProjectRule):
     cwe = (250,)
     fix_hint = "create an unprivileged user and switch to it with USER before CMD"
     tags = ("docker", "deployment")
+    fix = FixAvailability.ALWAYS
+    fix_applicability = Applicability.UNSAFE
     collectors = (DeployFactsCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
@@ -65,5 +78,36 @@ class DockerfileRunsAsRoot(ProjectRule):
             else:
                 line, message = facts.final_from_line, "the final stage has no USER instruction: it runs as root"
             yield project.finding(
-                self, Location(facts.path, line), message, snippet=project.source_line(facts.path, line)
+                self,
+                Location(facts.path, line),
+                message,
+                snippet=project.source_line(facts.path, line),
+                fix=self._unprivileged(project, facts),
             )
+
+    def _unprivileged(self, project: ProjectContext, facts: DeployFile) -> Fix | None:
+        document = project.document(facts.path)
+        if document is None:
+            return None
+        user = self.config.fix.container_user
+        message = f"Run as an unprivileged user: `USER {user}`"
+        if facts.user_line:
+            match = _USER.match(document.line(facts.user_line))
+            if match is None:
+                return None
+            start = len(match.group(1)) + 1
+            edit = Edit(facts.user_line, start, facts.user_line, start + len(match.group(2)), user)
+            return Fix(message, Applicability.UNSAFE, (edit,))
+        stages = dockerfile_stages(parse_dockerfile(document.text))
+        command = next((item for item in stages[-1].instructions if item.keyword in ("CMD", "ENTRYPOINT")), None)
+        if command is not None:
+            indent = re.match(r"\s*", document.line(command.line))
+            edit = Edit.insertion(command.line, 1, f"{indent.group(0) if indent else ''}USER {user}\n")
+        else:
+            last = len(document.lines)
+            text = document.line(last)
+            edit = Edit.insertion(last, len(text) + 1, f"USER {user}\n" if not text else f"\nUSER {user}\n")
+        return Fix(message, Applicability.UNSAFE, (edit,))
+
+
+_USER = re.compile(r"^(\s*USER\s+)(\S+)", re.IGNORECASE)

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from bastion.core import patterns
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Edit, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import has_kwargs_splat, keyword
@@ -52,6 +54,13 @@ class SetCookieWithoutFlags(AstRule):
         return response
     ```
 
+    ## Fix safety
+    The fix passes the missing flags: `secure=True`, `httponly=True`, `samesite="Lax"` (a `False` or `None`
+    written there is replaced). It is unsafe: a Secure cookie is no longer sent over plain HTTP (a development
+    server without TLS loses its session), an HttpOnly cookie can no longer be read by the page's scripts, and a
+    Lax cookie is no longer sent with cross-site POSTs (a payment provider posting back, a form on another
+    domain). Check each before applying.
+
     ## References
     - [Flask: Set-Cookie options](https://flask.palletsprojects.com/en/stable/web-security/#set-cookie-options)
     - [MDN: Set-Cookie](https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Set-Cookie)
@@ -66,6 +75,8 @@ class SetCookieWithoutFlags(AstRule):
     confidence = Confidence.HIGH
     cwe = (614, 1004, 1275)
     fix_hint = "pass secure=True, httponly=True and samesite='Lax' (or 'Strict')"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
     tags = ("cookies",)
     node_types = (ast.Call,)
 
@@ -94,7 +105,34 @@ class SetCookieWithoutFlags(AstRule):
             if value is None or (isinstance(value, str) and value.lower() == "none"):
                 missing.append("SameSite")
         if missing:
-            yield ctx.finding(self, node, f"cookie set without {', '.join(missing)}")
+            yield ctx.finding(
+                self, node, f"cookie set without {', '.join(missing)}", fix=_with_flags(node, missing, ctx)
+            )
+
+
+_FLAG_VALUES = {"Secure": ("secure", "True"), "HttpOnly": ("httponly", "True"), "SameSite": ("samesite", '"Lax"')}
+
+
+def _with_flags(node: ast.Call, missing: list[str], ctx: ModuleContext) -> Fix | None:
+    """The missing flags passed: a weak value written there replaced, the others added after the arguments."""
+    editor = ctx.editor
+    edits: list[Edit] = []
+    added: list[str] = []
+    for flag in missing:
+        name, value = _FLAG_VALUES[flag]
+        written = keyword(node, name)
+        if written is None:
+            added.append(f"{name}={value}")
+        elif isinstance(written, ast.Constant):
+            edits.append(editor.replace(written, value))
+        else:
+            return None  # a computed value: someone decides it at run time
+    if added:
+        edit = editor.add_keyword(node, ", ".join(added))
+        if edit is None:
+            return None
+        edits.append(edit)
+    return Fix(f"Set the cookie's {', '.join(missing)} flag(s)", Applicability.UNSAFE, tuple(edits))
 
 
 def _expires_it(call: ast.Call, ctx: ModuleContext) -> bool:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability
 from bastion.core.notice import NoticeKind
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.deps.aliases import AdvisoryGroup
 from bastion.deps.audit import PackageReport, audit_packages
@@ -15,6 +17,7 @@ from bastion.deps.services.interface import DatabaseError, ServiceError, Vulnera
 from bastion.deps.versions import parse_version
 from bastion.rules.base import ProjectContext
 from bastion.rules.deps.project import DependencyRule, ProjectDependencies, dependencies_of, location_of
+from bastion.rules.deps.upgrade import upgrade_fix
 
 _NOT_FROM_PYPI = {
     DependencyKind.VCS: "a version-control reference",
@@ -45,6 +48,15 @@ class VulnerableDependency(DependencyRule):
     flask==2.2.5
     ```
 
+    ## Fix safety
+    When a release fixes every known advisory of the package, the fix raises the pin to the smallest such release
+    (`flask==0.12.2` -> `flask==2.2.5`) in a requirements file or `pyproject.toml`; `bastion deps --fix` applies
+    it (as does `bastion fix --unsafe-fixes`). It is unsafe: a newer release can change or remove what the code
+    uses; run the tests. A lock file (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`, `pylock.toml`), a
+    requirements file written by pip-compile or `uv pip compile`, and a pin with `--hash` belong to the tool that
+    writes them: the fix is then the command to run (`uv lock --upgrade-package 'flask==2.2.5'`), shown, never
+    applied. No fix when no release fixes every advisory.
+
     ## References
     - [OSV: the Open Source Vulnerability database](https://osv.dev/)
     - [PyPA Advisory Database](https://github.com/pypa/advisory-database)
@@ -58,6 +70,8 @@ class VulnerableDependency(DependencyRule):
     confidence = Confidence.HIGH
     cwe = (1395,)
     fix_hint = "upgrade the package to a release that fixes the advisory"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
         assembled = self.dependencies(project)
@@ -141,6 +155,9 @@ class VulnerableDependency(DependencyRule):
         aliases = f" ({', '.join(group.aliases)})" if group.aliases else ""
         summary = f": {group.summary}" if group.summary else ""
         severity = group.severity
+        fix = None
+        if report.smallest_fix is not None:
+            fix = upgrade_fix(manifest, dependency, report.smallest_fix, project.document(manifest.path))
         return project.finding(
             self,
             location_of(manifest, dependency.line, dependency.line_text),
@@ -166,6 +183,7 @@ class VulnerableDependency(DependencyRule):
                 "url": group.url,
                 "database": service.description,
             },
+            fix=fix,
         )
 
 

@@ -6,6 +6,8 @@ import ast
 from collections.abc import Iterator
 
 from bastion.core.finding import Finding
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import argument, keyword
@@ -52,6 +54,12 @@ class DebugMode(AstRule):
     Turn debugging on from the environment of a development machine (`flask --debug run`), never in code
     that is deployed. Debug settings in configuration files are checked by the CFG family.
 
+    ## Fix safety
+    The fix turns the switch off where it is written: `debug=True` becomes `debug=False` (`use_debugger`, `evalex`
+    alike). It is unsafe: whoever runs this code for development loses the debugger and the automatic reloader;
+    turn them on from the environment instead (`flask --debug run`, or `debug=os.environ.get("FLASK_DEBUG") ==
+    "1"`). No fix when the value is not a literal `True`.
+
     ## References
     - [Flask: debug mode](https://flask.palletsprojects.com/en/stable/debugging/)
     - [Werkzeug: debugger security](https://werkzeug.palletsprojects.com/en/stable/debug/#debugger-pin)
@@ -66,6 +74,8 @@ class DebugMode(AstRule):
     confidence = Confidence.HIGH
     cwe = (94, 489)
     fix_hint = "remove debug=True from code; enable debugging only from a development environment variable"
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
     bandit = ("B201",)
     ruff = ("S201",)
     node_types = (ast.Call,)
@@ -74,20 +84,44 @@ class DebugMode(AstRule):
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         name = ctx.call_name or ""
         if name in _FLASK_RUN:
-            if ctx.constant(argument(node, 2, "debug")) is True:
+            switch = argument(node, 2, "debug")
+            if ctx.constant(switch) is True:
                 yield ctx.finding(
-                    self, node, "Flask app run with debug=True: the Werkzeug debugger runs code for anyone"
+                    self,
+                    node,
+                    "Flask app run with debug=True: the Werkzeug debugger runs code for anyone",
+                    fix=_off(switch, ctx),
                 )
         elif name in _RUN_SIMPLE:
-            if ctx.constant(keyword(node, "use_debugger")) is True:
-                yield ctx.finding(self, node, "run_simple with use_debugger=True serves an interactive console")
+            switch = keyword(node, "use_debugger")
+            if ctx.constant(switch) is True:
+                yield ctx.finding(
+                    self,
+                    node,
+                    "run_simple with use_debugger=True serves an interactive console",
+                    fix=_off(switch, ctx),
+                )
         elif name in _DEBUGGED_APP:
-            if ctx.constant(argument(node, 1, "evalex")) is True:
-                yield ctx.finding(self, node, "DebuggedApplication with evalex=True serves an interactive console")
-        elif ctx.constant(keyword(node, "debug")) is True:
+            switch = argument(node, 1, "evalex")
+            if ctx.constant(switch) is True:
+                yield ctx.finding(
+                    self,
+                    node,
+                    "DebuggedApplication with evalex=True serves an interactive console",
+                    fix=_off(switch, ctx),
+                )
+        elif ctx.constant(switch := keyword(node, "debug")) is True:
             yield ctx.finding(
                 self,
                 node,
                 f"`{name}` with debug=True sends tracebacks to clients",
                 severity=Severity.MEDIUM,
+                fix=_off(switch, ctx),
             )
+
+
+def _off(switch: ast.expr | None, ctx: ModuleContext) -> Fix | None:
+    """`True` written there becomes `False`."""
+    if not (isinstance(switch, ast.Constant) and switch.value is True):
+        return None
+    return Fix("Turn it off: `False`", Applicability.UNSAFE, (ctx.editor.replace(switch, "False"),))

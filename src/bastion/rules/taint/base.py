@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from bastion.concepts.dataflow import dataflow_model
 from bastion.core.finding import Finding, FlowStep, Location
+from bastion.core.fix import Fix
 from bastion.core.notice import NoticeKind
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import FactCollector, ProjectContext, ProjectRule
@@ -129,7 +130,12 @@ class TaintRule(ProjectRule):
                 "source_line": source.line,
                 "sink_kind": found.kind,
             },
+            fix=self.sink_fix(project, found),
         )
+
+    def sink_fix(self, project: ProjectContext, found: TaintFinding) -> Fix | None:
+        """The edits that make the sink safe, for the rules that can write them (TNT101 parameterises SQL)."""
+        return None
 
 
 @contextmanager
