@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from bastion.concepts.webapp import ProjectModel
 from bastion.concepts.webfacts import ValueSource
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.config.web_rule import Verdict, WebAppRule, opaque_note, production_configs, truthy, where
+from bastion.rules.base import ProjectContext
+from bastion.rules.config.web_rule import (
+    Problem,
+    Verdict,
+    WebAppRule,
+    opaque_note,
+    production_configs,
+    setting_fix,
+    truthy,
+    where,
+)
 
 
 class DebugEnabled(WebAppRule):
@@ -34,6 +46,13 @@ class DebugEnabled(WebAppRule):
     DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
     ```
 
+    ## Fix safety
+    Where the production settings write the switch as a literal (`DEBUG = True`, `app.config["DEBUG"] = True`,
+    `app.debug = True`, `FastAPI(debug=True)`), the fix writes `False`. It is unsafe: a development setup that
+    reads these same settings loses the debugger and the detailed error pages; give development its own settings,
+    or read `DEBUG` from the environment with a default of off. No fix when the value comes from the environment
+    or is computed.
+
     ## References
     - [Django: DEBUG](https://docs.djangoproject.com/en/stable/ref/settings/#debug)
     - [Flask: Debug mode](https://flask.palletsprojects.com/en/stable/debugging/)
@@ -48,9 +67,14 @@ class DebugEnabled(WebAppRule):
     cwe = (489, 215)
     fix_hint = "turn DEBUG off in production settings; read it from the environment with a default of off"
     tags = ("config", "debug")
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_debug(model)
+
+    def problem_fix(self, project: ProjectContext, problem: Problem) -> Fix | None:
+        return setting_fix(project, problem.site, {"DEBUG": "False"}, "Turn debug mode off: `False`")
 
 
 def check_debug(model: ProjectModel) -> Verdict:

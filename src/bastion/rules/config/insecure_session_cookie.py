@@ -6,13 +6,18 @@ from typing import Any
 
 from bastion.concepts.webapp import ProjectModel
 from bastion.concepts.webfacts import Component, Site
+from bastion.core.fix import Applicability, Fix
+from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
+from bastion.rules.base import ProjectContext
 from bastion.rules.config.web_rule import (
+    Problem,
     Verdict,
     WebAppRule,
     opaque_note,
     option_site,
     production_configs,
+    setting_fix,
     truthy,
     where,
 )
@@ -46,6 +51,13 @@ class InsecureSessionCookie(WebAppRule):
     CSRF_COOKIE_SECURE = True
     ```
 
+    ## Fix safety
+    Where a cookie setting is written as a literal, the fix writes the safe value: `True` for the `..._SECURE` and
+    `..._HTTPONLY` settings, `"Lax"` for `..._SAMESITE` (`https_only=True` for Starlette's `SessionMiddleware`).
+    It is unsafe: a Secure session cookie is not sent over plain HTTP (a development server without TLS can no
+    longer log anyone in), and a Lax one is not sent with cross-site POSTs (a payment provider posting back).
+    No fix for a setting that is missing (add it to your production settings) or comes from the environment.
+
     ## References
     - [Flask: Security considerations, Set-Cookie options](https://flask.palletsprojects.com/en/stable/web-security/#set-cookie-options)
     - [Django: SESSION_COOKIE_SECURE](https://docs.djangoproject.com/en/stable/ref/settings/#session-cookie-secure)
@@ -61,9 +73,14 @@ class InsecureSessionCookie(WebAppRule):
     cwe = (614, 1004, 1275)
     fix_hint = "set SESSION_COOKIE_SECURE = True, SESSION_COOKIE_HTTPONLY = True, SESSION_COOKIE_SAMESITE = 'Lax'"
     tags = ("config", "cookies")
+    fix = FixAvailability.SOMETIMES
+    fix_applicability = Applicability.UNSAFE
 
     def verdict(self, model: ProjectModel) -> Verdict:
         return check_session_cookies(model)
+
+    def problem_fix(self, project: ProjectContext, problem: Problem) -> Fix | None:
+        return setting_fix(project, problem.site, _SAFE_VALUES, "Set the cookie setting to its safe value")
 
 
 _FLASK_COOKIES = (
@@ -85,6 +102,17 @@ _DJANGO_COOKIES = (
     ("SESSION_COOKIE_SAMESITE", "Lax", "session cookie without SameSite"),
     ("CSRF_COOKIE_SAMESITE", "Lax", "CSRF cookie without SameSite"),
 )
+
+# The literal a fix writes for each cookie setting it finds written with a weaker one.
+_SAFE_VALUES = {
+    **{
+        f"{cookie}_COOKIE_{flag}": "True"
+        for cookie in ("SESSION", "CSRF", "REMEMBER")
+        for flag in ("SECURE", "HTTPONLY")
+    },
+    **{f"{cookie}_COOKIE_SAMESITE": '"Lax"' for cookie in ("SESSION", "CSRF", "REMEMBER")},
+    "HTTPS_ONLY": "True",
+}
 
 _TALISMAN_COOKIE_OPTIONS = {
     "SESSION_COOKIE_SECURE": ("session_cookie_secure", True),

@@ -10,17 +10,20 @@ judged, with its messages and severities, lives here and in the rule files.
 
 from __future__ import annotations
 
+import ast
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from bastion.concepts.webapp import EffectiveConfig, ProjectModel, WebApp, build_model, is_development_profile
 from bastion.concepts.webfacts import Component, SettingValue, Site
 from bastion.core.finding import Finding, Location
+from bastion.core.fix import Applicability, Fix
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.config.collectors import WebFactsCollector
+from bastion.semantic.edits import ModuleEditor
 
 DJANGO_SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
 
@@ -178,4 +181,55 @@ class WebAppRule(ProjectRule):
                 confidence=problem.confidence,
                 snippet=site.snippet or project.source_line(site.path, site.line),
                 context=problem.context,
+                fix=self.problem_fix(project, problem),
             )
+
+    def problem_fix(self, project: ProjectContext, problem: Problem) -> Fix | None:
+        """The edits that solve a problem, for the rules that can write them (settings written as literals)."""
+        return None
+
+
+def setting_fix(project: ProjectContext, site: Site, safer: Mapping[str, str], message: str) -> Fix | None:
+    """A literal setting on the problem's line given its safer value: `DEBUG = True` -> `DEBUG = False`,
+    `app.config["DEBUG"] = True`, `app.debug = True`, `FastAPI(debug=True)` alike. `safer` maps a setting's name
+    to the literal that replaces a weaker one (`{"DEBUG": "False"}`); None unless exactly one such literal is
+    found there."""
+    module = project.python_module(site.path)
+    if module is None:
+        return None
+    found: list[tuple[ast.Constant, str]] = []
+    for node in ast.walk(module.tree):
+        if getattr(node, "lineno", None) != site.line:
+            continue
+        for name, value in _named_values(node):
+            replacement = safer.get(name.upper())
+            if replacement is not None and isinstance(value, ast.Constant) and repr(value.value) != replacement:
+                found.append((value, replacement))
+    if len(found) != 1:
+        return None
+    ((value, replacement),) = found
+    return Fix(message, Applicability.UNSAFE, (ModuleEditor(module).replace(value, replacement),))
+
+
+def _named_values(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """(setting name, value) pairs a statement or call on a line sets: assignments and keyword arguments."""
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for target in targets:
+            name = _target_name(target)
+            if name:
+                yield name, node.value
+    elif isinstance(node, ast.Call):
+        for item in node.keywords:
+            if item.arg:
+                yield item.arg, item.value
+
+
+def _target_name(target: ast.expr) -> str:
+    if isinstance(target, ast.Name):
+        return target.id
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
+        return str(target.slice.value)
+    return ""
