@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 
 def keyword(call: ast.Call, name: str) -> ast.expr | None:
@@ -39,3 +40,17 @@ def last_name(expr: ast.expr) -> str:
     if isinstance(expr, ast.Name):
         return expr.id
     return ""
+
+
+def calls_with_owners(tree: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
+    """Every call in `tree`, with the definition (function, lambda, class) or module whose scope it runs in: the
+    node to give `ModuleIndex.scope_chain` to resolve the call's names where it is."""
+    yield from _calls_under(tree, tree)
+
+
+def _calls_under(node: ast.AST, owner: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
+    for child in ast.iter_child_nodes(node):
+        inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) else owner
+        if isinstance(child, ast.Call):
+            yield child, owner
+        yield from _calls_under(child, inner)

@@ -83,41 +83,24 @@ class DebugMode(AstRule):
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
         name = ctx.call_name or ""
-        if name in _FLASK_RUN:
-            switch = argument(node, 2, "debug")
-            if ctx.constant(switch) is True:
-                yield ctx.finding(
-                    self,
-                    node,
-                    "Flask app run with debug=True: the Werkzeug debugger runs code for anyone",
-                    fix=_off(switch, ctx),
-                )
-        elif name in _RUN_SIMPLE:
-            switch = keyword(node, "use_debugger")
-            if ctx.constant(switch) is True:
-                yield ctx.finding(
-                    self,
-                    node,
-                    "run_simple with use_debugger=True serves an interactive console",
-                    fix=_off(switch, ctx),
-                )
-        elif name in _DEBUGGED_APP:
-            switch = argument(node, 1, "evalex")
-            if ctx.constant(switch) is True:
-                yield ctx.finding(
-                    self,
-                    node,
-                    "DebuggedApplication with evalex=True serves an interactive console",
-                    fix=_off(switch, ctx),
-                )
-        elif ctx.constant(switch := keyword(node, "debug")) is True:
-            yield ctx.finding(
-                self,
-                node,
-                f"`{name}` with debug=True sends tracebacks to clients",
-                severity=Severity.MEDIUM,
-                fix=_off(switch, ctx),
-            )
+        switch, message, severity = _switch(node, name)
+        if ctx.constant(switch) is True:
+            yield ctx.finding(self, node, message, severity=severity, fix=_off(switch, ctx))
+
+
+def _switch(node: ast.Call, name: str) -> tuple[ast.expr | None, str, Severity | None]:
+    """The argument that turns debugging on for this call, what it means, and a severity other than the rule's."""
+    if name in _FLASK_RUN:
+        return (
+            argument(node, 2, "debug"),
+            "Flask app run with debug=True: the Werkzeug debugger runs code for anyone",
+            None,
+        )
+    if name in _RUN_SIMPLE:
+        return keyword(node, "use_debugger"), "run_simple with use_debugger=True serves an interactive console", None
+    if name in _DEBUGGED_APP:
+        return argument(node, 1, "evalex"), "DebuggedApplication with evalex=True serves an interactive console", None
+    return keyword(node, "debug"), f"`{name}` with debug=True sends tracebacks to clients", Severity.MEDIUM
 
 
 def _off(switch: ast.expr | None, ctx: ModuleContext) -> Fix | None:

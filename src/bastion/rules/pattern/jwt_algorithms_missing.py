@@ -11,7 +11,7 @@ from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._jwt import DECODE, JOSE_DECODE, JOSE_ENCODE, PYJWT_ENCODE, dict_value
-from bastion.semantic.calls import argument, has_kwargs_splat, keyword
+from bastion.semantic.calls import argument, calls_with_owners, has_kwargs_splat, keyword
 
 _HEADER_READERS = frozenset({"jwt.get_unverified_header", "jose.jwt.get_unverified_header"})
 
@@ -107,7 +107,7 @@ def _algorithms_of_encode(node: ast.Call, ctx: ModuleContext) -> Fix | None:
     index = ctx.index
     encodes = [
         call
-        for call, owner in _calls(ctx.module.tree, ctx.module.tree)
+        for call, owner in calls_with_owners(ctx.module.tree)
         if index.qualified_name(call.func, index.scope_chain(owner)) in encoders
     ]
     algorithms = {_algorithm(call, ctx) for call in encodes}
@@ -131,12 +131,3 @@ def _algorithms_of_encode(node: ast.Call, ctx: ModuleContext) -> Fix | None:
 def _algorithm(encode: ast.Call, ctx: ModuleContext) -> object:
     given = argument(encode, 2, "algorithm")
     return "HS256" if given is None else ctx.constant(given)
-
-
-def _calls(node: ast.AST, owner: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
-    """Every call under `node`, with the definition (or module) whose scope it runs in."""
-    for child in ast.iter_child_nodes(node):
-        inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) else owner
-        if isinstance(child, ast.Call):
-            yield child, owner
-        yield from _calls(child, inner)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bastion.core.fix import Applicability, Edit, Fix
+from bastion.semantic.calls import calls_with_owners
 from bastion.semantic.edits import ModuleEditor, python_string
 from bastion.semantic.index import Scope
 from bastion.semantic.module import PythonModule
@@ -433,19 +434,10 @@ def call_at(module: PythonModule, line: int, column: int) -> tuple[ast.Call, Sco
     """The call that starts at (line, column) (1-based, characters), with the scope it runs in."""
     editor = ModuleEditor(module)
     index = module.index
-    for call, owner in calls_with_owners(module.tree, module.tree):
+    for call, owner in calls_with_owners(module.tree):
         if call.lineno == line and editor.start(call) == (line, column):
             return call, index.scope_chain(owner)
     return None
-
-
-def calls_with_owners(node: ast.AST, owner: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
-    """Every call under `node`, with the definition (or module) whose scope it runs in."""
-    for child in ast.iter_child_nodes(node):
-        inner = child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) else owner
-        if isinstance(child, ast.Call):
-            yield child, owner
-        yield from calls_with_owners(child, inner)
 
 
 def driver_of(module: PythonModule, call: ast.Call, scope: Scope) -> str | None:
