@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
 import jsonschema
+import pytest
+from click.testing import CliRunner
 
 from bastion.api import ScanOptions, scan
+from bastion.cli.main import cli
 from bastion.core.config import BastionConfig
 from bastion.core.severity import Severity
+from bastion.fix.writing import NotEditable
 from bastion.report.json_report import render_json
 from bastion.report.sarif import sarif_document
 from bastion.rules.base import ScanServices
@@ -96,3 +102,24 @@ def test_fixes_in_json_and_sarif_match_their_schemas(tmp_path: Path) -> None:
         "insertedContent": {"text": ""},
     } in change["replacements"]
     assert sarif_fix["properties"] == {"applicability": "safe"}
+
+
+def test_the_command_line_does_not_import_libcst_until_it_fixes() -> None:
+    code = "import sys, bastion.cli.main; print('libcst' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "False"
+
+
+def test_a_file_that_cannot_be_written_makes_the_run_incomplete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = write_tree(tmp_path / "p", {"app.py": SOURCE})
+
+    def refuse(*_: object) -> None:
+        raise NotEditable("changed on disk since it was read; left as it is")
+
+    monkeypatch.setattr("bastion.api.fixing.write_fixed", refuse)
+    result = CliRunner().invoke(cli, ["fix", "--isolated", "--select", "PAT202", str(project)])
+    assert result.exit_code == 2, result.output
+    assert "app.py: not edited: changed on disk since it was read; left as it is" in result.output
+    assert (project / "app.py").read_text(encoding="utf-8") == SOURCE

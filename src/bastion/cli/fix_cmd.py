@@ -50,8 +50,8 @@ def fix_command(unsafe_fixes: bool, show_diff: bool, **params: Any) -> None:
 
     Safe fixes only, unless --unsafe-fixes. Fixes are applied, the code scanned again and fixed again until
     nothing changes; a fix whose result does not parse, does not resolve its finding or adds another is dropped
-    with a notice. Exit 0 when no finding at or above --fail-on is left, 1 otherwise; with --diff, exit 1 when
-    there are changes to make.
+    with a notice. Exit 0 when no finding at or above --fail-on is left, 1 otherwise, 2 when a changed file could
+    not be written (it changed meanwhile); with --diff, exit 1 when there are changes to make.
     """
     applicability = Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE
     sys.exit(fix_and_report(request_from(params), FixSettings(applicability=applicability), show_diff=show_diff))
@@ -64,12 +64,13 @@ def fix_and_report(request: ScanRequest, settings: FixSettings, *, show_diff: bo
     threshold = report.result.fail_on
     if show_diff:
         click.echo(render_diff(report), nl=False)
-        render_fix_summary(Console(stderr=True, highlight=False), report, threshold=threshold)
+        render_fix_summary(Console(stderr=True, highlight=False, soft_wrap=True), report, threshold=threshold)
         if report.result.incomplete:
             return 2
         return 1 if report.outcome.changed else 0
-    render_fix_summary(stdout_console(highlight=False), report, threshold=threshold)
-    return report.result.exit_code(threshold)
+    render_fix_summary(stdout_console(highlight=False, soft_wrap=not sys.stdout.isatty()), report, threshold=threshold)
+    # A file that could not be written still holds what the summary counts as fixed: the run did not complete.
+    return 2 if report.not_written else report.result.exit_code(threshold)
 
 
 def render_diff(report: FixReport) -> str:

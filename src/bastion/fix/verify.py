@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import sys
 
-import libcst
-
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
@@ -33,6 +31,9 @@ def problem_with(path: str, text: str) -> str | None:
 
 
 def _python_problem(text: str) -> str | None:
+    # Imported here: libcst takes a quarter of a second to import, which no command but `fix` should pay.
+    import libcst
+
     try:
         libcst.parse_module(text)
     except libcst.ParserSyntaxError as error:
