@@ -1,4 +1,4 @@
-"""The logic of bastion's GitHub Action (`action.yml`): scan, write the SARIF file, outputs, summary, exit code.
+"""The logic of bastion's GitHub Action (`action.yml`): scan, SARIF file, annotations, outputs, summary, exit code.
 
 Runs under the Python the action installed bastion into (it starts `python -m bastion` with that interpreter) and
 reads what GitHub gives every step: the action's inputs (`INPUT_*`, passed through `env:` in `action.yml`, never
@@ -19,13 +19,12 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 MAX_LISTED = 50
-MAX_ANNOTATIONS = 10
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -51,7 +50,7 @@ class Inputs:
             fail_on=fail_on,
             baseline=value("BASELINE"),
             diff_base=value("DIFF_BASE", "auto"),
-            sarif_file=value("SARIF_FILE", "bastion.sarif"),
+            sarif_file=value("SARIF_FILE"),
             args=tuple(shlex.split(value("ARGS"))),
         )
 
@@ -76,12 +75,6 @@ def scan_help(python: str) -> str:
         [python, "-m", "bastion", "scan", "--help"], capture_output=True, text=True, check=False, timeout=120
     )
     return completed.stdout
-
-
-def formats(help_text: str) -> list[str]:
-    """The report formats `bastion scan --help` lists."""
-    match = re.search(r"--format\s*\[([a-z|]+)\]", help_text)
-    return match.group(1).split("|") if match else []
 
 
 def scan_command(inputs: Inputs, base: str | None, python: str, help_text: str) -> tuple[list[str], list[str]]:
@@ -197,24 +190,12 @@ def _command_value(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _command_property(text: str) -> str:
-    return _command_value(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def annotations(results: Sequence[Mapping[str, Any]], fail_on: str) -> list[str]:
-    """`::error` workflow commands for the first failing findings, so that they show on the pull request."""
-    threshold = SEVERITIES.index(fail_on)
-    commands = []
-    for result in results:
-        if SEVERITIES.index(severity_of(result)) < threshold:
-            continue
-        path, line, column = location_of(result)
-        if not path or len(commands) >= MAX_ANNOTATIONS:
-            continue
-        title = _command_property(f"bastion {result.get('ruleId', '')}")
-        message = _command_value(plain(result.get("message", {}).get("text", ""), 1000))
-        commands.append(f"::error file={_command_property(path)},line={line},col={column},title={title}::{message}")
-    return commands
+def _inside(path: Path, workspace: str) -> str | None:
+    """`path` relative to the workspace, when it lies inside (the second run must not read the report as source)."""
+    try:
+        return path.resolve().relative_to(Path(workspace).resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def write_outputs(path: str | None, values: Mapping[str, object]) -> None:
@@ -235,23 +216,25 @@ def main(environ: Mapping[str, str] = os.environ, python: str = sys.executable) 
         print(f"::error title=bastion::{_command_value(str(error))}")
         return 2
     workspace = environ.get("GITHUB_WORKSPACE") or os.getcwd()
+    if not inputs.sarif_file:
+        # Outside the workspace by default, so that no later scan of the tree reads the report as source.
+        inputs = replace(inputs, sarif_file=str(Path(environ.get("RUNNER_TEMP") or workspace) / "bastion.sarif"))
     base = diff_base(inputs, environ)
     help_text = scan_help(python)
     command, warnings = scan_command(inputs, base, python, help_text)
     for warning in warnings:
         print(f"::warning title=bastion::{_command_value(warning)}")
+    Path(workspace, inputs.sarif_file).parent.mkdir(parents=True, exist_ok=True)
     print("bastion: " + shlex.join(command[1:]), flush=True)
     code = subprocess.run(command, cwd=workspace, check=False).returncode
-    sarif = Path(workspace) / inputs.sarif_file
+    sarif = Path(workspace, inputs.sarif_file)
     results = read_results(sarif)
     counts = count(results, inputs.fail_on)
-    if "github" in formats(help_text):
-        # bastion's own annotations, on the changed lines (a second run, over the same files and options).
-        annotate = [*command[: command.index("--format")], *command[command.index("--fail-on") :], "-f", "github"]
-        subprocess.run(annotate, cwd=workspace, check=False)
-    else:
-        for line in annotations(results, inputs.fail_on):
-            print(line)
+    # Annotations on the pull request: bastion's `--format github`, a second run over the same files and options
+    # (the SARIF file, if written inside the tree, left out of it).
+    annotate = [*command[: command.index("--format")], *command[command.index("--fail-on") :], "-f", "github"]
+    inside = _inside(sarif, workspace)
+    subprocess.run([*annotate, *(["--extend-exclude", "/" + inside] if inside else [])], cwd=workspace, check=False)
     outputs: dict[str, object] = {
         "sarif-file": str(sarif) if sarif.is_file() else "",
         "findings": counts.total,

@@ -58,6 +58,7 @@ def _run(
             "GITHUB_STEP_SUMMARY": str(step_summary),
             "GITHUB_EVENT_NAME": "pull_request",
             "GITHUB_EVENT_PATH": str(event),
+            "RUNNER_TEMP": str(tmp_path / "runner-temp"),
             "INPUT_ARGS": "--isolated --offline",
             **{f"INPUT_{name.upper()}": value for name, value in inputs.items()},
         }
@@ -76,7 +77,7 @@ def test_findings_at_the_threshold_fail_the_job(tmp_path: Path) -> None:
     completed, outputs, step_summary = _run(workspace, tmp_path)
     assert completed.returncode == 1, completed.stdout + completed.stderr
     sarif = Path(outputs["sarif-file"])
-    assert sarif == workspace / "bastion.sarif"
+    assert sarif == tmp_path / "runner-temp" / "bastion.sarif" and not (workspace / "bastion.sarif").exists()
     results = json.loads(sarif.read_text(encoding="utf-8"))["runs"][0]["results"]
     assert sorted(result["ruleId"] for result in results) == ["PAT202", "PAT507"]
     assert outputs == {
@@ -92,7 +93,9 @@ def test_findings_at_the_threshold_fail_the_job(tmp_path: Path) -> None:
     }
     assert "**failed: findings at or above the threshold** (fail-on: `high`" in step_summary
     assert "| `app.py:6` | PAT202 | high |" in step_summary and "PAT507" not in step_summary.split("### At")[1]
-    assert "::error file=app.py,line=6,col=12,title=bastion PAT202::" in completed.stdout
+    # Annotations on the pull request, from bastion's `--format github`.
+    (annotation,) = [line for line in completed.stdout.splitlines() if line.startswith("::error file=")]
+    assert annotation.startswith("::error file=app.py,line=6,") and "title=bastion PAT202" in annotation
     # A pull request is compared with its base commit, when this bastion can.
     command = next(line for line in completed.stdout.splitlines() if line.startswith("bastion: "))
     assert "--diff 0123abc" in command or "this bastion has no --diff" in completed.stdout
@@ -105,7 +108,14 @@ def test_below_the_threshold_the_job_passes(tmp_path: Path) -> None:
     assert (outputs["findings"], outputs["failing"], outputs["exit-code"]) == ("2", "0", "0")
     assert step_summary.startswith("## bastion security scan\n\n**passed**")
     command = next(line for line in completed.stdout.splitlines() if line.startswith("bastion: "))
-    assert "--diff" not in command and "::error" not in completed.stdout
+    assert "--diff" not in command
+
+
+def test_a_report_written_in_the_tree_is_not_scanned_again(tmp_path: Path) -> None:
+    workspace = write_tree(tmp_path / "repo", VULNERABLE)
+    completed, outputs, _ = _run(workspace, tmp_path, sarif_file="reports/bastion.sarif")
+    assert outputs["sarif-file"] == str(workspace / "reports" / "bastion.sarif")
+    assert "file=reports/bastion.sarif" not in completed.stdout, "the annotations run read the report"
 
 
 def test_a_baseline_accepts_findings(tmp_path: Path) -> None:
@@ -127,18 +137,19 @@ def test_a_bad_input_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in completed.stderr and outputs == {}
 
 
-def test_text_from_the_scanned_tree_cannot_break_the_summary_or_the_commands() -> None:
+def test_text_from_the_scanned_tree_cannot_break_the_summary() -> None:
     script = _script()
-    assert script.plain("a|b`c<d\n::set-output") == "a\\|b'c&lt;d ::set-output"
+    assert script.plain("a|b`c<d\n## heading") == "a\\|b'c&lt;d ## heading"
     result = {
         "ruleId": "PAT101",
-        "message": {"text": "evil\n::error::forged"},
+        "message": {"text": "evil | cell\n### forged heading"},
         "properties": {"severity": "high"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a,b:c.py"}, "region": {"startLine": 3}}}],
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a|b.py"}, "region": {"startLine": 3}}}],
     }
-    (command,) = script.annotations([result], "high")
-    assert command == "::error file=a%2Cb%3Ac.py,line=3,col=1,title=bastion PAT101::evil ::error::forged"
-    assert "\n" not in command
+    inputs = script.Inputs.from_environment({})
+    text = script.summary(inputs, script.count([result], "high"), [result], None, 1)
+    row = next(line for line in text.splitlines() if "PAT101" in line)
+    assert row == "| `a\\|b.py:3` | PAT101 | high | evil \\| cell ### forged heading |"
 
 
 def test_action_metadata_matches_the_script() -> None:
