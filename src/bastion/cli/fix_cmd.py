@@ -30,6 +30,7 @@ from bastion.cli.running import progress_bar
 from bastion.core.fix import Applicability
 from bastion.core.severity import Severity
 from bastion.fix.engine import FixSettings
+from bastion.secrets.scrub import scrub_lines
 
 # What `bastion fix` shares with `bastion scan`: which files and rules, the configuration, the advisories.
 FIX_OPTIONS = combine(PATHS, SELECTION, FAIL_ON, CONFIGURATION, BASELINE, PROGRESS, ADVISORIES)
@@ -78,11 +79,18 @@ def render_diff(report: FixReport) -> str:
     outcome = report.outcome
     chunks: list[str] = []
     for rel in outcome.changed:
-        before = outcome.files[rel].text.splitlines(keepends=True)
-        after = outcome.texts[rel].splitlines(keepends=True)
+        # The lines around an edit may hold a secret (a token beside the request a timeout is added to).
+        before = _redacted(outcome.files[rel].text.splitlines(keepends=True), rel)
+        after = _redacted(outcome.texts[rel].splitlines(keepends=True), rel)
         for line in difflib.unified_diff(before, after, fromfile=f"a/{rel}", tofile=f"b/{rel}"):
             chunks.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
     return "".join(chunks)
+
+
+def _redacted(lines: list[str], path: str) -> list[str]:
+    bodies = [line.rstrip("\r\n") for line in lines]
+    cleaned = scrub_lines(bodies, path)
+    return [clean + line[len(body) :] for clean, body, line in zip(cleaned, bodies, lines, strict=True)]
 
 
 def render_fix_summary(console: Console, report: FixReport, *, threshold: Severity) -> None:

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from bastion.core import patterns
 from bastion.core.finding import Finding, FlowStep
+from bastion.core.fix import Fix
 from bastion.core.notice import Notice
 from bastion.secrets.engine import find_secrets, has_provider_keyword
 from bastion.secrets.filekinds import CONFIG_KINDS, TextKind, classify
@@ -77,14 +78,22 @@ def scrub_finding(finding: Finding) -> Finding:
     message = scrub(finding.message)
     fix_hint = scrub(finding.fix_hint)
     flow = tuple(_scrub_step(step) for step in finding.flow)
+    fix = finding.fix if finding.fix is None or not _fix_holds_secret(finding.fix, path) else None
     if (
         snippet is finding.snippet
         and message is finding.message
         and fix_hint is finding.fix_hint
+        and fix is finding.fix
         and all(new is old for new, old in zip(flow, finding.flow, strict=True))
     ):
         return finding
-    return replace(finding, snippet=snippet, message=message, fix_hint=fix_hint, flow=flow)
+    return replace(finding, snippet=snippet, message=message, fix_hint=fix_hint, flow=flow, fix=fix)
+
+
+def _fix_holds_secret(fix: Fix, path: str) -> bool:
+    """A fix whose edits would carry a secret (a command with a token, moved into a list) cannot be shown, and a
+    redacted one would write the redaction into the code: such a finding is reported without its fix."""
+    return scrub(fix.message) != fix.message or any(scrub(edit.content, path) != edit.content for edit in fix.edits)
 
 
 def scrub_notice(notice: Notice) -> Notice:
