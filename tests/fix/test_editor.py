@@ -88,6 +88,22 @@ def test_import_found_under_its_alias_or_as_the_name() -> None:
             "#!/usr/bin/env python\n# a comment\nimport hmac\nx = hmac.compare_digest(a, b)\n",
         ),
         (
+            "from flask import Blueprint\n\nfrom app import db\n\nx = a == b\n",
+            "import hmac\n\nfrom flask import Blueprint\n\nfrom app import db\n\nx = hmac.compare_digest(a, b)\n",
+        ),
+        (
+            "import os\n\nimport requests\nfrom app import z\n\nx = a == b\n",
+            "import hmac\nimport os\n\nimport requests\nfrom app import z\n\nx = hmac.compare_digest(a, b)\n",
+        ),
+        (
+            "import abc\n\nimport requests\n\nx = a == b\n",
+            "import abc\nimport hmac\n\nimport requests\n\nx = hmac.compare_digest(a, b)\n",
+        ),
+        (
+            '"""D."""\nfrom __future__ import annotations\n\nx = a == b\n',
+            '"""D."""\nfrom __future__ import annotations\n\nimport hmac\n\nx = hmac.compare_digest(a, b)\n',
+        ),
+        (
             "from hmac import new\n\nx = a == b\n",
             "from hmac import new, compare_digest\n\nx = compare_digest(a, b)\n",
         ),

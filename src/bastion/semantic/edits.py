@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import io
+import sys
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,11 +167,10 @@ class ModuleEditor:
         index = self.module.index
         if index.lookup(module, scope) or module in index.module_scope.bindings:
             return None
-        line, after_docstring = self._import_line(module)
-        if line > self.start(use)[0]:
+        edit = self._import_statement(module)
+        if edit.line > self.start(use)[0]:
             return None
-        statement = f"\nimport {module}\n" if after_docstring else f"import {module}\n"
-        return ImportReference(module, Edit.insertion(line, 1, statement))
+        return ImportReference(module, edit)
 
     def _module_alias(self, module: str, scope: Scope) -> str | None:
         index = self.module.index
@@ -199,22 +199,44 @@ class ModuleEditor:
                 return Edit.insertion(line, column, f", {name}")
         return None
 
-    def _import_line(self, module: str) -> tuple[int, bool]:
-        """The line a new top-level `import module` goes on: among the module's leading imports, before the first
-        plain `import` that sorts after it (where isort would put it), else after them; with no imports, after
-        the docstring (and whether that is where it goes), else before the first statement."""
+    def _import_statement(self, module: str) -> Edit:
+        """`import module` where isort would put it among the module's leading imports: in the standard library's
+        block (before the first plain import that sorts after it, or after the block's last import), above the
+        other imports with a blank line between when there is no such block; with no imports, after the docstring
+        and `from __future__` imports (a blank line between), else before the first statement."""
         body = self.module.tree.body
-        after: ast.stmt | None = None
-        for position, statement in enumerate(body):
-            if isinstance(statement, ast.Import) and len(statement.names) == 1 and statement.names[0].name > module:
-                return statement.lineno, False
-            if (position == 0 and _is_docstring(statement)) or isinstance(statement, (ast.Import, ast.ImportFrom)):
-                after = statement
+        statement = f"import {module}\n"
+        leading: list[ast.stmt] = []
+        docstring: ast.stmt | None = None
+        for position, node in enumerate(body):
+            if position == 0 and _is_docstring(node):
+                docstring = node
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                leading.append(node)
             else:
                 break
-        if after is not None:
-            return (after.end_lineno or after.lineno) + 1, _is_docstring(after)
-        return (body[0].lineno if body else 1), False
+        imports = [node for node in leading if _imported_module(node) != "__future__"]
+        if not imports:
+            after = leading[-1] if leading else docstring
+            if after is None:
+                return Edit.insertion(body[0].lineno if body else 1, 1, statement)
+            return Edit.insertion((after.end_lineno or after.lineno) + 1, 1, "\n" + statement)
+        standard = module in sys.stdlib_module_names
+        last_in_block: ast.stmt | None = None
+        for node in imports:
+            name = _imported_module(node)
+            in_stdlib = name in sys.stdlib_module_names
+            if in_stdlib != standard and standard:
+                # The end of the standard library's block: after its last import, or above the others.
+                if last_in_block is not None:
+                    break
+                return Edit.insertion(node.lineno, 1, statement + "\n")
+            if in_stdlib == standard and isinstance(node, ast.Import) and len(node.names) == 1 and name > module:
+                return Edit.insertion(node.lineno, 1, statement)
+            if in_stdlib == standard:
+                last_in_block = node
+        anchor = last_in_block or imports[-1]
+        return Edit.insertion((anchor.end_lineno or anchor.lineno) + 1, 1, statement)
 
     # -- tokens --------------------------------------------------------------------------------------------
 
@@ -293,6 +315,15 @@ def _is_docstring(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Constant)
         and isinstance(statement.value.value, str)
     )
+
+
+def _imported_module(node: ast.Import | ast.ImportFrom | ast.stmt) -> str:
+    """The top-level module an import statement names ("" for a relative import: the project's own)."""
+    if isinstance(node, ast.Import):
+        return node.names[0].name.split(".")[0]
+    if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        return node.module.split(".")[0]
+    return ""
 
 
 def _visible_names(scope: Scope) -> Sequence[str]:
