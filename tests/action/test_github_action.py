@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from tests.foundation.conftest import write_tree
+from tests.secrets.gitrepo import GitRepo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "github_action.py"
@@ -45,8 +46,13 @@ def _script() -> ModuleType:
 def _run(
     workspace: Path, tmp_path: Path, **inputs: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str], str]:
+    # The checkout of a pull request: the base commit has none of the workspace's files, the head adds them all.
+    repository = GitRepo(workspace)
+    repository.git("commit", "-q", "--allow-empty", "-m", "base")
+    base = repository.git("rev-parse", "HEAD")
+    repository.commit("the pull request")
     event = tmp_path / "event.json"
-    event.write_text(json.dumps({"pull_request": {"base": {"sha": "0123abc"}, "head": {"repo": {"fork": False}}}}))
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"repo": {"fork": False}}}}))
     output, step_summary = tmp_path / "output.txt", tmp_path / "summary.md"
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("INPUT_", "GITHUB_", "BASTION_"))
@@ -98,7 +104,10 @@ def test_findings_at_the_threshold_fail_the_job(tmp_path: Path) -> None:
     assert annotation.startswith("::error file=app.py,line=6,") and "title=bastion PAT202" in annotation
     # A pull request is compared with its base commit, when this bastion can.
     command = next(line for line in completed.stdout.splitlines() if line.startswith("bastion: "))
-    assert "--diff 0123abc" in command or "this bastion has no --diff" in completed.stdout
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD~1"], cwd=workspace, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert f"--diff {base}" in command and "this bastion has no --diff" not in completed.stdout
 
 
 def test_below_the_threshold_the_job_passes(tmp_path: Path) -> None:
