@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from bastion.concepts.deploy import DeployFile, dockerfile_stages, parse_dockerfile, runs_as_root
+from bastion.core import patterns
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Applicability, Edit, Fix
 from bastion.core.rule import FixAvailability
@@ -101,7 +101,7 @@ class DockerfileRunsAsRoot(ProjectRule):
         stages = dockerfile_stages(parse_dockerfile(document.text))
         command = next((item for item in stages[-1].instructions if item.keyword in ("CMD", "ENTRYPOINT")), None)
         if command is not None:
-            indent = re.match(r"\s*", document.line(command.line))
+            indent = _INDENT.match(document.line(command.line))
             edit = Edit.insertion(command.line, 1, f"{indent.group(0) if indent else ''}USER {user}\n")
         else:
             last = len(document.lines)
@@ -110,4 +110,5 @@ class DockerfileRunsAsRoot(ProjectRule):
         return Fix(message, Applicability.UNSAFE, (edit,))
 
 
-_USER = re.compile(r"^(\s*USER\s+)(\S+)", re.IGNORECASE)
+_USER = patterns.compile(r"^(\s*USER\s+)(\S+)", ignore_case=True)
+_INDENT = patterns.compile(r"\s*")

@@ -7,14 +7,14 @@ hashes belong to the tool that writes them: the fix is then the exact command to
 
 from __future__ import annotations
 
-import re
 import shlex
 
+from bastion.core import patterns
 from bastion.core.fix import Applicability, Edit, Fix
 from bastion.deps.model import Dependency, Manifest, ManifestKind
 from bastion.source.reading import TextDocument
 
-_VERSION_TAIL = re.compile(r"[0-9A-Za-z.+!_-]")
+_VERSION_TAIL = patterns.compile(r"[0-9A-Za-z.+!_-]")
 
 
 def upgrade_fix(manifest: Manifest, dependency: Dependency, target: str, document: TextDocument | None) -> Fix | None:
@@ -27,7 +27,7 @@ def upgrade_fix(manifest: Manifest, dependency: Dependency, target: str, documen
     text = document.line(dependency.line)
     found = [
         match.start()
-        for match in re.finditer(re.escape(dependency.version), text)
+        for match in patterns.compile(patterns.escape(dependency.version)).finditer(text)
         if text[: match.start()].rstrip()[-1:] in ("=", '"', "'")
         and not _VERSION_TAIL.match(text[match.end() : match.end() + 1])
     ]

@@ -12,10 +12,10 @@ sort order or sits in a comment gets no fix: parameters cannot stand there.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from bastion.core import patterns
 from bastion.core.fix import Applicability, Edit, Fix
 from bastion.semantic.calls import calls_with_owners
 from bastion.semantic.edits import ModuleEditor, python_string
@@ -38,7 +38,6 @@ PLACEHOLDERS = {
 _VALUE_WORDS = frozenset({"LIKE", "ILIKE", "LIMIT", "OFFSET", "BETWEEN"})
 _LIST_WORDS = frozenset({"IN", "VALUES"})
 _COMPARISONS = frozenset({"=", "<", ">", "<=", ">=", "<>", "!="})
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ def _added(expr: ast.expr) -> list[ast.expr]:
     return [expr]
 
 
-_PERCENT = re.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\))?(?P<kind>[sd%])|%")
+_PERCENT = patterns.compile(r"%(?:\((?P<name>[A-Za-z_][A-Za-z0-9_]*)\))?(?P<kind>[sd%])|%")
 
 
 def _percent_template(text: str, values: ast.expr, editor: ModuleEditor) -> list[Piece] | None:
