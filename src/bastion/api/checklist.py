@@ -622,7 +622,7 @@ def _accepted(definition: ItemDefinition, result: ScanResult) -> list[str]:
     for item in result.suppressed:
         if definition.matches(item.finding):
             reasons.append(
-                f"{_finding_text(item.finding)}: suppressed by `{item.suppression.text}`; verify the justification"
+                f"{_finding_text(item.finding)}: suppressed by {item.suppression.describe()}; verify the justification"
             )
     for finding in result.baselined:
         if definition.matches(finding):

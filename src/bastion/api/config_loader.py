@@ -8,10 +8,10 @@ are merged into the file's table before validation, so both are checked by the s
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
@@ -139,7 +139,7 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
     lines = []
     for error in exc.errors():
         location = [str(part) for part in error["loc"]]
-        key = ".".join(location) or "(table)"
+        key = _key_path(error["loc"]) or "(table)"
         if error["type"] == "extra_forbidden":
             allowed = ", ".join(_allowed_keys(location[:-1]))
             lines.append(f"{where}{table}: unknown key {key!r}; allowed keys are: {allowed}")
@@ -149,11 +149,28 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
     return "\n".join(lines)
 
 
+def _key_path(location: Sequence[int | str]) -> str:
+    """`deps.ignore[0].reason`: keys joined with dots, list positions in brackets."""
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
 def _allowed_keys(section: list[str]) -> list[str]:
     model: Any = BastionConfig
     for part in section:
+        if part.isdigit():
+            continue  # a position in a list of tables: the keys are the item model's
         field = next((f for f in model.model_fields.values() if (f.alias or "") == part), None)
-        if field is None or not hasattr(field.annotation, "model_fields"):
+        if field is None:
             break
-        model = field.annotation
+        annotation = field.annotation
+        # `tuple[AdvisoryIgnore, ...]`: a list of tables, whose keys are the item model's.
+        items = [arg for arg in get_args(annotation) if hasattr(arg, "model_fields")]
+        if items:
+            annotation = items[0]
+        if not hasattr(annotation, "model_fields"):
+            break
+        model = annotation
     return sorted(field.alias or name for name, field in model.model_fields.items())

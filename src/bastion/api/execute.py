@@ -26,6 +26,7 @@ from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
 from bastion.rules import load_all
 from bastion.rules.base import ScanServices
+from bastion.rules.meta.unused_suppression import UnusedSuppression
 
 
 def resolve_config(request: ScanRequest) -> LoadedConfig:
@@ -41,10 +42,13 @@ def resolve_config(request: ScanRequest) -> LoadedConfig:
     )
     if request.family is None:
         return loaded
-    return replace(loaded, config=_restricted(loaded, request.family, request.select))
+    restricted = _restricted(loaded, request.family, request.select, request.report_unused_suppressions)
+    return replace(loaded, config=restricted)
 
 
-def _restricted(loaded: LoadedConfig, family: str, selected: tuple[str, ...] | None) -> BastionConfig:
+def _restricted(
+    loaded: LoadedConfig, family: str, selected: tuple[str, ...] | None, report_unused: bool
+) -> BastionConfig:
     others = [code for code in selected or () if code != ALL and not code.startswith(family)]
     if others:
         raise UsageError(
@@ -52,6 +56,9 @@ def _restricted(loaded: LoadedConfig, family: str, selected: tuple[str, ...] | N
             "for the other families)"
         )
     select = tuple(code for code in selected or () if code != ALL) or (family,)
+    if report_unused and UnusedSuppression.code not in select:
+        # `--report-unused-suppressions` asks for BST001 whatever the family: stale comments and advisory ignores.
+        select = (*select, UnusedSuppression.code)
     # Opt-in rules of the family that the file switches on stay on; other families' stay off.
     extend = tuple(code for code in loaded.config.extend_select if code.startswith(family))
     return loaded.config.model_copy(update={"select": select, "extend_select": extend})
@@ -91,6 +98,7 @@ def scan_options(
         new_only=request.new_only,
         configuration=configuration,
         notices=tuple(notices),
+        ignore_vulns=request.ignore_vulns,
     )
 
 

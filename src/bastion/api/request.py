@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from bastion.core.advisory_ids import EXAMPLES as ADVISORY_ID_EXAMPLES
+from bastion.core.advisory_ids import is_advisory_id
 from bastion.core.errors import UsageError
 from bastion.report.options import STATISTICS_FORMATS, ReportOptions
 
@@ -77,6 +79,8 @@ class ScanRequest:
     cache_dir: Path | None = None
     # Installed environments to audit too (`bastion deps --env`): None for none, () for the running Python's.
     env_paths: tuple[Path, ...] | None = None
+    # Advisories not to report (`--ignore-vuln`, any id of the advisory), besides the configuration's `deps.ignore`.
+    ignore_vulns: tuple[str, ...] = ()
 
     # Report only findings at or above this severity (and let only those decide the exit code); None: all.
     min_severity: str | None = None
@@ -98,6 +102,12 @@ class ScanRequest:
                 raise UsageError("--history scans every commit; --diff scans the files changed since one: pick one")
         if self.new_only and self.diff is None:
             raise UsageError("--new-only reports findings on the lines changed since a git commit: give --diff REF")
+        malformed = [text for text in self.ignore_vulns if not is_advisory_id(text)]
+        if malformed:
+            raise UsageError(
+                f"--ignore-vuln {malformed[0]}: not an advisory id (such as {ADVISORY_ID_EXAMPLES}); it ignores "
+                "one advisory, by any of its ids"
+            )
         report = self.report
         if report.quiet and report.verbose:
             raise UsageError("--quiet and --verbose cannot be used together")

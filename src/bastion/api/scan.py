@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -10,6 +11,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bastion.api.advisory_ignores import (
+    apply_advisory_ignores,
+    audit_complete,
+    configured_ignores,
+    unused_ignore_findings,
+)
 from bastion.api.baseline import apply_baseline, read_baseline
 from bastion.api.changed_scope import ChangedScope, diff_error
 from bastion.api.engine import (
@@ -34,10 +41,11 @@ from bastion.core.errors import UsageError
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.result import ConfigurationReport, ScanResult
+from bastion.core.result import ConfigurationReport, ScanResult, SuppressedFinding
 from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_all
 from bastion.rules.base import EncodedFacts, ProjectContext, ProjectRule, ScanServices
+from bastion.rules.deps.vulnerable_dependency import VulnerableDependency
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
 from bastion.rules.meta.not_analysed import findings_from_notices, protected_rules
 from bastion.rules.meta.unused_suppression import UnusedSuppression
@@ -85,6 +93,10 @@ class ScanOptions:
     # (configuration that could blind the audit, trust settings refused) added to the result's.
     configuration: ConfigurationReport | None = None
     notices: tuple[Notice, ...] = ()
+    # Advisories ignored from the command line (`--ignore-vuln`), besides the configuration's `deps.ignore`.
+    ignore_vulns: tuple[str, ...] = ()
+    # The date ignores and baseline entries expire against; None: today.
+    today: dt.date | None = None
 
 
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
@@ -152,6 +164,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
 
     enabled_codes = {rule.code for rule in rules}
     findings = [f for f in findings if f.code in enabled_codes and not per_file_ignores.ignores(f)]
+    audited_in_full = audit_complete(notices)
     # What was not analysed becomes a finding (BST1xx), after per-file-ignores: the configuration cannot hide it.
     not_analysed, notices = findings_from_notices(_dedupe(notices), enabled_codes)
     findings.extend(not_analysed)
@@ -165,15 +178,22 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         findings, {result.rel: result.suppressions for result in results}, enabled_codes
     )
     active, suppressed = outcome_of_comments.active, outcome_of_comments.suppressed
-    if options.report_unused_suppressions and UnusedSuppression.code in enabled_codes:
+    report_unused = options.report_unused_suppressions and UnusedSuppression.code in enabled_codes
+    if report_unused:
         active.extend(unused_findings(outcome_of_comments.unused))
+    if VulnerableDependency.code in enabled_codes:
+        active, ignored, ignore_notices = _ignore_advisories(
+            options, root, active, suppressed, report_unused=report_unused and audited_in_full
+        )
+        suppressed = sorted([*suppressed, *ignored], key=lambda item: item.finding.sort_key())
+        notices.extend(ignore_notices)
     if MalformedSuppression.code in enabled_codes:
         active.extend(malformed_findings(outcome_of_comments.malformed))
     active.sort(key=Finding.sort_key)
     active, held_back = hold_back_test_code(active, config, scanned)
     active = assign_fingerprints(active)
 
-    outcome = apply_baseline(active, baseline_entries)
+    outcome = apply_baseline(active, baseline_entries, options.today)
     notices.extend(outcome.notices())
     new, accepted, stale = outcome.new, outcome.accepted, outcome.stale
     if scope is not None:
@@ -208,6 +228,24 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         facts=decoder.decoded(_facts_by_collector(results)) if options.keep_facts else {},
         configuration=options.configuration,
     )
+
+
+def _ignore_advisories(
+    options: ScanOptions,
+    root: Path,
+    active: list[Finding],
+    suppressed: list[SuppressedFinding],
+    *,
+    report_unused: bool,
+) -> tuple[list[Finding], list[SuppressedFinding], list[Notice]]:
+    """The configuration's and the command line's advisory ignores applied to the findings left active."""
+    ignores = configured_ignores(options.config, options.config_path, root, options.ignore_vulns)
+    if not ignores:
+        return active, [], []
+    today = options.today or dt.date.today()
+    outcome = apply_advisory_ignores(active, [item.finding for item in suppressed], ignores, today)
+    stale = unused_ignore_findings(outcome.unused) if report_unused else []
+    return [*outcome.active, *stale], outcome.ignored, outcome.notices
 
 
 _EXCLUDING_KEY = patterns.compile(r"^\s*(?:exclude|extend-exclude|max-file-size|respect-gitignore)\s*=", multiline=True)
@@ -360,9 +398,9 @@ def _concerns_changes(rule: type[ProjectRule], results: Sequence[FileResult], sc
 def _open_cache(options: ScanOptions, spec: AnalyzerSpec) -> tuple[CacheSession | None, list[Notice]]:
     if options.cache_dir is None or options.overlay:
         return None, []
-    salt = scan_salt(
-        spec.config.model_dump(mode="json"), spec.codes, {"time": spec.file_time_limit, "types": spec.return_types}
-    )
+    # Advisory ignores act after the analysis (on the findings of a whole scan): editing them keeps the cache.
+    settings = spec.config.model_dump(mode="json", exclude={"deps": {"ignore"}})
+    salt = scan_salt(settings, spec.codes, {"time": spec.file_time_limit, "types": spec.return_types})
     return open_cache(options.cache_dir, salt, spec.config.max_file_size)
 
 

@@ -86,7 +86,7 @@ def _first_match(finding: Finding, index: SuppressionIndex | None) -> Suppressio
 
     def names_advisory(suppression: Suppression) -> bool:
         return any(
-            same_advisory(named, advisory) for named in suppression.advisory_ids for advisory in _advisories(finding)
+            same_advisory(named, advisory) for named in suppression.advisory_ids for advisory in advisories_of(finding)
         )
 
     return index.first_match(finding.location.line, finding.code, get_rule(finding.code), names_advisory)
@@ -106,7 +106,7 @@ def _matches(suppression: Suppression, rule: type[Rule] | None, finding: Finding
         if any(code.startswith(selector) for selector in suppression.rule_selectors):
             return True
         return any(
-            same_advisory(named, advisory) for named in suppression.advisory_ids for advisory in _advisories(finding)
+            same_advisory(named, advisory) for named in suppression.advisory_ids for advisory in advisories_of(finding)
         )
     if origin is SuppressionOrigin.NOSEC:
         return not suppression.ids or (rule is not None and any(i in rule.bandit for i in suppression.ids))
@@ -115,7 +115,7 @@ def _matches(suppression: Suppression, rule: type[Rule] | None, finding: Finding
     return code.startswith("SEC")
 
 
-def _advisories(finding: Finding) -> list[str]:
+def advisories_of(finding: Finding) -> list[str]:
     found: list[str] = []
     for key in _ADVISORY_PROPERTIES:
         value = finding.properties.get(key)
@@ -158,14 +158,21 @@ def _comment_findings(
     rule: type[Rule], comments: Sequence[tuple[str, Suppression]], message: Callable[[Suppression], str]
 ) -> list[Finding]:
     return [
-        Finding(
-            code=rule.code,
-            message=message(suppression),
-            location=Location(rel, suppression.line),
-            severity=rule.severity,
-            confidence=rule.confidence,
-            fix_hint=rule.fix_hint,
-            context=suppression.describe(),
-        )
+        meta_finding(rule, rel, suppression.line, message(suppression), suppression.describe())
         for rel, suppression in comments
     ]
+
+
+def meta_finding(
+    rule: type[Rule], rel: str, line: int, message: str, context: str, *, fix_hint: str | None = None
+) -> Finding:
+    """A finding of a BST0xx rule about a suppression (a comment, or an ignore in the configuration)."""
+    return Finding(
+        code=rule.code,
+        message=message,
+        location=Location(rel, line),
+        severity=rule.severity,
+        confidence=rule.confidence,
+        fix_hint=rule.fix_hint if fix_hint is None else fix_hint,
+        context=context,
+    )

@@ -188,6 +188,14 @@ ADVISORIES = combine(
         help="Seconds to wait for each OSV request [default: 15].",
     ),
     click.option(
+        "--ignore-vuln",
+        "ignore_vulns",
+        multiple=True,
+        metavar="ID",
+        help="Do not report this advisory (any of its ids: PYSEC, GHSA, CVE); listed as suppressed. Repeatable. "
+        "In the configuration: [tool.bastion.deps] ignore, with a reason and an expiry date.",
+    ),
+    click.option(
         "--cache-dir",
         type=click.Path(path_type=Path, file_okay=False),
         help="Where per-file results, the offline index and OSV records are cached [default: $BASTION_CACHE_DIR, "

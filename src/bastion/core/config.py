@@ -7,9 +7,12 @@ nested models so that an unknown key anywhere is an error, not silently ignored.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator, model_validator
 
 from bastion.core import patterns
+from bastion.core.advisory_ids import EXAMPLES, is_advisory_id
 from bastion.core.severity import Severity
 from bastion.core.test_paths import DEFAULT_TEST_PATHS
 
@@ -36,6 +39,7 @@ DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 # the budget stops input built to be slow. Not a `[tool.bastion]` key: the scanned tree must not lift it.
 DEFAULT_FILE_TIME_LIMIT = 30.0
 
+_ISO_DATE = patterns.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SIZE = patterns.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)[iI]?[bB]?\s*$")
 _UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 
@@ -46,6 +50,67 @@ class _Section(BaseModel):
 
 def _hyphen(name: str) -> str:
     return name.replace("_", "-")
+
+
+class AdvisoryIgnore(_Section):
+    """One entry of `[tool.bastion.deps] ignore`: an advisory not to report, why, and until when.
+
+    The id may be any of the advisory's ids (PYSEC, GHSA, CVE ...); the reason is required, so that every ignore
+    says who decided what; after `expires` (a date, YYYY-MM-DD) the advisory is reported again.
+    """
+
+    id: str
+    reason: str
+    expires: dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _table_with_reason(cls, value: object) -> object:
+        if isinstance(value, str):
+            raise ValueError(
+                f'write each ignored advisory as a table: {{ id = "{value}", reason = "why", expires = "YYYY-MM-DD" }}'
+            )
+        if isinstance(value, dict) and "reason" not in value:
+            raise ValueError(
+                f"the ignore of {value.get('id', '(no id)')!s} has no `reason`: say why the advisory does not apply "
+                "or who accepted the risk"
+            )
+        return value
+
+    @field_validator("id", mode="after")
+    @classmethod
+    def _advisory_id(cls, value: str) -> str:
+        value = value.strip()
+        if not is_advisory_id(value):
+            raise ValueError(f"{value!r} is not an advisory id (such as {EXAMPLES})")
+        return value
+
+    @field_validator("reason", mode="after")
+    @classmethod
+    def _reason_given(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("the reason is empty: say why the advisory does not apply or who accepted the risk")
+        return value
+
+    @field_validator("expires", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        # TOML has dates (`expires = 2027-03-01`) and strings (`"2027-03-01"`); a date-time or a number is a slip.
+        if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
+            raise ValueError("expected a date, YYYY-MM-DD")
+        if isinstance(value, str):
+            if not _ISO_DATE.match(value.strip()):
+                raise ValueError("expected a date, YYYY-MM-DD")
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError as exc:
+                raise ValueError(f"not a date: {exc}") from None
+        return value
+
+    def expired(self, today: dt.date) -> bool:
+        """Past its expiry date (the date itself is the last day it ignores), like a baseline entry."""
+        return self.expires is not None and self.expires < today
 
 
 class DepsConfig(_Section):
@@ -61,6 +126,15 @@ class DepsConfig(_Section):
     timeout: float = Field(default=15.0, gt=0, le=600)
     # False audits every declared package whatever its environment marker (`sys_platform == "win32"` ...).
     evaluate_markers: bool = True
+    # Advisories not to report (listed as suppressed, with their reason), each until its expiry date.
+    ignore: tuple[AdvisoryIgnore, ...] = ()
+
+    @field_validator("ignore", mode="before")
+    @classmethod
+    def _list_of_tables(cls, value: object) -> object:
+        if isinstance(value, (dict, str)):
+            raise ValueError('expected a list of tables: ignore = [{ id = "GHSA-...", reason = "why" }, ...]')
+        return value
 
 
 class TaintConfig(_Section):

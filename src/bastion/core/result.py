@@ -15,10 +15,25 @@ from bastion.core.severity import Severity
 
 @dataclass(frozen=True)
 class SuppressionInfo:
-    """Which comment suppressed a finding (for `--show-suppressed` and SARIF `suppressions`)."""
+    """What suppressed a finding (for `--show-suppressed` and SARIF `suppressions`): a comment on the finding's
+    line (`inSource`), or an entry of the configuration (`external`: `[tool.bastion.deps] ignore`, `--ignore-vuln`),
+    which says where it is written, why, and until when."""
 
-    line: int
+    line: int  # the comment's line, or the entry's line in `path` (0: the command line)
     text: str
+    kind: str = "inSource"  # SARIF's suppression kinds: "inSource" or "external"
+    path: str | None = None  # the configuration file of an external suppression
+    reason: str = ""
+    expires: dt.date | None = None
+
+    def describe(self) -> str:
+        """`# bastion: ignore[...]` on line 3; `[tool.bastion.deps] ignore GHSA-...` in pyproject.toml:12: why."""
+        if self.kind == "inSource":
+            return f"`{self.text}` on line {self.line}"
+        where = f" in {self.path}:{self.line}" if self.path else ""
+        until = f" (until {self.expires})" if self.expires is not None else ""
+        because = f": {self.reason}" if self.reason else ""
+        return f"`{self.text}`{where}{until}{because}"
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def build_view(result: ScanResult, *, strip: RootStripper | None = None) -> Repo
     )
     hidden: list[FindingView] = []
     for number, item in enumerate(result.suppressed, start=1):
-        note = f"suppressed by `{item.suppression.text}` on line {item.suppression.line}"
+        note = f"suppressed by {item.suppression.describe()}"
         finding = _cleaned(item.finding, strip)
         hidden.append(FindingView(finding, f"suppressed-{number}", "suppressed", strip(note)))
     for number, finding in enumerate(result.baselined, start=1):

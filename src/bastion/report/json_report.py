@@ -9,7 +9,7 @@ from bastion import __version__
 from bastion.core.finding import Finding
 from bastion.core.fix import Fix
 from bastion.core.notice import Notice
-from bastion.core.result import ScanResult
+from bastion.core.result import ScanResult, SuppressionInfo
 from bastion.core.severity import Severity
 from bastion.report.common import configuration_dict, family_counts, rule_for, severity_counts
 
@@ -80,6 +80,21 @@ def notice_to_dict(notice: Notice) -> dict[str, Any]:
     }
 
 
+def suppression_to_dict(suppression: SuppressionInfo) -> dict[str, Any]:
+    """What silenced a suppressed finding: the comment (`inSource`), or the configuration's ignore (`external`)
+    with the file and line it is written on, its reason and its expiry date."""
+    return {
+        "suppressed_by": suppression.text,
+        "suppression": {
+            "kind": suppression.kind,
+            "path": suppression.path,
+            "line": suppression.line,
+            "reason": suppression.reason,
+            "expires": suppression.expires.isoformat() if suppression.expires is not None else None,
+        },
+    }
+
+
 def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: bool = False) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -92,6 +107,7 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
             "failing": len(result.failing(threshold)),
             "fail_on": threshold.label,
             "suppressed": len(result.suppressed),
+            "ignored_advisories": sum(1 for item in result.suppressed if item.suppression.kind == "external"),
             "baselined": len(result.baselined),
             "held_back": len(result.held_back),
             "stale_baseline_entries": len(result.stale_baseline),
@@ -105,7 +121,7 @@ def report_dict(result: ScanResult, *, threshold: Severity, show_suppressed: boo
         },
         "findings": [finding_to_dict(finding) for finding in result.findings],
         "suppressed": [
-            {**finding_to_dict(item.finding), "suppressed_by": item.suppression.text}
+            {**finding_to_dict(item.finding), **suppression_to_dict(item.suppression)}
             for item in (result.suppressed if show_suppressed else [])
         ],
         "notices": [notice_to_dict(notice) for notice in result.notices],

@@ -18,7 +18,7 @@ from bastion import __version__
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.result import ScanResult, SuppressedFinding
+from bastion.core.result import ScanResult, SuppressedFinding, SuppressionInfo
 from bastion.core.rule import FAMILIES, Rule
 from bastion.core.severity import Confidence, Severity
 from bastion.report.common import configuration_dict, rule_description
@@ -133,8 +133,26 @@ def _result(
     if finding.fix is not None and finding.fix.edits:
         result["fixes"] = [_fix(finding.location.path, finding.fix)]
     if suppressed is not None:
-        result["suppressions"] = [{"kind": "inSource", "justification": suppressed.suppression.text}]
+        result["suppressions"] = [_suppression(suppressed.suppression)]
     return result
+
+
+def _suppression(suppression: SuppressionInfo) -> dict[str, Any]:
+    """SARIF's `suppression`: a comment is `inSource` and its own justification; an ignore in the configuration
+    is `external`, justified by its reason, located at its line in the configuration file."""
+    if suppression.kind == "inSource":
+        return {"kind": "inSource", "justification": suppression.text}
+    item: dict[str, Any] = {"kind": "external", "justification": suppression.reason or suppression.text}
+    if suppression.path is not None:
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(suppression.path)}
+        if suppression.line:
+            physical["region"] = {"startLine": suppression.line}
+        item["location"] = {"physicalLocation": physical}
+    properties: dict[str, Any] = {"ignore": suppression.text}
+    if suppression.expires is not None:
+        properties["expires"] = suppression.expires.isoformat()
+    item["properties"] = properties
+    return item
 
 
 def _fix(path: str, fix: Fix) -> dict[str, Any]:

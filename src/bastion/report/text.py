@@ -66,7 +66,7 @@ def render_findings(
             line = Text("  ")
             line.append(visible(f"{layout.path(location.path)}:{location.line}:{location.column}"), style="bold")
             line.append(f"  {finding.code}  {visible(finding.message)}  ")
-            line.append(f"(by `{visible(item.suppression.text)}` on line {item.suppression.line})", style="dim")
+            line.append(f"(by {visible(item.suppression.describe())})", style="dim")
             console.print(line)
         console.print()
 
@@ -177,7 +177,9 @@ def render_summary(
         )
     extra = []
     if result.suppressed:
-        extra.append(f"{len(result.suppressed)} suppressed")
+        ignored = sum(1 for item in result.suppressed if item.suppression.kind == "external")
+        by_ignores = f" ({ignored} by advisory ignores)" if ignored else ""
+        extra.append(f"{len(result.suppressed)} suppressed{by_ignores}")
     if result.baselined:
         extra.append(f"{len(result.baselined)} accepted by the baseline")
     if result.stale_baseline:
