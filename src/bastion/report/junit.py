@@ -3,7 +3,8 @@ Jenkins, Azure Pipelines, GitHub test-report actions).
 
 One `<testsuite>` per file with findings, one failing `<testcase>` per finding (`type` is its severity, the body
 says where, what and how to fix it); a scan with no finding is one passing test case, so that the report is never
-empty. Notices that mean part of the audit did not run are `<error>`s of a `bastion` suite. Text from the scanned
+empty. Notices that mean part of the audit did not run are `<error>`s of a `bastion` suite; the other notices are
+that suite's `<system-out>`. Text from the scanned
 tree has its control characters made visible (XML 1.0 cannot carry most of them at all).
 """
 
@@ -60,20 +61,27 @@ def render_junit(result: ScanResult) -> str:
         for finding in findings:
             _testcase(suite, finding)
     blocking = [notice for notice in result.notices if notice.kind.blocking]
+    others = [notice for notice in result.notices if not notice.kind.blocking]
     tests = failures + len(blocking)
-    if blocking or not result.findings:
+    if blocking or not result.findings or others:
+        own_tests = len(blocking) or (0 if result.findings else 1)
         suite = ET.SubElement(
             root,
             "testsuite",
-            {"name": "bastion", "tests": str(max(len(blocking), 1)), "failures": "0", "errors": str(len(blocking))},
+            {"name": "bastion", "tests": str(own_tests), "failures": "0", "errors": str(len(blocking))},
         )
-        if not blocking:
+        if not blocking and not result.findings:
             ET.SubElement(suite, "testcase", {"name": "no findings", "classname": "bastion"})
             tests = max(tests, 1)
         for notice in blocking:
             case = ET.SubElement(suite, "testcase", {"name": f"audit {notice.kind.value}", "classname": "bastion"})
             error = ET.SubElement(case, "error", {"message": _text(notice.message), "type": notice.kind.value})
             error.text = _text(notice.render(), keep_newlines=True)
+        if others:
+            # The other notices (an expired advisory ignore, a configuration that switched rules off ...) are
+            # no test result, but a reader of the report must see them: the suite's output holds them.
+            output = ET.SubElement(suite, "system-out")
+            output.text = "\n".join(_text(f"[{n.kind.value}] {n.render()}", keep_newlines=True) for n in others)
     root.set("tests", str(tests))
     root.set("failures", str(failures))
     root.set("errors", str(len(blocking)))
