@@ -408,3 +408,13 @@ def test_the_config_command_shows_the_ignores(tmp_path: Path) -> None:
         f'"ignore": [{{"id": "{MEMORY[1]}", "reason": "reviewed: not reachable", "expires": "2027-03-01"}}]'
         in result.stdout
     )
+
+
+def test_an_advisory_id_among_the_rule_selectors_points_to_the_advisory_ignore(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"requirements.txt": FLASK})
+    result = run_cli("deps", str(root), "--isolated", "--db", str(OSV_TEST_DATA), "--ignore", "pysec-2018-66")
+    assert result.returncode == 2
+    assert "'PYSEC-2018-66' is an advisory id, not a rule; to ignore one advisory use --ignore-vuln" in result.stderr
+    # A rule code that matches nothing keeps its own message.
+    other = run_cli("deps", str(root), "--isolated", "--db", str(OSV_TEST_DATA), "--ignore", "DEP999")
+    assert other.returncode == 2 and "matches no rule" in other.stderr and "advisory id" not in other.stderr

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pathspec
 
+from bastion.core.advisory_ids import is_advisory_id
 from bastion.core.config import BastionConfig
 from bastion.core.errors import ConfigError
 from bastion.core.finding import Finding
@@ -25,6 +26,12 @@ def validate_selectors(selectors: Iterable[str], rules: Sequence[type[Rule]], op
         if selector == ALL:
             continue
         if not any(code.startswith(selector) for code in codes):
+            if is_advisory_id(selector):
+                raise ConfigError(
+                    f"{option}: {selector!r} is an advisory id, not a rule; to ignore one advisory use "
+                    f"--ignore-vuln {selector}, or [tool.bastion.deps] ignore = "
+                    f'[{{ id = "{selector}", reason = "why", expires = "YYYY-MM-DD" }}]'
+                )
             raise ConfigError(
                 f"{option}: {selector!r} matches no rule; use a code (PAT101), a prefix (PAT1, PAT) or ALL; "
                 "`bastion rules` lists them"
