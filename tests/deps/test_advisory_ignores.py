@@ -418,3 +418,28 @@ def test_an_advisory_id_among_the_rule_selectors_points_to_the_advisory_ignore(t
     # A rule code that matches nothing keeps its own message.
     other = run_cli("deps", str(root), "--isolated", "--db", str(OSV_TEST_DATA), "--ignore", "DEP999")
     assert other.returncode == 2 and "matches no rule" in other.stderr and "advisory id" not in other.stderr
+
+
+def test_ignores_from_a_config_file_outside_the_project_name_that_file(tmp_path: Path) -> None:
+    """A library caller may root the scan elsewhere than the configuration's directory: notices and findings then
+    name the file instead of pointing at a path outside the root."""
+    entries = _entry(MEMORY[0], expires="2020-01-01") + ",\n" + _entry(CACHING) + ",\n" + _entry(PYCRYPTO_ADVISORY)
+    shared = write_tree(tmp_path / "shared", {"bastion.toml": "[deps]\nignore = [\n" + entries + "]\n"})
+    root = write_tree(tmp_path / "project", {"requirements.txt": FLASK})
+    loaded = load_config(root, config_file=shared / "bastion.toml")
+    options = ScanOptions(
+        config=loaded.config.model_copy(update={"select": ("DEP101", "BST001")}),
+        root=root,
+        jobs=1,
+        services=make_services(),
+        config_path=loaded.path,
+        report_unused_suppressions=True,
+    )
+    result = scan([root], options)
+    assert _ignored(result) == {CACHING}
+    (item,) = result.suppressed
+    assert (item.suppression.path, item.suppression.line) == ((shared / "bastion.toml").as_posix(), 4)
+    (expired,) = [notice for notice in result.notices if "expired" in notice.message]
+    assert expired.path is None and f"({(shared / 'bastion.toml').as_posix()}:3) expired on" in expired.message
+    (stale,) = [f for f in result.findings if f.code == "BST001"]
+    assert stale.location.path == "." and f"({(shared / 'bastion.toml').as_posix()}:5)" in stale.message

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bastion.api.suppressing import advisories_of, meta_finding
+from bastion.core import patterns
 from bastion.core.advisory_ids import same_advisory
 from bastion.core.config import AdvisoryIgnore, BastionConfig
 from bastion.core.finding import Finding
@@ -31,6 +32,8 @@ from bastion.source.files import read_text_file
 
 COMMAND_LINE_REASON = "ignored with --ignore-vuln on the command line"
 # Notices that say part of the dependency audit did not run: an ignore may have matched what was not audited.
+# A quoted id in the configuration file (`id = "GHSA-..."`), to point a notice or finding at its line.
+_QUOTED_WORD = patterns.compile(r"[\"']\s*([A-Za-z0-9][A-Za-z0-9._-]{0,79})\s*[\"']")
 _AUDIT_GAPS = frozenset({NoticeKind.AUDIT_SKIPPED, NoticeKind.SERVICE_UNAVAILABLE, NoticeKind.NOT_AUDITED})
 
 
@@ -73,28 +76,28 @@ def configured_ignores(
     if entries and config_path is not None:
         source = relative_to_root(config_path.resolve(), root.resolve())
         in_tree = not source.startswith("/")
-        lines = _file_lines(config_path)
-        ignores.extend(ConfiguredIgnore(entry, source, _line_of(entry.id, lines), in_tree) for entry in entries)
+        lines = _quoted_lines(config_path)
+        ignores.extend(ConfiguredIgnore(entry, source, lines.get(entry.id.casefold(), 1), in_tree) for entry in entries)
     elif entries:  # validated from a table that came from no file (a library caller)
         ignores.extend(ConfiguredIgnore(entry, "configuration", 0) for entry in entries)
     ignores.extend(ConfiguredIgnore(AdvisoryIgnore(id=text, reason=COMMAND_LINE_REASON)) for text in command_line)
     return ignores
 
 
-def _file_lines(path: Path) -> list[str]:
+def _quoted_lines(path: Path) -> dict[str, int]:
+    """The line each quoted word of the file first appears on, outside comment lines (TOML keeps no positions):
+    one pass, however many entries there are."""
     try:
-        return read_text_file(path, follow_symlinks=True, errors="replace").splitlines()
+        text = read_text_file(path, follow_symlinks=True, errors="replace")
     except OSError:
-        return []
-
-
-def _line_of(advisory: str, lines: Sequence[str]) -> int:
-    """The first line that names the id outside a comment (TOML keeps no positions); 1 when none does."""
-    wanted = advisory.casefold()
-    for number, line in enumerate(lines, start=1):
-        if wanted in line.split("#", 1)[0].casefold():
-            return number
-    return 1
+        return {}
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _QUOTED_WORD.finditer(line):
+            found.setdefault(match.group(1).strip().casefold(), number)
+    return found
 
 
 def audit_complete(notices: Sequence[Notice]) -> bool:

@@ -143,7 +143,7 @@ def _suppression(suppression: SuppressionInfo) -> dict[str, Any]:
     if suppression.kind == "inSource":
         return {"kind": "inSource", "justification": suppression.text}
     item: dict[str, Any] = {"kind": "external", "justification": suppression.reason or suppression.text}
-    if suppression.path is not None:
+    if suppression.path is not None and not suppression.path.startswith("/"):  # a file outside the root: no URI
         physical: dict[str, Any] = {"artifactLocation": artifact_location(suppression.path)}
         if suppression.line:
             physical["region"] = {"startLine": suppression.line}
