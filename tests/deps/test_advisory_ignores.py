@@ -30,6 +30,7 @@ from bastion.report.sarif import sarif_document
 from bastion.report.text import render_findings, render_summary
 from tests.conftest import OSV_TEST_DATA, TEST_DATA, make_services
 from tests.foundation.conftest import run_cli, write_tree
+from tests.secrets.gitrepo import GitRepo
 
 # flask 0.12.2 has three advisories in the test data, each with a PYSEC id, a GHSA alias and a CVE alias.
 FLASK = "flask==0.12.2\n"
@@ -443,3 +444,26 @@ def test_ignores_from_a_config_file_outside_the_project_name_that_file(tmp_path:
     assert expired.path is None and f"({(shared / 'bastion.toml').as_posix()}:3) expired on" in expired.message
     (stale,) = [f for f in result.findings if f.code == "BST001"]
     assert stale.location.path == "." and f"({(shared / 'bastion.toml').as_posix()}:5)" in stale.message
+
+
+def test_no_ignore_is_called_stale_by_a_diff_scan_that_did_not_audit_the_manifests(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "repo")
+    repo.commit("start", **{"pyproject.toml": _pyproject(_entry(CACHING)), "requirements.txt": FLASK})
+    repo.write("pyproject.toml", _pyproject(_entry(CACHING), _entry(MEMORY[0])))  # requirements.txt unchanged
+    args = (
+        "scan",
+        ".",
+        "-f",
+        "json",
+        "--select",
+        "DEP101,BST001",
+        "--db",
+        str(OSV_TEST_DATA),
+        "--report-unused-suppressions",
+    )
+    report = json.loads(run_cli(*args, "--diff", "HEAD", cwd=repo.path).stdout)
+    assert not [f for f in report["findings"] if f["code"] == "BST001"]
+    # The same entries in a full scan are in use.
+    full = json.loads(run_cli(*args, cwd=repo.path).stdout)
+    assert not [f for f in full["findings"] if f["code"] == "BST001"]
+    assert full["summary"]["ignored_advisories"] == 2

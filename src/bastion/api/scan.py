@@ -182,8 +182,10 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     if report_unused:
         active.extend(unused_findings(outcome_of_comments.unused))
     if VulnerableDependency.code in enabled_codes:
+        # An ignore is stale only if the whole audit ran: not with --diff, which audits changed manifests only.
+        whole_audit = audited_in_full and scope is None
         active, ignored, ignore_notices = _ignore_advisories(
-            options, root, active, suppressed, report_unused=report_unused and audited_in_full
+            options, root, active, suppressed, report_unused=report_unused and whole_audit
         )
         suppressed = sorted([*suppressed, *ignored], key=lambda item: item.finding.sort_key())
         notices.extend(ignore_notices)
