@@ -97,6 +97,8 @@ class AdvisoryIgnore(_Section):
     @classmethod
     def _date(cls, value: object) -> object:
         # TOML has dates (`expires = 2027-03-01`) and strings (`"2027-03-01"`); a date-time or a number is a slip.
+        if value is None:  # no expiry (a dumped configuration validated again)
+            return None
         if isinstance(value, dt.datetime) or not isinstance(value, (dt.date, str)):
             raise ValueError("expected a date, YYYY-MM-DD")
         if isinstance(value, str):
