@@ -467,3 +467,32 @@ def test_no_ignore_is_called_stale_by_a_diff_scan_that_did_not_audit_the_manifes
     full = json.loads(run_cli(*args, cwd=repo.path).stdout)
     assert not [f for f in full["findings"] if f["code"] == "BST001"]
     assert full["summary"]["ignored_advisories"] == 2
+
+
+# --- trust: the scanned project's configuration may ignore advisories, never unseen -------------------------------
+
+
+def test_every_report_names_the_advisories_the_project_configuration_ignores(tmp_path: Path) -> None:
+    entries = (_entry(JSON_DECODER[1], expires="2999-01-01"), _entry(MEMORY[2], expires="2020-01-01"))
+    root = write_tree(tmp_path, {"pyproject.toml": _pyproject(*entries), "requirements.txt": FLASK})
+    args = ("scan", str(root), "--select", "DEP101", "--db", str(OSV_TEST_DATA), "--ignore-vuln", CACHING)
+    report = json.loads(run_cli(*args, "-f", "json").stdout)
+    changes = {change["setting"]: change for change in report["configuration"]["changes"]}
+    ignored = changes["deps.ignore"]
+    assert ignored["value"] == f"{JSON_DECODER[1]} (until 2999-01-01), {MEMORY[2]} (expired 2020-01-01)"
+    assert (ignored["source"], ignored["warning"]) == ("pyproject.toml", True)
+    assert "advisories not reported" in ignored["effect"]
+    command_line = changes["--ignore-vuln"]
+    assert (command_line["value"], command_line["source"], command_line["warning"]) == (CACHING, "command line", False)
+    # A warning: also a notice, so that the formats that show no configuration section (annotations) say it.
+    for fmt in ("github", "gitlab", "junit", "sarif", "text"):
+        shown = run_cli(*args, "-f", fmt).stdout
+        assert f"deps.ignore = {JSON_DECODER[1]} (until 2999-01-01)" in shown, fmt
+
+
+def test_no_ignore_is_stated_where_no_advisory_is_audited(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"pyproject.toml": _pyproject(_entry(CACHING)), "app.py": "x = 1\n"})
+    report = json.loads(run_cli("secrets", str(root), "-f", "json").stdout)
+    assert not [c for c in report["configuration"]["changes"] if c["setting"] == "deps.ignore"]
+    scanned = json.loads(run_cli("scan", str(root), "-f", "json", "--offline").stdout)
+    assert [c["setting"] for c in scanned["configuration"]["changes"]] == ["deps.ignore"]

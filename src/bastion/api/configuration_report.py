@@ -10,6 +10,7 @@ shows where it shows problems (SARIF: `toolConfigurationNotifications`).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,6 +55,7 @@ def describe_configuration(
     command_line = _command_line_config(request, file_config or defaults)
     if command_line is not None:
         _narrowing(command_line, file_config or defaults, COMMAND_LINE, rules, request.family, changes, [], loud=False)
+    _command_line_ignores(request, changes)
     if request.baseline is not None:
         changes.append(
             ConfigChange(
@@ -155,6 +157,33 @@ def _narrowing(
             "taint.max-call-depth",
             str(config.taint.max_call_depth),
             "taint paths through more calls are not followed (BST104)",
+        )
+    ignored = [entry for entry in config.deps.ignore if entry not in before.deps.ignore]
+    if ignored and family in (None, "DEP"):
+        # The project may ignore advisories (its reasons are its own), but never unseen: a warning, so that every
+        # format says which (an ignore added in a pull request shows in its CI annotations).
+        change("deps.ignore", _ignored_ids([(e.id, e.expires) for e in ignored]), _IGNORE_EFFECT, warn=True)
+
+
+# What an advisory ignore does, as the configuration section says it.
+_IGNORE_EFFECT = "advisories not reported (listed as suppressed, with the reasons; after the date reported again)"
+
+
+def _ignored_ids(entries: Sequence[tuple[str, dt.date | None]]) -> str:
+    today = dt.date.today()
+    shown = [
+        advisory if expires is None else f"{advisory} ({'expired' if expires < today else 'until'} {expires})"
+        for advisory, expires in entries
+    ]
+    more = f" and {len(shown) - _LISTED_CODES} more" if len(shown) > _LISTED_CODES else ""
+    return ", ".join(shown[:_LISTED_CODES]) + more
+
+
+def _command_line_ignores(request: ScanRequest, changes: list[ConfigChange]) -> None:
+    if request.ignore_vulns and request.family in (None, "DEP"):
+        value = _ignored_ids([(advisory, None) for advisory in request.ignore_vulns])
+        changes.append(
+            ConfigChange("--ignore-vuln", value, "advisories not reported (listed as suppressed)", COMMAND_LINE)
         )
 
 
