@@ -28,14 +28,14 @@ REQUEST_COMMANDS = ("scan", "secrets", "deps", "checklist", "fix")
 
 @pytest.mark.parametrize("name", REQUEST_COMMANDS)
 def test_every_option_of_a_scanning_command_is_a_request_field(name: str) -> None:
-    command = cli.commands[name]
+    command = cli.command_named(name)
     fields = {f.name for f in dataclasses.fields(ScanRequest)} | {f.name for f in dataclasses.fields(ReportOptions)}
     names = {param.name for param in command.params if param.name} - COMMAND_DECIDES.get(name, set())
     assert names - fields == set(), f"options of `bastion {name}` with no request field"
 
 
 def test_parsed_options_become_the_request() -> None:
-    command = cli.commands["scan"]
+    command = cli.command_named("scan")
     with click.Context(command) as context:
         params = command.make_context(
             "scan",

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import BaselineEntry, SuppressedFinding
 from bastion.rules.meta.not_analysed import NOT_ANALYSED_PREFIX
-from bastion.source.changes import ChangeSet
-from bastion.source.git import GitError
+
+if TYPE_CHECKING:
+    from bastion.source.changes import ChangeSet
 
 # The location of a finding about the whole scan (nothing analysed, the audit could not run).
 SCAN_LEVEL_PATH = "."
@@ -68,7 +70,3 @@ class ChangedScope:
     def nothing_changed(self) -> Notice:
         short = self.changes.commit[:12]
         return Notice(NoticeKind.INFO, f"no file changed since {self.changes.ref} ({short}): nothing to analyse")
-
-
-def diff_error(ref: str, error: GitError) -> str:
-    return f"--diff {ref}: {error}"

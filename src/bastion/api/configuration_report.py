@@ -22,7 +22,7 @@ from bastion.api.user_settings import UserSettings
 from bastion.core.config import DEFAULT_EXCLUDES, DEFAULT_MAX_FILE_SIZE, BastionConfig
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ConfigChange, ConfigurationReport
-from bastion.core.rule import FAMILIES, Rule
+from bastion.core.rule import FAMILIES, Selectable
 from bastion.rules.meta.not_analysed import is_not_analysed_code
 
 COMMAND_LINE = "command line"
@@ -38,7 +38,7 @@ def describe_configuration(
     loaded: LoadedConfig,
     file_config: BastionConfig | None,
     settings: UserSettings,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[Selectable],
 ) -> tuple[ConfigurationReport, list[Notice]]:
     """The report's configuration section, and the notices for what a scanned repository could use to blind the
     audit. `file_config` is the configuration file's own values (None without a file), `loaded` the values in
@@ -100,7 +100,7 @@ def _narrowing(
     config: BastionConfig,
     before: BastionConfig,
     source: str,
-    rules: Sequence[type[Rule]],
+    rules: Sequence[Selectable],
     family: str | None,
     changes: list[ConfigChange],
     notices: list[Notice],
@@ -188,11 +188,11 @@ def _command_line_ignores(request: ScanRequest, changes: list[ConfigChange]) -> 
 
 
 def _selection(
-    config: BastionConfig, before: BastionConfig, rules: Sequence[type[Rule]], family: str | None, change: _Change
+    config: BastionConfig, before: BastionConfig, rules: Sequence[Selectable], family: str | None, change: _Change
 ) -> None:
-    def counted(rule: type[Rule]) -> bool:
+    def counted(rule: Selectable) -> bool:
         # BST1xx always run; `bastion deps` / `bastion secrets` run one family by design.
-        return not is_not_analysed_code(rule.code) and (family is None or rule.family() == family)
+        return not is_not_analysed_code(rule.code) and (family is None or rule.code[:3] == family)
 
     was = {rule.code for rule in enabled_rules(before, rules) if counted(rule)}
     now = {rule.code for rule in enabled_rules(config, rules) if counted(rule)}

@@ -5,23 +5,19 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
-from concurrent.futures import as_completed
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bastion.api.budget import BudgetExceeded, cpu_budget
 from bastion.api.result_cache import CacheSession
-from bastion.api.workers import worker_pool
 from bastion.core.codec import Codec, CodecError
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.rule import get_rule
 from bastion.isolation import exit_with_parent
-from bastion.models.loader import model_return_types
-from bastion.rules import load_all
+from bastion.rules import load_rules
 from bastion.rules.base import AstRule, EncodedFacts, FactCollector, ProjectRule, TextRule
 from bastion.rules.runner import AstDispatcher, CurrentPass, run_collectors, run_text_rules
 from bastion.semantic.constants import UNKNOWN
@@ -44,8 +40,10 @@ class AnalyzerSpec:
     codes: tuple[str, ...]
     # CPU seconds one file's analysis may take (0: no limit).
     file_time_limit: float = DEFAULT_FILE_TIME_LIMIT
-    # What calls return, from the models (`sqlite3.connect` -> `sqlite3.Connection`), for qualified names.
-    return_types: tuple[tuple[str, str], ...] = field(default_factory=model_return_types)
+    # What calls return (`sqlite3.connect` -> `sqlite3.Connection`), for qualified names; None: the models', read
+    # when a file first needs one (the models are bastion's own files, so the cache key's code fingerprint covers
+    # them).
+    return_types: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass
@@ -60,6 +58,30 @@ class FileResult:
     python: bool = False
     # The CPU-time budget stopped the analysis: what is here is partial.
     cut_short: bool = False
+
+
+class ModelReturnTypes(Mapping[str, str]):
+    """The return types the models declare, read on first use: a scan whose rules never resolve a call's result
+    (`--select SEC`) does not load and parse the models."""
+
+    def __init__(self) -> None:
+        self._types: dict[str, str] | None = None
+
+    def _loaded(self) -> dict[str, str]:
+        if self._types is None:
+            from bastion.models.loader import model_return_types
+
+            self._types = dict(model_return_types())
+        return self._types
+
+    def __getitem__(self, key: str) -> str:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 # The layout of a stored result (`encode_entry`); a change makes older entries misses.
@@ -117,11 +139,12 @@ def decode_entry(rel: str, text: str, codec: Codec) -> FileResult:
 
 class Analyzer:
     def __init__(self, spec: AnalyzerSpec) -> None:
-        load_all()
         self.config = spec.config
         self.file_time_limit = spec.file_time_limit
-        self.return_types = dict(spec.return_types)
-        classes = [cls for code in spec.codes if (cls := get_rule(code)) is not None]
+        self.return_types: Mapping[str, str] = (
+            ModelReturnTypes() if spec.return_types is None else dict(spec.return_types)
+        )
+        classes = load_rules(spec.codes)
         self.ast_rules = [cls(spec.config) for cls in classes if issubclass(cls, AstRule)]
         self.text_rules = [cls(spec.config) for cls in classes if issubclass(cls, TextRule)]
         self.collectors = self._collectors(classes)
@@ -225,6 +248,8 @@ class Analyzer:
         # Suppressions first: when the budget stops a later pass, the findings made so far are still suppressed.
         progress.name = "suppression comments"
         result.suppressions = find_suppressions(document.text, python_tree=tree)
+        if not self.ast_rules and not self.collectors:
+            return  # (`--select SEC`: the text rules alone read Python files)
         progress.name = "the semantic index"
         module = build_module(document, tree, return_types=self.return_types)
         progress.name = "the AST rules"
@@ -312,6 +337,10 @@ def analyse_files(
         finally:
             sys.setrecursionlimit(previous)
     else:
+        from concurrent.futures import as_completed
+
+        from bastion.api.workers import worker_pool  # here: a one-file scan starts no process
+
         with worker_pool(jobs, _init_worker, (spec,), untrusted_roots=roots) as pool:
             futures = [pool.submit(_analyse_chunk, chunk) for chunk in _chunks(pending, jobs)]
             for future in as_completed(futures):
@@ -322,8 +351,7 @@ def analyse_files(
 
 
 def collector_classes(spec: AnalyzerSpec) -> list[type[FactCollector]]:
-    load_all()
-    classes = [cls for code in spec.codes if (cls := get_rule(code)) is not None]
+    classes = load_rules(spec.codes)
     found: dict[str, type[FactCollector]] = {}
     for cls in classes:
         if issubclass(cls, ProjectRule):

@@ -12,11 +12,10 @@ from pathlib import Path
 from bastion.api.baseline import write_baseline
 from bastion.api.config_loader import LoadedConfig, load_config
 from bastion.api.configuration_report import describe_configuration
-from bastion.api.history import scan_secret_history
 from bastion.api.request import ScanRequest
 from bastion.api.result_cache import cache_directory
 from bastion.api.scan import ProgressCallback, ScanOptions, scan
-from bastion.api.selection import ALL
+from bastion.api.selection import ALL, enabled_rules
 from bastion.api.services import build_services, inside_tree
 from bastion.api.user_settings import UserSettings, user_settings
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
@@ -24,7 +23,7 @@ from bastion.core.errors import UsageError
 from bastion.core.notice import Notice
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
-from bastion.rules import load_all
+from bastion.rules import rule_entries
 from bastion.rules.base import ScanServices
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 
@@ -75,9 +74,13 @@ def scan_options(
     built from the request and the user's own settings unless given. The options carry the configuration report
     and its notices, which the result states in every format."""
     settings = user_settings(request, loaded.config)
-    configuration, notices = describe_configuration(request, loaded, loaded.file_config, settings, load_all())
+    known = rule_entries()  # (the index: describing the selection imports no rule module)
+    configuration, notices = describe_configuration(request, loaded, loaded.file_config, settings, known)
     if services is None:
-        built = build_services(request, settings, root=loaded.root, scanned=request.targets)
+        # The advisory source only when a dependency rule runs: building it imports the advisory and HTTP
+        # libraries, which a scan without the audit has no use for.
+        audits = any(entry.code.startswith("DEP") for entry in enabled_rules(loaded.config, known))
+        built = build_services(request, settings, root=loaded.root, scanned=request.targets, advisories=audits)
         services = built.services
         notices.extend(built.notices)
     return ScanOptions(
@@ -121,13 +124,15 @@ def run(
             raise UsageError(f"{target}: no such file or directory")
     loaded = resolve_config(request)
     if request.history:
+        from bastion.api.history import scan_secret_history  # here: only `secrets --history` reads git history
+
         result = scan_secret_history(
             request.targets[0],
             ScanOptions(config=loaded.config, root=loaded.root, baseline=request.baseline, config_path=loaded.path),
         )
         settings = user_settings(request, loaded.config)
         result.configuration, notices = describe_configuration(
-            request, loaded, loaded.file_config, settings, load_all()
+            request, loaded, loaded.file_config, settings, rule_entries()
         )
         result.notices = sorted({*result.notices, *notices}, key=Notice.sort_key)
     else:

@@ -22,6 +22,8 @@ def hold_back_test_code(
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings to report, findings held back). `scanned` are the scanned paths relative to the project root.
     With `include-tests`, nothing is held back and the findings in test paths are reported at info severity."""
+    if not findings:
+        return [], []  # (compiling the patterns costs a one-file scan more than the rest of this function)
     policy = policy_for(config.all_test_paths)
     prefixes = sorted((p.rstrip("/") + "/" for p in scanned if p not in (".", "")), key=len, reverse=True)
     kept: list[Finding] = []

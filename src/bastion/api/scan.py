@@ -18,7 +18,7 @@ from bastion.api.advisory_ignores import (
     unused_ignore_findings,
 )
 from bastion.api.baseline import apply_baseline, read_baseline
-from bastion.api.changed_scope import ChangedScope, diff_error
+from bastion.api.changed_scope import ChangedScope
 from bastion.api.engine import (
     Analyzer,
     AnalyzerSpec,
@@ -43,7 +43,7 @@ from bastion.core.fix import Fix
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import ConfigurationReport, ScanResult, SuppressedFinding
 from bastion.core.rule import Rule, get_rule
-from bastion.rules import load_all
+from bastion.rules import load_rules, rule_entries
 from bastion.rules.base import EncodedFacts, ProjectContext, ProjectRule, ScanServices
 from bastion.rules.deps.vulnerable_dependency import VulnerableDependency
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
@@ -51,10 +51,8 @@ from bastion.rules.meta.not_analysed import findings_from_notices, protected_rul
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
-from bastion.source.changes import changes_since
 from bastion.source.discovery import Discovery, discover, relative_to_root
 from bastion.source.files import read_text_file
-from bastion.source.git import GitError
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -102,9 +100,11 @@ class ScanOptions:
 def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     started = time.perf_counter()
     config = options.config
-    all_known = load_all()
-    rules = protected_rules(enabled_rules(config, all_known), all_known, options.command_line_ignores)
-    per_file_ignores = PerFileIgnores(config.per_file_ignores, all_known)
+    # Chosen from the index, then only the chosen rules' modules are imported.
+    known = rule_entries()
+    chosen = protected_rules(enabled_rules(config, known), known, options.command_line_ignores)
+    rules = load_rules(entry.code for entry in chosen)
+    per_file_ignores = PerFileIgnores(config.per_file_ignores, known)
     baseline_entries = read_baseline(options.baseline) if options.baseline is not None else None
     targets = [Path(path) for path in paths] or [Path()]
     for target in targets:
@@ -380,10 +380,13 @@ def _changed_scope(options: ScanOptions, root: Path, discovery: Discovery) -> Ch
         if options.new_only:
             raise UsageError("--new-only reports findings on the lines changed since a git commit: give --diff REF")
         return None
+    from bastion.source.changes import changes_since  # here: git (libgit2) is loaded only for --diff
+    from bastion.source.git import GitError
+
     try:
         changes = changes_since(options.diff_ref, root, discovery.files, max_size=options.config.max_file_size)
     except GitError as error:
-        raise UsageError(diff_error(options.diff_ref, error)) from None
+        raise UsageError(f"--diff {options.diff_ref}: {error}") from None
     return ChangedScope(changes, new_only=options.new_only)
 
 

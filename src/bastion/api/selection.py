@@ -8,6 +8,7 @@ A selector that matches no rule is an error: a typo must not silently turn a che
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import pathspec
 
@@ -15,12 +16,13 @@ from bastion.core.advisory_ids import is_advisory_id
 from bastion.core.config import BastionConfig
 from bastion.core.errors import ConfigError
 from bastion.core.finding import Finding
-from bastion.core.rule import Rule
+from bastion.core.rule import Selectable
 
 ALL = "ALL"
+R = TypeVar("R", bound=Selectable)
 
 
-def validate_selectors(selectors: Iterable[str], rules: Sequence[type[Rule]], option: str) -> None:
+def validate_selectors(selectors: Iterable[str], rules: Sequence[Selectable], option: str) -> None:
     codes = [rule.code for rule in rules]
     for selector in selectors:
         if selector == ALL:
@@ -44,7 +46,7 @@ def _specificity(selector: str, code: str) -> int:
     return len(selector) if code.startswith(selector) else -1
 
 
-def enabled_rules(config: BastionConfig, rules: Sequence[type[Rule]]) -> list[type[Rule]]:
+def enabled_rules(config: BastionConfig, rules: Sequence[R]) -> list[R]:
     select = config.select
     validate_selectors(select or (), rules, "select")
     validate_selectors(config.extend_select, rules, "extend-select")
@@ -77,7 +79,7 @@ def enabled_rules(config: BastionConfig, rules: Sequence[type[Rule]]) -> list[ty
 class PerFileIgnores:
     """`per-file-ignores = { "tests/**" = ["PAT1"] }`: gitignore-style patterns relative to the project root."""
 
-    def __init__(self, table: Mapping[str, Sequence[str]], rules: Sequence[type[Rule]]) -> None:
+    def __init__(self, table: Mapping[str, Sequence[str]], rules: Sequence[Selectable]) -> None:
         self.entries: list[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]]] = []
         for pattern, codes in table.items():
             validate_selectors(codes, rules, f"per-file-ignores[{pattern!r}]")

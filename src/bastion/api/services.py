@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bastion.api.request import ScanRequest
 from bastion.api.user_settings import UserSettings
 from bastion.core.notice import Notice, NoticeKind
-from bastion.deps.model import Manifest
-from bastion.deps.services.factory import offline_service, online_service
-from bastion.deps.services.interface import VulnerabilityService
-from bastion.deps.services.offline import default_cache_dir
-from bastion.deps.sources.environment import installed_environment
 from bastion.rules.base import ScanServices
+
+if TYPE_CHECKING:
+    from bastion.deps.model import Manifest
+    from bastion.deps.services.interface import VulnerabilityService
 
 
 @dataclass(frozen=True)
@@ -33,15 +33,21 @@ class BuiltServices:
 
 
 def build_services(
-    request: ScanRequest, settings: UserSettings, *, root: Path, scanned: Sequence[Path] = ()
+    request: ScanRequest,
+    settings: UserSettings,
+    *,
+    root: Path,
+    scanned: Sequence[Path] = (),
+    advisories: bool = True,
 ) -> BuiltServices:
     """`db`: the offline data (no network). `offline` alone: no advisory source, the audit is skipped (BST107).
     Otherwise OSV online at the user's server. `env_paths` (None: no environment audit; empty: the running
-    interpreter's) adds installed distributions to audit."""
+    interpreter's) adds installed distributions to audit. Without `advisories` (no dependency rule runs) no
+    advisory source is built, and the dependency audit's modules are not even imported."""
     trees = [root, *scanned]
     notices: list[Notice] = []
     cache_dir = settings.cache_dir.value
-    effective_cache = cache_dir if cache_dir is not None else default_cache_dir()
+    effective_cache = cache_dir if cache_dir is not None else _default_cache_dir()
     disk_cache = effective_cache is None or not inside_tree(effective_cache, trees)
     if not disk_cache:
         notices.append(
@@ -55,7 +61,9 @@ def build_services(
         )
     vulnerabilities: VulnerabilityService | None = None
     db = settings.db.value
-    if db is not None:
+    if advisories and db is not None:
+        from bastion.deps.services.factory import offline_service
+
         if inside_tree(db, trees):
             notices.append(
                 Notice(
@@ -65,7 +73,9 @@ def build_services(
                 )
             )
         vulnerabilities = offline_service(db, cache_dir=cache_dir, disk_cache=disk_cache)
-    elif not request.offline:
+    elif advisories and not request.offline:
+        from bastion.deps.services.factory import online_service
+
         vulnerabilities = online_service(
             osv_url=settings.osv_url.value,
             timeout=settings.timeout.value,
@@ -74,11 +84,20 @@ def build_services(
         )
     environments: tuple[Manifest, ...] = ()
     if request.env_paths is not None:
+        from bastion.deps.sources.environment import installed_environment
+
         environments = installed_environment([str(path) for path in request.env_paths], root=root)
     services = ScanServices(
         offline=request.offline or db is not None, vulnerabilities=vulnerabilities, environments=environments
     )
     return BuiltServices(services, tuple(notices))
+
+
+def _default_cache_dir() -> Path | None:
+    """`bastion.deps.services.offline.default_cache_dir`, without importing the dependency audit's modules."""
+    from bastion.api.result_cache import user_cache_directory
+
+    return user_cache_directory()
 
 
 def inside_tree(path: Path, trees: Sequence[Path]) -> bool:

@@ -15,6 +15,7 @@ from bastion.core.advisory_ids import same_advisory
 from bastion.core.finding import Finding, Location
 from bastion.core.result import SuppressedFinding, SuppressionInfo
 from bastion.core.rule import Rule, all_rules, get_rule
+from bastion.rules import rule_entries
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.source.suppressions import Suppression, SuppressionOrigin
@@ -35,7 +36,7 @@ def apply_suppressions(
     findings: Iterable[Finding], suppressions: Mapping[str, Sequence[Suppression]], enabled: set[str]
 ) -> SuppressionOutcome:
     """`suppressions` by file path; `enabled` the codes of the rules that ran (for what counts as unused)."""
-    known = [rule.code for rule in all_rules()]
+    known = [entry.code for entry in rule_entries()]
     checked = {rel: [_checked(s, known) for s in items] for rel, items in suppressions.items() if items}
     findings = list(findings)
     finding_lines: dict[str, list[int]] = {}

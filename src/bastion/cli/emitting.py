@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -20,13 +20,13 @@ from bastion.core.atomic_write import atomic_writer
 from bastion.core.errors import UsageError
 from bastion.core.result import ScanResult
 from bastion.core.severity import Severity
-from bastion.report import render
-from bastion.report.checklist_model import Checklist
 from bastion.report.common import sorted_findings
 from bastion.report.escape import visible
 from bastion.report.options import ReportOptions
-from bastion.report.statistics import render_statistics_json, render_statistics_text
 from bastion.report.text import TextLayout, render_findings, render_summary
+
+if TYPE_CHECKING:
+    from bastion.report.checklist_model import Checklist
 
 
 def emit(
@@ -40,6 +40,8 @@ def emit(
 
         def write_text(console: Console) -> None:
             if options.statistics:
+                from bastion.report.statistics import render_statistics_text
+
                 render_statistics_text(console, result)
             else:
                 render_findings(console, result, show_suppressed=options.show_suppressed, layout=layout)
@@ -56,8 +58,12 @@ def emit(
             _written(terminal, result, threshold, layout, options, "Report")
     else:
         if options.statistics:
+            from bastion.report.statistics import render_statistics_json
+
             text = render_statistics_json(result)
         else:
+            from bastion.report.formats import render  # here: the machine formats' modules load only for them
+
             text = render(
                 result, options.fmt, threshold=threshold, show_suppressed=options.show_suppressed, checklist=checklist
             )

@@ -9,13 +9,10 @@ from dataclasses import replace
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from bastion.api import ScanRequest, ScanResult, run
-from bastion.api.checklist import evaluate_checklist
 from bastion.cli.emitting import emit
 from bastion.report.escape import visible
-from bastion.report.html import EXCERPT_LINES
 
 
 @contextmanager
@@ -23,6 +20,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     if not enabled:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     console = Console(stderr=True)
     with Progress(
         TextColumn("scanning"),
@@ -54,7 +53,10 @@ def run_with_progress(request: ScanRequest) -> ScanResult:
 
 def scan_and_report(request: ScanRequest) -> int:
     """Run the request, show the result (or say the baseline was written), and return the exit code."""
-    if request.report.fmt == "html":
+    html = request.report.fmt == "html"
+    if html:
+        from bastion.report.html import EXCERPT_LINES  # here: the HTML report's modules load only for it
+
         # The HTML report shows the code around each finding, and the checklist (which reads the facts).
         request = replace(request, keep_facts=True, excerpt_lines=EXCERPT_LINES)
     result = run_with_progress(request)
@@ -62,7 +64,11 @@ def scan_and_report(request: ScanRequest) -> int:
     if request.write_baseline is not None:
         click.echo(f"Wrote {len(result.findings)} finding(s) to the baseline {visible(str(request.write_baseline))}.")
         return 2 if result.incomplete else 0
-    checklist = evaluate_checklist(result) if request.report.fmt == "html" and _has_checklist_data(result) else None
+    checklist = None
+    if html and _has_checklist_data(result):
+        from bastion.api.checklist import evaluate_checklist
+
+        checklist = evaluate_checklist(result)
     emit(result, request.report, threshold=threshold, checklist=checklist)
     code = result.exit_code(threshold)
     # --exit-zero: findings never fail the command; an incomplete audit (2) still does.

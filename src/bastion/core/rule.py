@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from enum import Enum
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from bastion.core import patterns
 from bastion.core.fix import Applicability
@@ -33,8 +34,23 @@ FAMILIES: dict[str, str] = {
     "BST": "bastion",
 }
 
+
+class Selectable(Protocol):
+    """What choosing the rules to run reads of a rule: a rule class, or its entry in the rule index
+    (`bastion.rules.RuleEntry`) before its module is imported."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def default_enabled(self) -> bool: ...
+
+
 _CODE_SHAPE = patterns.compile(r"^(?P<family>[A-Z]{3})\d{3}$")
 _REGISTRY: dict[str, type[Rule]] = {}
+# Imports the module of a rule not registered yet (set by `bastion.rules`, which knows where each rule lives):
+# rules are imported only when a scan selects them, and looking one up by code still finds it.
+_loader: Callable[[str], None] | None = None
 
 
 class Rule:
@@ -102,9 +118,21 @@ class Rule:
 
 
 def all_rules() -> list[type[Rule]]:
-    """Every registered rule, by code. Rules register when their module is imported (`bastion.rules.load_all`)."""
+    """Every registered rule, by code. Rules register when their module is imported: `bastion.rules.load_all`
+    imports them all, a scan only those it selected."""
     return [_REGISTRY[code] for code in sorted(_REGISTRY)]
 
 
+def set_rule_loader(loader: Callable[[str], None]) -> None:
+    global _loader
+    _loader = loader
+
+
 def get_rule(code: str) -> type[Rule] | None:
-    return _REGISTRY.get(code.upper())
+    """The rule with this code, importing its module if it is not loaded yet; None for no such rule."""
+    code = code.upper()
+    rule = _REGISTRY.get(code)
+    if rule is None and _loader is not None:
+        _loader(code)
+        rule = _REGISTRY.get(code)
+    return rule

@@ -9,12 +9,12 @@ from bastion.core.severity import Severity
 from bastion.report.checklist_model import Checklist
 from bastion.report.github import render_github
 from bastion.report.gitlab import render_gitlab
-from bastion.report.html import render_html
 from bastion.report.json_report import render_json
 from bastion.report.junit import render_junit
+from bastion.report.options import FORMATS
 from bastion.report.sarif import render_sarif
 
-FORMATS = ("text", "json", "sarif", "html", "github", "gitlab", "junit")
+__all__ = ["FORMATS", "render"]
 
 
 def render(
@@ -27,6 +27,8 @@ def render(
 ) -> str:
     """The report as a string, for the machine formats (json, sarif, html). The HTML report always holds the
     suppressed findings (folded away), and the checklist when one is given."""
+    from bastion.report.html import render_html  # here: Jinja and Markdown are for the HTML report alone
+
     renderers: dict[str, Callable[[], str]] = {
         "json": lambda: render_json(result, threshold=threshold, show_suppressed=show_suppressed),
         "sarif": lambda: render_sarif(result, show_suppressed=show_suppressed),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# The report formats (`bastion.report.formats` has their renderers).
+FORMATS = ("text", "json", "sarif", "html", "github", "gitlab", "junit")
 # `--sort`: the order findings are listed in (text groups them by file only in `file` order).
 SORT_ORDERS = ("file", "severity", "rule")
 # Formats that can show `--statistics` (counts per rule instead of the findings).

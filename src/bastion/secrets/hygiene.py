@@ -8,9 +8,11 @@ tracked file stays in history even once ignored, so "tracked" is reported whatev
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pathspec
 
@@ -19,7 +21,9 @@ from bastion.secrets.filters import Candidate, Verdict, judge
 from bastion.secrets.names import is_secret_name
 from bastion.source.discovery import path_excluded
 from bastion.source.files import read_file_head, read_text_file
-from bastion.source.git import GitError, Repository, open_repository
+
+if TYPE_CHECKING:
+    from bastion.source.git import Repository
 
 _TEMPLATE_SUFFIXES = (".example", ".sample", ".template", ".dist", ".tmpl", ".defaults", ".schema")
 _TEMPLATE_PREFIXES = ("template.", "example.", "sample.")
@@ -106,6 +110,11 @@ class GitView:
 
 def git_view(root: Path) -> GitView | None:
     """The git view of `root`, or None when it is not in a git work tree (or its index cannot be read)."""
+    start = root.resolve()
+    if not any(os.path.lexists(directory / ".git") for directory in (start, *start.parents)):
+        return None  # no repository to open, and libgit2 need not even be loaded
+    from bastion.source.git import GitError, open_repository
+
     try:
         repository = open_repository(root)
         listed = repository.tracked_paths()

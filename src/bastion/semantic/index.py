@@ -104,7 +104,8 @@ class ModuleIndex:
         self.tree = tree
         self.module_name = module_name
         self.is_package = is_package
-        self.return_types: Mapping[str, str] = return_types or {}
+        # (`is not None`, not `or`: the engine passes a mapping that reads the models only when first asked)
+        self.return_types: Mapping[str, str] = return_types if return_types is not None else {}
         self.module_scope = Scope(ScopeKind.MODULE, tree, None, module_name, self)
         self._scopes: dict[int, Scope] = {id(tree): self.module_scope}
         # id of a bindings list -> (its length then, the binding that decides the name)

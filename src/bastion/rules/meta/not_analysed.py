@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Collection, Iterable, Sequence
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from bastion.core import patterns
 from bastion.core.finding import Finding, Location
 from bastion.core.notice import Notice, NoticeKind
-from bastion.core.rule import Rule, all_rules
+from bastion.core.rule import Rule, Selectable, all_rules
 from bastion.core.severity import Confidence, Severity
 
 # Selectors that reach these rules only from the command line (see the module documentation).
@@ -116,9 +116,10 @@ def findings_from_notices(notices: Iterable[Notice], enabled: Collection[str]) -
     return findings, kept
 
 
-def protected_rules(
-    enabled: Sequence[type[Rule]], every: Sequence[type[Rule]], ignored_by_user: Sequence[str]
-) -> list[type[Rule]]:
+R = TypeVar("R", bound=Selectable)
+
+
+def protected_rules(enabled: Sequence[R], every: Sequence[R], ignored_by_user: Sequence[str]) -> list[R]:
     """`enabled` plus every BST1xx rule the user did not switch off on the command line (`ignored_by_user`,
     the codes or prefixes of `--ignore`), whatever the configuration file selects or ignores."""
     chosen = {rule.code for rule in enabled}
