@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from bastion.deps.advisory import Advisory
-from bastion.deps.model import PackageVersion
+if TYPE_CHECKING:  # (the settings read DEFAULT_OSV_URL at every start; the advisory model is not needed for that)
+    from bastion.deps.advisory import Advisory
+    from bastion.deps.model import PackageVersion
 
 DEFAULT_OSV_URL = "https://api.osv.dev"
 DEFAULT_TIMEOUT = 15.0  # seconds per request, as pip-audit's default
