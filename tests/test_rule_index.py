@@ -74,7 +74,7 @@ def test_a_secrets_scan_imports_only_the_secrets_and_meta_rules(tmp_path: Path) 
     assert rule_modules, "the selected rules were loaded"
     assert all(name.split(".")[2] in ("secrets", "meta") for name in rule_modules), sorted(rule_modules)
     # Nor the engines and libraries of the other families, the other formats or the other commands.
-    for heavy in ("bastion.taint", "bastion.concepts", "bastion.deps.services", "bastion.fix", "bastion.report.html"):
+    for heavy in ("bastion.taint", "bastion.concepts", "bastion.deps.advisory", "bastion.fix", "bastion.report.html"):
         assert heavy not in modules, heavy
     for library in ("libcst", "jinja2", "httpx", "pygit2", "markdown_it", "multiprocessing"):
         assert library not in modules, library
