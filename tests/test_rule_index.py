@@ -109,3 +109,10 @@ outcome = CliRunner().invoke(cli, ["rules", "--format", "json"])
 print(json.dumps({"codes": sorted(rule["code"] for rule in json.loads(outcome.output))}))
 """
     assert _fresh(code, tmp_path) == {"codes": sorted(RULES)}
+
+
+def test_codes_named_without_importing_their_rule_are_right() -> None:
+    from bastion.api.advisory_ignores import VULNERABLE_DEPENDENCY
+    from bastion.rules.deps.vulnerable_dependency import VulnerableDependency
+
+    assert VulnerableDependency.code == VULNERABLE_DEPENDENCY

@@ -24,8 +24,6 @@ from bastion.core.config import AdvisoryIgnore, BastionConfig
 from bastion.core.finding import Finding
 from bastion.core.notice import Notice, NoticeKind
 from bastion.core.result import SuppressedFinding, SuppressionInfo
-from bastion.deps.versions import parse_version, version_key
-from bastion.rules.deps.vulnerable_dependency import VulnerableDependency
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.source.discovery import relative_to_root
 from bastion.source.files import read_text_file
@@ -115,6 +113,11 @@ class IgnoreOutcome:
     unused: list[ConfiguredIgnore]
 
 
+# The code of `rules.deps.vulnerable_dependency.VulnerableDependency` (a test holds them equal): that module is not
+# imported here, so that a scan without the dependency audit does not load it.
+VULNERABLE_DEPENDENCY = "DEP101"
+
+
 def apply_advisory_ignores(
     findings: Sequence[Finding],
     suppressed: Sequence[Finding],
@@ -133,7 +136,7 @@ def apply_advisory_ignores(
             active.append(finding)
         else:
             ignored.append((match, finding))
-    advisories = [f for f in (*findings, *suppressed) if f.code == VulnerableDependency.code]
+    advisories = [f for f in (*findings, *suppressed) if f.code == VULNERABLE_DEPENDENCY]
     unused = [item for item in live if not any(item.names(finding) for finding in advisories)]
     notices = [_expired_notice(item, active) for item in expired]
     notices.extend(_fixable_notices(ignored))
@@ -142,13 +145,13 @@ def apply_advisory_ignores(
 
 
 def _first(ignores: Sequence[ConfiguredIgnore], finding: Finding) -> ConfiguredIgnore | None:
-    if finding.code != VulnerableDependency.code:
+    if finding.code != VULNERABLE_DEPENDENCY:
         return None
     return next((item for item in ignores if item.names(finding)), None)
 
 
 def _expired_notice(item: ConfiguredIgnore, active: Sequence[Finding]) -> Notice:
-    again = sum(1 for finding in active if finding.code == VulnerableDependency.code and item.names(finding))
+    again = sum(1 for finding in active if finding.code == VULNERABLE_DEPENDENCY and item.names(finding))
     if again:
         plural = "s" if again != 1 else ""
         effect = f"{item.id} is reported again ({again} finding{plural}): fix it, or renew the ignore with a new date"
@@ -188,6 +191,8 @@ def _smallest_fix_above(version: str, fixed: object) -> str | None:
     """The first fixed release after `version`; when none compares (an unparsable version), the first fixed one."""
     if not isinstance(fixed, (list, tuple)) or not fixed:
         return None
+    from bastion.deps.versions import parse_version, version_key
+
     releases = sorted((str(v) for v in fixed), key=version_key)
     current = parse_version(version)
     if current is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bastion.api.advisory_ignores import (
+    VULNERABLE_DEPENDENCY,
     apply_advisory_ignores,
     audit_complete,
     configured_ignores,
@@ -45,7 +46,6 @@ from bastion.core.result import ConfigurationReport, ScanResult, SuppressedFindi
 from bastion.core.rule import Rule, get_rule
 from bastion.rules import load_rules, rule_entries
 from bastion.rules.base import EncodedFacts, ProjectContext, ProjectRule, ScanServices
-from bastion.rules.deps.vulnerable_dependency import VulnerableDependency
 from bastion.rules.meta.malformed_suppression import MalformedSuppression
 from bastion.rules.meta.not_analysed import findings_from_notices, protected_rules
 from bastion.rules.meta.unused_suppression import UnusedSuppression
@@ -181,7 +181,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     report_unused = options.report_unused_suppressions and UnusedSuppression.code in enabled_codes
     if report_unused:
         active.extend(unused_findings(outcome_of_comments.unused))
-    if VulnerableDependency.code in enabled_codes:
+    if VULNERABLE_DEPENDENCY in enabled_codes:
         # An ignore is stale only if the whole audit ran: not with --diff, which audits changed manifests only.
         whole_audit = audited_in_full and scope is None
         active, ignored, ignore_notices = _ignore_advisories(
