@@ -33,6 +33,11 @@ class PickleLoads(AstRule):
     `_pickle`, the libraries that unpickle under another name (`dill`, `cloudpickle`, `shelve.open`,
     `jsonpickle.decode`, `pandas.read_pickle`, `joblib.load`), and `marshal.load`/`loads`.
 
+    Two shapes are not reported: a signed pickle, whose function refuses the bytes before loading them unless an
+    HMAC matches (`if not hmac.compare_digest(signature, expected): raise ...`), and bytes read back with
+    `store.get(key)` from a cache or store that the same module fills with its own `pickle.dumps` output
+    (`store.set(key, pickle.dumps(value))`): the process reads what it wrote itself.
+
     ## Why is this bad?
     Unpickling runs code: a pickle stream can name any callable to be called with any arguments
     (`os.system`, for one). Loading a pickle from a request, a cookie, a cache shared with other services or a
@@ -88,4 +93,76 @@ class PickleLoads(AstRule):
         data = node.args[0] if node.args else None
         if isinstance(data, ast.Call) and (ctx.qualified_name(data.func) or "").endswith(("dumps", "dump")):
             return  # `pickle.loads(pickle.dumps(obj))`: a copy of an object the program already holds
+        function = _enclosing_function(ctx)
+        if function is not None and _signature_checked_before(function, node, ctx):
+            return
+        if data is not None and _read_from_own_pickle_store(data, function, ctx):
+            return
         yield ctx.finding(self, node, f"`{name}` deserialises data that can make the process run arbitrary code")
+
+
+def _enclosing_function(ctx: ModuleContext) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return ancestor
+    return None
+
+
+def _signature_checked_before(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call, ctx: ModuleContext
+) -> bool:
+    """A signed pickle: a statement of the function's own body, before the load, refuses the bytes unless an
+    HMAC matches (`if not hmac.compare_digest(signature, expected): raise ...`). A check nested in a branch, or
+    one whose failure does not leave the function, proves nothing about the load."""
+    for statement in function.body:
+        if statement.lineno >= call.lineno:
+            break
+        if not isinstance(statement, ast.If) or not _leaves(statement.body):
+            continue
+        for test in ast.walk(statement.test):
+            if isinstance(test, ast.Call) and (ctx.qualified_name(test.func) or "").endswith(_DIGEST_COMPARES):
+                return True
+    return False
+
+
+_DIGEST_COMPARES = ("hmac.compare_digest", "secrets.compare_digest", "constant_time_compare")
+# Methods that put a value in a cache or key-value store, and the one that reads it back.
+_STORE_WRITES = frozenset({"set", "add", "set_many", "setex", "hset", "put"})
+
+
+def _leaves(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], (ast.Raise, ast.Return))
+
+
+def _read_from_own_pickle_store(
+    data: ast.expr, function: ast.FunctionDef | ast.AsyncFunctionDef | None, ctx: ModuleContext
+) -> bool:
+    """The bytes come back from a cache or store (`store.get(key)`) that this same module fills with pickles it
+    made itself (`store.set(key, pickle.dumps(value))`): the process reads what it wrote. A store the module
+    does not write pickles into (a shared Redis, a cookie, a request) stays a finding."""
+    read = data
+    if isinstance(data, ast.Name) and function is not None:
+        bindings = ctx.scope.bindings.get(data.id, [])
+        values = [binding.value for binding in bindings]
+        if len(values) != 1 or values[0] is None:
+            return False
+        read = values[0]
+    if not (isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr in ("get", "hget")):
+        return False
+    store = ast.dump(read.func.value)
+    for candidate in ast.walk(ctx.module.index.tree):
+        if (
+            isinstance(candidate, ast.Call)
+            and isinstance(candidate.func, ast.Attribute)
+            and candidate.func.attr in _STORE_WRITES
+            and ast.dump(candidate.func.value) == store
+            and any(_is_pickle_dump(argument, ctx) for argument in candidate.args)
+        ):
+            return True
+    return False
+
+
+def _is_pickle_dump(expr: ast.expr, ctx: ModuleContext) -> bool:
+    return isinstance(expr, ast.Call) and (ctx.qualified_name(expr.func) or "") in {
+        f"{module}.dumps" for module in _MODULES
+    }
