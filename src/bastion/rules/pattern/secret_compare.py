@@ -16,7 +16,13 @@ from bastion.semantic.calls import last_name
 from bastion.semantic.constants import UNKNOWN
 
 # A value named with one of these is a secret digest on its own: comparing it leaks through timing.
-_STRONG = frozenset({"signature", "sig", "digest", "hmac", "mac", "secret", "apikey", "otp", "csrf", "hash", "hashed"})
+_STRONG = frozenset({"signature", "sig", "hmac", "mac", "secret", "apikey", "otp", "csrf"})
+# A hash or digest is a secret when its name says of what (`password_hash`, `token_digest`); on its own
+# (`content_hash`, `classifier_hash`) it is a fingerprint of data, compared to detect a change.
+_HASH_WORDS = frozenset({"hash", "hashed", "digest"})
+_HASH_OF_SECRET = PASSWORD_WORDS | KEY_QUALIFIERS | {"token", "key", "secret", "reset", "otp"}
+# Comparisons in these methods define equality between objects; nothing attacker-timed comes in.
+_EQUALITY_METHODS = frozenset({"__eq__", "__ne__", "__hash__"})
 # Names that are secrets only when the other side is one too (`token == expected_token`).
 _WEAK = PASSWORD_WORDS | {"token", "nonce", "key"}
 # `password1 != password2`, `password == confirm_password`: checking a form, not a stored secret.
@@ -29,7 +35,10 @@ class SecretCompare(AstRule):
     """## What it does
     Finds `==` and `!=` comparisons of secrets: signatures, HMACs, digests, password hashes, API keys, CSRF or
     one-time codes, and tokens compared with other tokens. Comparisons with a constant (`token == ""`) and test
-    files are not reported.
+    files are not reported, nor these, where nothing an attacker chooses is timed: a hash or digest of content
+    (`content_hash`, `blake2b(data).hexdigest()`; a hash is a secret when its name says of what, `password_hash`,
+    or it is keyed, `hmac.new(...)`), a value read from the session compared with one the server computes (not
+    with request data), and comparisons inside `__eq__`.
 
     ## Why is this bad?
     `==` on strings stops at the first differing character, so it answers a little faster the earlier the
@@ -88,6 +97,8 @@ class SecretCompare(AstRule):
         left, right = node.left, node.comparators[0]
         if _plain(left, ctx) or _plain(right, ctx) or is_test_path(ctx.path):
             return
+        if ctx.scope.function_name in _EQUALITY_METHODS or _session_against_server_value(left, right, ctx):
+            return
         kinds = (_secret_kind(left, ctx), _secret_kind(right, ctx))
         if _STRONG_SECRET in kinds or kinds == (_WEAK_SECRET, _WEAK_SECRET):
             yield ctx.finding(
@@ -136,7 +147,7 @@ def _secret_kind(expr: ast.expr, ctx: ModuleContext) -> int:
             # `headers.get("X-Api-Key")` reads the value stored under that name.
             return _secret_kind(ast.Subscript(value=func.value, slice=expr.args[0]), ctx)
         if isinstance(func, ast.Attribute) and func.attr in _DIGEST_METHODS:
-            return _STRONG_SECRET
+            return _digest_kind(func.value, ctx)
         if ctx.qualified_name(func) == "builtins.hash":
             return _NONE  # Python's object hash, not a digest
         name = last_name(func)
@@ -154,12 +165,59 @@ def _secret_kind(expr: ast.expr, ctx: ModuleContext) -> int:
     else:
         return _NONE
     parts = words(identifier)
-    if any(word in METADATA_WORDS and word not in ("hash", "hashed", "digest") for word in parts):
+    if any(word in METADATA_WORDS and word not in _HASH_WORDS for word in parts):
         return _NONE
     if any(word in _STRONG for word in parts):
         return _STRONG_SECRET
+    if any(word in _HASH_WORDS for word in parts):
+        return _STRONG_SECRET if any(word in _HASH_OF_SECRET for word in parts) else _NONE
     if any(word in _CONFIRMATION for word in parts):
         return _NONE
     if "key" in parts:
         return _STRONG_SECRET if any(word in KEY_QUALIFIERS for word in parts) else _NONE
     return _WEAK_SECRET if any(word in _WEAK for word in parts) else _NONE
+
+
+def _digest_kind(hasher: ast.expr, ctx: ModuleContext) -> int:
+    """`<hasher>.hexdigest()`: a secret when the hasher is keyed (`hmac.new(key, ...)`) or hashes a secret
+    (`sha256(password)`); the digest of content (`blake2b(data)`, a running `hasher`) is a fingerprint."""
+    if isinstance(hasher, ast.Name):
+        bindings = ctx.scope.bindings.get(hasher.id, [])
+        if len(bindings) == 1 and bindings[0].value is not None:
+            hasher = bindings[0].value
+        elif any(word in _STRONG for word in words(hasher.id)):
+            return _STRONG_SECRET
+    if not isinstance(hasher, ast.Call):
+        return _NONE
+    if "hmac" in (ctx.qualified_name(hasher.func) or "").split("."):
+        return _STRONG_SECRET
+    for argument in hasher.args:
+        for part in ast.walk(argument):
+            name = part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute) else ""
+            if any(word in _HASH_OF_SECRET or word in _STRONG for word in words(name)):
+                return _STRONG_SECRET
+    return _NONE
+
+
+def _session_against_server_value(left: ast.expr, right: ast.expr, ctx: ModuleContext) -> bool:
+    """One side read from the session (signed or kept on the server, so nobody can try values against it) and
+    the other not from the request: nothing an attacker chooses is timed. `session["csrf"] == request.form[...]`
+    stays a finding."""
+    sides = (left, right)
+    return any(_reads(side, ctx, "session") for side in sides) and not any(
+        _reads(side, ctx, "request") for side in sides
+    )
+
+
+def _reads(expr: ast.expr, ctx: ModuleContext, root: str) -> bool:
+    """Whether `expr` (or the one value a local name in it was assigned) reads from the object named `root`."""
+    for part in ast.walk(expr):
+        if isinstance(part, ast.Name):
+            if part.id == root:
+                return True
+            bindings = ctx.scope.bindings.get(part.id, [])
+            if len(bindings) == 1 and bindings[0].value is not None:
+                value = bindings[0].value
+                if any(isinstance(inner, ast.Name) and inner.id == root for inner in ast.walk(value)):
+                    return True
+    return False
