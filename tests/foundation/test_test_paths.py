@@ -36,6 +36,10 @@ from tests.foundation.conftest import write_tree
         ".devcontainer/Dockerfile",
         "docker/compose/docker-compose.ci-test.yml",
         "docker-compose.test.yml",
+        "docker/docker-compose.dev.yml",
+        "Vagrantfile",
+        "dev/code-generation/gen_locales.py",
+        "babybuddy/settings/development.py",
         "docs/setup.py",
         "README.md",
         "examples/shop/app.py",
@@ -61,6 +65,9 @@ def test_test_ci_docs_and_example_paths(path: str) -> None:
         "Dockerfile",
         "app/testimonials/views.py",
         "src/protest/models.py",
+        "app/dev/views.py",
+        "app/devices/models.py",
+        "app/settings/local.py",
     ],
 )
 def test_production_paths(path: str) -> None:
@@ -152,3 +159,28 @@ def test_the_default_configuration_lists_the_paths() -> None:
     config = BastionConfig()
     assert "tests/" in config.test_paths and config.include_tests is False
     assert BastionConfig.model_validate({"extend-test-paths": ["qa/"]}).all_test_paths[-1] == "qa/"
+
+
+def test_test_doubles_and_test_profiles_in_production_modules_are_held_back(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "app/hashing.py": """
+                class FakeHasher:
+                    def verify(self, signature, expected_signature):
+                        return signature == expected_signature
+
+
+                class Hasher:
+                    def verify(self, signature, expected_signature):
+                        return signature == expected_signature
+            """,
+            "app/config.py": 'class TestingConfig:\n    SECRET_KEY = "AAAAAAAAAAAAAAAAAAAA"\n\n\n'
+            'class ContestConfig:\n    SECRET_KEY = "contest-key-1"\n',
+        },
+    )
+    result = run(ScanRequest(paths=(tmp_path,), select=("PAT405", "SEC202")), services=make_services())
+    reported = sorted((f.location.path, f.location.line) for f in result.findings)
+    held = sorted((f.location.path, f.location.line) for f in result.held_back)
+    assert reported == [("app/config.py", 6), ("app/hashing.py", 9)]
+    assert held == [("app/config.py", 2), ("app/hashing.py", 4)]

@@ -3,6 +3,9 @@
 By default they are held back (counted, not reported); with `include-tests` they are reported at info severity, so
 that they never fail a build on their own. Rules whose subject is such a file (a CI workflow) are exempt. The
 patterns are matched below the scanned path: `bastion scan examples/shop` audits the example it was pointed at.
+Test code inside a production module is held back too: a finding in a class whose name says it is a test double
+or a test profile (`class FakeHasher`, `class TestingConfig`), or one a rule marks with the property
+`non_production` (a `SECRET_KEY` in `settings_dev.py`).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from bastion.core import patterns
 from bastion.core.config import BastionConfig
-from bastion.core.finding import Finding
+from bastion.core.finding import NON_PRODUCTION, Finding
 from bastion.core.rule import get_rule
 from bastion.core.severity import Severity
 from bastion.core.test_paths import policy_for
@@ -31,13 +35,28 @@ def hold_back_test_code(
     for finding in findings:
         rule = get_rule(finding.code)
         below = _below_scanned(finding.location.path, prefixes)
-        if not policy.matches(below) or (rule is not None and not rule.held_back_in_test_paths):
+        in_test_code = (
+            policy.matches(below) or bool(finding.properties.get(NON_PRODUCTION)) or _in_test_class(finding.scope)
+        )
+        if not in_test_code or (rule is not None and not rule.held_back_in_test_paths):
             kept.append(finding)
         elif config.include_tests:
             kept.append(replace(finding, severity=Severity.INFO, properties={**finding.properties, "test_path": True}))
         else:
             held.append(finding)
     return kept, held
+
+
+# CamelCase words that make a class test code: `FakeHasher`, `MockMailer`, `StubClient`, `TestingConfig`.
+_TEST_CLASS_WORDS = frozenset({"Fake", "Mock", "Stub", "Dummy", "Test", "Tests", "Testing"})
+_CAMEL_WORD = patterns.compile(r"[A-Z][a-z]+")
+
+
+def _in_test_class(scope: str) -> bool:
+    """Whether the dotted scope of a finding passes through a class named as test code."""
+    return any(
+        part[:1].isupper() and not _TEST_CLASS_WORDS.isdisjoint(_CAMEL_WORD.findall(part)) for part in scope.split(".")
+    )
 
 
 def _below_scanned(path: str, prefixes: Sequence[str]) -> str:

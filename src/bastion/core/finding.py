@@ -41,6 +41,11 @@ class SourceLine:
     text: str
 
 
+# A finding property a rule sets when it sees code that does not run in production inside a production file (a
+# `class TestingConfig` in `config.py`): the finding is held back like one in a test path.
+NON_PRODUCTION = "non_production"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, at one place.

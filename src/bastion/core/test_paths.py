@@ -55,6 +55,13 @@ DEFAULT_TEST_PATHS: tuple[str, ...] = (
     "*compose*.test-*.y*ml",
     "*compose*-test.y*ml",
     "*compose*-ci.y*ml",
+    "*compose*.dev.y*ml",
+    "*compose*.dev-*.y*ml",
+    "*compose*-dev.y*ml",
+    "**/settings/dev.py",
+    "**/settings/development.py",
+    "Vagrantfile",
+    "/dev/",
     # Documentation.
     "docs/",
     "doc/",
