@@ -41,6 +41,9 @@ class Detector:
     check: Callable[[str], Check] | None = None
     # A test-mode key (Stripe `sk_test_`): reported, at low severity.
     test_key: bool = False
+    # Given the whole match, a lower severity and a note when what surrounds the secret makes it weak evidence (a
+    # URL to localhost), else None.
+    weak_context: Callable[[Any], tuple[Severity, str] | None] | None = None
     # The match counts only when a match of this other detector is within `PAIR_DISTANCE` lines.
     requires_nearby: str | None = None
     compiled: Any = field(init=False, repr=False, compare=False)

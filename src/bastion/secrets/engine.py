@@ -139,6 +139,10 @@ def _run_detector(detector: Detector, line: str, number: int, path: str, validat
         verdict, reason = judge(Candidate(value, generic=False, line=line, path=path))
         if verdict is Verdict.DROP:
             continue
+        if detector.weak_context is not None and severity is Severity.HIGH:
+            weak = detector.weak_context(match)
+            if weak is not None:
+                severity, note = weak
         if detector.test_key:
             note = note or "test-mode key"
         if verdict is Verdict.LOW:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bastion.core.severity import Confidence, Severity
 from bastion.secrets.detectors import JWT_CODE, PROVIDER_CODE, URL_CREDENTIALS_CODE, Detector
-from bastion.secrets.validators import crc32_token_checksum, jwt_check
+from bastion.secrets.validators import crc32_token_checksum, jwt_check, local_default_credentials
 
 # Characters that may not continue a token: the end of a base64/base62 token without `\b` (which RE2 treats as
 # ASCII word boundaries, wrong after `/` or `+`).
@@ -329,9 +329,11 @@ DETECTORS: tuple[Detector, ...] = (
         "url-credentials",
         "password in a URL",
         URL_CREDENTIALS_CODE,
-        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]*):(?P<secret>[^\s@/\"'<>`]{3,})@[^\s/\"'<>:@]+",
+        r"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://(?P<user>[^\s:/@\"'<>]*):(?P<secret>[^\s@/\"'<>`]{3,})"
+        r"@(?P<host>[^\s/\"'<>:@]+)",
         ("://",),
         Severity.HIGH,
+        weak_context=local_default_credentials,
     ),
     Detector(
         "connection-string-password",

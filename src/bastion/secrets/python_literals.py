@@ -121,9 +121,26 @@ def _defaults(arguments: ast.arguments) -> Iterator[LiteralSecret]:
 
 
 def _dict(node: ast.Dict) -> Iterator[LiteralSecret]:
+    markers: set[str] | None = None
     for key, value in zip(node.keys, node.values, strict=True):
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            yield from _given(key.value, value, "dict entry")
+            for literal in _given(key.value, value, "dict entry"):
+                if markers is None:
+                    markers = _identifiers_in(node)
+                # `{"password": "LDAP", "auth_method": AuthMethod.LDAP}`: the value repeats a name the same dict
+                # uses in code, a tag saying how the account signs in, not a credential anyone types.
+                if literal.value not in markers:
+                    yield literal
+
+
+def _identifiers_in(node: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Attribute):
+            names.add(child.attr)
+        elif isinstance(child, ast.Name):
+            names.add(child.id)
+    return names
 
 
 def _compare(node: ast.Compare) -> Iterator[LiteralSecret]:

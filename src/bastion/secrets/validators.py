@@ -5,6 +5,7 @@
   never issued (typed by hand, truncated, or a fake), so it is dropped.
 - A JWT must decode: base64url header and payload that are JSON objects, the header naming an `alg`. An expired
   token (`exp` in the past) is still reported, at low severity: it may be replayable elsewhere or re-signed.
+- A password in a URL to localhost is reported at low severity, one that repeats the user name at medium.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import json
 import time
 import zlib
 from enum import Enum
+from typing import Any
+
+from bastion.core.severity import Severity
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _BASE62_VALUE = {char: position for position, char in enumerate(BASE62)}
@@ -74,3 +78,18 @@ def jwt_check(token: str, *, now: float | None = None) -> Check:
     if isinstance(expiry, (int, float)) and expiry < (now if now is not None else time.time()):
         return Check.WEAK
     return Check.VALID
+
+
+_LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "0.0.0.0", "host.docker.internal"})
+
+
+def local_default_credentials(match: Any) -> tuple[Severity, str] | None:
+    """A URL credential that is weak evidence of a leaked secret: one for a service on the developer's own machine
+    (`@localhost`: low), or a default pair whose password repeats the user name (`ctfd:ctfd@db`, a quick-start
+    compose stack: medium). None for a credential that may well be real."""
+    user, password, host = match.group("user"), match.group("secret"), match.group("host").lower()
+    if host in _LOOPBACK_HOSTS or host.startswith("127."):
+        return Severity.LOW, "local-service"
+    if user and password.lower() == user.lower():
+        return Severity.MEDIUM, "default-pair"
+    return None

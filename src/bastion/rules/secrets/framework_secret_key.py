@@ -19,7 +19,9 @@ class FrameworkSecretKey(AstRule):
     `app.secret_key = "…"`, `app.config["SECRET_KEY"] = "…"`, `app.config.update(SECRET_KEY="…")`, or a literal
     fallback `os.environ.get("SECRET_KEY", "dev")`. Unlike other secrets, short and placeholder values are
     reported too: `"dev"` or `"changeme"` in production is the worst case, and the message says when the key
-    is weak or is Django's generated `django-insecure-` development key.
+    is weak or is Django's generated `django-insecure-` development key. A key set in a test or development
+    profile (`class TestingConfig`, `class DevelopmentConfig`, a `settings_dev.py` module) is held back like test
+    code.
 
     ## Why is this bad?
     The key signs session cookies, password-reset links, CSRF tokens and `itsdangerous`/`signing` payloads.

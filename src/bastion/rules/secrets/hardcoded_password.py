@@ -25,7 +25,10 @@ class HardcodedPassword(AstRule, TextRule):
     `DB_PASSWD` count and `NextToken`, `token_type`, `password_field` or `eos_token` do not. Values read from
     the environment or a secrets manager are not literals; `None`, `""`, placeholders (`changeme`,
     `<your-key>`, `${VAR}`), masked values (`****`) and names of other things (`"DB_PASSWORD"`) are dropped.
-    Literals in tests and examples are reported at low severity. Code cells of notebooks are read too.
+    Literals in tests and examples are reported at low severity. A value that looks generated is reported at high
+    severity; a word (`admin`, the app's name) at medium, since it is as often a default account or a marker as a
+    real password; a dict entry whose value repeats a name the same dict uses in code (`{"password": "LDAP",
+    "auth_method": AuthMethod.LDAP}`) is a tag, not reported. Code cells of notebooks are read too.
 
     ## Why is this bad?
     The password is in every copy of the code and of its history, readable by anyone with access to either,

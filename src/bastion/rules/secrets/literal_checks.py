@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
-from bastion.core.finding import Finding
+from bastion.concepts.webapp import is_development_profile
+from bastion.core.finding import NON_PRODUCTION, Finding
 from bastion.core.rule import Rule
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import ModuleContext
@@ -55,7 +58,9 @@ def password_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext) -> 
     if verdict is Verdict.DROP:
         return
     random_looking = looks_random(literal.value)
-    severity = Severity.HIGH
+    # High only when the value looks like a generated credential; a word (`admin`, the app's name, a marker) is a
+    # default account, a placeholder or a tag as often as a real password: a guess, reported at medium.
+    severity = Severity.HIGH if random_looking else Severity.MEDIUM
     confidence = Confidence.HIGH if random_looking else Confidence.MEDIUM
     what = "password" if is_password_name(literal.name) else "secret"
     qualifier = ""
@@ -91,10 +96,35 @@ def framework_key_finding(rule: Rule, literal: LiteralSecret, ctx: ModuleContext
     if is_test_or_example(candidate):
         severity = Severity.LOW
         notes.append("in a test or example: low severity")
+    profile = _development_profile(ctx)
+    if profile:
+        severity = Severity.LOW
+        notes.append(f"in the development or test settings {profile}")
     extra = f" ({'; '.join(notes)})" if notes else ""
     message = (
         f"`{literal.name}` is a hard-coded literal `{redact(literal.value)}`{extra}: anyone who reads it can forge "
         "session cookies, password-reset links and signed tokens. Generate a new random key, load it from the "
         "environment or a secrets manager, and purge the old one from git history if pushed."
     )
-    yield _finding(rule, literal, ctx, message, severity, Confidence.HIGH)
+    finding = _finding(rule, literal, ctx, message, severity, Confidence.HIGH)
+    if profile:
+        # Not what a production deployment runs: held back like a finding in a test path.
+        finding = replace(finding, properties={**finding.properties, NON_PRODUCTION: True})
+    yield finding
+
+
+def _development_profile(ctx: ModuleContext) -> str:
+    """The settings class or module the key is set in, when its name says development or tests (`class
+    TestingConfig`, `settings/development.py`); '' otherwise."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, ast.ClassDef) and is_development_profile(ancestor.name):
+            return f"class `{ancestor.name}`"
+    stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
+    if _DEVELOPMENT_MODULE_WORDS & set(stem.lower().replace("-", "_").split("_")):
+        return f"module `{ctx.path}`"
+    return ""
+
+
+# A settings module named for development or tests (`settings_dev.py`, `dev_settings.py`, `testing.py`); not
+# `local_settings.py`, where deployments conventionally keep their real secrets.
+_DEVELOPMENT_MODULE_WORDS = frozenset({"dev", "devel", "development", "test", "testing", "ci"})

@@ -72,6 +72,8 @@ _NOTES = {
     "test-or-example": "in a test, fixture or example, or marked as fake: low severity, but check it is not real",
     "expired": "expired token: low severity",
     "test-mode key": "test-mode key: low severity",
+    "local-service": "a service on the local machine: low severity",
+    "default-pair": "the password repeats the user name, a default: medium severity",
 }
 
 

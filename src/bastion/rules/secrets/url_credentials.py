@@ -12,7 +12,7 @@ class UrlCredentials(ShapeRule):
     `redis://:password@cache`, `amqp://…`) and into connection strings (`Server=db;User Id=sa;Password=` followed
     by the unquoted password, which keyword scanners miss). Templated passwords (`${DB_PASSWORD}`, `%(password)s`) and
     placeholders (`user:password@`, `<password>`) are not reported; credentials for `localhost` are reported at
-    low severity.
+    low severity, and a default pair whose password repeats the user name (`app:app@db`) at medium.
 
     ## Why is this bad?
     Connection URLs travel: into logs, error pages, process listings, crash reports and CI output. A password in

@@ -1,0 +1,40 @@
+"""High severity only on strong evidence: a literal that looks generated, a URL credential for a real host.
+A word given to a password name or a default pair repeating the user name is medium, a URL to localhost low."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bastion.core.severity import Severity
+from tests.harness import scan_fixture
+from tests.secrets.tokens import g, rand
+
+
+def _severities(tmp_path: Path, code: str, text: str) -> dict[int, Severity]:
+    (tmp_path / "settings.py").write_text(text, encoding="utf-8")
+    result = scan_fixture(tmp_path, code)
+    return {finding.location.line: finding.severity for finding in result.findings if finding.code == code}
+
+
+def test_a_word_given_to_a_password_is_medium_a_generated_value_high(tmp_path: Path) -> None:
+    generated = rand(24)
+    text = f'create_user("admin", password="admin-{g("pa", "ss")}")\nclient = Client(token="{generated}")\n'
+    assert _severities(tmp_path, "SEC201", text) == {1: Severity.MEDIUM, 2: Severity.HIGH}
+
+
+def test_url_credentials_for_a_local_service_are_low_a_default_pair_medium(tmp_path: Path) -> None:
+    password = rand(12)
+    text = (
+        f'LOCAL = "mysql://shop:{password}@localhost/shop"\n'
+        'COMPOSE = "mysql://ctfd:' + g("ct", "fd") + '@db/ctfd"\n'
+        f'REMOTE = "postgres://shop:{password}@db.internal:5432/shop"\n'
+    )
+    assert _severities(tmp_path, "SEC103", text) == {1: Severity.LOW, 2: Severity.MEDIUM, 3: Severity.HIGH}
+
+
+def test_a_secret_key_in_a_testing_profile_is_held_back(tmp_path: Path) -> None:
+    text = 'class TestingConfig:\n    SECRET_KEY = "AAAAAAAAAAAAAAAAAAAA"\n\n\nclass Config:\n    SECRET_KEY = "k-1"\n'
+    (tmp_path / "config.py").write_text(text, encoding="utf-8")
+    result = scan_fixture(tmp_path, "SEC202")
+    assert [finding.location.line for finding in result.findings] == [6]
+    assert [finding.location.line for finding in result.held_back] == [2]
