@@ -16,7 +16,9 @@ class EvalExec(AstRule):
     """## What it does
     Finds calls to the built-in `eval` and `exec` whose code argument is not a constant string, and `compile` of
     such a string (the code object it makes is usually run next). A constant string, also one reached through a
-    name bound once to a constant, is not reported.
+    name bound once to a constant, is not reported, nor code read from a file the process environment names
+    (`exec(open(os.environ["PYTHONSTARTUP"]).read())`, as the Python REPL does): whoever sets the environment of
+    the process already chooses what it runs.
 
     ## Why is this bad?
     `eval` and `exec` run any Python they are given. When the string comes from a request, a file, a message
@@ -63,6 +65,8 @@ class EvalExec(AstRule):
             return
         if source is not None and ctx.constant(source) is not UNKNOWN:
             return
+        if source is not None and _from_environment(source, ctx) is _ENVIRONMENT:
+            return
         function = (ctx.call_name or "").rsplit(".", 1)[-1]
         if function == "compile":
             # Compiling a tree made with the `ast` module is how code generators work; the tree is not a string.
@@ -81,3 +85,44 @@ class EvalExec(AstRule):
             )
             return
         yield ctx.finding(self, node, f"`{function}` runs code built at run time; whoever controls it runs code")
+
+
+# What `_from_environment` finds: a value made only of constants and what the process environment holds; or not.
+_ENVIRONMENT, _CONSTANT, _OTHER = "environment", "constant", "other"
+_ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ.get", "os.environ.__getitem__"})
+# Calls that pass a value on without bringing in anything of their own: opening and reading a named file.
+_PASS_THROUGH = frozenset(
+    {"builtins.open", "io.open", "builtins.compile", "builtins.str", "pathlib.Path", "os.path.expanduser"}
+)
+_READ_METHODS = frozenset({"read", "read_text", "read_bytes"})
+
+
+def _from_environment(expr: ast.expr, ctx: ModuleContext, depth: int = 0) -> str:
+    """Whether `expr` is made of constants and values of the process environment, through local names bound once
+    and file reads (`open(os.environ["PYTHONSTARTUP"]).read()`): `_ENVIRONMENT` when it holds some of the
+    environment, `_CONSTANT` when only constants, `_OTHER` otherwise (anything else, a network read, a parameter)."""
+    if depth > 6:
+        return _OTHER
+    if isinstance(expr, ast.Constant):
+        return _CONSTANT
+    if isinstance(expr, ast.Subscript) and ctx.qualified_name(expr.value) == "os.environ":
+        return _ENVIRONMENT
+    if isinstance(expr, ast.Name):
+        bindings = ctx.scope.bindings.get(expr.id, [])
+        if len(bindings) != 1 or bindings[0].value is None:
+            return _OTHER
+        return _from_environment(bindings[0].value, ctx, depth + 1)
+    if not isinstance(expr, ast.Call):
+        return _OTHER
+    callee = ctx.qualified_name(expr.func) or ""
+    if callee in _ENVIRONMENT_READS:
+        return _ENVIRONMENT
+    parts: list[ast.expr] = [*expr.args, *(keyword.value for keyword in expr.keywords)]
+    if isinstance(expr.func, ast.Attribute) and expr.func.attr in _READ_METHODS:
+        parts.append(expr.func.value)
+    elif callee not in _PASS_THROUGH:
+        return _OTHER
+    kinds = {_from_environment(part, ctx, depth + 1) for part in parts}
+    if _OTHER in kinds:
+        return _OTHER
+    return _ENVIRONMENT if _ENVIRONMENT in kinds else _CONSTANT
