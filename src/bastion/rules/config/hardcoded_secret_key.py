@@ -16,7 +16,9 @@ class HardcodedSecretKey(WebAppRule):
     `SECRET_KEY` (also `app.secret_key`, `app.config["SECRET_KEY"]`, `JWT_SECRET_KEY`, `WTF_CSRF_SECRET_KEY`) and
     Starlette's `SessionMiddleware(secret_key=...)`, and keys that fall back to a literal when the environment
     variable is unset (`os.environ.get("SECRET_KEY", "dev")`). The message says when the key is also weak: short,
-    few distinct characters, a placeholder, or Django's `django-insecure-` key. The key is never shown whole.
+    few distinct characters, a placeholder, or Django's `django-insecure-` key. The key is never shown whole. When
+    the app also loads configuration the scan cannot read (`app.config.from_pyfile(path)` with a path chosen at
+    run time), the literal is a default the deployment may replace: reported at medium severity.
 
     ## Why is this bad?
     The secret key signs sessions, password-reset links and CSRF tokens. Whoever reads it (in the repository, a
@@ -57,17 +59,26 @@ class HardcodedSecretKey(WebAppRule):
 
 def check_secret_key(model: ProjectModel) -> Verdict:
     verdict = Verdict()
-    for _, setting in _secret_settings(model):
+    for app, setting in _secret_settings(model):
         shape = setting.secret
         name = setting.name
         if setting.source is ValueSource.LITERAL and shape is not None:
             weak = _weakness(shape.length, shape.distinct, shape.insecure_prefix, shape.placeholder)
-            verdict.problem(
-                setting.site,
+            message = (
                 f"{name} is written in the source (`{shape.preview}…`, {shape.length} characters){weak}; "
-                "anyone with the code can forge sessions and tokens",
-                context=shape.digest,
+                "anyone with the code can forge sessions and tokens"
             )
+            if app.config_is_opaque:
+                # A default the deployment's own configuration file may replace: likely, not proven, in use.
+                verdict.problem(
+                    setting.site,
+                    f"{message}, unless the configuration the app loads at run time ({_loads(app)}) replaces it",
+                    severity=Severity.MEDIUM,
+                    confidence=Confidence.MEDIUM,
+                    context=shape.digest,
+                )
+                continue
+            verdict.problem(setting.site, message, context=shape.digest)
         elif setting.source is ValueSource.ENV and shape is not None:
             verdict.problem(
                 setting.site,
@@ -81,6 +92,10 @@ def check_secret_key(model: ProjectModel) -> Verdict:
         elif setting.source is ValueSource.COMPUTED:
             verdict.good(setting.site, f"{name} is computed at start-up, not written in the source")
     return verdict
+
+
+def _loads(app: WebApp) -> str:
+    return ", ".join(f"`{load.method}` at {load.site}" for load in app.opaque_loads)
 
 
 def _secret_settings(model: ProjectModel) -> Iterable[tuple[WebApp, SettingValue]]:
