@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bastion.concepts.logins import is_django_login_entry, login_routes
 from bastion.concepts.webapp import ProjectModel, WebApp
-from bastion.concepts.webfacts import Site
+from bastion.concepts.webfacts import RouteFact, Site
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule, app_wide_limits, production_configs
 
@@ -16,7 +17,10 @@ class LoginWithoutRateLimit(WebAppRule):
     `default_limits`/`RATELIMIT_DEFAULT` for the whole app unless the route is `@limiter.exempt`), fastapi-limiter
     (`Depends(RateLimiter(...))`), django-ratelimit (`@ratelimit`), django-axes or django-defender in
     `INSTALLED_APPS`, REST framework throttles. Also Django's own `LoginView`/`PasswordResetView` (or
-    `django.contrib.auth.urls`) routed without django-axes or a rate limit.
+    `django.contrib.auth.urls`) routed without django-axes or a rate limit. A route that only signed-in users reach
+    and that checks no password (an API, invite or download token for the current user), and one only an
+    administrator reaches, is not reported: nobody guesses a credential through it; a one-time code (`verify_otp`)
+    is, even behind sign-in.
 
     ## Why is this bad?
     Without a limit an attacker tries thousands of passwords per minute against one account, or sprays common
@@ -84,6 +88,11 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
             verdict.good(wide, f"`{route.name}` is covered by the app-wide rate limit")
         elif route.drf and app is not None and (throttle := _drf_throttle(app)) is not None:
             verdict.good(throttle, f"`{route.name}` is throttled by REST_FRAMEWORK defaults")
+        elif context.authz or (context.authn and not route.reads_password and not _checks_one_time_code(route)):
+            # A token issued to a user who is already signed in (an API token, an invite, a download link), or a
+            # route only an administrator reaches (resetting another user's password): nobody guesses a
+            # credential through it.
+            verdict.good((*context.authz, *context.authn)[0], f"`{route.name}` serves signed-in or authorised users only")
         else:
             verdict.problem(
                 route.site,
@@ -100,6 +109,14 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
             else:
                 verdict.problem(entry.site, "Django's login views have no rate limit (add django-axes or ratelimit)")
     return verdict
+
+
+# A second factor is checked for a user who is half signed in: six digits are quickly guessed without a limit.
+_ONE_TIME_CODE = patterns.compile(r"(?i)(^|[_/-])(otp|mfa|2fa|totp|two_factor|verify|code)($|[_/-])")
+
+
+def _checks_one_time_code(route: RouteFact) -> bool:
+    return bool(_ONE_TIME_CODE.search(route.name) or (route.path and _ONE_TIME_CODE.search(route.path)))
 
 
 def _drf_throttle(app: WebApp) -> Site | None:
