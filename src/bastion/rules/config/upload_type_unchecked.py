@@ -10,6 +10,7 @@ from bastion.concepts.uploads import module_uploads
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.semantic.calls import last_name
 
 
 class UploadTypeUnchecked(AstRule):
@@ -18,6 +19,9 @@ class UploadTypeUnchecked(AstRule):
     `out.write(file.read())`, `storage.save(name, file)`) and never look at what it is: no extension check
     (`os.path.splitext`, `.suffix`, `endswith`, an `ALLOWED_EXTENSIONS` set, an `allowed_file()` helper), no content
     type (`.mimetype`, `.content_type`), no sniffing (`imghdr`, `filetype`, `python-magic`, Pillow's `verify`).
+    A file written inside a `with` block that gives a temporary file or folder (`tempfile.TemporaryDirectory()`,
+    `NamedTemporaryFile()`, a project's `get_temporary_path()`) is processed and deleted, never served, and is not
+    reported.
     Medium confidence: the check may live in a helper the handler calls.
 
     ## Why is this bad?
@@ -66,9 +70,42 @@ class UploadTypeUnchecked(AstRule):
     node_types = (ast.Module,)
 
     def check(self, node: ast.Module, ctx: ModuleContext) -> Iterator[Finding]:
+        temporary: list[ast.With | ast.AsyncWith] | None = None
         for function, analysis in module_uploads(ctx.module):
             if analysis.save is not None and not analysis.type_checked:
+                if temporary is None:
+                    temporary = _temporary_blocks(node, ctx)
+                if any(_inside(analysis.save, block) for block in temporary):
+                    continue  # written to a temporary place to be processed, never served from there
                 finding = ctx.finding(
                     self, analysis.save, "an uploaded file is saved without checking its extension or type"
                 )
                 yield replace(finding, scope=function)
+
+
+# Words in the name of a context manager that gives a temporary file or folder (`tempfile.TemporaryDirectory`,
+# `NamedTemporaryFile`, a project's `get_temporary_path()`), deleted when the block ends.
+_TEMPORARY_WORDS = frozenset({"temporary", "temp", "tmp", "tempdir", "tmpdir", "mkdtemp", "tempfile"})
+
+
+def _temporary_blocks(module: ast.Module, ctx: ModuleContext) -> list[ast.With | ast.AsyncWith]:
+    blocks: list[ast.With | ast.AsyncWith] = []
+    for node in ast.walk(module):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call) and _names_temporary(item.context_expr.func, ctx)
+            for item in node.items
+        ):
+            blocks.append(node)
+    return blocks
+
+
+def _names_temporary(func: ast.expr, ctx: ModuleContext) -> bool:
+    name = ctx.module.index.qualified_name(func, ctx.module.index.module_scope) or last_name(func)
+    return any(
+        word in _TEMPORARY_WORDS for part in name.split(".") for word in part.lower().replace("-", "_").split("_")
+    )
+
+
+def _inside(node: ast.AST, block: ast.With | ast.AsyncWith) -> bool:
+    line = getattr(node, "lineno", 0)
+    return block.lineno <= line <= (block.end_lineno or block.lineno)
