@@ -28,7 +28,8 @@ class BindAllInterfaces(AstRule):
     `sock.bind(("0.0.0.0", 8080))`, `uvicorn.run(app, host="::")`: a host-like keyword or an argument of a
     binding call), used as the default of a host-like parameter, or assigned to a host-like name
     (`HOST = "0.0.0.0"`). Comparisons, dictionary keys, other calls' arguments (`is_valid_ipv6_address("::")`,
-    `label_suffix="::"`), prose and test files are not reported.
+    `label_suffix="::"`), prose and test files are not reported, nor the address of a development runner that
+    reloads on every edit (`uvicorn.run(..., host="0.0.0.0", reload=True)`; with `debug=True` it is reported).
 
     ## Why is this bad?
     `0.0.0.0` listens on every interface of the machine, public ones included. A development server, an admin
@@ -90,6 +91,9 @@ def _binding_use(ctx: ModuleContext) -> bool:
         if isinstance(node, (ast.Compare, ast.Dict, ast.Subscript)):
             return False
         if isinstance(node, ast.keyword):
+            call = ancestors[position - 1] if position else None
+            if isinstance(call, ast.Call) and _auto_reloading(call):
+                return False  # `uvicorn.run(..., reload=True)`: the development runner, restarted on every edit
             return node.arg is not None and _host_like(node.arg)
         if isinstance(node, ast.Call):
             return last_name(node.func) in _BINDING_CALLS
@@ -116,6 +120,16 @@ def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef 
         if keyword_default is default:
             return _host_like(keyword_only.arg)
     return False
+
+
+def _auto_reloading(call: ast.Call) -> bool:
+    """A development runner that restarts on every edit, without a debugger that would run code for the network."""
+    switched_on = {
+        keyword.arg
+        for keyword in call.keywords
+        if isinstance(keyword.value, ast.Constant) and keyword.value.value is True
+    }
+    return bool(switched_on & {"reload", "use_reloader"}) and "debug" not in switched_on
 
 
 def _host_like(name: str) -> bool:
