@@ -92,7 +92,9 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
             # A token issued to a user who is already signed in (an API token, an invite, a download link), or a
             # route only an administrator reaches (resetting another user's password): nobody guesses a
             # credential through it.
-            verdict.good((*context.authz, *context.authn)[0], f"`{route.name}` serves signed-in or authorised users only")
+            verdict.good(
+                (*context.authz, *context.authn)[0], f"`{route.name}` serves signed-in or authorised users only"
+            )
         else:
             verdict.problem(
                 route.site,

@@ -213,9 +213,11 @@ def _escaping_renderer(func: ast.expr, ctx: ModuleContext) -> bool:
         return False
     maker = bindings[0].value
     escape = keyword(maker, "escape")
-    return (ctx.qualified_name(maker.func) or "") in _MARKDOWN_MAKERS and escape is not None and ctx.constant(
-        escape
-    ) is True
+    return (
+        (ctx.qualified_name(maker.func) or "") in _MARKDOWN_MAKERS
+        and escape is not None
+        and ctx.constant(escape) is True
+    )
 
 
 def _from_configuration(expr: ast.expr, ctx: ModuleContext) -> bool:
