@@ -483,4 +483,12 @@ def _logging_call(block: list[ast.stmt], module: PythonModule, scope: Scope) -> 
         name = last_name(dotted(func) or "").lower()
         if name.startswith(("log_", "audit")) or name.endswith("_log"):
             return site_of(node, module)
+        # A project's own `log("logins", ...)` helper; not the logarithm of `math`, `numpy` and the like.
+        if name == "log" and node.args:
+            qualified = module.index.qualified_name(func, scope) or ""
+            if qualified.split(".", 1)[0] not in _MATH_MODULES:
+                return site_of(node, module)
     return None
+
+
+_MATH_MODULES = frozenset({"math", "cmath", "numpy", "np", "torch", "scipy", "decimal", "sympy", "jax", "tensorflow"})

@@ -12,7 +12,7 @@ class LoginFailureNotLogged(WebAppRule):
     """## What it does
     Finds the branch of a login handler that rejects bad credentials (answers 401/403, aborts, or says "invalid",
     "incorrect", "failed"...) without a logging call in it (`log.warning(...)`, `logger.info(...)`,
-    `current_app.logger...`, a project `audit_*`/`log_*` function). For Django's `LoginView` it looks for a
+    `current_app.logger...`, a project `audit_*`/`log_*` function or its own `log(...)` helper, not `math.log`). For Django's `LoginView` it looks for a
     `user_login_failed` signal receiver or django-axes. Informational, low confidence: logging may happen elsewhere.
 
     ## Why is this bad?
