@@ -18,7 +18,9 @@ class DockerfileRunsAsRoot(ProjectRule):
     """## What it does
     Finds Dockerfiles whose final stage has no `USER` instruction (so the process runs as root, unless the base
     image is a `nonroot` variant) or whose last `USER` is `root` or `0`. Earlier build stages do not matter: only
-    the final image runs.
+    the final image runs. A final stage with no `USER` that installs or calls a privilege-dropping tool (`gosu`,
+    `su-exec`, s6-overlay's `s6-setuidgid`, `setpriv`) starts as root on purpose, to fix the ownership of volumes,
+    and drops to the app's user in its entrypoint: not reported.
 
     ## Why is this bad?
     Root in the container is root on the host's kernel: a code-execution bug in the app, plus any container escape
@@ -73,6 +75,8 @@ class DockerfileRunsAsRoot(ProjectRule):
                 continue
             if not runs_as_root(facts.user, facts.final_image):
                 continue
+            if not facts.user_line and _drops_privileges(project, facts):
+                continue
             if facts.user_line:
                 line, message = facts.user_line, f"the final stage switches to `USER {facts.user}`: it runs as root"
             else:
@@ -108,6 +112,23 @@ class DockerfileRunsAsRoot(ProjectRule):
             text = document.line(last)
             edit = Edit.insertion(last, len(text) + 1, f"USER {user}\n" if not text else f"\nUSER {user}\n")
         return Fix(message, Applicability.UNSAFE, (edit,))
+
+
+# Tools an entrypoint uses to start the app as another user (`exec gosu "$PUID" ...`, s6-overlay's `s6-setuidgid`):
+# an image that installs or calls one starts as root on purpose, to fix ownership of volumes, then drops to that user.
+_PRIVILEGE_DROP = patterns.compile(r"(?i)(^|[\s\"'/])(gosu|su-exec|s6-setuidgid|setpriv|runuser|chpst)($|[\s\"';&|])")
+
+
+def _drops_privileges(project: ProjectContext, facts: DeployFile) -> bool:
+    """The final stage installs or runs a privilege-dropping tool."""
+    document = project.document(facts.path)
+    if document is None:
+        return False
+    stages = dockerfile_stages(parse_dockerfile(document.text))
+    return bool(stages) and any(
+        item.keyword in ("RUN", "ENTRYPOINT", "CMD") and _PRIVILEGE_DROP.search(item.arguments)
+        for item in stages[-1].instructions
+    )
 
 
 _USER = patterns.compile(r"^(\s*USER\s+)(\S+)", ignore_case=True)

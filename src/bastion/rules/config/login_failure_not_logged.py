@@ -12,8 +12,9 @@ class LoginFailureNotLogged(WebAppRule):
     """## What it does
     Finds the branch of a login handler that rejects bad credentials (answers 401/403, aborts, or says "invalid",
     "incorrect", "failed"...) without a logging call in it (`log.warning(...)`, `logger.info(...)`,
-    `current_app.logger...`, a project `audit_*`/`log_*` function or its own `log(...)` helper, not `math.log`). For Django's `LoginView` it looks for a
-    `user_login_failed` signal receiver or django-axes. Informational, low confidence: logging may happen elsewhere.
+    `current_app.logger...`, a project `audit_*`/`log_*` function or its own `log(...)` helper, not `math.log`).
+    For Django's `LoginView` it looks for a `user_login_failed` signal receiver or django-axes. Informational, low
+    confidence: logging may happen elsewhere.
 
     ## Why is this bad?
     Failed logins are the trace of password guessing and credential stuffing. Without them in the logs nobody
