@@ -8,14 +8,16 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.semantic.calls import argument
+from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
 
 
 class DynamicImport(AstRule):
     """## What it does
     Finds `importlib.import_module`, `__import__` and `importlib.__import__` called with a module name that is
-    not a constant.
+    not a constant. A name chosen from a fixed table, and a relative name under a constant package
+    (`import_module("." + plugin, package="app.plugins")`, which can only name a module of the app's own
+    package), are not reported.
 
     ## Why is this bad?
     Importing a module runs its top-level code. When the name comes from a request, a message or a file the
@@ -63,9 +65,33 @@ class DynamicImport(AstRule):
         name = argument(node, 0, "name")
         if name is None or ctx.constant(name) is not UNKNOWN or _from_fixed_table(name, ctx):
             return
+        if _inside_fixed_package(node, name, ctx):
+            return
         yield ctx.finding(self, node, f"`{ctx.call_name}` imports a module whose name is chosen at run time")
 
 
 def _from_fixed_table(name: ast.expr, ctx: ModuleContext) -> bool:
     """`TABLE[key]` where TABLE folds to a dict or list of constants: the value can only be one of them."""
     return isinstance(name, ast.Subscript) and ctx.constant(name.value) is not UNKNOWN
+
+
+def _inside_fixed_package(call: ast.Call, name: ast.expr, ctx: ModuleContext) -> bool:
+    """`import_module("." + plugin, package="app.plugins")`: a relative name under a constant package can only be a
+    module of the app's own package (relative names cannot climb above its top level)."""
+    package = keyword(call, "package")
+    if package is None or not isinstance(ctx.constant(package), str):
+        return False
+    if isinstance(name, ast.Name):
+        earlier = [
+            binding.value
+            for binding in ctx.scope.bindings.get(name.id, [])
+            if binding.value is not None and getattr(binding.node, "lineno", call.lineno) < call.lineno
+        ]
+        if not earlier:
+            return False
+        name = earlier[-1]
+    prefix = name.left if isinstance(name, ast.BinOp) and isinstance(name.op, ast.Add) else name
+    if isinstance(name, ast.JoinedStr) and name.values:
+        prefix = name.values[0]
+    value = ctx.constant(prefix)
+    return isinstance(value, str) and value.startswith(".")
