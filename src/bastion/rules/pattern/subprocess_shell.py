@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from typing import TypeGuard
 
 from bastion.core.finding import Finding
 from bastion.core.fix import Applicability, Edit, Fix
@@ -15,12 +16,15 @@ from bastion.rules.pattern._shell_words import plain_command_words
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.edits import python_string
+from bastion.semantic.index import BindingKind
 
 
 class SubprocessShell(AstRule):
     """## What it does
     Finds `subprocess.run`, `call`, `check_call`, `check_output` and `Popen` called with `shell=True` (also when
-    `True` arrives through a variable).
+    `True` arrives through a variable). High severity for a command built at run time; medium when the command is a
+    parameter passed on unchanged (a `run_command(command)` wrapper: whether anyone else's data reaches it depends on
+    its callers, which the taint rules follow); low for a constant command.
 
     ## Why is this bad?
     With `shell=True` the command is a string that `/bin/sh` parses: any `;`, `|`, `$(...)` or backtick in a
@@ -93,12 +97,30 @@ class SubprocessShell(AstRule):
                 severity=Severity.LOW,
                 fix=_list_form(node, command, ctx) if command is not None else None,
             )
+        elif command is not None and _parameter(command, ctx):
+            # A wrapper (`def run_command(command): Popen(command, shell=True)`): whether anyone else's data reaches
+            # it depends on its callers, which this rule does not see (the taint rules do): a guess, medium.
+            yield ctx.finding(
+                self,
+                node,
+                f"`{ctx.call_name}` runs the command its caller passes (`{command.id}`) through the shell (shell=True)",
+                severity=Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+            )
         else:
             yield ctx.finding(
                 self,
                 node,
                 f"`{ctx.call_name}` runs a command built at run time through the shell (shell=True)",
             )
+
+
+def _parameter(command: ast.expr, ctx: ModuleContext) -> TypeGuard[ast.Name]:
+    """The command is a parameter of the enclosing function, passed on unchanged."""
+    if not isinstance(command, ast.Name):
+        return False
+    bindings = ctx.scope.bindings.get(command.id, [])
+    return bool(bindings) and all(binding.kind is BindingKind.PARAMETER for binding in bindings)
 
 
 def _list_form(node: ast.Call, command: ast.expr, ctx: ModuleContext) -> Fix | None:
