@@ -8,7 +8,7 @@ from pathlib import Path
 from bastion.core.severity import Severity
 from tests.harness import scan_fixture
 
-WRAPPER = '''import subprocess
+WRAPPER = """import subprocess
 
 
 def run_command(command):
@@ -21,7 +21,7 @@ def merge(label):
 
 def status():
     return subprocess.run("git status", shell=True)
-'''
+"""
 
 
 def test_shell_severity_follows_what_the_call_shows(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from bastion.concepts.sites import callee_name, dotted, last_name, site_of, walk_body
 from bastion.concepts.webfacts import GuardCheck, Site
 from bastion.core import patterns
+from bastion.semantic.calls import identifiers
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
@@ -228,18 +229,8 @@ def _denies(node: ast.If | ast.IfExp) -> bool:
     return False
 
 
-def _identifiers(node: ast.AST) -> list[str]:
-    found = []
-    for child in ast.walk(node):
-        if isinstance(child, ast.Attribute):
-            found.append(child.attr)
-        elif isinstance(child, ast.Name):
-            found.append(child.id)
-    return found
-
-
 def _tests_role(test: ast.AST) -> bool:
-    if any(_ROLE_ATTRIBUTES.match(name) for name in _identifiers(test)):
+    if any(_ROLE_ATTRIBUTES.match(name) for name in identifiers(test)):
         return True
     return any(
         isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value.lower() in ("admin", "staff")
@@ -249,12 +240,12 @@ def _tests_role(test: ast.AST) -> bool:
 
 def _tests_owner(test: ast.AST) -> bool:
     return isinstance(test, (ast.Compare, ast.UnaryOp, ast.BoolOp)) and any(
-        _OWNER_ATTRIBUTES.match(name) for name in _identifiers(test)
+        _OWNER_ATTRIBUTES.match(name) for name in identifiers(test)
     )
 
 
 def _tests_authentication(test: ast.AST) -> bool:
-    if any(name in _AUTHN_ATTRIBUTES for name in _identifiers(test)):
+    if any(name in _AUTHN_ATTRIBUTES for name in identifiers(test)):
         return True
     return any(
         isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value in ("user_id", "user")

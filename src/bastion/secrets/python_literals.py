@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from bastion.secrets.names import is_secret_name
+from bastion.semantic.calls import identifiers
 from bastion.semantic.constants import UNKNOWN, fold, is_literal_only
 
 ENV_DEFAULT_READERS = frozenset({"os.getenv", "os.environ.get", "os.getenvb", "os.environb.get"})
@@ -126,21 +127,11 @@ def _dict(node: ast.Dict) -> Iterator[LiteralSecret]:
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             for literal in _given(key.value, value, "dict entry"):
                 if markers is None:
-                    markers = _identifiers_in(node)
+                    markers = set(identifiers(node))
                 # `{"password": "LDAP", "auth_method": AuthMethod.LDAP}`: the value repeats a name the same dict
                 # uses in code, a tag saying how the account signs in, not a credential anyone types.
                 if literal.value not in markers:
                     yield literal
-
-
-def _identifiers_in(node: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for child in ast.walk(node):
-        if isinstance(child, ast.Attribute):
-            names.add(child.attr)
-        elif isinstance(child, ast.Name):
-            names.add(child.id)
-    return names
 
 
 def _compare(node: ast.Compare) -> Iterator[LiteralSecret]:

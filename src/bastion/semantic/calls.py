@@ -42,6 +42,17 @@ def last_name(expr: ast.expr) -> str:
     return ""
 
 
+def identifiers(node: ast.AST) -> list[str]:
+    """The names (`x`) and attribute names (`.x`) used anywhere in `node`, in walk order."""
+    found = []
+    for child in ast.walk(node):
+        if isinstance(child, ast.Attribute):
+            found.append(child.attr)
+        elif isinstance(child, ast.Name):
+            found.append(child.id)
+    return found
+
+
 def calls_with_owners(tree: ast.AST) -> Iterator[tuple[ast.Call, ast.AST]]:
     """Every call in `tree`, with the definition (function, lambda, class) or module whose scope it runs in: the
     node to give `ModuleIndex.scope_chain` to resolve the call's names where it is."""
