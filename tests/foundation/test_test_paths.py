@@ -37,6 +37,8 @@ from tests.foundation.conftest import write_tree
         "docker/compose/docker-compose.ci-test.yml",
         "docker-compose.test.yml",
         "docker/docker-compose.dev.yml",
+        "tox.ini",
+        "noxfile.py",
         "Vagrantfile",
         "dev/code-generation/gen_locales.py",
         "babybuddy/settings/development.py",

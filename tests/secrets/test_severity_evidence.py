@@ -38,3 +38,16 @@ def test_a_secret_key_in_a_testing_profile_is_held_back(tmp_path: Path) -> None:
     result = scan_fixture(tmp_path, "SEC202")
     assert [finding.location.line for finding in result.findings] == [6]
     assert [finding.location.line for finding in result.held_back] == [2]
+
+
+def test_a_secret_in_a_test_runner_table_of_pyproject_is_held_back(tmp_path: Path) -> None:
+    secret = rand(20)
+    text = (
+        "[project]\nname = 'shop'\n\n[tool.pytest_env]\n"
+        f'SHOP_SECRET_KEY = "{secret}"\n\n[tool.shop.deploy]\n'
+        f'api_secret = "{rand(20)}"\n'
+    )
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    result = scan_fixture(tmp_path, "SEC203")
+    assert [finding.location.line for finding in result.findings] == [8]
+    assert [finding.location.line for finding in result.held_back] == [5]

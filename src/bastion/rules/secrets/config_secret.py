@@ -21,7 +21,8 @@ class ConfigSecret(TextRule):
     literal value. Values that point elsewhere are not reported: `${DB_PASSWORD}`, `{{ vault_db }}`,
     `!vault`, `ENC[…]`, `/run/secrets/db`, `arn:aws:secretsmanager:…`; neither are placeholders, booleans or
     numbers. Random-looking values are reported with high confidence; `.env.example` files, tests and values
-    marked as fake at low severity.
+    marked as fake at low severity. A value in a test runner's table of `pyproject.toml` or `setup.cfg`
+    (`[tool.pytest_env]`, `[tool:pytest]`, `[tool.tox]`) is held back like test code.
 
     ## Why is this bad?
     Config files are the most common place credentials leak from: a `.env` committed once, a compose file with

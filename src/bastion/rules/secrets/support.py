@@ -7,7 +7,8 @@ import ast
 import json
 from collections.abc import Iterator
 
-from bastion.core.finding import Finding
+from bastion.core import patterns
+from bastion.core.finding import NON_PRODUCTION, Finding
 from bastion.core.rule import Rule
 from bastion.core.severity import Severity
 from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
@@ -107,8 +108,25 @@ def text_findings(rule: Rule, document: TextDocument, ctx: TextContext) -> Itera
             confidence=match.confidence,
             snippet=snippet.rstrip()[:400],
             context=secret_fingerprint(match.value, ctx.path),
-            properties={"detector": match.detector, "secret": redact(match.value)},
+            properties={"detector": match.detector, "secret": redact(match.value), **_test_tool_table(document, match)},
         )
+
+
+# Tables of test runners in pyproject.toml and setup.cfg (`[tool.pytest_env]`, `[tool.pytest.ini_options]`,
+# `[tool:pytest]`, `[tool.tox]`, `[tool.coverage.run]`): the environment the test suite runs with.
+_TEST_TOOL_TABLE = patterns.compile(r"^\s*\[\[?\s*tool[.:](pytest|tox|coverage|nox)")
+_TABLE_HEADER = patterns.compile(r"^\s*\[")
+
+
+def _test_tool_table(document: TextDocument, match: SecretMatch) -> dict[str, bool]:
+    """`{NON_PRODUCTION: True}` when the secret is set in a test runner's table of pyproject.toml or setup.cfg."""
+    if document.rel.rsplit("/", 1)[-1] not in ("pyproject.toml", "setup.cfg"):
+        return {}
+    for number in range(match.line, 0, -1):
+        line = document.line(number)
+        if _TABLE_HEADER.search(line):
+            return {NON_PRODUCTION: True} if _TEST_TOOL_TABLE.search(line) else {}
+    return {}
 
 
 def node_snippet(ctx: ModuleContext, node: ast.AST, value: str) -> str:
