@@ -29,7 +29,9 @@ class Jinja2Autoescape(AstRule):
     """## What it does
     Finds `jinja2.Environment` (and the sandboxed environments) created with `autoescape=False` or without
     `autoescape` (Jinja2's default is off), and `select_autoescape` given extensions that leave HTML out
-    (`select_autoescape(["txt"])`). Flask's own environment escapes by default and is not concerned.
+    (`select_autoescape(["txt"])`). Flask's own environment escapes by default and is not concerned, and neither
+    is an environment whose every `get_template` in the module names a text template (`config.cfg.template`,
+    `mail.txt`, `settings.ini.j2`): nothing it renders reaches a browser.
 
     ## Why is this bad?
     Without autoescaping, every `{{ value }}` is written into the page as raw HTML. Any value that a user
@@ -87,6 +89,8 @@ class Jinja2Autoescape(AstRule):
                 yield ctx.finding(self, node, "select_autoescape leaves .html templates unescaped")
             return
         autoescape = keyword(node, "autoescape")
+        if _renders_only_text(node, ctx):
+            return
         if autoescape is None:
             if has_kwargs_splat(node) or len(node.args) > 10:
                 return
@@ -102,6 +106,38 @@ class Jinja2Autoescape(AstRule):
         if value is not UNKNOWN and not value:
             fix = _autoescape(node, autoescape, ctx) if isinstance(autoescape, ast.Constant) else None
             yield ctx.finding(self, node, f"`{name}` with autoescape off writes values into HTML unescaped", fix=fix)
+
+
+def _renders_only_text(environment: ast.Call, ctx: ModuleContext) -> bool:
+    """`env = Environment(...)` whose every `env.get_template(...)` in the module names a template that is not
+    HTML (`config.cfg.template`, `email.txt`): nothing it renders reaches a
+    browser. A template name built at run time, or none at all, proves nothing."""
+    parent = ctx.parent
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)):
+        return False
+    variable = parent.targets[0].id
+    names: list[object] = []
+    for node in ast.walk(ctx.module.index.tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == variable
+            and node.func.attr in ("get_template", "select_template", "from_string", "get_or_select_template")
+        ):
+            names.append(ctx.constant(node.args[0]) if node.args and node.func.attr == "get_template" else None)
+    return bool(names) and all(isinstance(name, str) and _text_template(name) for name in names)
+
+
+# Extensions of templates that render text, not markup.
+_TEXT_EXTENSIONS = frozenset({"txt", "cfg", "ini", "conf", "toml", "yml", "yaml", "json", "sh", "py", "sql", "csv"})
+
+
+def _text_template(name: str) -> bool:
+    """`config.cfg.template`, `mail.txt`, `settings.ini.jinja`: the last extension that is not a template marker."""
+    parts = [part.lower() for part in name.rsplit("/", 1)[-1].split(".")[1:]]
+    meaningful = [part for part in parts if part not in ("template", "tmpl", "tpl", "jinja", "jinja2", "j2", "in")]
+    return bool(meaningful) and meaningful[-1] in _TEXT_EXTENSIONS
 
 
 def _autoescape(node: ast.Call, value: ast.expr | None, ctx: ModuleContext) -> Fix | None:
