@@ -136,7 +136,7 @@ class Manifest:
         # writes: it locks as well as a lock file does.
         registry = [d for d in self.dependencies if d.kind.auditable]
         fully_hashed = bool(registry) and all(d.pinned and d.hashes for d in registry)
-        return self.generated or fully_hashed
+        return self.generated or fully_hashed or _exported_lock(registry)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -145,3 +145,12 @@ class PackageVersion:
 
     name: str
     version: str
+
+
+def _exported_lock(registry: list[Dependency]) -> bool:
+    """What `pipenv requirements` or `poetry export` writes from a lock: every requirement pinned exactly, nearly every
+    one with the environment marker the lock recorded for it (`asgiref==3.11.1; python_version >= '3.9'`). A
+    hand-written file pins what it names and rarely marks more than a platform-specific line or two."""
+    if len(registry) < 5 or not all(d.pinned for d in registry):
+        return False
+    return sum(1 for d in registry if d.marker) * 5 >= len(registry) * 4
