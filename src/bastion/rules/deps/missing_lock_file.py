@@ -16,11 +16,12 @@ _MANIFEST_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENT
 class MissingLockFile(DependencyRule):
     """## What it does
     Reports a requirements file, pip-tools `.in` file or `pyproject.toml` that declares dependencies when no lock
-    file sits in the same directory: no `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock` or `pylock.toml`,
-    and the requirements file is not itself compiled (by pip-compile or `uv pip compile`, pinned throughout with
-    hashes, or exported from a lock by `pipenv requirements` or `poetry export`: every requirement pinned, nearly
-    every one with an environment marker). For `x.in`, a compiled `x.txt` beside it counts as its lock. Reported once per file, at its
-    first dependency. A `pyproject.toml` that builds a distribution (a library's) is left alone, as in DEP201.
+    file sits in the same directory: no `poetry.lock`, `uv.lock`, `pdm.lock`, `Pipfile.lock` or `pylock.toml`, and
+    the requirements file is not itself compiled (by pip-compile or `uv pip compile`, pinned throughout with hashes,
+    or exported from a lock by `pipenv requirements` or `poetry export`: every requirement pinned, nearly every one
+    with an environment marker). For `x.in`, a compiled `x.txt` beside it counts as its lock. Reported once per
+    file, at its first dependency. A `pyproject.toml` that builds a distribution (a library's) is left alone, as in
+    DEP201.
 
     ## Why is this bad?
     Even with every direct dependency pinned, their own dependencies float: each install resolves them again, so
