@@ -6,7 +6,6 @@ import ast
 from collections.abc import Iterator
 from dataclasses import replace
 
-from bastion.concepts.webapp import is_development_profile
 from bastion.core.finding import NON_PRODUCTION, Finding
 from bastion.core.rule import Rule
 from bastion.core.severity import Confidence, Severity
@@ -23,7 +22,7 @@ from bastion.secrets.filters import (
     judge,
     names_itself,
 )
-from bastion.secrets.names import is_password_name
+from bastion.secrets.names import is_password_name, split_words
 from bastion.secrets.python_literals import LiteralSecret
 from bastion.secrets.redaction import redact, secret_fingerprint
 
@@ -117,14 +116,16 @@ def _development_profile(ctx: ModuleContext) -> str:
     """The settings class or module the key is set in, when its name says development or tests (`class
     TestingConfig`, `settings/development.py`); '' otherwise."""
     for ancestor in reversed(ctx.ancestors):
-        if isinstance(ancestor, ast.ClassDef) and is_development_profile(ancestor.name):
+        if isinstance(ancestor, ast.ClassDef) and _DEVELOPMENT_CLASS_WORDS & set(split_words(ancestor.name)):
             return f"class `{ancestor.name}`"
     stem = ctx.path.rsplit("/", 1)[-1].removesuffix(".py")
-    if _DEVELOPMENT_MODULE_WORDS & set(stem.lower().replace("-", "_").split("_")):
+    if _DEVELOPMENT_WORDS & set(split_words(stem)):
         return f"module `{ctx.path}`"
     return ""
 
 
 # A settings module named for development or tests (`settings_dev.py`, `dev_settings.py`, `testing.py`); not
 # `local_settings.py`, where deployments conventionally keep their real secrets.
-_DEVELOPMENT_MODULE_WORDS = frozenset({"dev", "devel", "development", "test", "testing", "ci"})
+_DEVELOPMENT_WORDS = frozenset({"dev", "devel", "develop", "development", "test", "tests", "testing", "ci"})
+# A settings class named for development, tests or the developer's machine (`TestingConfig`, `LocalConfig`).
+_DEVELOPMENT_CLASS_WORDS = _DEVELOPMENT_WORDS | {"local", "debug"}
