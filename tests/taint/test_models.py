@@ -133,6 +133,30 @@ def test_kinds_file_is_validated() -> None:
         parse_kinds({"sources": {}, "sinks": {"all": {"concept": "C", "role": "r", "description": "d"}}})
 
 
+def test_opt_in_sources_are_reported_only_where_a_sink_kind_names_them() -> None:
+    kinds = parse_kinds(
+        {
+            "sources": {"remote": {"description": "d"}, "random": {"description": "d", "opt-in": True}},
+            "sinks": {
+                "sql": {"concept": "SqlExecution", "role": "sql", "description": "d"},
+                "token": {"concept": "UnguessableValue", "role": "token", "description": "d", "sources": ["random"]},
+            },
+        }
+    )
+    assert kinds.reaches("remote", "sql")
+    assert not kinds.reaches("random", "sql")  # a random value in SQL is no finding
+    assert kinds.reaches("random", "token")
+    assert not kinds.reaches("remote", "token")  # request data in a cookie is the client's own value
+    shipped = load_models().kinds
+    assert shipped.reaches("random", "token") and not shipped.reaches("random", "path")
+    with pytest.raises(ModelError, match="unknown source kind 'dice'"):
+        parse_kinds(
+            {"sources": {}, "sinks": {"t": {"concept": "C", "role": "r", "description": "d", "sources": ["dice"]}}}
+        )
+    with pytest.raises(ModelError, match="opt-in"):
+        parse_kinds({"sources": {"random": {"description": "d", "opt-in": "yes"}}, "sinks": {}})
+
+
 def test_compiled_model_answers_by_qualified_name() -> None:
     model = dataflow_model()
     assert model.source_object("flask.request.args") is not None

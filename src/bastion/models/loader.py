@@ -52,12 +52,23 @@ class SinkKind:
     safe_with_fixed_host: bool = False
     # A redirect: a constant prefix that is a local path (`"/users/" + name`) keeps it on the site.
     safe_with_local_path: bool = False
+    # The source kinds reported at this sink kind (None: every source kind that is not opt-in).
+    sources: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
 class Kinds:
     sources: Mapping[str, str]  # kind -> description
     sinks: Mapping[str, SinkKind]
+    # Source kinds reported only at the sink kinds that name them (`random`: harmless in SQL, not in a cookie).
+    opt_in_sources: frozenset[str] = frozenset()
+
+    def reaches(self, source_kind: str, sink_kind: str) -> bool:
+        """Whether a path from a source of `source_kind` to a sink of `sink_kind` is a finding."""
+        sink = self.sinks.get(sink_kind)
+        if sink is not None and sink.sources is not None:
+            return source_kind in sink.sources
+        return source_kind not in self.opt_in_sources
 
     def sink_kinds_of(self, concept: str, roles: Iterable[str] | None = None) -> frozenset[str]:
         wanted = None if roles is None else set(roles)
@@ -263,13 +274,22 @@ def _read_toml(entry: Traversable, name: str) -> dict[str, Any]:
 def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     only(data, {"sources", "sinks"}, "kinds.toml")
     sources: dict[str, str] = {}
+    opt_in: set[str] = set()
     for name, entry in table(data, "sources", "kinds.toml").items():
-        only(entry, {"description"}, f"kinds.toml [sources.{name}]")
-        sources[name] = string(entry, "description", f"kinds.toml [sources.{name}]", required=True) or ""
+        where = f"kinds.toml [sources.{name}]"
+        only(entry, {"description", "opt-in"}, where)
+        sources[name] = string(entry, "description", where, required=True) or ""
+        if boolean(entry, "opt-in", where):
+            opt_in.add(name)
     sinks: dict[str, SinkKind] = {}
     for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
-        only(entry, {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path"}, where)
+        keys = {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path", "sources"}
+        only(entry, keys, where)
+        reported = strings(entry, "sources", where) if "sources" in entry else None
+        for source in reported or ():
+            if source not in sources:
+                raise ModelError(f"{where}: unknown source kind {source!r}; declared: {', '.join(sorted(sources))}")
         sinks[name] = SinkKind(
             name,
             string(entry, "concept", where, required=True) or "",
@@ -277,10 +297,11 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
             string(entry, "description", where, required=True) or "",
             boolean(entry, "safe-with-fixed-host", where),
             boolean(entry, "safe-with-local-path", where),
+            frozenset(reported) if reported is not None else None,
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
-    return Kinds(sources, sinks)
+    return Kinds(sources, sinks, frozenset(opt_in))
 
 
 def build_model_set(kinds: Kinds, files: Mapping[str, Mapping[str, Any]]) -> ModelSet:

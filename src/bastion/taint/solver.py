@@ -15,7 +15,7 @@ Paths crossing more than `max_depth` calls are dropped (bounded depth).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +89,16 @@ class _Callee:
 
 
 class TaintSolver:
-    def __init__(self, modules: Iterable[ModuleFacts], *, environment_sources: bool = False, max_depth: int = 12):
+    def __init__(
+        self,
+        modules: Iterable[ModuleFacts],
+        *,
+        environment_sources: bool = False,
+        max_depth: int = 12,
+        reaches: Callable[[str, str], bool] | None = None,
+    ):
+        # Which source kinds are findings at which sink kinds (kinds.toml: opt-in sources, a sink's `sources`).
+        self.reported_at = reaches
         self.functions: dict[str, FunctionFacts] = {}
         self.aliases: dict[str, str] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
@@ -471,6 +480,8 @@ class TaintSolver:
         source: SourceOrigin,
         trace: tuple[Step, ...],
     ) -> None:
+        if self.reported_at is not None and not self.reported_at(source.kind, hit.kind):
+            return
         key = (hit.kind, function.path, hit.line, hit.column)
         candidate = TaintFinding(
             hit.kind,

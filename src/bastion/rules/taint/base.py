@@ -23,7 +23,12 @@ from bastion.taint.facts import ModuleFacts
 from bastion.taint.module import analyse_module
 from bastion.taint.solver import TaintFinding, TaintSolver
 
-_SOURCE_WORDS = {"remote": "request data", "local": "local user input", "environment": "an environment variable"}
+_SOURCE_WORDS = {
+    "remote": "request data",
+    "local": "local user input",
+    "environment": "an environment variable",
+    "random": "a predictable random value",
+}
 _solved: tuple[ProjectContext, list[TaintFinding]] | None = None
 
 
@@ -50,6 +55,7 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
             [facts for facts in modules if isinstance(facts, ModuleFacts)],
             environment_sources=options.environment_sources,
             max_depth=options.max_call_depth,
+            reaches=dataflow_model().models.kinds.reaches,
         )
         findings = solver.solve()
     for (path, line), from_source in sorted(solver.cut_short.items()):
@@ -153,12 +159,13 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def _severity(severity: Severity, source_kind: str) -> Severity:
-    """Input from the local user (or the environment) crosses no trust boundary in most programs."""
-    if source_kind == "remote":
-        return severity
+    """Input from the local user (or the environment) crosses no trust boundary in most programs; request data and
+    values that are not input at all (a predictable random value) keep the rule's severity."""
     if source_kind == "local":
         return Severity(max(Severity.LOW, severity - 2))
-    return Severity.LOW
+    if source_kind == "environment":
+        return Severity.LOW
+    return severity
 
 
 def _describe(description: str) -> str:
