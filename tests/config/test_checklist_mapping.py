@@ -25,7 +25,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "no-shell-with-input": ({"PAT301", "PAT302", "PAT303", "PAT304", "PAT306", "PAT307", "TNT102"}, set()),
     "input-validated": (
         {"CFG307", "TNT103", "TNT105", "TNT106", "TNT201", "TNT202", "TNT302", "TNT303", "TNT401", "TNT501"}
-        | {"TNT502", "TNT602"},
+        | {"TNT502", "TNT602", "TNT603"},
         set(),
     ),
     "https-hsts": ({"CFG201", "CFG202"}, set()),

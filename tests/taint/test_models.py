@@ -157,6 +157,33 @@ def test_opt_in_sources_are_reported_only_where_a_sink_kind_names_them() -> None
         parse_kinds({"sources": {"random": {"description": "d", "opt-in": "yes"}}, "sinks": {}})
 
 
+def test_a_cast_can_keep_the_kinds_where_a_number_still_does_harm() -> None:
+    kinds = {
+        "sources": {"remote": {"description": "d"}},
+        "sinks": {
+            "sql": {"concept": "SqlExecution", "role": "sql", "description": "d"},
+            "size": {
+                "concept": "ResourceAllocation",
+                "role": "size",
+                "description": "d",
+                "cleared-by-upper-bound": True,
+            },
+        },
+    }
+    cast = {"kinds": ["all"], "except": ["size"], "callees": ["builtins.int"]}
+    models = build_model_set(parse_kinds(kinds), {"lib.toml": {"sanitizers": [cast]}})
+    assert models.sanitizers[0].kinds == {"sql"}
+    assert parse_kinds(kinds).sinks["size"].cleared_by_upper_bound
+    shipped = dataflow_model()
+    assert shipped.bounded_kinds == {"size"}
+    int_cast = shipped.sanitizers_by_callee["builtins.int"][0]
+    assert "sql" in int_cast.kinds and "size" not in int_cast.kinds and "token" not in int_cast.kinds
+    with pytest.raises(ModelError, match="`except` goes with"):
+        build_model_set(parse_kinds(kinds), {"lib.toml": {"sanitizers": [{**cast, "kinds": ["sql"]}]}})
+    with pytest.raises(ModelError, match="unknown sink kind 'heap'"):
+        build_model_set(parse_kinds(kinds), {"lib.toml": {"sanitizers": [{**cast, "except": ["heap"]}]}})
+
+
 def test_compiled_model_answers_by_qualified_name() -> None:
     model = dataflow_model()
     assert model.source_object("flask.request.args") is not None

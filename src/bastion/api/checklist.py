@@ -99,6 +99,7 @@ from bastion.rules.taint.log_injection import LogInjection
 from bastion.rules.taint.open_redirect import OpenRedirect
 from bastion.rules.taint.path_traversal import PathTraversal
 from bastion.rules.taint.regex_injection import RegexInjection
+from bastion.rules.taint.resource_exhaustion import ResourceExhaustion
 from bastion.rules.taint.server_side_request_forgery import ServerSideRequestForgery
 from bastion.rules.taint.sql_injection import SqlInjection
 from bastion.rules.taint.template_injection import TemplateInjection
@@ -351,6 +352,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             UnsafeDeserialization,
             XmlExternalEntities,
             RegexInjection,
+            ResourceExhaustion,
             UploadFilenameUnsanitised,
         ),
         extra=_input_validation,

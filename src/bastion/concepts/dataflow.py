@@ -109,6 +109,8 @@ class DataflowModel:
     # Sink kinds made safe by a fixed host (URLs), or by a constant local path (redirects): see kinds.toml.
     url_kinds: frozenset[str] = frozenset()
     local_path_kinds: frozenset[str] = frozenset()
+    # Sizes and counts: an upper bound checked on the number clears them.
+    bounded_kinds: frozenset[str] = frozenset()
 
     @property
     def noreturn(self) -> frozenset[str]:
@@ -207,6 +209,7 @@ def compile_models(models: ModelSet) -> DataflowModel:
         name.split(".", 1)[0] for name in (*compiled.source_objects, *compiled.source_calls)
     )
     compiled.url_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_with_fixed_host)
+    compiled.bounded_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.cleared_by_upper_bound)
     compiled.local_path_kinds = frozenset(
         kind.name for kind in models.kinds.sinks.values() if kind.safe_with_local_path
     )

@@ -54,6 +54,8 @@ class SinkKind:
     safe_with_local_path: bool = False
     # The source kinds reported at this sink kind (None: every source kind that is not opt-in).
     sources: frozenset[str] | None = None
+    # A size or a count: an upper bound checked on the number (`if n > LIMIT: abort(400)`) makes it safe.
+    cleared_by_upper_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,6 +287,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
         keys = {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path", "sources"}
+        keys |= {"cleared-by-upper-bound"}
         only(entry, keys, where)
         reported = strings(entry, "sources", where) if "sources" in entry else None
         for source in reported or ():
@@ -298,6 +301,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
             boolean(entry, "safe-with-fixed-host", where),
             boolean(entry, "safe-with-local-path", where),
             frozenset(reported) if reported is not None else None,
+            boolean(entry, "cleared-by-upper-bound", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
@@ -551,9 +555,16 @@ class _ModelParser:
     def sanitizer(self, entry: Any, index: int) -> SanitizerModel:
         where = self._where("sanitizers", index)
         entry = mapping(entry, where)
-        only(entry, {"kinds", "callees", "methods", "argument", "argument-contains"}, where)
+        only(entry, {"kinds", "callees", "methods", "argument", "argument-contains", "except"}, where)
+        kinds = self._sink_kinds(entry, where, allow_all=True)
+        if "except" in entry:
+            # `kinds = ["all"], except = ["size"]`: a cast to a number is safe everywhere but where a number does harm.
+            if kinds != {ALL_KINDS}:
+                raise ModelError(f'{where}: `except` goes with `kinds = ["all"]`')
+            kept = self._sink_kinds({"kinds": entry["except"]}, f"{where} `except`", allow_all=False)
+            kinds = frozenset(self.kinds.sinks) - kept
         model = SanitizerModel(
-            self._sink_kinds(entry, where, allow_all=True),
+            kinds,
             strings(entry, "callees", where),
             strings(entry, "methods", where),
             int_value(entry, "argument", where),

@@ -70,6 +70,7 @@ class CallAnalysis(ContainerAnalysis):
             kinds = self._sanitized(self._qualified(converter), None, node, state)
             if kinds is not None and ALL_KINDS in kinds:
                 return Value(type_name=result_type)
+            cleared = kinds  # a cast that keeps some kinds (`int` still sizes an allocation)
         if cleared is not None:
             if ALL_KINDS in cleared:
                 return Value(type_name=result_type)

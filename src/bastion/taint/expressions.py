@@ -10,6 +10,7 @@ from typing import Any
 from bastion.core import patterns
 from bastion.semantic.constants import UNKNOWN, fold
 from bastion.taint.calls import CallAnalysis
+from bastion.taint.context import shorten
 from bastion.taint.folding import MAX_ITEMS, bool_const, literal, verdict_of
 from bastion.taint.state import State
 from bastion.taint.values import (
@@ -48,6 +49,8 @@ class ExpressionAnalysis(CallAnalysis):
         if kind is ast.BinOp:
             left = self._eval(node.left, state)  # type: ignore[attr-defined]
             right = self._eval(node.right, state)  # type: ignore[attr-defined]
+            if isinstance(node.op, ast.Mult):  # type: ignore[attr-defined]
+                self._repetition(node, left, right, state)  # type: ignore[arg-type]
             return self._binary(node.op, left, right)  # type: ignore[attr-defined]
         if kind is ast.JoinedStr:
             return self._fstring(node, state)  # type: ignore[arg-type]
@@ -310,6 +313,15 @@ class ExpressionAnalysis(CallAnalysis):
         const = "".join(prefix_parts) if prefix_open else UNKNOWN
         fixed = self._fstring_fixed_host(node, state) or self._fstring_host_untainted(node, state)
         return Value(labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed)
+
+    def _repetition(self, node: ast.BinOp, left: Value, right: Value, state: State) -> None:
+        """`"x" * n`, `[0] * n`: a sequence repeated a number of times is the model method `__mul__` of the
+        sequence, with the count as its argument (`models/stdlib/builtins.toml`)."""
+        for sequence_node, sequence, count in ((node.left, left, right), (node.right, right, left)):
+            if isinstance(sequence.const, (str, bytes)) or isinstance(sequence_node, (ast.List, ast.Tuple)):
+                what = f"`{shorten(ast.unparse(node))}`"
+                self._check_sinks_for_method(node, "__mul__", sequence_node, sequence, [count], {}, state, what)
+                return
 
     def _binary(self, op: ast.operator, left: Value, right: Value) -> Value:
         if left.const is not UNKNOWN and right.const is not UNKNOWN:

@@ -51,6 +51,13 @@ class GuardAnalysis(FunctionContext):
         if isinstance(test, ast.Compare) and len(test.ops) == 1:
             yield from self._compare_guard(test, truth, state)
             return
+        if isinstance(test, ast.Compare) and truth:
+            # `0 < n <= LIMIT` holds: every link of the chain holds.
+            sides = [test.left, *test.comparators]
+            for left, op, right in zip(sides, test.ops, sides[1:], strict=False):
+                if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+                    yield from self._upper_bound_guard(op, left, right, truth)
+            return
         if isinstance(test, ast.Call) and truth:
             yield from self._call_guard(test, state)
 
@@ -100,6 +107,9 @@ class GuardAnalysis(FunctionContext):
     ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
         op = test.ops[0]
         left, right = test.left, test.comparators[0]
+        if isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)):
+            yield from self._upper_bound_guard(op, left, right, truth)
+            return
         holds = truth if isinstance(op, (ast.In, ast.Eq, ast.Is)) else not truth
         if isinstance(op, (ast.NotIn, ast.NotEq, ast.IsNot)):
             holds = not truth
@@ -131,6 +141,17 @@ class GuardAnalysis(FunctionContext):
             return True
         name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
         return len(name) > 1 and name.isupper()
+
+    def _upper_bound_guard(
+        self, op: ast.cmpop, left: ast.expr, right: ast.expr, truth: bool
+    ) -> Iterator[tuple[str, frozenset[str], Value | None]]:
+        """`n <= LIMIT` where it holds, or `n > LIMIT` where it does not (after `if n > LIMIT: abort(400)`): `n` is
+        bounded above, so it no longer sizes an allocation or a loop without limit."""
+        below = isinstance(op, (ast.Lt, ast.LtE)) == truth  # left < right where this branch runs
+        subject = left if below else right
+        key = self._key(subject)
+        if key is not None and self.model.bounded_kinds:
+            yield key, self.model.bounded_kinds, None
 
     def _subject_guard(
         self, subject: ast.expr, state: State, exact: Value | None

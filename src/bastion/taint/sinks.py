@@ -60,8 +60,10 @@ class SinkAnalysis(GuardAnalysis):
         positional: list[Value],
         keywords: dict[str | None, Value],
         state: State,
+        what: str | None = None,
     ) -> None:
-        """Stores such as `response.headers["X"] = value` are calls of `__setitem__` for the models."""
+        """Stores such as `response.headers["X"] = value` are calls of `__setitem__` for the models (and `"x" * n`
+        of `__mul__`); `what` names the operation in messages."""
         base = self._qualified(receiver_node)
         if base is None and receiver.type_name:
             base = receiver.type_name
@@ -80,7 +82,8 @@ class SinkAnalysis(GuardAnalysis):
             elif sink.argument is not None and sink.argument < len(positional):
                 value = positional[sink.argument]
             if value is not None:
-                self._hit(sink.kind, node, value, f"`{shorten(ast.unparse(receiver_node))}[...] = ...`", confident)
+                described = what or f"`{shorten(ast.unparse(receiver_node))}[...] = ...`"
+                self._hit(sink.kind, node, value, described, confident)
 
     def _method_sinks(self, node: ast.Call, callee: str | None, method: str) -> list[SinkModel]:
         func = node.func

@@ -15,7 +15,7 @@ class PredictableRandomValue(TaintRule):
     `request.session[...] = value`), a message sent by email (Django `send_mail`/`EmailMessage`, Flask-Mail
     `Message`, `smtplib`'s `sendmail`), or a URL built with it (`url_for(..., token=value)`, Django `reverse`).
     Whatever the value is called. Values that stay inside the program (a shuffled list, jitter before a retry,
-    a sample) are not reported; nor are values passed through `int()` or a hash.
+    a sample) are not reported; nor are values passed through a hash.
 
     ## Why is this bad?
     `random` is a Mersenne Twister: after 624 outputs its state, and so every value it gave or will give, can be
