@@ -127,4 +127,6 @@ RULES: dict[str, tuple[str, bool]] = {
     "TNT502": ("bastion.rules.taint.xml_external_entities", True),
     "TNT601": ("bastion.rules.taint.log_injection", True),
     "TNT602": ("bastion.rules.taint.regex_injection", True),
+    "TNT603": ("bastion.rules.taint.resource_exhaustion", True),
+    "TNT701": ("bastion.rules.taint.predictable_random", True),
 }
