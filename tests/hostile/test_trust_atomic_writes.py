@@ -11,6 +11,8 @@ import json
 import os
 import resource
 import signal
+import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +92,31 @@ def test_new_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0o022)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("through_link", [False, True])
+def test_a_stream_target_is_written_to_and_stays_a_stream(tmp_path: Path, through_link: bool) -> None:
+    """`-o /dev/stdout` (or a pipe, a device) must get the report and remain what it was: renaming a file over it
+    once turned `/dev/null` into a regular file for the whole machine. A named pipe stands in for the device here,
+    so that a regression cannot break the machine running the test."""
+    project = write_files(tmp_path / "project", {"app.py": "eval(input())\n"})
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    target = pipe
+    if through_link:
+        target = tmp_path / "stdout"
+        target.symlink_to(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    done = run_bastion(
+        ["scan", str(project), "--isolated", "--offline", "--no-progress", "-f", "json", "-o", str(target)],
+        home=tmp_path / "home",
+    )
+    reader.join(timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode), "the pipe was replaced by a regular file"
+    assert target.is_symlink() == through_link
+    assert [finding["code"] for finding in json.loads(received[0])["findings"]] == ["TNT103"]
+    assert _leftovers(tmp_path) == []

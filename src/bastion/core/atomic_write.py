@@ -8,6 +8,11 @@ then replaces the target with `os.replace`, which is atomic on POSIX and Windows
 Renaming also means a target that is a symbolic link is replaced, not written through: a scanned repository that
 commits `bastion.sarif -> ~/.ssh/authorized_keys` cannot make `bastion scan -o bastion.sarif` overwrite the link's
 target.
+
+A target that is a stream rather than a file (`-o /dev/stdout`, `/dev/null`, a named pipe, a terminal: anything
+that exists and is not a regular file or a folder, directly or through links) is written to, not renamed over:
+renaming would put a regular file where the device or pipe was (run as root, `-o /dev/stdout` replaced
+`/dev/null` for the whole machine), and all-at-once means nothing for a stream.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 @contextlib.contextmanager
 def _replacing(path: Path, mode: str, encoding: str | None) -> Iterator[Any]:
     target = Path(path)
+    if _is_stream(target):
+        with open(target, mode, encoding=encoding) as stream:
+            yield stream
+        return
     directory = target.parent if str(target.parent) else Path()
     handle_fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
@@ -56,6 +65,15 @@ def _replacing(path: Path, mode: str, encoding: str | None) -> Iterator[Any]:
 def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
     with atomic_writer(path, encoding=encoding) as handle:
         handle.write(text)
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether `target` exists and is (or links to) something other than a regular file or a folder."""
+    try:
+        status = target.stat()
+    except OSError:
+        return False
+    return not stat.S_ISREG(status.st_mode) and not stat.S_ISDIR(status.st_mode)
 
 
 def _mode_for(target: Path) -> int:
