@@ -1,0 +1,129 @@
+"""Re-scans with a warm result cache on Django 5.1.4 (879 files, 155k lines), every rule family.
+
+    python bench/warm_speed.py [--runs 5] [--jobs N]
+
+A copy of Django (installed once by `corpus_tools.django_tree`) is made a git repository in a temporary folder,
+scanned once cold to fill a temporary cache, then re-scanned: with no change; after an edit of one file (a
+different edit each run, so that each run misses the cache for that file); and with `--diff HEAD~1` after a commit
+that edits five files. Each figure is the median (and least) of `--runs` runs, wall-clock and CPU (user+sys of
+bastion and its workers). Targets (issue #14): one-file edit under 1.0 s on Django, identical to a cold scan (the
+test suite checks identity: tests/cache/test_warm_scan.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_tools import django_tree
+
+EDITED = "django/db/models/query.py"
+FIVE = [
+    "django/db/models/query.py",
+    "django/http/request.py",
+    "django/contrib/auth/views.py",
+    "django/views/generic/base.py",
+    "django/core/handlers/base.py",
+]
+
+
+def _bastion() -> list[str]:
+    script = Path(sys.executable).with_name("bastion")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "bastion"]
+
+
+def _git(repo: Path, *arguments: str) -> None:
+    environment = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.org",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.org",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(repo.parent),
+    }
+    subprocess.run(["git", *arguments], cwd=repo, env=environment, check=True, capture_output=True)
+
+
+def _scan(repo: Path, cache: Path, jobs: int | None, *extra: str) -> tuple[float, float]:
+    command = [*_bastion(), "scan", "--no-progress", "--isolated", "--offline", "-f", "json", *extra, "."]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    environment["BASTION_CACHE_DIR"] = str(cache)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    completed = subprocess.run(command, cwd=repo, env=environment, capture_output=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"scan failed ({completed.returncode}): {completed.stderr.decode()[-600:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _edit(repo: Path, rel: str, mark: str) -> None:
+    path = repo / rel
+    path.write_text(path.read_text(encoding="utf-8") + f"\n# bench edit {mark}\n", encoding="utf-8")
+
+
+def _report(name: str, samples: list[tuple[float, float]]) -> None:
+    walls = [wall for wall, _ in samples]
+    cpus = [cpu for _, cpu in samples]
+    print(
+        f"{name:42} wall {statistics.median(walls):6.2f} s (min {min(walls):5.2f})   "
+        f"cpu {statistics.median(cpus):6.2f} s (min {min(cpus):5.2f})   n={len(samples)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=None, help="bastion's --jobs (default: all cores)")
+    arguments = parser.parse_args()
+    source = django_tree()
+    work = Path(tempfile.mkdtemp(prefix="bastion-warm-"))
+    try:
+        repo = work / "django"
+        shutil.copytree(source, repo / "django")
+        cache = work / "cache"
+        _git(repo, "init", "-q", "-b", "main")
+        _git(repo, "add", "-A")
+        _git(repo, "commit", "-q", "-m", "django 5.1.4")
+        files = sum(1 for _ in (repo / "django").rglob("*.py"))
+        print(f"Django 5.1.4: {files} Python files; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        _report("cold scan (fills the cache)", [_scan(repo, cache, arguments.jobs)])
+        _report("no change, warm", [_scan(repo, cache, arguments.jobs) for _ in range(arguments.runs)])
+        samples = []
+        for run in range(arguments.runs):
+            _edit(repo, EDITED, f"one-{run}")
+            samples.append(_scan(repo, cache, arguments.jobs))
+        _report(f"one file edited ({EDITED}), warm", samples)
+        _git(repo, "checkout", "-q", "--", ".")
+        _scan(repo, cache, arguments.jobs)  # back to the committed state, cached
+        for rel in FIVE:
+            _edit(repo, rel, "five")
+        _git(repo, "commit", "-q", "-am", "five files")
+        _report(
+            "--diff HEAD~1, 5 files changed, warm",
+            [_scan(repo, cache, arguments.jobs, "--diff", "HEAD~1") for _ in range(arguments.runs)],
+        )
+        cold_cache = work / "cold-cache"
+        _report(
+            "--diff HEAD~1, 5 files changed, no cache",
+            [_scan(repo, cold_cache, arguments.jobs, "--diff", "HEAD~1", "--no-cache") for _ in range(arguments.runs)],
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
