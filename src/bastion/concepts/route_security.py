@@ -351,7 +351,7 @@ def _idor_candidate(
             parameter,
             last,
             bool(_PRIVATE_NOUNS.search(noun_text)),
-            _fetched_model(node, scope, index),
+            fetched_model(node, scope, index),
         )
     return None
 
@@ -371,7 +371,7 @@ def _filters_visibility(call: ast.Call) -> bool:
     return False
 
 
-def _fetched_model(call: ast.Call, scope: Scope, index: ModuleIndex) -> str | None:
+def fetched_model(call: ast.Call, scope: Scope, index: ModuleIndex) -> str | None:
     """The model class a fetch names: the root of `Order.query.get(...)` / `Order.objects.get(...)`, or the
     first argument of `get_object_or_404(Order, ...)`, `session.get(Order, id)`, `select(Order)`."""
     node: ast.AST = call
