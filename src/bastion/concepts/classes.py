@@ -5,8 +5,10 @@
   subclasses in other modules, gets them.
 - A project's router class adds dependencies in its `__init__` (`class UserAPIRouter(APIRouter)` calling
   `super().__init__(dependencies=[Depends(get_current_user)])`): every router made from it has them.
-- An ORM model with an owner field (`user_id = Column(ForeignKey("user.id"))`, `owner = models.ForeignKey(User)`)
-  holds data that belongs to one user: fetching one by an id from the request needs an owner check.
+- An ORM model with an owner field (`user_id = Column(ForeignKey("user.id"))`, `owner = models.ForeignKey(User)`,
+  a set of users such as `members = models.ManyToManyField(User)`) holds data that belongs to its users, and so
+  does a Django model whose foreign key points to such a model (`project = models.ForeignKey(Project)`): fetching
+  one by an id from the request needs an owner check.
 
 Top-level classes with bases or dependencies are recorded; the model builder follows bases by qualified name.
 """
@@ -17,7 +19,7 @@ import ast
 from collections.abc import Iterable
 
 from bastion.concepts.guards import dependency_names
-from bastion.concepts.sites import callee_name, dotted, site_of
+from bastion.concepts.sites import callee_name, dotted, last_name, site_of
 from bastion.concepts.webfacts import ClassFact, Site
 from bastion.core import patterns
 from bastion.semantic.index import Scope
@@ -30,6 +32,9 @@ OWNER_FIELDS = patterns.compile(
 )
 _FIELD_CALLS = patterns.compile(r"(Column|ForeignKey|relationship|mapped_column|Field|OneToOneField)$")
 _MODEL_BASES = patterns.compile(r"(^|\.)(Model|Base|DeclarativeBase|SQLModel|Document)$")
+_RELATION_CALLS = frozenset({"ForeignKey", "OneToOneField", "ManyToManyField"})
+# The user model as a relation names it: `User`, `settings.AUTH_USER_MODEL`, `get_user_model()`, `"auth.User"`.
+_USER_MODEL = patterns.compile(r"(^|\.)(User|AUTH_USER_MODEL|get_user_model)$")
 
 
 def find_class_facts(module: PythonModule) -> list[ClassFact]:
@@ -44,6 +49,7 @@ def find_class_facts(module: PythonModule) -> list[ClassFact]:
         dependencies: list[str] = []
         init_dependencies: list[str] = []
         owner_fields: list[str] = []
+        parent_fields: list[tuple[str, str]] = []
         is_model = any(_MODEL_BASES.search(base) for base in bases)
         for statement in node.body:
             target, value = _assigned(statement)
@@ -51,8 +57,12 @@ def find_class_facts(module: PythonModule) -> list[ClassFact]:
                 dependencies.extend(dependency_names(value, class_scope, index))
                 if target == "__tablename__":
                     is_model = True
-                if OWNER_FIELDS.match(target) and _is_field(value, statement, module):
-                    owner_fields.append(target)
+                if _is_field(value, statement, module):
+                    relation, related = _relation(value, module)
+                    if OWNER_FIELDS.match(target) or (relation == "ManyToManyField" and _USER_MODEL.search(related)):
+                        owner_fields.append(target)
+                    elif relation in ("ForeignKey", "OneToOneField"):
+                        parent_fields.append((target, related))
             elif isinstance(statement, ast.FunctionDef) and statement.name == "__init__":
                 init_dependencies.extend(_super_init_dependencies(statement, class_scope, module))
         if not (bases or dependencies or init_dependencies):
@@ -65,6 +75,7 @@ def find_class_facts(module: PythonModule) -> list[ClassFact]:
                 dependencies=tuple(dependencies),
                 init_dependencies=tuple(init_dependencies),
                 owner_fields=tuple(owner_fields) if is_model else (),
+                parent_fields=tuple(parent_fields) if is_model else (),
             )
         )
     return facts
@@ -85,6 +96,27 @@ def _is_field(value: ast.expr | None, statement: ast.stmt, module: PythonModule)
         return bool(_FIELD_CALLS.search(name))
     annotation = getattr(statement, "annotation", None)
     return annotation is not None and "Mapped" in (dotted(getattr(annotation, "value", annotation)) or "")
+
+
+def _relation(value: ast.expr | None, module: PythonModule) -> tuple[str, str]:
+    """A Django relation field and the model it names: `("ForeignKey", "tasks.models.Project")` for
+    `models.ForeignKey(Project)`, `("ManyToManyField", "User")` for `ManyToManyField(settings.AUTH_USER_MODEL)`;
+    `("", "")` for anything else. SQLAlchemy's `relationship` is left out: it does not say which side owns which
+    (`posts = relationship("Post")` on `User` is the user's posts, not the posts' owner)."""
+    if not isinstance(value, ast.Call):
+        return "", ""
+    relation = last_name(dotted(value.func) or "")
+    if relation not in _RELATION_CALLS:
+        return "", ""
+    target = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "to"), None)
+    if isinstance(target, ast.Call):
+        target = target.func  # `get_user_model()`
+    if isinstance(target, ast.Constant) and isinstance(target.value, str):
+        name = target.value.rpartition(".")[2]  # `"Project"`, `"auth.User"`
+        return (relation, name) if name[:1].isupper() else ("", "")
+    if isinstance(target, (ast.Name, ast.Attribute)):
+        return relation, module.index.qualified_name(target, module.index.module_scope) or dotted(target) or ""
+    return "", ""
 
 
 def _super_init_dependencies(function: ast.FunctionDef, class_scope: Scope, module: PythonModule) -> list[str]:
@@ -110,6 +142,7 @@ class ClassIndex:
     module may be longer or shorter than the defining module's own name, in namespace packages)."""
 
     MAX_DEPTH = 8
+    MAX_OWNER_HOPS = 3
 
     def __init__(self, facts: Iterable[ClassFact]) -> None:
         self._by_ref: dict[str, ClassFact] = {}
@@ -154,8 +187,19 @@ class ClassIndex:
     def init_dependencies(self, ref: str) -> tuple[str, ...]:
         return tuple(name for fact in self.lineage(ref) for name in fact.init_dependencies)
 
-    def owner_fields(self, ref: str) -> tuple[str, ...]:
-        return tuple(name for fact in self.lineage(ref) for name in fact.owner_fields)
+    def owner_fields(self, ref: str, depth: int = 0) -> tuple[str, ...]:
+        """The fields through which rows of `ref` belong to users: its own (`owner`), or a relation's followed to
+        an owned model (`project.members`), a few hops at most."""
+        own = tuple(name for fact in self.lineage(ref) for name in fact.owner_fields)
+        if own or depth >= self.MAX_OWNER_HOPS:
+            return own
+        for fact in self.lineage(ref):
+            for field, related in fact.parent_fields:
+                if self.find(related) is not None and self.find(related) != fact:
+                    through = self.owner_fields(related, depth + 1)
+                    if through:
+                        return (f"{field}.{through[0]}",)
+        return ()
 
     def site(self, ref: str) -> Site | None:
         fact = self.find(ref)

@@ -17,7 +17,7 @@ from bastion.concepts.guards import (
     classify_decorator,
     classify_dependency,
     dependency_names,
-    mentions_current_user,
+    is_current_user,
 )
 from bastion.concepts.routes import RouteHandler, decorator_names
 from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
@@ -201,7 +201,7 @@ def build_route_fact(
         validates_form_token=reads["validate_on_submit"],
         verifies_signature=reads["signature"],
         idor=None
-        if mentions_current_user(_body_module(body), function_scope, index, user_names)
+        if _looks_at_current_user(body, function_scope, index, user_names)
         else _idor_candidate(handler, function, module, function_scope),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
@@ -217,8 +217,30 @@ def _is_drf(handler: RouteHandler, class_node: ast.ClassDef | None, index: Modul
     return any(base.startswith("rest_framework.") for base in bases)
 
 
-def _body_module(body: list[ast.stmt]) -> ast.Module:
-    return ast.Module(body=body, type_ignores=[])
+def _looks_at_current_user(body: list[ast.stmt], scope: Scope, index: ModuleIndex, user_names: Iterable[str]) -> bool:
+    """Whether the handler reads the current user anywhere but as a value it stores: `task.members = [request.user]`
+    and `Note(author=request.user, ...)` record who acted on a row; they do not scope the row fetched by id."""
+    names = tuple(user_names)
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if is_current_user(node, scope, index, names):
+            return True
+        if isinstance(node, ast.Assign) and all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):
+            stack.extend(node.targets)
+        elif isinstance(node, ast.Call) and _makes_row(node):
+            stack.extend((node.func, *node.args))
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _makes_row(call: ast.Call) -> bool:
+    """`Note(title=..., author=...)` (a class called with keywords) or `Note.objects.create(...)`."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id[:1].isupper() and bool(call.keywords)
+    return isinstance(func, ast.Attribute) and func.attr == "create"
 
 
 def _applies_to(decorator: ast.Call, method: str) -> bool:
@@ -352,8 +374,47 @@ def _idor_candidate(
             last,
             bool(_PRIVATE_NOUNS.search(noun_text)),
             fetched_model(node, scope, index),
+            _changes_fetched(node, nodes),
         )
     return None
+
+
+_CHANGING_METHODS = frozenset({"save", "delete", "update", "set_password", "set_unusable_password"})
+
+
+def _changes_fetched(fetch: ast.Call, nodes: list[ast.AST]) -> bool:
+    """Whether the object a fetch is assigned to is then changed: an attribute assigned, `.save()`, `.delete()`,
+    `.set_password(...)`, or handed to a form as the `instance` it saves."""
+    name = next(
+        (
+            node.targets[0].id
+            for node in nodes
+            if isinstance(node, ast.Assign)
+            and node.value is fetch
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ),
+        None,
+    )
+    if name is None:
+        return False
+    for node in nodes:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name for t in node.targets
+        ):
+            return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in _CHANGING_METHODS
+                and isinstance(func.value, ast.Name)
+                and func.value.id == name
+            ):
+                return True
+            if any(k.arg == "instance" and isinstance(k.value, ast.Name) and k.value.id == name for k in node.keywords):
+                return True
+    return False
 
 
 _VISIBILITY_FIELDS = frozenset(

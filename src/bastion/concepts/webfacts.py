@@ -247,6 +247,7 @@ class IdorCandidate:
     callee: str
     private_noun: bool  # the id, path or fetch names private data (user, account, order, invoice ...)
     model: str | None = None  # the ORM model class fetched (`Order.query.get(id)`, `get_object_or_404(Order, ...)`)
+    changes: bool = False  # the handler then changes or deletes the object (`obj.name = ...`, `.save()`, `.delete()`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +267,10 @@ class ClassFact:
     bases: tuple[str, ...]
     dependencies: tuple[str, ...] = ()  # class attributes `x = Depends(f)` (class-based views)
     init_dependencies: tuple[str, ...] = ()  # `super().__init__(dependencies=[...])` (router subclasses)
-    owner_fields: tuple[str, ...] = ()  # ORM model fields naming the owning user
+    owner_fields: tuple[str, ...] = ()  # ORM model fields naming the owning user (or relations to the user model)
+    # ORM relations to another model (`project = models.ForeignKey(Project)`): (field, the model named), through which
+    # a row belongs to whoever owns the row it points to.
+    parent_fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

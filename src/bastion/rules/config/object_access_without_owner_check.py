@@ -5,6 +5,7 @@ from __future__ import annotations
 from bastion.concepts.route_security import is_destructive
 from bastion.concepts.sites import last_name
 from bastion.concepts.webapp import ProjectModel
+from bastion.core import patterns
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule
 
@@ -14,13 +15,23 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     Finds handlers that fetch an object by an id taken from the request (a path parameter such as `user_id`, or
     `request.args["id"]`) and never look at the current user (`current_user`, `request.user`, `g.user`, `self.user`
     in a class-based view, a user dependency, `get_jwt_identity()`...), neither in the query nor in a comparison.
-    Reported when the fetched model is one of the project's ORM models with an owner field (`user_id`, `owner`,
-    `author`, `created_by`, `recipient_id`... as a column, foreign key or relationship), so that its rows belong to
-    users; on a route with no authentication at all, also when the id, the path or the fetch names private data
-    (user, account, order, invoice, message, document...). Left out: routes with a role check, fetches that filter
-    on a visibility flag (`hidden=False`, `published=True`: a public listing), and destructive routes with no
-    authentication (CFG303's). An object fetched through a helper whose model bastion cannot see (a repository, a
-    service function) is not reported on an authenticated route: such helpers usually scope the query themselves.
+    Reported when the fetched model is one of the project's ORM models whose rows belong to users:
+    - it has an owner field (`user_id`, `owner`, `author`, `created_by`, `recipient_id`... as a column, foreign key
+      or relationship), or a set of users (`members = models.ManyToManyField(User)`);
+    - or a Django foreign key leads to such a model (a `Task` with `project = models.ForeignKey(Project)` belongs to
+      the project's members; a `File` of a task of a project too, up to three hops);
+    - or it is the user model itself (`User.objects.get(pk=user_id)`) and the handler then changes it (assigns a
+      field, `.save()`, `.set_password()`, `.delete()`, a form's `instance=`): one user rewriting another's account.
+
+    On a route with no authentication at all, also when the id, the path or the fetch names private data (user,
+    account, order, invoice, message, document...). Storing the current user in a new row (`Note(author=
+    request.user, task=task)`, `task.members = [request.user]`) records who acted; it is not a check of the row
+    fetched by id. Left out: routes with a role or permission check, fetches that filter on a visibility flag
+    (`hidden=False`, `published=True`: a public listing), destructive routes with no authentication (CFG303's), a
+    user account that is only read (a public profile), and relations that are references rather than ownership
+    (`last_editor = ForeignKey(User)`; SQLAlchemy's `relationship`, which does not say which side owns which). An
+    object fetched through a helper whose model bastion cannot see (a repository, a service function) is not
+    reported on an authenticated route: such helpers usually scope the query themselves.
 
     ## Why is this bad?
     Insecure direct object reference: changing `/orders/1041` to `/orders/1042` shows another customer's order.
@@ -87,6 +98,10 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
         return check_idor(model)
 
 
+# The framework's user model (`django.contrib.auth.models.User`, a project's `User`, `get_user_model()`).
+_USER_MODEL = patterns.compile(r"(^|\.)(User|get_user_model)$")
+
+
 def check_idor(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for context in model.routes:
@@ -101,6 +116,14 @@ def check_idor(model: ProjectModel) -> Verdict:
                 candidate.site,
                 f"`{route.name}` fetches a `{fetched}` (owned through `{owner_fields[0]}`) by `{candidate.parameter}` "
                 "from the request and never compares its owner with the current user",
+                severity=Severity.MEDIUM if context.authn else Severity.HIGH,
+                confidence=Confidence.MEDIUM,
+            )
+        elif candidate.model and candidate.changes and _USER_MODEL.search(candidate.model):
+            verdict.problem(
+                candidate.site,
+                f"`{route.name}` fetches a user account by `{candidate.parameter}` from the request and changes it, "
+                "and never compares it with the current user",
                 severity=Severity.MEDIUM if context.authn else Severity.HIGH,
                 confidence=Confidence.MEDIUM,
             )
