@@ -111,19 +111,16 @@ def check_idor(model: ProjectModel) -> Verdict:
             continue
         owner_fields = model.classes.owner_fields(candidate.model) if candidate.model else ()
         if owner_fields:
-            fetched = last_name(candidate.model or "")
-            verdict.problem(
-                candidate.site,
-                f"`{route.name}` fetches a `{fetched}` (owned through `{owner_fields[0]}`) by `{candidate.parameter}` "
-                "from the request and never compares its owner with the current user",
-                severity=Severity.MEDIUM if context.authn else Severity.HIGH,
-                confidence=Confidence.MEDIUM,
-            )
+            fetched = f"a `{last_name(candidate.model or '')}` (owned through `{owner_fields[0]}`)"
+            outcome = "never compares its owner with the current user"
         elif candidate.model and candidate.changes and _USER_MODEL.search(candidate.model):
+            fetched, outcome = "a user account", "changes it, and never compares it with the current user"
+        else:
+            fetched = outcome = ""
+        if fetched:
             verdict.problem(
                 candidate.site,
-                f"`{route.name}` fetches a user account by `{candidate.parameter}` from the request and changes it, "
-                "and never compares it with the current user",
+                f"`{route.name}` fetches {fetched} by `{candidate.parameter}` from the request and {outcome}",
                 severity=Severity.MEDIUM if context.authn else Severity.HIGH,
                 confidence=Confidence.MEDIUM,
             )
