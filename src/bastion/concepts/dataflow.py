@@ -26,7 +26,7 @@ from bastion.models.loader import (
     SourceModel,
     load_models,
 )
-from bastion.semantic.index import ModuleIndex, Scope
+from bastion.semantic.index import BindingKind, ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
 # argv[0] values that make argv[2] a shell command line (`["sh", "-c", cmd]`).
@@ -235,7 +235,7 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
     except RecursionError:
         return found
     for handler in handlers:
-        framework = _effective_framework(handler)
+        framework = _effective_framework(handler, module.index)
         spec = model.handlers.get(framework)
         if spec is None:
             continue
@@ -248,11 +248,21 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
     return found
 
 
-def _effective_framework(handler: RouteHandler) -> str:
-    # An app object imported from elsewhere: `.route("/p")` is Flask's shape (FastAPI has no `.route`).
+def _effective_framework(handler: RouteHandler, index: ModuleIndex) -> str:
+    # A router object imported from elsewhere (a project's `UserAPIRouter(APIRouter)`): FastAPI's when the module
+    # imports FastAPI and the route is not `.route("/p")` (FastAPI has no `.route`), else Flask's shape.
     if handler.framework == "unknown":
-        return "flask"
+        uses_route = any(name.endswith(".route") for name in handler.decorators)
+        return "fastapi" if not uses_route and _imports_fastapi(index) else "flask"
     return handler.framework
+
+
+def _imports_fastapi(index: ModuleIndex) -> bool:
+    return any(
+        binding.kind is BindingKind.IMPORT and (binding.target or "").split(".")[0] == "fastapi"
+        for bindings in index.module_scope.bindings.values()
+        for binding in bindings
+    )
 
 
 def _returns_markup(handler: RouteHandler, framework: str) -> bool:
@@ -369,7 +379,7 @@ def _annotation_is_safe(
         if outer in ("typing.Literal", "typing_extensions.Literal"):
             return True
         if outer in ("typing.Annotated", "typing_extensions.Annotated") and elements:
-            if any(isinstance(extra, ast.Call) and _has_pattern(extra) for extra in elements[1:]):
+            if any(isinstance(extra, ast.Call) and _validates(extra, spec, index, scope) for extra in elements[1:]):
                 return True
             return _annotation_is_safe(elements[0], spec, index, scope, depth + 1)
         if outer in ("typing.Optional", "typing.Union", "builtins.list", "typing.List", "builtins.set", "typing.Set"):
@@ -377,7 +387,19 @@ def _annotation_is_safe(
             return bool(candidates) and all(_annotation_is_safe(e, spec, index, scope, depth + 1) for e in candidates)
         return False
     name = index.qualified_name(annotation, scope)
-    return name in spec.safe_annotations
+    if name in spec.safe_annotations:
+        return True
+    if isinstance(annotation, ast.Name):
+        # A module-level alias (`CurrentIncident = Annotated[Incident, Depends(get_incident)]`): what it stands for.
+        binding = index.resolve_binding(annotation.id, scope)
+        if binding is not None and binding.kind is BindingKind.ASSIGNMENT and isinstance(binding.value, ast.expr):
+            return _annotation_is_safe(binding.value, spec, index, index.module_scope, depth + 1)
+    return False
+
+
+def _validates(extra: ast.Call, spec: HandlerSourceModel, index: ModuleIndex, scope: Scope) -> bool:
+    """`Annotated[T, Depends(f)]` (the framework fills it from a dependency) or `Annotated[str, Query(pattern=...)]`."""
+    return _has_pattern(extra) or index.qualified_name(extra.func, scope) in spec.safe_defaults
 
 
 def _has_pattern(call: ast.Call) -> bool:
