@@ -127,7 +127,7 @@ class FunctionAnalysis(ExpressionAnalysis):
             return state
         if kind is ast.Return:
             if node.value is not None:  # type: ignore[attr-defined]
-                self._return(node, self._eval(node.value, state))  # type: ignore[arg-type, attr-defined]
+                self._return(node, self._eval(node.value, state), state)  # type: ignore[arg-type, attr-defined]
             return None
         if kind is ast.If:
             return self._if(node, state)  # type: ignore[arg-type]
@@ -262,7 +262,7 @@ class FunctionAnalysis(ExpressionAnalysis):
             outcomes.append(state)
         return join_states(*outcomes)
 
-    def _return(self, node: ast.Return, value: Value) -> None:
+    def _return(self, node: ast.Return, value: Value, state: State) -> None:
         labels = value.all_labels()
         if labels:
             step: Step = (self.path, node.lineno, node.col_offset + 1, f"returned from `{self.short_name}()`")
@@ -274,6 +274,8 @@ class FunctionAnalysis(ExpressionAnalysis):
             body = value.items[0]
             if any(declares_non_html(item) for item in value.items[1:]):
                 return  # `return text, 200, {"Content-Type": "text/plain"}`
+        if isinstance(node.value, ast.Name) and self.declared_non_html({node.value.id}, state):
+            return  # `response.mimetype = "text/plain"` before `return response`
         if self.handler.returns_iterable:
             body = tainted(body.all_labels())  # WSGI: the chunks of the body
         elif body.keys is not None or (body.items is not None and not isinstance(node.value, ast.Tuple)):

@@ -85,6 +85,32 @@ class SinkAnalysis(GuardAnalysis):
                 described = what or f"`{shorten(ast.unparse(receiver_node))}[...] = ...`"
                 self._hit(sink.kind, node, value, described, confident)
 
+    def _retyped_as_non_html(self, call: ast.Call, state: State) -> bool:
+        """`r = make_response(text)` then `r.mimetype = "text/plain"` (or `content_type`, or the Content-Type
+        header) in the same function: the browser is told the body is not HTML, so it renders no markup."""
+        names = {
+            target.id
+            for statement in ast.walk(self.node)
+            if isinstance(statement, ast.Assign) and statement.value is call
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        }
+        return self.declared_non_html(names, state)
+
+    def declared_non_html(self, names: set[str], state: State) -> bool:
+        """Whether the function sets a non-HTML content type on a response object held by one of `names`."""
+        if not names:
+            return False
+        for statement in ast.walk(self.node):
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            if not _sets_content_type(statement.targets[0], names) or isinstance(statement.value, ast.Call):
+                continue
+            given = self._const(statement.value, state)
+            if isinstance(given, str) and "html" not in given.lower():
+                return True
+        return False
+
     def _method_sinks(self, node: ast.Call, callee: str | None, method: str) -> list[SinkModel]:
         func = node.func
         found: list[SinkModel] = []
@@ -120,6 +146,8 @@ class SinkAnalysis(GuardAnalysis):
             given = self._const(keyword(node, sink.html_keyword), state)
             if not isinstance(given, str) or "html" not in given.lower():
                 return False
+        if (sink.content_type_keywords or sink.headers_arguments) and self._retyped_as_non_html(node, state):
+            return False
         for position in sink.headers_arguments:
             headers = argument(node, position, "headers")
             if headers is not None and declares_non_html(values.get(id(headers)) or self._eval(headers, state)):
@@ -261,3 +289,21 @@ def _repr_formatted_arguments(node: ast.Call) -> frozenset[int]:
         return frozenset()
     conversions = [match for match in _PERCENT_FIELD.findall(node.args[0].value) if match != "%"]
     return frozenset(position + 1 for position, conversion in enumerate(conversions) if conversion in "ra")
+
+
+def _sets_content_type(target: ast.expr, names: set[str]) -> bool:
+    """`r.mimetype = ...`, `r.content_type = ...`, `r.headers["Content-Type"] = ...` on one of `names`."""
+    if isinstance(target, ast.Attribute) and target.attr in ("mimetype", "content_type"):
+        return isinstance(target.value, ast.Name) and target.value.id in names
+    if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute):
+        headers = target.value
+        key = target.slice
+        return (
+            headers.attr == "headers"
+            and isinstance(headers.value, ast.Name)
+            and headers.value.id in names
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+            and key.value.lower() == "content-type"
+        )
+    return False

@@ -9,7 +9,10 @@ from bastion.rules.taint.base import TaintRule
 class CrossSiteScripting(TaintRule):
     """## What it does
     Finds untrusted input in HTML responses: a string returned by a Flask view, `make_response`, `Response`, Django
-    `HttpResponse`, FastAPI `HTMLResponse`, and text marked safe with `Markup` or `mark_safe`.
+    `HttpResponse`, FastAPI `HTMLResponse`, and text marked safe with `Markup` or `mark_safe`. A response whose
+    content type is not HTML is left out: `Response(text, mimetype="text/plain")`, a `(body, status, headers)` tuple
+    naming a text type, or a response object given one before it is returned (`r = make_response(text)`,
+    `r.mimetype = "text/plain"` or `r.headers["Content-Type"] = "text/plain"`).
 
     ## Why is this bad?
     `<script>` in a query parameter echoed into the page runs in the victim's browser with the site's cookies and
