@@ -39,6 +39,7 @@ class App:
     framework: str
     licence: str
     lines: int
+    heldout: bool = False  # the held-out group: code the team has not tuned to
 
 
 def load_apps(path: Path = HERE / "apps.toml") -> list[App]:
