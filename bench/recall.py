@@ -23,6 +23,9 @@ Two corpora, both fetched into the bench cache outside this repository (`$BASTIO
 Recall is found flaws over labelled ones; precision is true findings over true and false ones. `--misses` prints
 every missed flaw and false finding. `--write-docs SECTION` writes the tables between
 `<!-- vulnapps:SECTION:begin -->` and `<!-- vulnapps:SECTION:end -->` in docs/accuracy.md (SECTION: before/after).
+
+Apps marked `heldout = true` in bench/vulnapps/apps.toml (labelled before bastion was ever run on them, and not tuned
+to) get a table of their own after the first five's, then one line for both groups together.
 """
 
 from __future__ import annotations
@@ -247,9 +250,12 @@ def load_labels(app: str) -> tuple[list[Flaw], int]:
     return flaws, out_of_scope
 
 
-def vulnapps(mirrors: Path | None, jobs: int, reuse: Path | None) -> list[Result]:
+def vulnapps(mirrors: Path | None, jobs: int, reuse: Path | None, heldout: bool = False) -> list[Result]:
+    """The apps of one group: the first five (tuned against) or the held-out ones (`heldout = true` in apps.toml)."""
     results = []
     for app in load_apps():
+        if app.heldout != heldout:
+            continue
         tree = ensure(app, mirrors, group="vulnapps")
         flaws, out_of_scope = load_labels(app.name)
         findings = scan(tree, jobs, reuse, f"vulnapps-{app.name}", ["--isolated"])
@@ -414,6 +420,16 @@ def tables(title: str, results: list[Result], by_cwe: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def totals(title: str, results: list[Result]) -> str:
+    overall = Score()
+    for result in results:
+        overall.add(tally(result)[0])
+    return (
+        f"{title}: {overall.found} of {overall.flaws} flaws found, recall **{_percent(overall.recall)}**; "
+        f"findings true/false {overall.true}/{overall.false}, precision **{_percent(overall.precision)}**.\n"
+    )
+
+
 def show_misses(results: list[Result]) -> None:
     for result in results:
         for flaw in result.flaws:
@@ -455,8 +471,13 @@ def main() -> None:
     if args.corpus in ("vulnapps", "all"):
         apps = vulnapps(args.mirrors, args.jobs, args.reuse)
         body += tables("Labelled vulnerable apps", apps, by_cwe=True) + "\n"
+        heldout = vulnapps(args.mirrors, args.jobs, args.reuse, heldout=True)
+        if heldout:
+            title = "Held-out vulnerable apps (labelled before bastion was run on them; not tuned to)"
+            body += tables(title, heldout, by_cwe=True) + "\n"
+            body += totals("All labelled vulnerable apps, both groups", apps + heldout) + "\n"
         if args.misses:
-            show_misses(apps)
+            show_misses(apps + heldout)
     if args.corpus in ("codeql", "all"):
         queries = codeql(args.jobs, args.reuse)
         body += tables("CodeQL's Python security query tests (per query)", queries, by_cwe=False)

@@ -17,8 +17,13 @@ Every rule that fires is sampled: all of its findings when it has at most 30, ot
 by a hash of each finding's key, so re-runs draw the same findings) in strata of app and severity, in proportion.
 Overall figures weight each rule's sample precision by the rule's number of findings.
 
+Apps marked `heldout = true` in apps.toml (code nobody on the team had looked at while fixing false alarms) are
+sampled and scored as a group of their own, so the first group's figures stay comparable; their tables follow, then
+the totals over both groups (each group's estimated true findings added up). `--group` scans one group only.
+
 `--write-docs SECTION` writes the tables between `<!-- realapps:SECTION:begin -->` and `<!-- realapps:SECTION:end -->`
-in docs/accuracy.md (SECTION is `before` or `after`).
+in docs/accuracy.md (SECTION is `before` or `after`), and the held-out group's tables and the totals between
+`<!-- realapps:heldout-SECTION:begin -->` and its end marker (added at the end of the file when missing).
 """
 
 from __future__ import annotations
@@ -257,14 +262,14 @@ def current_commit() -> str:
     return result.stdout.strip() or "unknown"
 
 
-def tables(scans: dict[str, Scan], scores: dict[str, RuleScore], label: str) -> str:
+def tables(scans: dict[str, Scan], scores: dict[str, RuleScore], title: str) -> str:
     lines_total = sum(scan.lines for scan in scans.values())
     findings_total = sum(len(scan.findings) for scan in scans.values())
     high_total = sum(rule.high for rule in scores.values())
     overall, true = weighted_precision(scores)
     high_precision, high_true = weighted_precision(scores, high_only=True)
     out = [
-        f"Findings of bastion {label}, default configuration.",
+        title,
         "",
         "| app | Python lines | findings | per kLOC | high/critical | held back (test/CI/docs) | not analysed (BST) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -299,9 +304,28 @@ def tables(scans: dict[str, Scan], scores: dict[str, RuleScore], label: str) -> 
     return "\n".join(out) + "\n"
 
 
-def write_docs(section: str, body: str) -> None:
+def totals(groups: list[tuple[dict[str, Scan], dict[str, RuleScore]]]) -> str:
+    """Both groups together: each group's estimated true findings (its own sample's precision per rule) added up."""
+    findings = high = 0
+    true = high_true = 0.0
+    for scans, scores in groups:
+        findings += sum(len(scan.findings) for scan in scans.values())
+        high += sum(rule.high for rule in scores.values())
+        true += weighted_precision(scores)[1]
+        high_true += weighted_precision(scores, high_only=True)[1]
+    lines = sum(scan.lines for scans, _ in groups for scan in scans.values())
+    return (
+        f"All {sum(len(scans) for scans, _ in groups)} apps ({lines:,} Python lines): {findings} findings, "
+        f"precision overall **{_percent(true / findings if findings else None)}** (about {true:.0f} true); "
+        f"at high/critical: **{_percent(high_true / high if high else None)}** (about {high_true:.0f} of {high}).\n"
+    )
+
+
+def write_docs(section: str, body: str, create: bool = False) -> None:
     begin, end = f"<!-- realapps:{section}:begin -->", f"<!-- realapps:{section}:end -->"
     text = ACCURACY.read_text(encoding="utf-8")
+    if create and begin not in text:
+        text = text.rstrip("\n") + f"\n\n{begin}\n{end}\n"
     if begin not in text or end not in text:
         raise SystemExit(f"{ACCURACY}: markers {begin} / {end} not found")
     head, rest = text.split(begin, 1)
@@ -309,7 +333,7 @@ def write_docs(section: str, body: str) -> None:
     ACCURACY.write_text(f"{head}{begin}\n{body}{end}{tail}", encoding="utf-8")
 
 
-def show_untriaged(scans: dict[str, Scan], scores: dict[str, RuleScore], trees: dict[str, Path], context: int) -> None:
+def show_untriaged(scores: dict[str, RuleScore], trees: dict[str, Path], context: int) -> None:
     for rule in scores.values():
         for finding in rule.sample:
             if verdict_for(finding, TRIAGE_CACHE[finding.app]) is not None:
@@ -343,19 +367,37 @@ def main() -> None:
     parser.add_argument("--context", type=int, default=3, help="source lines around each untriaged finding")
     parser.add_argument("--label", help="what produced the reports (default: this checkout's commit)")
     parser.add_argument("--write-docs", choices=("before", "after"), help="write the tables into docs/accuracy.md")
+    parser.add_argument("--group", choices=("tuned", "heldout", "all"), default="all", help="which apps to scan")
     args = parser.parse_args()
     apps = [app for app in load_apps() if not args.apps or app.name in args.apps]
+    apps = [app for app in apps if args.group == "all" or app.heldout == (args.group == "heldout")]
     trees = {app.name: ensure(app, args.mirrors) for app in apps}
-    scans = {app.name: scan_app(app, trees[app.name], args.jobs, args.reuse) for app in apps}
     TRIAGE_CACHE.update({app.name: load_triage(app.name) for app in apps})
-    scores = score(scans, TRIAGE_CACHE)
+    label = args.label or f"at commit {current_commit()}"
+    groups: list[tuple[dict[str, Scan], dict[str, RuleScore]]] = []
+    bodies: list[str] = []
+    for heldout, title in (
+        (False, f"Findings of bastion {label}, default configuration."),
+        (True, f"Held-out apps (not tuned to), findings of bastion {label}, default configuration."),
+    ):
+        members = [app for app in apps if app.heldout == heldout]
+        scans = {app.name: scan_app(app, trees[app.name], args.jobs, args.reuse) for app in members}
+        scores = score(scans, TRIAGE_CACHE)  # sampled per group, so one group's draw never moves the other's
+        if args.untriaged:
+            show_untriaged(scores, trees, args.context)
+        groups.append((scans, scores))
+        bodies.append(tables(scans, scores, title) if scans else "")
     if args.untriaged:
-        show_untriaged(scans, scores, trees, args.context)
         return
-    body = tables(scans, scores, args.label or f"at commit {current_commit()}")
-    print(body)
+    tuned, heldout_body = bodies
+    both = [(scans, scores) for scans, scores in groups if scans]
+    summary = totals(both) if len(both) > 1 else ""
+    print("\n".join(body for body in (tuned, heldout_body, summary) if body))
     if args.write_docs:
-        write_docs(args.write_docs, body)
+        if tuned:
+            write_docs(args.write_docs, tuned)
+        if heldout_body:
+            write_docs(f"heldout-{args.write_docs}", f"{heldout_body}\n{summary}", create=True)
 
 
 if __name__ == "__main__":
