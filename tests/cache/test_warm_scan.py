@@ -49,7 +49,36 @@ STEPS: list[tuple[str, Callable[[Path], None]]] = [
     ("a Dockerfile", lambda root: (root / "Dockerfile").write_text("FROM python:3.12\nRUN curl -s x | sh\n")),
     ("a suppression", _edit("extra.py", "eval(input())  # bastion: ignore[PAT101]\n")),
     ("a requirements pin", lambda root: (root / "requirements.txt").write_text("django==2.0\n")),
+    # The taint solve is kept per part of the project (`bastion.taint.incremental`): edits that change what another
+    # module sees must re-solve that module too.
+    ("a sanitising helper", lambda root: _write(root, {"app/clean.py": SANITISING, "app/tools.py": TOOLS})),
+    ("the helper stops sanitising", lambda root: _write(root, {"app/clean.py": PASSING_ON})),
+    ("lines shifted above the call", lambda root: _write(root, {"app/tools.py": "# tools\n" + TOOLS})),
+    ("the helper sanitises again", lambda root: _write(root, {"app/clean.py": SANITISING})),
+    ("the helper renamed", lambda root: _write(root, {"app/clean.py": SANITISING.replace("def clean", "def tidy")})),
+    ("the helper deleted", lambda root: (root / "app" / "clean.py").unlink()),
 ]
+# The finding each step must (True) or must not (False) have in app/tools.py: the steps do what they say.
+TOOLS_FINDING = {
+    "a sanitising helper": False,
+    "the helper stops sanitising": True,
+    "lines shifted above the call": True,
+    "the helper sanitises again": False,
+    "the helper renamed": True,  # an unknown call passes its argument on
+    "the helper deleted": True,
+}
+SANITISING = "import shlex\n\n\ndef clean(value):\n    return shlex.quote(value)\n"
+PASSING_ON = "def clean(value):\n    return value.strip()\n"
+TOOLS = (
+    "import subprocess\n\nfrom flask import request\n\nfrom app.clean import clean\nfrom app.views import app\n\n\n"
+    "@app.route('/list')\ndef listing():\n"
+    "    return subprocess.check_output('ls ' + clean(request.args['d']), shell=True)\n"
+)
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        (root / rel).write_text(text)
 
 
 def test_warm_scans_report_exactly_what_cold_scans_do(tmp_path: Path) -> None:
@@ -59,7 +88,11 @@ def test_warm_scans_report_exactly_what_cold_scans_do(tmp_path: Path) -> None:
     _scan(root, cache)  # fill the cache
     for label, step in STEPS:
         step(root)
-        cold = _reports(_scan(root, None))
+        cold_result = _scan(root, None)
+        if label in TOOLS_FINDING:
+            found = any(f.location.path == "app/tools.py" and f.code.startswith("TNT") for f in cold_result.findings)
+            assert found == TOOLS_FINDING[label], f"after {label}"
+        cold = _reports(cold_result)
         warm = _reports(_scan(root, cache))
         assert warm == cold, f"after {label}"
         again = _reports(_scan(root, cache))  # every result from the cache now

@@ -156,6 +156,30 @@ class CacheSession:
                 digest.update(f"{collector.name}\0{rel}\0{key}\n".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
+    # -- the project memo (`bastion.rules.base.ProjectMemo`): parts of a project rule's work -----------------------
+
+    def key(self, *parts: str) -> str:
+        digest = hashlib.sha256(f"{self.salt}|memo".encode())
+        for part in parts:
+            digest.update(b"\0")
+            digest.update(part.encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def recall(self, keys: Sequence[str]) -> dict[str, str]:
+        return self.project_entries(keys)
+
+    def keep(self, key: str, text: str) -> None:
+        self.remember_key(key, text)
+
+    def discard(self, key: str, what: str) -> None:
+        self.hits.discard(key)
+        self.new.pop(key, None)
+        with contextlib.suppress(CacheError):
+            self.store.delete([key])
+        self.notices.append(
+            Notice(NoticeKind.INFO, f"the result cache's entry for {what} was unreadable; computed anew")
+        )
+
     def project_entries(self, keys: Sequence[str]) -> dict[str, str]:
         try:
             stored = self.store.get_many(keys)

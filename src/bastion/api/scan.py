@@ -344,6 +344,7 @@ def _run_project_rules(
         scanned=scanned,
         decode=decoder.decode,
         refresh=decoder.refresh,
+        memo=cache,
     )
     findings: list[Finding] = []
     keys = {cls: cache.project_key(cls, context.facts, scanned) for cls in project_rules} if cache else {}

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from bastion.core.config import BastionConfig
 from bastion.core.finding import Finding, FlowStep, Location
@@ -242,6 +242,21 @@ class ScanServices:
     environments: tuple[Manifest, ...] = ()
 
 
+class ProjectMemo(Protocol):
+    """Where a project rule may keep parts of its work between scans (the result cache): text under keys it
+    derives with `key` (which adds everything the scan's results depend on: bastion's code, settings, rules)."""
+
+    def key(self, *parts: str) -> str: ...
+
+    def recall(self, keys: Sequence[str]) -> Mapping[str, str]: ...
+
+    def keep(self, key: str, text: str) -> None: ...
+
+    def discard(self, key: str, what: str) -> None:
+        """A recalled entry that would not decode: dropped, with a notice."""
+        ...
+
+
 @dataclass
 class ProjectContext:
     """What a project rule sees: every file the scan reached, the facts collected from them, and services."""
@@ -263,6 +278,8 @@ class ProjectContext:
     # Called with (collector name, path) when a file's stored facts do not decode: facts analysed afresh.
     refresh: Callable[[str, str], Any] | None = field(default=None, repr=False)
     _decoded: dict[str, Mapping[str, Any]] = field(default_factory=dict, repr=False)
+    # The result cache, when the scan has one (for rules that keep parts of their work: the taint solve).
+    memo: ProjectMemo | None = field(default=None, repr=False)
 
     def in_scope(self, rel: str) -> bool:
         """Whether a root-relative path lies inside what the user asked to scan."""
@@ -316,6 +333,13 @@ class ProjectContext:
                     decoded[rel] = facts
             self._decoded[collector.name] = decoded
         return decoded
+
+    def file_facts(self, collector: type[FactCollector], rel: str) -> Any:
+        """One file's facts from `collector` (None if it has none), decoding only that file's."""
+        decoded = self._decoded.get(collector.name)
+        if decoded is not None:
+            return decoded.get(rel)
+        return self._decoded_facts(collector.name, rel, self.facts.get(collector.name, {}).get(rel))
 
     def _decoded_facts(self, name: str, rel: str, value: Any) -> Any:
         if not isinstance(value, EncodedFacts):

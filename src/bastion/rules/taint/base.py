@@ -17,11 +17,12 @@ from bastion.core.finding import Finding, FlowStep, Location
 from bastion.core.fix import Fix
 from bastion.core.notice import NoticeKind
 from bastion.core.severity import Confidence, Severity
-from bastion.rules.base import FactCollector, ProjectContext, ProjectRule
+from bastion.rules.base import EncodedFacts, FactCollector, ProjectContext, ProjectRule
 from bastion.semantic.module import PythonModule
 from bastion.taint.facts import ModuleFacts
+from bastion.taint.incremental import SolveOptions, digest_of, solve_in_parts, solve_whole
 from bastion.taint.module import analyse_module
-from bastion.taint.solver import TaintFinding, TaintSolver
+from bastion.taint.solver import TaintFinding
 
 _SOURCE_WORDS = {
     "remote": "request data",
@@ -49,20 +50,29 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
     if _solved is not None and _solved[0] is project:
         return _solved[1]
     options = project.config.taint
+    solve_options = SolveOptions(
+        environment_sources=options.environment_sources,
+        max_depth=options.max_call_depth,
+        reaches=dataflow_model().models.kinds.reaches,
+    )
     with _no_cyclic_gc():
-        modules = project.facts_of(TaintCollector).values()
-        solver = TaintSolver(
-            [facts for facts in modules if isinstance(facts, ModuleFacts)],
-            environment_sources=options.environment_sources,
-            max_depth=options.max_call_depth,
-            reaches=dataflow_model().models.kinds.reaches,
-        )
-        findings = solver.solve()
-    for (path, line), from_source in sorted(solver.cut_short.items()):
+        if project.memo is None:
+            modules = project.facts_of(TaintCollector).values()
+            findings, cut_short = solve_whole([m for m in modules if isinstance(m, ModuleFacts)], solve_options)
+        else:
+            # With the result cache: only the parts of the project whose modules' facts changed are solved again.
+            encoded = project.facts.get(TaintCollector.name, {})
+            digests = [
+                (rel, digest_of(value) if isinstance(value, EncodedFacts) else None) for rel, value in encoded.items()
+            ]
+            findings, cut_short = solve_in_parts(
+                digests, lambda rel: _module_facts(project, rel), project.memo, solve_options
+            )
+    for (path, line), from_source in sorted(cut_short.items()):
         what = "data from a source" if from_source else "values from this function's parameters"
         project.notice(
             NoticeKind.CUT_SHORT,
-            f"taint paths carrying {what} through more than {solver.max_depth} calls were not followed past this "
+            f"taint paths carrying {what} through more than {options.max_call_depth} calls were not followed past this "
             "call ([tool.bastion.taint] max-call-depth)",
             path=path,
             line=line,
@@ -73,6 +83,11 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
         )
     _solved = (project, findings)
     return findings
+
+
+def _module_facts(project: ProjectContext, rel: str) -> ModuleFacts | None:
+    facts = project.file_facts(TaintCollector, rel)
+    return facts if isinstance(facts, ModuleFacts) else None
 
 
 class TaintRule(ProjectRule):
