@@ -1,7 +1,7 @@
 """Recall and precision of bastion on code nobody on the team wrote: labelled vulnerable apps and CodeQL's tests.
 
     python bench/recall.py [--mirrors DIR] [--jobs N] [--reuse DIR] [--corpus vulnapps|codeql|all]
-                           [--misses] [--write-docs SECTION] [--label TEXT]
+                           [--group tuned|heldout|all] [--misses] [--write-docs SECTION] [--label TEXT]
 
 Two corpora, both fetched into the bench cache outside this repository (`$BASTION_BENCH_CACHE`, default
 `~/.cache/bastion-bench`):
@@ -25,7 +25,8 @@ every missed flaw and false finding. `--write-docs SECTION` writes the tables be
 `<!-- vulnapps:SECTION:begin -->` and `<!-- vulnapps:SECTION:end -->` in docs/accuracy.md (SECTION: before/after).
 
 Apps marked `heldout = true` in bench/vulnapps/apps.toml (labelled before bastion was ever run on them, and not tuned
-to) get a table of their own after the first five's, then one line for both groups together.
+to) get a table of their own, printed last, then one line for both groups together; `--write-docs SECTION` writes
+them between `<!-- vulnapps:heldout-SECTION:begin -->` and its end marker.
 """
 
 from __future__ import annotations
@@ -465,27 +466,37 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every missed flaw and false finding")
     parser.add_argument("--label", help="what produced the reports (default: this checkout's commit)")
     parser.add_argument("--write-docs", choices=("before", "after"), help="write the tables into docs/accuracy.md")
+    parser.add_argument(
+        "--group", choices=("tuned", "heldout", "all"), default="all", help="vulnerable apps: which group to score"
+    )
     args = parser.parse_args()
     label = args.label or f"bastion at {current_commit()}"
-    body = f"Measured with {label}, default configuration.\n\n"
+    measured = f"Measured with {label}, default configuration.\n\n"
+    body = measured
+    heldout_body = ""
     if args.corpus in ("vulnapps", "all"):
-        apps = vulnapps(args.mirrors, args.jobs, args.reuse)
-        body += tables("Labelled vulnerable apps", apps, by_cwe=True) + "\n"
-        heldout = vulnapps(args.mirrors, args.jobs, args.reuse, heldout=True)
+        apps = vulnapps(args.mirrors, args.jobs, args.reuse) if args.group != "heldout" else []
+        if apps:
+            body += tables("Labelled vulnerable apps", apps, by_cwe=True) + "\n"
+        heldout = vulnapps(args.mirrors, args.jobs, args.reuse, heldout=True) if args.group != "tuned" else []
         if heldout:
             title = "Held-out vulnerable apps (labelled before bastion was run on them; not tuned to)"
-            body += tables(title, heldout, by_cwe=True) + "\n"
-            body += totals("All labelled vulnerable apps, both groups", apps + heldout) + "\n"
+            heldout_body = tables(title, heldout, by_cwe=True) + "\n"
+            if apps:
+                heldout_body += totals("All labelled vulnerable apps, both groups", apps + heldout)
         if args.misses:
             show_misses(apps + heldout)
-    if args.corpus in ("codeql", "all"):
+    if args.corpus in ("codeql", "all") and args.group != "heldout":
         queries = codeql(args.jobs, args.reuse)
         body += tables("CodeQL's Python security query tests (per query)", queries, by_cwe=False)
         if args.misses:
             show_misses(queries)
-    print(body)
+    print(body + (f"\n{heldout_body}" if heldout_body else ""))
     if args.write_docs:
-        write_docs(args.write_docs, body)
+        if body != measured:
+            write_docs(args.write_docs, body)
+        if heldout_body:
+            write_docs(f"heldout-{args.write_docs}", measured + heldout_body)
 
 
 if __name__ == "__main__":
