@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,7 +23,7 @@ def test_values_come_back_and_missing_keys_do_not(tmp_path: Path) -> None:
 
 
 def test_the_size_bound_evicts_the_least_recently_used(tmp_path: Path) -> None:
-    with ResultStore(tmp_path, max_bytes=10_000) as store:
+    with ResultStore(tmp_path, max_bytes=10_000, touch_interval=0) as store:
         store.put_many({"old": "x" * 4000})
         time.sleep(0.01)
         store.put_many({"kept": "y" * 4000})
@@ -30,6 +31,18 @@ def test_the_size_bound_evicts_the_least_recently_used(tmp_path: Path) -> None:
         store.put_many({"new": "z" * 4000}, touched=["kept"])
         assert store.total_bytes() <= 10_000
         assert set(store.get_many(["old", "kept", "new"])) == {"kept", "new"}
+
+
+def test_an_entry_used_recently_is_not_marked_again(tmp_path: Path) -> None:
+    with ResultStore(tmp_path, touch_interval=3600) as store:
+        store.put_many({"a": "one", "b": "two"})
+        with sqlite3.connect(store.path) as connection:
+            connection.execute("UPDATE entries SET used = 0 WHERE key = 'b'")  # used long ago
+        used = dict(store._connection.execute("SELECT key, used FROM entries").fetchall())
+        store.put_many({}, touched=["a", "b"])
+        again = dict(store._connection.execute("SELECT key, used FROM entries").fetchall())
+        assert again["a"] == used["a"]  # used within the hour: left as it was
+        assert again["b"] > 0  # marked as just used
 
 
 def _writer(directory: str, prefix: str, count: int) -> None:

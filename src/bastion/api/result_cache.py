@@ -17,12 +17,15 @@ import contextlib
 import hashlib
 import json
 import os
+import stat
 import sys
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 
 import bastion
+from bastion.cache.file_stats import FileStats
 from bastion.cache.store import CacheError, ResultStore, clean
 from bastion.core.notice import Notice, NoticeKind
 from bastion.source.discovery import SourceFile
@@ -96,7 +99,7 @@ def file_key(salt: str, rel: str, content: bytes) -> str:
 class CacheSession:
     """One scan's use of the store: keys for its files, entries found, entries to write, notices to give."""
 
-    def __init__(self, store: ResultStore, salt: str, max_size: int) -> None:
+    def __init__(self, store: ResultStore, salt: str, max_size: int, scope: str = "") -> None:
         self.store = store
         self.salt = salt
         self.max_size = max_size
@@ -104,6 +107,21 @@ class CacheSession:
         self.keys: dict[str, str] = {}
         self.hits: set[str] = set()
         self.new: dict[str, str] = {}
+        # The identity of every file when its key was computed (`bastion.cache.file_stats`), per scanned scope.
+        self._stats_key = self.key("file-stats", scope)
+        self.stats = self._file_stats()
+
+    def _file_stats(self) -> FileStats:
+        try:
+            text = self.store.get_many([self._stats_key]).get(self._stats_key)
+        except CacheError:
+            return FileStats()
+        stats = FileStats(text)
+        if stats.damaged:
+            self.notices.append(
+                Notice(NoticeKind.INFO, "the result cache's record of file identities was unreadable; files re-read")
+            )
+        return stats
 
     def key_of(self, file: SourceFile) -> str | None:
         """The file's key, or None when it is not worth caching (too large to read: its result is a notice)."""
@@ -113,9 +131,24 @@ class CacheSession:
             return None
         else:
             try:
+                status = os.lstat(file.path)
+            except OSError:  # gone: analysed (and named) anew
+                return None
+            if not stat.S_ISREG(status.st_mode):
+                return None
+            vouched = self.stats.vouched(file.rel, status)
+            if vouched is not None:
+                self.keys[file.rel] = vouched
+                return vouched
+            read_at = time.time_ns()
+            try:
                 content = read_regular_file(file.path, max_size=self.max_size)
             except OSError:  # gone, not a regular file any more, grown past the bound: analysed (and named) anew
                 return None
+            key = file_key(self.salt, file.rel, content)
+            self.stats.record(file.rel, status, read_at, key)
+            self.keys[file.rel] = key
+            return key
         key = file_key(self.salt, file.rel, content)
         self.keys[file.rel] = key
         return key
@@ -198,15 +231,18 @@ class CacheSession:
             self.new[key] = entry
 
     def save(self) -> None:
+        if self.stats.changed or self.stats.pruned:
+            self.new[self._stats_key] = self.stats.text()
         try:
             self.store.put_many(self.new, touched=self.hits)
         except CacheError as error:
             self.notices.append(Notice(NoticeKind.INFO, f"{error}; results of this scan were not kept"))
 
 
-def open_cache(directory: Path, salt: str, max_size: int) -> tuple[CacheSession | None, list[Notice]]:
+def open_cache(directory: Path, salt: str, max_size: int, scope: str = "") -> tuple[CacheSession | None, list[Notice]]:
+    """`scope`: what the scan covers (root and targets), which keeps the file identities it records apart."""
     try:
-        return CacheSession(ResultStore(directory), salt, max_size), []
+        return CacheSession(ResultStore(directory), salt, max_size, scope), []
     except CacheError as error:
         return None, [Notice(NoticeKind.INFO, f"{error}; scanned without the cache")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -124,7 +125,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
     scope = _changed_scope(options, root, discovery)
     spec = AnalyzerSpec(config, tuple(rule.code for rule in rules), file_time_limit=options.file_time_limit)
     jobs = options.jobs or default_jobs()
-    cache, notices = _open_cache(options, spec)
+    cache, notices = _open_cache(options, spec, [root, *targets])
     results = analyse_files(
         discovery.files,
         spec,
@@ -401,13 +402,16 @@ def _concerns_changes(rule: type[ProjectRule], results: Sequence[FileResult], sc
     return any(scope.analyses(result.rel) and names & result.facts.keys() for result in results)
 
 
-def _open_cache(options: ScanOptions, spec: AnalyzerSpec) -> tuple[CacheSession | None, list[Notice]]:
+def _open_cache(
+    options: ScanOptions, spec: AnalyzerSpec, scope: Sequence[Path]
+) -> tuple[CacheSession | None, list[Notice]]:
     if options.cache_dir is None or options.overlay:
         return None, []
     # Advisory ignores act after the analysis (on the findings of a whole scan): editing them keeps the cache.
     settings = spec.config.model_dump(mode="json", exclude={"deps": {"ignore"}})
     salt = scan_salt(settings, spec.codes, {"time": spec.file_time_limit, "types": spec.return_types})
-    return open_cache(options.cache_dir, salt, spec.config.max_file_size)
+    where = json.dumps([str(path.absolute()) for path in scope])
+    return open_cache(options.cache_dir, salt, spec.config.max_file_size, where)
 
 
 class FactsDecoder:
