@@ -1,13 +1,17 @@
 """Re-scans with a warm result cache on Django 5.1.4 (879 files, 155k lines), every rule family.
 
-    python bench/warm_speed.py [--runs 5] [--jobs N]
+    python bench/warm_speed.py [--runs 5] [--jobs N] [--tree django|big]
 
 A copy of Django (installed once by `corpus_tools.django_tree`) is made a git repository in a temporary folder,
 scanned once cold to fill a temporary cache, then re-scanned: with no change; after an edit of one file (a
-different edit each run, so that each run misses the cache for that file); and with `--diff HEAD~1` after a commit
-that edits five files. Each figure is the median (and least) of `--runs` runs, wall-clock and CPU (user+sys of
-bastion and its workers). Targets (issue #14): one-file edit under 1.0 s on Django, identical to a cold scan (the
-test suite checks identity: tests/cache/test_warm_scan.py).
+different edit each run, so that each run misses the cache for that file): a comment added at its end (its facts
+stay the same) and a line inserted at its top (every line moves: its facts, and the taint part it belongs to, are
+computed again); and with `--diff HEAD~1` after a commit that edits five files. `--tree big` adds SQLAlchemy
+2.0.36 and sympy 1.13.3 beside Django (2,652 files, 1.13M lines; taken from bench/corpus/sqlalchemy-tree and
+sympy-tree, installed there by the same `pip install --target` as Django). Each figure is the median (and least)
+of `--runs` runs, wall-clock and CPU (user+sys of bastion and its workers). Targets (issue #14): one-file edit
+under 1.0 s on Django, under 3 s on the big tree, identical to a cold scan (the test suite checks identity:
+tests/cache/test_warm_scan.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus_tools import django_tree
+from corpus_tools import CORPUS, django_tree
 
 EDITED = "django/db/models/query.py"
 FIVE = [
@@ -75,6 +79,22 @@ def _edit(repo: Path, rel: str, mark: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\n# bench edit {mark}\n", encoding="utf-8")
 
 
+def _insert_line(repo: Path, rel: str, mark: str) -> None:
+    path = repo / rel
+    path.write_text(f"# bench edit {mark}\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def _copy_tree(name: str, repo: Path) -> None:
+    """Django, or with `big` also SQLAlchemy and sympy (their packages only) from bench/corpus."""
+    shutil.copytree(django_tree(), repo / "django")
+    if name == "big":
+        for tree, package in (("sqlalchemy-tree", "sqlalchemy"), ("sympy-tree", "sympy")):
+            source = CORPUS / tree / package
+            if not source.is_dir():
+                raise SystemExit(f"{source} is missing: pip install --target {CORPUS / tree} --no-deps {package}")
+            shutil.copytree(source, repo / package, ignore=shutil.ignore_patterns("__pycache__"))
+
+
 def _report(name: str, samples: list[tuple[float, float]]) -> None:
     walls = [wall for wall, _ in samples]
     cpus = [cpu for _, cpu in samples]
@@ -88,18 +108,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=None, help="bastion's --jobs (default: all cores)")
+    parser.add_argument("--tree", choices=("django", "big"), default="django")
     arguments = parser.parse_args()
-    source = django_tree()
     work = Path(tempfile.mkdtemp(prefix="bastion-warm-"))
     try:
         repo = work / "django"
-        shutil.copytree(source, repo / "django")
+        _copy_tree(arguments.tree, repo)
         cache = work / "cache"
         _git(repo, "init", "-q", "-b", "main")
         _git(repo, "add", "-A")
         _git(repo, "commit", "-q", "-m", "django 5.1.4")
-        files = sum(1 for _ in (repo / "django").rglob("*.py"))
-        print(f"Django 5.1.4: {files} Python files; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        files = sum(1 for _ in repo.rglob("*.py"))
+        what = "Django 5.1.4" if arguments.tree == "django" else "Django 5.1.4 + SQLAlchemy 2.0.36 + sympy 1.13.3"
+        print(f"{what}: {files} Python files; load {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
         _report("cold scan (fills the cache)", [_scan(repo, cache, arguments.jobs)])
         _report("no change, warm", [_scan(repo, cache, arguments.jobs) for _ in range(arguments.runs)])
         samples = []
@@ -107,6 +128,11 @@ def main() -> None:
             _edit(repo, EDITED, f"one-{run}")
             samples.append(_scan(repo, cache, arguments.jobs))
         _report(f"one file edited ({EDITED}), warm", samples)
+        samples = []
+        for run in range(arguments.runs):
+            _insert_line(repo, EDITED, f"top-{run}")
+            samples.append(_scan(repo, cache, arguments.jobs))
+        _report("one file edited, every line moved, warm", samples)
         _git(repo, "checkout", "-q", "--", ".")
         _scan(repo, cache, arguments.jobs)  # back to the committed state, cached
         for rel in FIVE:
@@ -121,6 +147,7 @@ def main() -> None:
             "--diff HEAD~1, 5 files changed, no cache",
             [_scan(repo, cold_cache, arguments.jobs, "--diff", "HEAD~1", "--no-cache") for _ in range(arguments.runs)],
         )
+        print(f"load at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
