@@ -86,6 +86,7 @@ from bastion.rules.pattern.shell_program_invoked import ShellProgramInvoked
 from bastion.rules.pattern.shell_true_other import ShellTrueOtherCall
 from bastion.rules.pattern.subprocess_shell import SubprocessShell
 from bastion.rules.pattern.template_autoescape_off import TemplateAutoescapeOff
+from bastion.rules.pattern.user_form_privilege_fields import UserFormPrivilegeFields
 from bastion.rules.pattern.wildcard_injection import WildcardInjection
 from bastion.rules.secrets.framework_secret_key import FrameworkSecretKey
 from bastion.rules.secrets.hardcoded_password import HardcodedPassword
@@ -415,6 +416,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             ObjectAccessWithoutOwnerCheck,
             AssertAccessControl,
             ClientDataAuthorization,
+            UserFormPrivilegeFields,
         ),
         checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",
