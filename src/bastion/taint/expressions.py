@@ -249,6 +249,10 @@ class ExpressionAnalysis(CallAnalysis):
     def _subscript(self, node: ast.Subscript, state: State) -> Value:
         base = self._eval(node.value, state)
         index = self._eval(node.slice, state)
+        if index.all_labels() and not isinstance(node.slice, ast.Slice):
+            # A read `container[key]` is the model method `__getitem__` (`globals()[name]`): only with a tainted key.
+            what = f"`{shorten(ast.unparse(node))}`"
+            self._check_sinks_for_method(node, "__getitem__", node.value, base, [index], {}, state, what)
         type_name = self.model.return_types.get(f"{base.type_name}[]") if base.type_name else None
         if isinstance(node.slice, ast.Slice):
             lower = node.slice.lower
