@@ -8,7 +8,9 @@ from bastion.rules.taint.base import TaintRule
 
 class XPathInjection(TaintRule):
     """## What it does
-    Finds untrusted input built into an XPath expression (`lxml` `xpath()`, `XPath()`).
+    Finds untrusted input built into an XPath expression (`lxml` `xpath()`, `XPath()`, `ETXPath()`,
+    `XPathEvaluator()`), or into an ElementPath (`find()`, `findall()`, `findtext()`, `iterfind()` of lxml and
+    `xml.etree.ElementTree` trees and elements).
 
     ## Why is this bad?
     `' or '1'='1` in an XPath predicate selects every node: data meant for one user is returned for all. lxml
