@@ -18,13 +18,13 @@ from bastion.rules import load_all
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "no-hardcoded-secrets": ({"CFG102", "CFG403", "CFG408"}, {"SEC"}),
     "secrets-from-environment": ({"CFG102", "CFG403", "CFG408", "SEC201", "SEC202"}, set()),
-    "passwords-hashed": ({"CFG104", "PAT402", "PAT403", "PAT404"}, set()),
+    "passwords-hashed": ({"CFG104", "PAT402", "PAT403", "PAT404", "PAT407"}, set()),
     "password-rules": ({"CFG105"}, set()),
     "sql-parameterised": ({"TNT101"}, set()),
     "output-escaped": ({"PAT802", "PAT803", "PAT804", "PAT904", "TNT104", "TNT301"}, set()),
     "no-shell-with-input": ({"PAT301", "PAT302", "PAT303", "PAT304", "PAT306", "PAT307", "TNT102"}, set()),
     "input-validated": (
-        {"CFG307", "TNT103", "TNT105", "TNT106", "TNT201", "TNT202", "TNT302", "TNT303", "TNT401", "TNT501"}
+        {"CFG307", "TNT103", "TNT105", "TNT106", "TNT107", "TNT201", "TNT202", "TNT302", "TNT303", "TNT401", "TNT501"}
         | {"TNT502", "TNT602", "TNT603"},
         set(),
     ),
@@ -37,7 +37,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "access-control": ({"CFG303", "CFG304", "PAT605", "PAT606", "PAT809"}, set()),
     "login-rate-limit": ({"CFG305"}, set()),
     "uploads": ({"CFG306", "CFG307", "CFG308"}, set()),
-    "no-debug": ({"CFG101", "CFG309", "PAT801", "PAT901"}, set()),
+    "no-debug": ({"CFG101", "CFG309", "PAT801", "PAT901", "PAT905"}, set()),
     "security-logging": ({"CFG310"}, set()),
     "logging-without-secrets": ({"PAT902", "TNT601"}, set()),
     "dependencies": (set(), {"DEP"}),

@@ -73,6 +73,7 @@ from bastion.rules.pattern.assert_access_control import AssertAccessControl
 from bastion.rules.pattern.bcrypt_rounds import BcryptLowRounds
 from bastion.rules.pattern.client_data_authorization import ClientDataAuthorization
 from bastion.rules.pattern.debug_mode import DebugMode
+from bastion.rules.pattern.environment_in_response import EnvironmentInResponse
 from bastion.rules.pattern.exception_in_response import ExceptionInResponse
 from bastion.rules.pattern.fast_hash_password import FastHashPassword
 from bastion.rules.pattern.jinja2_autoescape import Jinja2Autoescape
@@ -81,6 +82,7 @@ from bastion.rules.pattern.mark_safe_non_constant import MarkSafeNonConstant
 from bastion.rules.pattern.os_system import OsSystem
 from bastion.rules.pattern.paramiko_exec_command import ParamikoExecCommand
 from bastion.rules.pattern.pbkdf2_iterations import Pbkdf2LowIterations
+from bastion.rules.pattern.plaintext_password_lookup import PlaintextPasswordLookup
 from bastion.rules.pattern.secret_in_log import SecretInLog
 from bastion.rules.pattern.shell_program_invoked import ShellProgramInvoked
 from bastion.rules.pattern.shell_true_other import ShellTrueOtherCall
@@ -105,6 +107,7 @@ from bastion.rules.taint.server_side_request_forgery import ServerSideRequestFor
 from bastion.rules.taint.sql_injection import SqlInjection
 from bastion.rules.taint.template_injection import TemplateInjection
 from bastion.rules.taint.unsafe_deserialization import UnsafeDeserialization
+from bastion.rules.taint.unsafe_reflection import UnsafeReflection
 from bastion.rules.taint.xml_external_entities import XmlExternalEntities
 from bastion.rules.taint.xpath_injection import XPathInjection
 
@@ -287,7 +290,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "passwords-hashed",
         "Passwords hashed with a slow algorithm",
         "check that passwords are stored with Argon2, bcrypt, scrypt or PBKDF2 (never MD5/SHA-1/plain)",
-        rules=(FastHashPassword, BcryptLowRounds, Pbkdf2LowIterations, WeakPasswordHasher),
+        rules=(FastHashPassword, BcryptLowRounds, Pbkdf2LowIterations, PlaintextPasswordLookup, WeakPasswordHasher),
         checks=(check_password_hashers,),
         extra=_password_hashing,
         nothing_found="no password hashing found in the code",
@@ -345,6 +348,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             CodeInjection,
             LdapInjection,
             XPathInjection,
+            UnsafeReflection,
             PathTraversal,
             ArchiveExtraction,
             OpenRedirect,
@@ -441,7 +445,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "no-debug",
         "No debug mode, no stack traces to users",
         "trigger an error on the deployed site and check the page shows no traceback or settings",
-        rules=(DebugEnabled, DebugPropagateExceptions, DebugMode, ExceptionInResponse),
+        rules=(DebugEnabled, DebugPropagateExceptions, DebugMode, ExceptionInResponse, EnvironmentInResponse),
         checks=(check_debug, check_propagate_exceptions),
         nothing_found="no debug setting found",
     ),
