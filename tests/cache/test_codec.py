@@ -90,11 +90,42 @@ def test_special_floats_and_properties() -> None:
         '{"@d": [[["unhashable"], 1]]}',
         "[" * 100_000 + "]" * 100_000,
         "not json",
+        '{"@r": 0}',
+        '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": 1}]',
+        '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": -1}]',
+        '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": "0"}]',
     ],
 )
 def test_forged_or_damaged_data_is_refused(text: str) -> None:
     with pytest.raises(CodecError):
         _codec().loads(text)
+
+
+def test_an_instance_met_again_is_written_once_and_decoded_as_one_object() -> None:
+    codec = _codec()
+    here, there = Location("a.py", 3), Location("b.py", 4)
+    value = {"first": (here, there), "again": [here, here], "equal": Location("a.py", 3)}
+    text = codec.dumps(value)
+    assert text.count('"a.py"') == 2  # `here` once, and the equal but distinct instance once
+    assert text.count('{"@r":0}') == 2
+    back = codec.loads(text)
+    assert back == value
+    assert back["again"][0] is back["again"][1] is back["first"][0]
+    assert back["equal"] is not back["first"][0]
+    # Each text is whole: a later dumps does not refer to instances written by an earlier one.
+    assert codec.loads(codec.dumps(here)) == here
+
+
+def test_labels_equal_but_for_their_trace_keep_their_own_trace() -> None:
+    from bastion.taint.values import Label, ParamOrigin
+
+    origin = ParamOrigin("x")
+    short, long = Label(origin), Label(origin, trace=(("a.py", 1, 0, "assigned to `y`"),))
+    assert short == long
+    codec = _codec()
+    back = codec.loads(codec.dumps((short, long, long)))
+    assert [label.trace for label in back] == [(), long.trace, long.trace]
+    assert back[1] is back[2] and back[0].origin is back[1].origin
 
 
 def test_an_unregistered_class_is_not_encoded() -> None:

@@ -14,6 +14,10 @@ The encoding is JSON, built so that the standard library's C decoder does most o
   `{"@f": [...]}` a frozenset, `{"@s": [...]}` a set, `{"@d": [[key, value], ...]}` a dict, `{"@b": "..."}`
   bytes (base64), `{"@n": "inf"}` a float that JSON cannot hold, `{"@x": [re, im]}` a complex, `{"@o": "name"}`
   a registered singleton;
+- an instance met again in the same value (the same object, not an equal one) is written `{"@r": n}`: the n-th
+  class instance written so far, counting each when its object closes (the order in which the decoder completes
+  them). Taint facts hold the same label in a call's arguments, its fallback and the function's returns: written
+  once, they take about half the text, and decoding rebuilds one object as the analysis had;
 - where a class's type hints say what a field holds (`tuple[Step, ...]`, `frozenset[str]`), the field is written
   as a plain array and rebuilt from the hint: no tag per tuple, and decoding is one C parse plus one call per
   class instance.
@@ -30,6 +34,7 @@ import enum
 import inspect
 import json
 import math
+import operator
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -60,6 +65,8 @@ class Codec:
         self._converters: dict[str, tuple[Converter, ...] | None] = {}
         self._singletons: dict[str, object] = dict(singletons or {})
         self._singleton_names: dict[int, str] = {id(value): name for name, value in self._singletons.items()}
+        # During `dumps`: id -> (number, the instance itself, kept so that its id cannot be reused meanwhile).
+        self._written: dict[int, tuple[int, object]] | None = None
         for root in roots:
             self._register(root)
         for cls in list(self._names):
@@ -100,12 +107,22 @@ class Codec:
         self._converters[name] = None if all(c is _identity for c in converters) else converters
         generic = self.encode
         count = len(encoders)
+        arguments_of = _argument_reader(cls)
 
         def encode_instance(value: Any) -> Any:
-            arguments = _arguments(value)
+            written = self._written
+            if written is not None:
+                seen = written.get(id(value))
+                if seen is not None:
+                    return {"@r": seen[0]}
+            arguments = arguments_of(value)
             if len(arguments) != count:
-                return {"@c": name, "a": [generic(argument) for argument in arguments], "g": 1}
-            return {"@c": name, "a": [encode(argument) for encode, argument in zip(encoders, arguments, strict=True)]}
+                encoded = {"@c": name, "a": [generic(argument) for argument in arguments], "g": 1}
+            else:
+                encoded = {"@c": name, "a": [encode(item) for encode, item in zip(encoders, arguments, strict=True)]}
+            if written is not None:
+                written[id(value)] = (len(written), value)
+            return encoded
 
         self._encoders[cls] = encode_instance
 
@@ -153,10 +170,13 @@ class Codec:
     # -- encoding ----------------------------------------------------------------------------------------------
 
     def dumps(self, value: Any) -> str:
+        self._written = {}
         try:
             return json.dumps(self.encode(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
         except (TypeError, ValueError) as error:
             raise CodecError(f"cannot encode: {error}") from None
+        finally:
+            self._written = None
 
     def encode(self, value: Any) -> Any:
         """Any value, self-describing (tags for every container but lists)."""
@@ -190,16 +210,21 @@ class Codec:
     # -- decoding ----------------------------------------------------------------------------------------------
 
     def loads(self, text: str) -> Any:
+        made: list[Any] = []  # the class instances decoded so far, in the order `{"@r": n}` counts them
         try:
-            return json.loads(text, object_hook=self._object)
+            return json.loads(text, object_hook=lambda data: self._object(data, made))
         except CodecError:
             raise
         except (TypeError, ValueError, IndexError, KeyError, AttributeError, RecursionError) as error:
             raise CodecError(f"not codec data: {type(error).__name__}: {error}") from None
 
-    def _object(self, data: dict[str, Any]) -> Any:
+    def _object(self, data: dict[str, Any], made: list[Any]) -> Any:
         if len(data) == 1:
             ((tag, value),) = data.items()
+            if tag == "@r":
+                if type(value) is not int or not 0 <= value < len(made):
+                    raise CodecError(f"no instance {value!r} to refer to")
+                return made[value]
             if tag == "@t":
                 return tuple(value)
             if tag == "@f":
@@ -228,10 +253,13 @@ class Codec:
             arguments = data["a"]
             converters = None if "g" in data else self._converters[name]
             if converters is None:
-                return cls(*arguments)
-            if len(arguments) != len(converters):
+                instance = cls(*arguments)
+            elif len(arguments) != len(converters):
                 raise CodecError(f"{name}: {len(arguments)} arguments for {len(converters)}")
-            return cls(*(convert(argument) for convert, argument in zip(converters, arguments, strict=True)))
+            else:
+                instance = cls(*(convert(argument) for convert, argument in zip(converters, arguments, strict=True)))
+            made.append(instance)
+            return instance
         elif "@e" in data:
             cls = self._classes.get(data["@e"])
             if cls is None or not issubclass(cls, enum.Enum):
@@ -240,16 +268,30 @@ class Codec:
         raise CodecError(f"not codec data: an object with keys {sorted(data)[:3]}")
 
 
-def _arguments(value: Any) -> tuple[Any, ...]:
-    """What rebuilds `value` as `type(value)(*arguments)`."""
-    reduce = type(value).__dict__.get("__reduce__")
-    if reduce is not None:
+def _argument_reader(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """What reads, from an instance of `cls`, the arguments that rebuild it as `cls(*arguments)`: its
+    `__reduce__`'s when it defines one, else its dataclass init fields (the field list is read once per class, not
+    per instance: this runs for every value a scan stores or a worker sends back)."""
+    reduces = "__reduce__" in cls.__dict__
+    names = tuple(item.name for item in dataclasses.fields(cls) if item.init) if dataclasses.is_dataclass(cls) else None
+
+    def from_fields(value: Any) -> tuple[Any, ...]:
+        if names is None:
+            raise CodecError(f"cannot encode a {cls.__qualname__}: no dataclass fields and no __reduce__")
+        return tuple([getattr(value, name) for name in names])
+
+    if not reduces:
+        if names is not None and len(names) > 1:
+            return operator.attrgetter(*names)  # a tuple for two or more names
+        return from_fields
+
+    def from_reduce(value: Any) -> tuple[Any, ...]:
         rebuilt = value.__reduce__()
-        if isinstance(rebuilt, tuple) and len(rebuilt) == 2 and rebuilt[0] is type(value):
+        if isinstance(rebuilt, tuple) and len(rebuilt) == 2 and rebuilt[0] is cls:
             return tuple(rebuilt[1])
-    if dataclasses.is_dataclass(value):
-        return tuple(getattr(value, item.name) for item in dataclasses.fields(value) if item.init)
-    raise CodecError(f"cannot encode a {type(value).__qualname__}: no dataclass fields and no __reduce__")
+        return from_fields(value)
+
+    return from_reduce
 
 
 def _parameters(cls: type) -> list[tuple[str, Any]]:
