@@ -21,7 +21,7 @@ def find_settings_module_refs(module: PythonModule) -> list[tuple[str, Site]]:
     index = module.index
     scope = index.module_scope
     found: list[tuple[str, Site]] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes_of(ast.Call, ast.Assign):
         if isinstance(node, ast.Call) and len(node.args) >= 2:
             name = callee_name(node, scope, index)
             if name in ("os.environ.setdefault", "os.putenv") and constant(node.args[0], scope, index) == (
@@ -43,8 +43,8 @@ def find_url_entries(module: PythonModule) -> list[UrlEntry]:
     index = module.index
     scope = index.module_scope
     entries: list[UrlEntry] = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call) or callee_name(node, scope, index) not in _URL_FUNCTIONS:
+    for node in module.nodes_of(ast.Call):
+        if callee_name(node, scope, index) not in _URL_FUNCTIONS:
             continue
         if len(node.args) < 2:
             continue
@@ -78,7 +78,7 @@ def find_login_failed_receivers(module: PythonModule) -> list[Site]:
     index = module.index
     scope = index.module_scope
     found: list[Site] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef, ast.Call):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             receives = any(
                 isinstance(decorator, ast.Call)

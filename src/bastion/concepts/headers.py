@@ -29,7 +29,7 @@ def mentions_security_header(text: str) -> bool:
 
 def find_header_sets(module: PythonModule) -> list[HeaderSet]:
     found: list[HeaderSet] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes_of(ast.Assign, ast.Call, ast.Dict):
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Subscript):

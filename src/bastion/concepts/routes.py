@@ -83,18 +83,10 @@ class RouteHandler:
         return tuple(names)
 
 
-# The last module's answer: the taint and configuration collectors both ask about the same module in turn.
-_last: tuple[ast.Module, list[RouteHandler]] | None = None
-
-
 def find_route_handlers(module: PythonModule) -> list[RouteHandler]:
-    """Every route handler defined in `module`, in source order."""
-    global _last
-    if _last is not None and _last[0] is module.tree:
-        return list(_last[1])
-    handlers = _find_route_handlers(module)
-    _last = (module.tree, handlers)
-    return list(handlers)
+    """Every route handler defined in `module`, in source order (found once per file: the taint and configuration
+    collectors both ask)."""
+    return list(module.derived("routes.handlers", _find_route_handlers))
 
 
 def _find_route_handlers(module: PythonModule) -> list[RouteHandler]:
@@ -116,7 +108,7 @@ def _find_route_handlers(module: PythonModule) -> list[RouteHandler]:
     text = module.document.text
     if any(marker in text for marker in route_catalogue().registration_markers):
         # Walking every call of the module is the costly part: only where a registration can be.
-        for handler in _registered_routes(module, _module_functions(module.tree)):
+        for handler in _registered_routes(module, _module_functions(module)):
             if id(handler.function) not in seen:
                 seen.add(id(handler.function))
                 handlers.append(handler)
@@ -153,8 +145,8 @@ def _functions(index: ModuleIndex) -> Iterator[tuple[FunctionNode, Scope, ast.Cl
                 stack.append((nested, scope, owner))
 
 
-def _module_functions(tree: ast.Module) -> dict[str, FunctionNode]:
-    return {node.name: node for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+def _module_functions(module: PythonModule) -> dict[str, FunctionNode]:
+    return {node.name: node for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)}
 
 
 def _decorated_route(function: FunctionNode, scope: Scope, index: ModuleIndex) -> RouteHandler | None:

@@ -203,11 +203,9 @@ def _close_block(block: tuple[int, int, bool, dict[str, None]], outputs: list[Un
 def find_render_calls(module: PythonModule) -> list[RenderCall]:
     index = module.index
     found: list[RenderCall] = []
-    for function in ast.walk(module.tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    for function in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
         scope = index.scope_chain(function)
-        own = _own_nodes(function)
+        own = _shared_own_nodes(module, function)
         tainted = _request_names(function, own, is_view=_is_django_view(function, module))
         dicts = _dict_names(own)
         stored: dict[str, str] | None = None
@@ -234,10 +232,8 @@ def find_written_fields(module: PythonModule) -> list[WrittenField]:
     title=...)` and `task.title = title` where `task` was read from the `Task` model in the same function."""
     index = module.index
     found: list[WrittenField] = []
-    for function in ast.walk(module.tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        own = _own_nodes(function)
+    for function in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+        own = _shared_own_nodes(module, function)
         tainted = _request_names(function, own, is_view=_is_django_view(function, module))
         if not tainted and not any(_is_request_read(node) for node in own):
             continue
@@ -365,6 +361,15 @@ def _is_request_read(node: ast.AST) -> bool:
         base = dotted(node.value) or ""
         return base == "request" or base.endswith(".request")
     return False
+
+
+def _shared_own_nodes(module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """`_own_nodes(function)`, gathered once per file for both template collectors (the list is shared)."""
+    known: dict[int, list[ast.AST]] = module.derived("templates.own_nodes", lambda _: {})
+    own = known.get(id(function))
+    if own is None:
+        own = known[id(function)] = _own_nodes(function)
+    return own
 
 
 def _own_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:

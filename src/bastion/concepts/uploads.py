@@ -177,14 +177,18 @@ def _checks_type(nodes: list[ast.AST]) -> bool:
 
 
 def module_uploads(module: PythonModule) -> list[tuple[str, UploadAnalysis]]:
-    """Every function of the module that handles an upload, by dotted name, with its analysis."""
+    """Every function of the module that handles an upload, by dotted name, with its analysis (found once per
+    file for the rules that ask; the list is shared)."""
+    return module.derived("uploads.module_uploads", _module_uploads)
+
+
+def _module_uploads(module: PythonModule) -> list[tuple[str, UploadAnalysis]]:
     if not mentions_uploads(module.document.text):
         return []
     found = []
     index = module.index
-    for node in ast.walk(module.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            analysis = analyse_uploads(node)
-            if analysis is not None:
-                found.append((index.scope_chain(node).qualname, analysis))
+    for node in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
+        analysis = analyse_uploads(node)
+        if analysis is not None:
+            found.append((index.scope_chain(node).qualname, analysis))
     return found

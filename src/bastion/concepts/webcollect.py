@@ -153,7 +153,7 @@ def _routes(module: PythonModule) -> list[RouteFact]:
     if not handlers:
         return []
     index = module.index
-    classes = {node.name: node for node in ast.walk(module.tree) if isinstance(node, ast.ClassDef)}
+    classes = {node.name: node for node in module.nodes_of(ast.ClassDef)}
     return [build_route_fact(h, module, classes, index.scope_chain(h.function)) for h in handlers]
 
 
@@ -172,9 +172,7 @@ def _proxy_headers(module: PythonModule) -> list[Site]:
     `uvicorn.run(..., forwarded_allow_ips="*")` or `proxy_headers=True`."""
     index = module.index
     found: list[Site] = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Call):
-            continue
+    for node in module.nodes_of(ast.Call):
         name = callee_name(node, index.module_scope, index)
         proxied = any(
             keyword.arg == "forwarded_allow_ips"
@@ -190,8 +188,8 @@ def _proxy_headers(module: PythonModule) -> list[Site]:
 def _calls_to(module: PythonModule, names: frozenset[str]) -> list[Site]:
     index = module.index
     found: list[Site] = []
-    for node in ast.walk(module.tree):
-        if isinstance(node, ast.Call) and callee_name(node, index.module_scope, index) in names:
+    for node in module.nodes_of(ast.Call):
+        if callee_name(node, index.module_scope, index) in names:
             found.append(site_of(node, module))
             if len(found) >= _EVIDENCE_LIMIT:
                 break

@@ -1,16 +1,27 @@
-"""A parsed Python module with its index: what AST rules and fact collectors receive."""
+"""A parsed Python module with its index: what AST rules and fact collectors receive.
+
+Many collectors and rules look for one kind of node anywhere in a module (every call, every function). Each
+walking the whole tree itself cost a traversal apiece; `PythonModule.nodes_of` walks it once per file and hands
+every asker the nodes in the order `ast.walk` yields them, so that switching to it changes no result.
+"""
 
 from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, overload
 
 from bastion.semantic.index import ModuleIndex
 from bastion.source.discovery import displayable_name
 from bastion.source.reading import TextDocument
+
+T = TypeVar("T")
+N = TypeVar("N", bound=ast.AST)
+M = TypeVar("M", bound=ast.AST)
+K = TypeVar("K", bound=ast.AST)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +29,36 @@ class PythonModule:
     document: TextDocument
     tree: ast.Module
     index: ModuleIndex
+    # What has been derived from this module once for every reader (`nodes_of`, `derived`).
+    _derived: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def nodes(self) -> list[ast.AST]:
+        """Every node of the module, in `ast.walk` order (walked once, on first use)."""
+        found = self._derived.get(_ALL_NODES)
+        if found is None:
+            found = self._derived[_ALL_NODES] = list(ast.walk(self.tree))
+        return found
+
+    @overload
+    def nodes_of(self, kind: type[N], /) -> list[N]: ...
+    @overload
+    def nodes_of(self, kind: type[N], other: type[M], /) -> list[N | M]: ...
+    @overload
+    def nodes_of(self, kind: type[N], other: type[M], third: type[K], /) -> list[N | M | K]: ...
+
+    def nodes_of(self, *kinds: type[ast.AST]) -> list[Any]:
+        """The module's nodes of these types, in `ast.walk` order (the list is shared: do not change it)."""
+        found = self._derived.get(kinds)
+        if found is None:
+            found = self._derived[kinds] = [node for node in self.nodes() if isinstance(node, kinds)]
+        return found
+
+    def derived(self, key: str, build: Callable[[PythonModule], T]) -> T:
+        """`build(self)`, computed once per module for every rule and collector that asks under `key` (the
+        result is shared: readers must not change it)."""
+        if key not in self._derived:
+            self._derived[key] = build(self)
+        return self._derived[key]  # type: ignore[no-any-return]
 
     @property
     def rel(self) -> str:
@@ -30,6 +71,9 @@ class PythonModule:
     @property
     def lines(self) -> list[str]:
         return self.document.lines
+
+
+_ALL_NODES = object()  # the key of `nodes()` in `_derived`
 
 
 def module_name_for(path: Path) -> tuple[str, bool]:

@@ -145,8 +145,8 @@ def _secrets_fix(node: ast.Call, ctx: ModuleContext) -> Fix | None:
 
 def _fix(edits: list[Edit], ctx: ModuleContext) -> Fix:
     seeded = any(
-        isinstance(node, ast.Call) and ctx.index.qualified_name(node.func, ctx.index.module_scope) == "random.seed"
-        for node in ast.walk(ctx.module.tree)
+        ctx.index.qualified_name(node.func, ctx.index.module_scope) == "random.seed"
+        for node in ctx.module.nodes_of(ast.Call)
     )
     applicability = Applicability.UNSAFE if seeded else Applicability.SAFE
     return Fix("Draw it from `secrets` (the operating system's generator)", applicability, tuple(edits))
