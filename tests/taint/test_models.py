@@ -207,7 +207,7 @@ def test_what_differs_between_sink_kinds_is_declared_in_the_models() -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({"unless-argument": {"keyword": "filter"}}, "`names` or `values`"),
+        ({"unless-argument": {"keyword": "filter"}}, "`names`, `values` or `suffixes`"),
         ({"headers-arguments": ["2"]}, "argument positions"),
         ({"headers-arguments": [-1]}, "argument positions"),
     ],
@@ -221,8 +221,8 @@ def test_sink_options_are_validated(entry: dict[str, object], message: str) -> N
 def test_safe_argument_values_and_headers_arguments_are_compiled() -> None:
     model = dataflow_model()
     extract = [sink for sink in model.sinks_by_callee["tarfile.TarFile.extractall"] if sink.receiver]
-    assert extract and extract[0].unless_argument is not None
-    assert extract[0].unless_argument.values == {"data", "tar"}
+    assert extract and extract[0].unless_arguments
+    assert extract[0].unless_arguments[0].values == {"data", "tar"}
     assert model.sinks_by_callee["flask.make_response"][0].headers_arguments == (1, 2)
     assert any(guard.type == "absolute-path-check" for guard in model.guards_by_callee["os.path.isabs"])
 

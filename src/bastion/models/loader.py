@@ -135,13 +135,15 @@ class ArgumentRequirement:
 
 @dataclass(frozen=True)
 class SafeArgument:
-    """A sink made safe by an argument naming one of these (`yaml.load(s, Loader=yaml.SafeLoader)`), or holding one
-    of these constants (`tar.extractall(filter="data")`)."""
+    """A sink made safe by an argument naming one of these (`yaml.load(s, Loader=yaml.SafeLoader)`), holding one
+    of these constants (`tar.extractall(filter="data")`), or naming a file with one of these suffixes
+    (`shutil.unpack_archive(f"{name}.zip", ...)`, `unpack_archive(str(self.zip), ...)`)."""
 
     position: int | None
     keyword: str | None
     names: frozenset[str]
     values: frozenset[str] = frozenset()
+    suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,8 @@ class SinkModel:
     stores: tuple[str, ...] = ()
     html_attribute: str | None = None
     requires: ArgumentRequirement | None = None
-    unless_argument: SafeArgument | None = None
+    # The sink does not apply when any of these arguments says so (`unless-argument`: one table or a list of them).
+    unless_arguments: tuple[SafeArgument, ...] = ()
     # The call returns its input's text (`re.sub(pattern, repl, text)`): its result stays tainted.
     returns_input: bool = False
     # Arguments that the format string (argument 0) writes with `%r`/`%a` are escaped (`repr` escapes CR/LF).
@@ -505,7 +508,7 @@ class _ModelParser:
             strings(entry, "stores", where),
             string(entry, "html-attribute", where),
             self._requirement(entry.get("requires-argument"), where),
-            self._safe_argument(entry.get("unless-argument"), where),
+            self._safe_arguments(entry.get("unless-argument"), where),
             boolean(entry, "returns-input", where),
             boolean(entry, "escaped-by-repr", where),
             self._sink_kind_of(entry, where, "shell-argv-role") if "shell-argv-role" in entry else None,
@@ -536,20 +539,25 @@ class _ModelParser:
             frozenset(strings(entry, "keyword-true", where, required=True)),
         )
 
-    def _safe_argument(self, value: Any, where: str) -> SafeArgument | None:
+    def _safe_arguments(self, value: Any, where: str) -> tuple[SafeArgument, ...]:
         if value is None:
-            return None
+            return ()
         where = f"{where} unless-argument"
+        entries = value if isinstance(value, list) else [value]
+        return tuple(self._safe_argument(entry, f"{where}[{index}]") for index, entry in enumerate(entries))
+
+    def _safe_argument(self, value: Any, where: str) -> SafeArgument:
         entry = mapping(value, where)
-        only(entry, {"argument", "keyword", "names", "values"}, where)
+        only(entry, {"argument", "keyword", "names", "values", "suffixes"}, where)
         safe = SafeArgument(
             int_value(entry, "argument", where),
             string(entry, "keyword", where),
             frozenset(strings(entry, "names", where)),
             frozenset(strings(entry, "values", where)),
+            strings(entry, "suffixes", where),
         )
-        if not safe.names and not safe.values:
-            raise ModelError(f"{where}: list the safe `names` or `values`")
+        if not safe.names and not safe.values and not safe.suffixes:
+            raise ModelError(f"{where}: list the safe `names`, `values` or `suffixes`")
         return safe
 
     def sanitizer(self, entry: Any, index: int) -> SanitizerModel:

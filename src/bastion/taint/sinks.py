@@ -152,14 +152,15 @@ class SinkAnalysis(GuardAnalysis):
             headers = argument(node, position, "headers")
             if headers is not None and declares_non_html(values.get(id(headers)) or self._eval(headers, state)):
                 return False
-        if sink.unless_argument is not None:
-            safe = sink.unless_argument
+        for safe in sink.unless_arguments:
             expr = argument(node, safe.position if safe.position is not None else 10_000, safe.keyword)
             if expr is not None:
                 named = self._qualified(expr)
                 if named is not None and named.replace("().", ".") in safe.names:
                     return False
                 if safe.values and self._const(expr, state) in safe.values:
+                    return False
+                if safe.suffixes and self._names_file_ending(expr, safe.suffixes, state):
                     return False
         if sink.requires is not None:
             required = sink.requires
@@ -170,6 +171,31 @@ class SinkAnalysis(GuardAnalysis):
             if built.built_by not in required.built_by or not (built.true_keywords & required.keyword_true):
                 return False
         return True
+
+    def _names_file_ending(self, expr: ast.expr, suffixes: tuple[str, ...], state: State) -> bool:
+        """Whether `expr` names a file with one of `suffixes` (`".zip"`): a constant or formatted name ending so,
+        `path.with_suffix(".zip")`, or a variable the code calls by that kind of file (`self.zip`, `backup_zip`)."""
+        wanted = tuple(suffix.lower() for suffix in suffixes)
+        const = self._const(expr, state)
+        if isinstance(const, str):
+            return const.lower().endswith(wanted)
+        if isinstance(expr, ast.JoinedStr) and expr.values:
+            last = expr.values[-1]
+            return isinstance(last, ast.Constant) and str(last.value).lower().endswith(wanted)
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            tail = self._const(expr.right, state)
+            return isinstance(tail, str) and tail.lower().endswith(wanted)
+        if isinstance(expr, ast.Call):
+            func = expr.func
+            if isinstance(func, ast.Attribute) and func.attr == "with_suffix" and expr.args:
+                return self._names_file_ending(expr.args[0], suffixes, state)
+            callee = self._qualified(func)
+            if callee in _PATH_WRAPPERS and len(expr.args) == 1:
+                return self._names_file_ending(expr.args[0], suffixes, state)
+            return False
+        name = expr.attr if isinstance(expr, ast.Attribute) else expr.id if isinstance(expr, ast.Name) else ""
+        words = {word for word in name.lower().split("_") if word}
+        return any(suffix.lstrip(".") in words for suffix in wanted)
 
     def _apply_sink(
         self,
@@ -269,6 +295,8 @@ class SinkAnalysis(GuardAnalysis):
         return kind in self.model.local_path_kinds and len(prefix) >= 2 and prefix[0] == "/" and prefix[1] not in "/\\"
 
 
+# Calls that turn a path into another form of the same path (the file it names keeps its suffix).
+_PATH_WRAPPERS = frozenset({"builtins.str", "os.fspath", "pathlib.Path", "pathlib.PurePath", "os.path.abspath"})
 _FIXED_URL = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s{}]+[/?#]")
 
 

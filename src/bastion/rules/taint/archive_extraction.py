@@ -9,7 +9,9 @@ from bastion.rules.taint.base import TaintRule
 class ArchiveExtraction(TaintRule):
     """## What it does
     Finds `tarfile` archives opened from untrusted input (an upload, a request body) and extracted with
-    `extractall()`/`extract()` without a `filter`, and `shutil.unpack_archive` on such files.
+    `extractall()`/`extract()` without a `filter`, and `shutil.unpack_archive` on such files. A zip archive
+    unpacked by `shutil.unpack_archive` (a name ending in `.zip`, a variable the code calls a zip, `format="zip"`)
+    is not reported: shutil's zip unpacker skips every member whose name is absolute or contains `..`.
 
     ## Why is this bad?
     Member names such as `../../home/app/.ssh/authorized_keys`, absolute paths and symbolic links write outside the
