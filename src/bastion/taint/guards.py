@@ -120,27 +120,30 @@ class GuardAnalysis(FunctionContext):
             if not self._is_allowlist(right, state):
                 return
             yield from self._subject_guard(left, state, None)
-        elif isinstance(op, (ast.Eq, ast.Is)):
+        elif isinstance(op, (ast.Eq, ast.Is, ast.NotEq, ast.IsNot)):  # where `==` holds (`!=` does not)
             for subject, other in ((left, right), (right, left)):
                 const = self._const(other, state)
                 if const is not UNKNOWN and literal(const):
                     yield from self._subject_guard(
                         subject, state, Value(const=const, prefix=const if isinstance(const, str) else "")
                     )
+                elif not isinstance(other, ast.Constant) and (key := self._key(subject)) is not None:
+                    # `if path != share.mac + ".png": abort(404)`: past the check, `path` is that other value, with
+                    # what is known of it (its taint, if any) instead of its own.
+                    yield key, _ALL, self._eval(other, state)
         yield from self._commonpath_guard(test, truth, state)
 
     def _is_allowlist(self, node: ast.expr, state: State) -> bool:
-        """A constant collection: folded here, or a name written as a constant (`ALLOWED_HOSTS`, imported)."""
+        """A collection the code chose: a constant one (folded here, or a name written as a constant, `ALLOWED_HOSTS`,
+        imported), or one built from the server's own data with nothing from the input or from the function's
+        callers in it (`[name for name in os.listdir(PLUGINS) if ...]`): a member of it is one of its values."""
         value = self._eval(node, state)
         if value.tainted:
             return False
         allowed = value.const
         if allowed is not UNKNOWN:
             return isinstance(allowed, (list, tuple, set, frozenset, dict))  # `x in "abc"` tests a substring
-        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-            return True
-        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
-        return len(name) > 1 and name.isupper()
+        return True
 
     def _upper_bound_guard(
         self, op: ast.cmpop, left: ast.expr, right: ast.expr, truth: bool
