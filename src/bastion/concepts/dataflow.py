@@ -111,6 +111,8 @@ class DataflowModel:
     local_path_kinds: frozenset[str] = frozenset()
     # Sizes and counts: an upper bound checked on the number clears them.
     bounded_kinds: frozenset[str] = frozenset()
+    # Harmful only through line breaks (logs, headers).
+    line_kinds: frozenset[str] = frozenset()
 
     @property
     def noreturn(self) -> frozenset[str]:
@@ -210,6 +212,7 @@ def compile_models(models: ModelSet) -> DataflowModel:
     )
     compiled.url_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_with_fixed_host)
     compiled.bounded_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.cleared_by_upper_bound)
+    compiled.line_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_without_line_breaks)
     compiled.local_path_kinds = frozenset(
         kind.name for kind in models.kinds.sinks.values() if kind.safe_with_local_path
     )
@@ -308,9 +311,27 @@ def _parameter_sources(
         if _is_validated(arg.annotation, defaults.get(name), spec, index, scope):
             continue
         where = "path parameter" if in_path else "parameter"
-        typed = index.qualified_name(arg.annotation, scope) if isinstance(arg.annotation, ast.Name) else None
+        typed = _annotation_name(arg.annotation, index, scope)
         sources[name] = SourceObject(spec.kind, f"{where} `{name}` of route `{handler.name}`", annotation=typed)
     return sources
+
+
+def _annotation_name(annotation: ast.expr | None, index: ModuleIndex, scope: Scope) -> str | None:
+    """The type a parameter is declared as, by qualified name: `TaskCreate`, `TaskCreate | None`,
+    `Optional[TaskCreate]` (the taint solver looks its fields up in the project's declarations)."""
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        parts = [part for part in (annotation.left, annotation.right) if not _is_none(part)]
+        return _annotation_name(parts[0], index, scope) if len(parts) == 1 else None
+    if isinstance(annotation, ast.Subscript):
+        outer = index.qualified_name(annotation.value, scope)
+        if outer in ("typing.Optional", "typing.Annotated", "typing_extensions.Annotated"):
+            inner = annotation.slice
+            first = inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts else inner
+            return _annotation_name(first, index, scope)
+        return None
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return index.qualified_name(annotation, scope)
+    return None
 
 
 def _function_scope(function: FunctionNode, index: ModuleIndex) -> Scope:

@@ -56,6 +56,9 @@ class SinkKind:
     sources: frozenset[str] | None = None
     # A size or a count: an upper bound checked on the number (`if n > LIMIT: abort(400)`) makes it safe.
     cleared_by_upper_bound: bool = False
+    # Harmful only through line breaks (log forging, header splitting): text the framework parsed into a form that
+    # cannot hold one (an e-mail address, a URL) is safe.
+    safe_without_line_breaks: bool = False
 
 
 @dataclass(frozen=True)
@@ -290,7 +293,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
         keys = {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path", "sources"}
-        keys |= {"cleared-by-upper-bound"}
+        keys |= {"cleared-by-upper-bound", "safe-without-line-breaks"}
         only(entry, keys, where)
         reported = strings(entry, "sources", where) if "sources" in entry else None
         for source in reported or ():
@@ -305,6 +308,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
             boolean(entry, "safe-with-local-path", where),
             frozenset(reported) if reported is not None else None,
             boolean(entry, "cleared-by-upper-bound", where),
+            boolean(entry, "safe-without-line-breaks", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from bastion.taint.declared import Declarations
 from bastion.taint.values import Label
 
 ArgKey = int | str  # a position, a keyword name, "*" (a starred argument) or "**" (a keyword splat)
@@ -90,6 +91,9 @@ class ModuleFacts:
     # Module-level names bound to a framework dependency (`DbSession = Annotated[Session, Depends(get_db)]`): a
     # handler parameter annotated so is filled by the framework, not by the client.
     dependency_aliases: list[str] = field(default_factory=list)
+    # Declared types (model fields, type aliases, membership helpers): what a typed request parameter's attributes
+    # can hold (`bastion.taint.declared`).
+    declared: Declarations = field(default_factory=lambda: Declarations({}, {}, []))
 
 
 def symbolic_labels(function: FunctionFacts) -> Iterator[Label]:

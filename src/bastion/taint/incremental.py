@@ -28,18 +28,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
 from bastion.core.codec import Codec, CodecError
+from bastion.taint.declared import Declarations, merged
 from bastion.taint.facts import FunctionFacts, ModuleFacts, symbolic_labels
 from bastion.taint.solver import TaintFinding, TaintSolver
 from bastion.taint.values import HANDLER_FIELD, FieldOrigin, SourceOrigin
 
 CutShort = dict[tuple[str, int], bool]
 _T = TypeVar("_T")
-_PART_VERSION = "1"
+_PART_VERSION = "2"
 
 
 class Memo(Protocol):
@@ -68,6 +69,9 @@ class ModuleInterface:
     annotations: tuple[str, ...]  # annotations of sources (resolved through aliases)
     reads: tuple[tuple[str, str], ...]  # fields read (owner may be HANDLER_FIELD)
     writes: tuple[tuple[str, str], ...]  # fields written
+    # Declared types (model fields, type aliases, class bases): consulted along attribute paths from any module, so
+    # they are project-wide, like the handler classes (every part is solved with all of them).
+    declared: Declarations = field(default_factory=lambda: Declarations({}, {}, []))
 
 
 def interface_of(module: ModuleFacts) -> ModuleInterface:
@@ -100,6 +104,7 @@ def interface_of(module: ModuleFacts) -> ModuleInterface:
         annotations=tuple(sorted(annotations)),
         reads=tuple(sorted(reads)),
         writes=tuple(sorted(writes)),
+        declared=module.declared,
     )
 
 
@@ -240,7 +245,7 @@ _codec: Codec | None = None
 def _memo_codec() -> Codec:
     global _codec
     if _codec is None:
-        _codec = Codec([ModuleInterface, PartResult, Partition])
+        _codec = Codec([ModuleInterface, PartResult, Partition, Declarations])
     return _codec
 
 
@@ -249,6 +254,8 @@ class SolveOptions:
     environment_sources: bool
     max_depth: int
     reaches: Callable[[str, str], bool] | None
+    line_kinds: frozenset[str] = frozenset()
+    number_kinds: frozenset[str] = frozenset()
 
 
 def solve_whole(modules: Sequence[ModuleFacts], options: SolveOptions) -> tuple[list[TaintFinding], CutShort]:
@@ -262,6 +269,8 @@ def _solver(modules: Iterable[ModuleFacts], options: SolveOptions) -> TaintSolve
         environment_sources=options.environment_sources,
         max_depth=options.max_depth,
         reaches=options.reaches,
+        line_kinds=options.line_kinds,
+        number_kinds=options.number_kinds,
     )
 
 
@@ -286,15 +295,22 @@ def solve_in_parts(
     present = [(rel, digest) for rel, digest in digests if rel in interfaces.texts]
     partition = _partition(interfaces, [rel for rel, _ in present], memo, codec)
     shared = ModuleFacts(
-        "", "", handler_classes=list(partition.handler_classes), dependency_aliases=list(partition.dependency_aliases)
+        "",
+        "",
+        handler_classes=list(partition.handler_classes),
+        dependency_aliases=list(partition.dependency_aliases),
+        declared=partition.declared,
     )
     salt = json.dumps(
         [
             _PART_VERSION,
             options.environment_sources,
             options.max_depth,
+            sorted(options.line_kinds),
+            sorted(options.number_kinds),
             shared.handler_classes,
             shared.dependency_aliases,
+            digest_of(codec.dumps(partition.declared)),
         ]
     )
 
@@ -414,6 +430,7 @@ class Partition:
     groups: tuple[tuple[int, ...], ...]
     handler_classes: tuple[str, ...]
     dependency_aliases: tuple[str, ...]
+    declared: Declarations = field(default_factory=lambda: Declarations({}, {}, []))
 
 
 def _partition(interfaces: _Interfaces, rels: Sequence[str], memo: Memo, codec: Codec) -> Partition:
@@ -430,6 +447,7 @@ def _partition(interfaces: _Interfaces, rels: Sequence[str], memo: Memo, codec: 
         tuple(tuple(group) for group in link(decoded)),
         tuple(sorted({name for interface in decoded for name in interface.handler_classes})),
         tuple(sorted({name for interface in decoded for name in interface.dependency_aliases})),
+        merged(interface.declared for interface in decoded),
     )
     memo.keep(key, codec.dumps(partition))
     return partition

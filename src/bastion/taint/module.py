@@ -8,6 +8,7 @@ from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inpu
 from bastion.semantic.index import BindingKind, Scope
 from bastion.semantic.module import PythonModule
 from bastion.taint.context import ModuleScope
+from bastion.taint.declared import collect_declarations
 from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.function import FunctionAnalysis
 
@@ -27,6 +28,7 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
             if binding.kind is BindingKind.IMPORT and binding.target:
                 facts.aliases[f"{module.name}.{name}"] = binding.target
     facts.dependency_aliases = _dependency_aliases(module, model)
+    facts.declared = collect_declarations(module)
     stack: list[tuple[list[ast.stmt], Scope, str | None, HandlerInputs | None]] = [
         (module.tree.body, index.module_scope, None, None)
     ]

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bastion.concepts.dataflow import clears
+from bastion.taint.declared import LINE, SCALAR, Declarations, DeclaredTypes
 from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.values import (
     HANDLER_FIELD,
+    MAX_ATTRS,
     CallOrigin,
     FieldOrigin,
     Label,
@@ -45,21 +47,31 @@ Target = tuple[str, str, int] | tuple[str, str, str]  # ("sink", function, index
 class Reach:
     """A parameter of a function reaches a target (a sink or a field). Equality ignores the trace."""
 
-    __slots__ = ("_hash", "cleared", "depth", "param", "target", "trace")
+    __slots__ = ("_hash", "attrs", "cleared", "depth", "param", "target", "trace")
 
-    def __init__(self, param: str, target: Target, cleared: frozenset[str], trace: tuple[Step, ...], depth: int):
+    def __init__(
+        self,
+        param: str,
+        target: Target,
+        cleared: frozenset[str],
+        trace: tuple[Step, ...],
+        depth: int,
+        attrs: tuple[str, ...] = (),
+    ):
         self.param = param
         self.target = target
         self.cleared = cleared
         self.trace = trace
         self.depth = depth
-        self._hash = hash((stable_hash(param, *target), cleared_hash(cleared)))
+        self.attrs = attrs  # the attribute path read from the parameter on the way (`param.a.b`)
+        self._hash = hash((stable_hash(param, *target, *attrs), cleared_hash(cleared)))
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, Reach)
             and self._hash == other._hash
-            and (self.param, self.target, self.cleared) == (other.param, other.target, other.cleared)
+            and (self.param, self.target, self.cleared, self.attrs)
+            == (other.param, other.target, other.cleared, other.attrs)
         )
 
     def __hash__(self) -> int:
@@ -96,6 +108,8 @@ class TaintSolver:
         environment_sources: bool = False,
         max_depth: int = 12,
         reaches: Callable[[str, str], bool] | None = None,
+        line_kinds: frozenset[str] = frozenset(),
+        number_kinds: frozenset[str] = frozenset(),
     ):
         # Which source kinds are findings at which sink kinds (kinds.toml: opt-in sources, a sink's `sources`).
         self.reported_at = reaches
@@ -104,7 +118,9 @@ class TaintSolver:
         self.classes: dict[str, tuple[str, ...]] = {}
         self.handler_classes: set[str] = set()
         self.dependency_aliases: set[str] = set()
+        declarations: list[Declarations] = []
         for module in modules:
+            declarations.append(module.declared)
             self.handler_classes.update(module.handler_classes)
             self.dependency_aliases.update(module.dependency_aliases)
             for function in module.functions:
@@ -114,6 +130,11 @@ class TaintSolver:
             self.aliases.update(module.aliases)
             self.classes.update(module.classes)
         self.environment_sources = environment_sources
+        # Typed request fields: a number, date, id or enum is safe at every sink kind but `number_kinds` (sizes); text
+        # with no line break (an e-mail address) at `line_kinds` (logs, headers).
+        self.declared = DeclaredTypes(declarations)
+        self.line_kinds = line_kinds
+        self.number_kinds = number_kinds
         self.max_depth = max_depth
         # Call sites where a path (from a source, or from a parameter toward a sink) was dropped for crossing more
         # than `max_depth` calls: what the analysis did not follow, reported as such (BST104), not as "no path".
@@ -335,12 +356,14 @@ class TaintSolver:
             target: Target = ("sink", function.qualname, index)
             for label in self.resolve(function, hit.labels, memo):
                 if isinstance(label.origin, ParamOrigin) and not clears(label.cleared, hit.kind):
-                    found.add(Reach(label.origin.name, target, label.cleared, label.trace, label.depth))
+                    found.add(Reach(label.origin.name, target, label.cleared, label.trace, label.depth, label.attrs))
         for write in function.field_writes:
             field_target: Target = ("field", write.owner, write.attr)
             for label in self.resolve(function, write.labels, memo):
                 if isinstance(label.origin, ParamOrigin):
-                    found.add(Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth))
+                    found.add(
+                        Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs)
+                    )
         for label, reach, composed in self._through_calls(function, memo):
             if isinstance(label.origin, ParamOrigin):
                 found.add(Reach(label.origin.name, reach.target, *composed))
@@ -348,7 +371,7 @@ class TaintSolver:
 
     def _through_calls(
         self, function: FunctionFacts, memo: dict[int, frozenset[Label]]
-    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int]]]:
+    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]]:
         """What the function passes to callees whose parameters reach a target: (argument, reach, joined path)."""
         for site in function.calls:
             callee = self.callee(site)
@@ -448,22 +471,31 @@ class TaintSolver:
             for hit in function.sinks:
                 for label in self.resolve(function, hit.labels, memo):
                     if isinstance(label.origin, SourceOrigin) and not clears(label.cleared, hit.kind):
-                        self._report(findings, function, hit, label.origin, label.trace)
+                        self._report(findings, function, hit, label.origin, label.trace, label.attrs)
             for write in function.field_writes:
                 for label in self.resolve(function, write.labels, memo):
                     if isinstance(label.origin, SourceOrigin) and self._store(write.owner, write.attr, label):
                         learned.add((write.owner, write.attr))
-            for label, reach, (cleared, trace, depth) in self._through_calls(function, memo):
+            for label, reach, (cleared, trace, depth, attrs) in self._through_calls(function, memo):
                 if not isinstance(label.origin, SourceOrigin):
                     continue
                 if reach.target[0] == "field":
                     key = (str(reach.target[1]), str(reach.target[2]))
-                    if self._store(*key, Label(label.origin, cleared, trace, depth)):
+                    if self._store(*key, Label(label.origin, cleared, trace, depth, attrs)):
                         learned.add(key)
                 else:
                     owner, hit = self._hit(reach.target)
-                    self._report(findings, owner, hit, label.origin, trace)
+                    self._report(findings, owner, hit, label.origin, trace, attrs)
         return learned
+
+    def _typed_safe(self, source: SourceOrigin, attrs: tuple[str, ...], kind: str) -> bool:
+        """Whether the source is a typed request parameter whose value, read along `attrs`, cannot harm `kind`."""
+        if source.annotation is None:
+            return False
+        level = self.declared.level(source.annotation, attrs)
+        if level == SCALAR:
+            return kind not in self.number_kinds
+        return level == LINE and kind in self.line_kinds
 
     def _store(self, owner: str, attr: str, label: Label) -> bool:
         stored = self.fields.setdefault((owner, attr), set())
@@ -479,8 +511,11 @@ class TaintSolver:
         hit: SinkHit,
         source: SourceOrigin,
         trace: tuple[Step, ...],
+        attrs: tuple[str, ...] = (),
     ) -> None:
         if self.reported_at is not None and not self.reported_at(source.kind, hit.kind):
+            return
+        if self._typed_safe(source, attrs, hit.kind):
             return
         key = (hit.kind, function.path, hit.line, hit.column)
         candidate = TaintFinding(
@@ -523,22 +558,30 @@ def _compose(first: Label, second: Label, extra_depth: int, max_depth: int = 1_0
     depth = max(first.depth, second.depth) + extra_depth
     if depth > max_depth:
         return None
-    return Label(first.origin, first.cleared | second.cleared, bound_trace(first.trace + second.trace), depth)
+    trace = bound_trace(first.trace + second.trace)
+    return Label(first.origin, first.cleared | second.cleared, trace, depth, _joined(first.attrs, second.attrs))
 
 
 def _with_depth(label: Label, depth: int, max_depth: int) -> Label | None:
     if depth > max_depth:
         return None
-    return Label(label.origin, label.cleared, label.trace, depth)
+    return Label(label.origin, label.cleared, label.trace, depth, label.attrs)
 
 
 def _extend(
     label: Label, reach: Reach, max_depth: int, kind: str | None
-) -> tuple[frozenset[str], tuple[Step, ...], int] | None:
+) -> tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]] | None:
     cleared = label.cleared | reach.cleared
     if kind is not None and clears(cleared, kind):
         return None
     depth = max(label.depth, reach.depth) + 1
     if depth > max_depth:
         return None
-    return cleared, bound_trace(label.trace + reach.trace), depth
+    return cleared, bound_trace(label.trace + reach.trace), depth, _joined(label.attrs, reach.attrs)
+
+
+def _joined(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
+    """The attribute path of a value read along `first`, then along `second` (bounded like `Label.reading`)."""
+    if not second:
+        return first
+    return (first + second)[:MAX_ATTRS]

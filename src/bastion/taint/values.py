@@ -122,18 +122,31 @@ HANDLER_FIELD = "<request handler>"
 
 
 class Label:
-    """One reason a value is tainted. Equality ignores the trace: one witness path per (origin, cleared) is kept."""
+    """One reason a value is tainted. Equality ignores the trace: one witness path per (origin, cleared, attributes)
+    is kept.
 
-    __slots__ = ("_hash", "cleared", "depth", "origin", "trace")
+    `attrs` is the attribute path read from the origin's value on the way (`task_in.assignees` then `.email`): the
+    project phase looks it up in the declared types of the origin (a pydantic model's field typed `int` or
+    `EmailStr` cannot carry a line break)."""
+
+    __slots__ = ("_hash", "attrs", "cleared", "depth", "origin", "trace")
 
     def __init__(
-        self, origin: Origin, cleared: frozenset[str] = frozenset(), trace: tuple[Step, ...] = (), depth: int = 0
+        self,
+        origin: Origin,
+        cleared: frozenset[str] = frozenset(),
+        trace: tuple[Step, ...] = (),
+        depth: int = 0,
+        attrs: tuple[str, ...] = (),
     ):
         self.origin = origin
         self.cleared = cleared
         self.trace = trace
         self.depth = depth
-        self._hash = hash((origin._hash, cleared_hash(cleared)))
+        self.attrs = attrs
+        # stable_hash, not hash(): str hashes change with the hash seed, and sets of labels must iterate alike in
+        # every process.
+        self._hash = hash((origin._hash, cleared_hash(cleared), stable_hash(*attrs) if attrs else 0))
 
     def __eq__(self, other: object) -> bool:
         return (
@@ -141,27 +154,57 @@ class Label:
             and self._hash == other._hash
             and self.origin == other.origin
             and self.cleared == other.cleared
+            and self.attrs == other.attrs
         )
 
     def __hash__(self) -> int:
         return self._hash
 
     def __repr__(self) -> str:
-        return f"Label({self.origin}, cleared={sorted(self.cleared)})"
+        path = "".join(f".{attr}" for attr in self.attrs)
+        return f"Label({self.origin}{path}, cleared={sorted(self.cleared)})"
 
-    def __reduce__(self) -> tuple[type[Label], tuple[Origin, frozenset[str], tuple[Step, ...], int]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[Label], tuple[Origin, frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]:
         # Rebuilt by the constructor: much faster to unpickle than slot-by-slot state.
-        return (Label, (self.origin, self.cleared, self.trace, self.depth))
+        return (Label, (self.origin, self.cleared, self.trace, self.depth, self.attrs))
 
     def with_step(self, step: Step) -> Label:
         if self.trace and self.trace[-1][:3] == step[:3]:
             return self
-        return Label(self.origin, self.cleared, bound_trace((*self.trace, step)), self.depth)
+        return Label(self.origin, self.cleared, bound_trace((*self.trace, step)), self.depth, self.attrs)
 
     def clearing(self, kinds: frozenset[str]) -> Label:
         if kinds <= self.cleared:
             return self
-        return Label(self.origin, self.cleared | kinds, self.trace, self.depth)
+        return Label(self.origin, self.cleared | kinds, self.trace, self.depth, self.attrs)
+
+    def reading(self, attr: str) -> Label:
+        """The label of `value.attr` (when the origin may have declared types; see `typed_origin`)."""
+        if len(self.attrs) >= MAX_ATTRS or not typed_origin(self.origin):
+            # Past the bound the path stays shorter: the project phase then judges the whole object, which is never
+            # safer than one of its fields.
+            return self
+        return Label(self.origin, self.cleared, self.trace, self.depth, (*self.attrs, attr))
+
+
+# Attribute paths kept on a label: `a.b.c.d`. Deeper reads keep the first ones.
+MAX_ATTRS = 4
+
+
+def typed_origin(origin: Origin) -> bool:
+    """Whether the value an origin stands for may have a declared type to look attributes up in: a handler parameter
+    annotated with a class, or a function's parameter (which a caller may pass such a value). Request objects read by
+    name (`request.args`), call results and fields are not followed, and their labels stay as they are."""
+    if isinstance(origin, SourceOrigin):
+        return origin.annotation is not None
+    return isinstance(origin, ParamOrigin)
+
+
+def read_attribute(labels: frozenset[Label], attr: str) -> frozenset[Label]:
+    """The labels of `value.attr` given those of `value`."""
+    return frozenset(label.reading(attr) for label in labels)
 
 
 def bound_trace(trace: tuple[Step, ...]) -> tuple[Step, ...]:
@@ -181,6 +224,10 @@ MAX_LABELS = 48
 
 
 def _label_rank(label: Label) -> tuple[Any, ...]:
+    return (*_origin_rank(label), label.attrs)
+
+
+def _origin_rank(label: Label) -> tuple[Any, ...]:
     origin = label.origin
     cleared = tuple(sorted(label.cleared))
     if isinstance(origin, SourceOrigin):

@@ -39,7 +39,8 @@ class TaintCollector(FactCollector):
 
     def collect_module(self, module: PythonModule) -> ModuleFacts | None:
         facts = analyse_module(module, dataflow_model())
-        if not (facts.functions or facts.aliases or facts.classes):
+        declared = facts.declared
+        if not (facts.functions or facts.aliases or facts.classes or declared.aliases or declared.membership_checks):
             return None
         return facts
 
@@ -54,6 +55,8 @@ def solved(project: ProjectContext) -> list[TaintFinding]:
         environment_sources=options.environment_sources,
         max_depth=options.max_call_depth,
         reaches=dataflow_model().models.kinds.reaches,
+        line_kinds=dataflow_model().line_kinds,
+        number_kinds=dataflow_model().bounded_kinds,
     )
     with _no_cyclic_gc():
         if project.memo is None:

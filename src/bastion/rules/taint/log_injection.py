@@ -8,7 +8,10 @@ from bastion.rules.taint.base import TaintRule
 
 class LogInjection(TaintRule):
     """## What it does
-    Finds untrusted input passed to `logging` calls (the message or its arguments).
+    Finds untrusted input passed to `logging` calls (the message or its arguments). Fields of a request body that
+    the framework has parsed into a form with no line break are not reported: a pydantic model's field declared as a
+    number, a date, a UUID, an enum, a `Literal`, an `EmailStr` or a URL, a string constrained by an anchored
+    pattern, or one a `field_validator` accepts only from a list.
 
     ## Why is this bad?
     A newline in the input forges log lines (`ok\\nINFO admin logged in`), hiding an attack or misleading whoever
