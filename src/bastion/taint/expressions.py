@@ -299,12 +299,15 @@ class ExpressionAnalysis(CallAnalysis):
         labels: set[Label] = set()
         prefix_parts: list[str] = []
         prefix_open = True
+        parts: list[str | frozenset[Label]] = []  # constant text, or the labels of a formatted value
         for part in node.values:
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                parts.append(part.value)
                 if prefix_open:
                     prefix_parts.append(part.value)
                 continue
             value = self._eval(part, state)
+            parts.append(value.all_labels())
             labels.update(value.all_labels())
             if (
                 prefix_open
@@ -317,7 +320,10 @@ class ExpressionAnalysis(CallAnalysis):
                 prefix_open = False
         const = "".join(prefix_parts) if prefix_open else UNKNOWN
         fixed = self._fstring_fixed_host(node, state) or self._fstring_host_untainted(node, state)
-        return Value(labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed)
+        host = _host_labels(parts) if labels and not fixed else None
+        return Value(
+            labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed, host_labels=host
+        )
 
     def _repetition(self, node: ast.BinOp, left: Value, right: Value, state: State) -> None:
         """`"x" * n`, `[0] * n`: a sequence repeated a number of times is the model method `__mul__` of the
@@ -410,6 +416,22 @@ class ExpressionAnalysis(CallAnalysis):
             return base[slice(*bounds)]
         except Exception:
             return UNKNOWN
+
+
+def _host_labels(parts: list[str | frozenset[Label]]) -> frozenset[Label] | None:
+    """`f"https://keys.{region}.example.com/{kid}"`: the labels of the scheme and host, which end at the first
+    constant `/`, `?` or `#` after `://`; None when the string has no such end (all of it may be the host)."""
+    text = ""
+    labels: set[Label] = set()
+    for part in parts:
+        if isinstance(part, str):
+            text += part
+            if "://" in text and any(mark in text.split("://", 1)[1] for mark in "/?#"):
+                return frozenset(labels)
+        else:
+            labels.update(part)
+            text += "x"
+    return None
 
 
 _SCHEME_ONLY = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://$")

@@ -251,7 +251,10 @@ class SinkAnalysis(GuardAnalysis):
             return  # the request object itself (its repr, a helper given it): only what is read from it is data
         if kind in self.model.url_kinds and (value.fixed_host or self._fixed_url(value.prefix, kind)):
             return
-        labels = frozenset(label for label in value.all_labels() if not clears(label.cleared, kind))
+        reaching = value.all_labels()
+        if kind in self.model.url_kinds and value.host_labels is not None:
+            reaching = value.host_labels  # only the scheme and host decide which server is requested
+        labels = frozenset(label for label in reaching if not clears(label.cleared, kind))
         if not labels:
             return
         line = getattr(node, "lineno", 1)

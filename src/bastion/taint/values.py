@@ -294,6 +294,9 @@ class Value:
     # A string that starts with something not from the input and not constant (`f"{settings.API}/{path}"`):
     # a base URL or host the code chose, which the input that follows cannot change.
     fixed_host: bool = False
+    # A URL whose host ends at a constant `/`, `?` or `#` (`f"https://keys.{region}.example.com/{kid}"`): the labels
+    # of what comes before (scheme and host). What follows cannot change the server requested.
+    host_labels: frozenset[Label] | None = None
 
     def all_labels(self) -> frozenset[Label]:
         if self.items is None and self.keys is None:
@@ -370,6 +373,11 @@ def join(left: Value, right: Value) -> Value:
         host_of=left.host_of if left.host_of == right.host_of else None,
         request=left.request or right.request,
         fixed_host=left.fixed_host and right.fixed_host,
+        host_labels=(
+            left.host_labels | right.host_labels
+            if left.host_labels is not None and right.host_labels is not None
+            else None
+        ),
     )
 
 
@@ -400,7 +408,8 @@ def clear_value(value: Value, kinds: frozenset[str]) -> Value:
     items = tuple(clear_value(item, kinds) for item in value.items) if value.items is not None else None
     keys = tuple((k, clear_value(v, kinds)) for k, v in value.keys) if value.keys is not None else None
     labels = frozenset(label.clearing(kinds) for label in value.labels)
-    return replace(value, labels=labels, items=items, keys=keys)
+    host = frozenset(label.clearing(kinds) for label in value.host_labels) if value.host_labels is not None else None
+    return replace(value, labels=labels, items=items, keys=keys, host_labels=host)
 
 
 def element_of(iterable: Value) -> Value:
@@ -449,4 +458,7 @@ def with_step(value: Value, step: Step) -> Value:
     labels = frozenset(label.with_step(step) for label in bound_labels(value.labels))
     items = tuple(with_step(item, step) for item in value.items) if value.items is not None else None
     keys = tuple((k, with_step(v, step)) for k, v in value.keys) if value.keys is not None else None
-    return replace(value, labels=labels, items=items, keys=keys)
+    host = value.host_labels
+    if host is not None:
+        host = frozenset(label.with_step(step) for label in bound_labels(host))
+    return replace(value, labels=labels, items=items, keys=keys, host_labels=host)
