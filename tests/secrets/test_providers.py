@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import random
+
 import pytest
 
 from bastion.core.severity import Severity
 from bastion.secrets.engine import SecretMatch, find_secrets
 from bastion.secrets.filekinds import TextKind
 from bastion.secrets.providers import DETECTORS
-from tests.secrets.tokens import AWS_SECRET, HEX, PROVIDER_TOKENS, checksummed, g, jwt, rand
+from tests.secrets.tokens import AWS_SECRET, HEX, PROVIDER_TOKENS, checksummed, g, jwt, pem_base64, rand
 
 
 def detect(line: str, path: str = "config.txt") -> list[SecretMatch]:
@@ -58,6 +61,15 @@ MUST_NOT_FLAG: list[tuple[str, str]] = [
     ("anthropic-api-key", g("sk-", "ant-api03-") + rand(20)),
     ("huggingface-token", g("h", "f_") + rand(20)),
     ("telegram-bot-token", rand(10, "0123456789") + ":" + rand(35)),
+    ("docker-registry-auth", g('"au', 'th": "') + base64.b64encode(b"no separator here").decode() + '"'),  # not a login
+    ("docker-registry-auth", '"auth": "' + "".join(random.Random("auth").choices(HEX, k=24)) + '"'),  # no user:password
+    ("docker-registry-auth", '"auth": "Bearer"'),
+    ("base64-private-key", pem_base64("CERTIFICATE")),  # certificates are public
+    ("base64-private-key", pem_base64("PUBLIC KEY")),
+    (
+        "base64-private-key",
+        base64.b64encode(g("-----BEGIN RSA PRIVATE ", "KEY-----\n", "x" * 40).encode()).decode(),
+    ),  # no END
     ("jwt", g("ey", "J") + rand(20) + "." + g("ey", "J") + rand(20) + "." + rand(30)),  # does not decode
     ("url-credentials", "postgres://user:password@localhost/db"),  # placeholder password
     ("url-credentials", "postgres://shop:${DB_PASSWORD}@db/shop"),  # template

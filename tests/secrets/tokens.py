@@ -56,6 +56,17 @@ def g(*pieces: str) -> str:
     return "".join(pieces)
 
 
+def pem_base64(label: str) -> str:
+    """A fake PEM block of `label` (`RSA PRIVATE KEY`, `CERTIFICATE`), base64-encoded on one line as a Kubernetes
+    Secret's `data:` holds it."""
+    body = base64.b64encode(random.Random(label).randbytes(600)).decode()
+    pem = g("-----BEGIN ", label, "-----\n") + body + g("\n-----END ", label, "-----\n")
+    return base64.b64encode(pem.encode()).decode()
+
+
+# A docker config.json `auth` value: base64 of `user:password` (its own generator: the shared one's sequence stays).
+DOCKER_LOGIN = base64.b64encode(g("ci-bot:", *random.Random("docker").choices(ALNUM, k=20)).encode()).decode()
+
 # One fake per provider detector (name -> value), assembled at run time.
 GITHUB = checksummed(g("gh", "p_"))
 PROVIDER_TOKENS: dict[str, str] = {
@@ -113,5 +124,7 @@ PROVIDER_TOKENS: dict[str, str] = {
     "jwt": jwt(),
     "url-credentials": g("postgres://shop:", "Qw7Lp9Xv3") + "@db.internal:5432/shop",
     "connection-string-password": "Server=sql.internal;Database=shop;User Id=sa;" + g("Pass", "word=") + "Zx8Qw7Lp9;",
+    "docker-registry-auth": g('"au', 'th": "') + DOCKER_LOGIN + '"',
+    "base64-private-key": pem_base64("RSA PRIVATE KEY"),
 }
 AWS_SECRET = rand(40, BASE64)

@@ -8,8 +8,14 @@ detect-secrets (Apache-2.0) (CONVENTIONS.md section 7), written afresh for RE2 a
 from __future__ import annotations
 
 from bastion.core.severity import Confidence, Severity
-from bastion.secrets.detectors import JWT_CODE, PROVIDER_CODE, URL_CREDENTIALS_CODE, Detector
-from bastion.secrets.validators import crc32_token_checksum, jwt_check, local_default_credentials
+from bastion.secrets.detectors import JWT_CODE, PRIVATE_KEY_CODE, PROVIDER_CODE, URL_CREDENTIALS_CODE, Detector
+from bastion.secrets.validators import (
+    base64_private_key_check,
+    crc32_token_checksum,
+    docker_auth_check,
+    jwt_check,
+    local_default_credentials,
+)
 
 # Characters that may not continue a token: the end of a base64/base62 token without `\b` (which RE2 treats as
 # ASCII word boundaries, wrong after `/` or `+`).
@@ -313,6 +319,30 @@ DETECTORS: tuple[Detector, ...] = (
         (":AA",),
         Severity.HIGH,
         case_sensitive=True,
+    ),
+    # -- Docker, Kubernetes -------------------------------------------------------------------------------------
+    Detector(
+        # `~/.docker/config.json` (and `.dockercfg`): `"auths": {"registry": {"auth": base64("user:password")}}`.
+        "docker-registry-auth",
+        "Docker registry login (base64 of user:password)",
+        PROVIDER_CODE,
+        r"\"auth\"\s*:\s*\"(?P<secret>[A-Za-z0-9+/]{8,}={0,2})\"",
+        ('"auth"',),
+        Severity.HIGH,
+        check=docker_auth_check,
+    ),
+    Detector(
+        # A PEM private key in base64 (`LS0tLS1CRUdJTi` is `-----BEGIN`): a Kubernetes Secret's `tls.key` or
+        # `ssh-privatekey`, a Helm value, an environment variable. Certificates share the prefix: the check
+        # decodes the header.
+        "base64-private-key",
+        "private key (PEM, base64-encoded)",
+        PRIVATE_KEY_CODE,
+        r"(?P<secret>LS0tLS1CRUdJTi[A-Za-z0-9+/]{40,}={0,2})" + _END64,
+        ("LS0tLS1CRUdJTi",),
+        Severity.CRITICAL,
+        case_sensitive=True,
+        check=base64_private_key_check,
     ),
     # -- Generic shapes ---------------------------------------------------------------------------------------
     Detector(

@@ -80,6 +80,43 @@ def jwt_check(token: str, *, now: float | None = None) -> Check:
     return Check.VALID
 
 
+def _base64_text(value: str) -> bytes | None:
+    try:
+        return base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def docker_auth_check(value: str) -> Check:
+    """A docker `config.json` `auth` entry is base64 of `user:password` (or `user:token`): both parts printable
+    and present, the password at least 4 characters. Anything else (a hash, a placeholder) was never a login."""
+    decoded = _base64_text(value)
+    if decoded is None:
+        return Check.INVALID
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return Check.INVALID
+    user, separator, password = text.partition(":")
+    if not separator or not user or len(password) < 4 or not text.isprintable():
+        return Check.INVALID
+    return Check.VALID
+
+
+def base64_private_key_check(value: str) -> Check:
+    """Base64 of a PEM private key (a Kubernetes Secret's `tls.key`, a Helm value, an environment variable): the
+    decoded text must be a private key's PEM block (not a certificate's or a public key's) with a body and an END
+    line."""
+    decoded = _base64_text(value)
+    if decoded is None:
+        return Check.INVALID
+    header, _, rest = decoded.partition(b"\n")
+    body, end, _ = rest.partition(b"-----END ")
+    is_key = header.startswith(b"-----BEGIN ") and header.rstrip().endswith(b"PRIVATE KEY-----")
+    # As for PEM text: a header alone (a placeholder, a truncated example) is not a key.
+    return Check.VALID if is_key and end and len(body.strip()) >= 64 else Check.INVALID
+
+
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "0.0.0.0", "host.docker.internal"})
 
 

@@ -10,8 +10,10 @@ class PrivateKey(ShapeRule):
     """## What it does
     Finds private keys: PEM armour (`-----BEGIN RSA PRIVATE KEY-----`, `EC`, `DSA`, PKCS#8, `ENCRYPTED`),
     OpenSSH and PGP private key blocks and PuTTY key files, spread over lines or on one line with escaped
-    newlines (a Google service-account JSON file, a Python string). A header alone is not reported: the block
-    needs a body of at least 64 base64 characters and its END line. Passphrase-protected keys are reported at
+    newlines (a Google service-account JSON file, a Python string), or base64-encoded on one line as a Kubernetes
+    Secret's `data:` (`tls.key`), a Helm value or an environment variable hold it (decoded: a certificate is not a
+    key). A header alone is not reported: the block needs a body of at least 64 base64 characters and its END
+    line. Passphrase-protected keys are reported at
     medium severity.
 
     ## Why is this bad?

@@ -14,7 +14,8 @@ class ProviderCredential(ShapeRule):
     GitHub tokens (the CRC32 checksum of new-format tokens is verified offline, so look-alikes are dropped),
     GitLab, Slack tokens and webhooks, Stripe live keys (test keys at low severity), Google API keys and OAuth
     client secrets, Azure storage keys, shared access keys and SAS tokens, Twilio, SendGrid, Mailgun, npm, PyPI
-    upload tokens, OpenAI, Anthropic, Hugging Face, Discord and Telegram bot tokens.
+    upload tokens, OpenAI, Anthropic, Hugging Face, Discord and Telegram bot tokens, and docker `config.json`
+    logins (`"auth"`: base64 of `user:password`, decoded to check it is one).
 
     ## Why is this bad?
     A key in the repository is readable by everyone who can read the repository, its forks, its CI logs and
