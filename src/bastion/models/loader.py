@@ -193,6 +193,9 @@ class SinkModel:
     escaped_by_repr: bool = False
     # With `element`: an argv that runs a shell (`["sh", "-c", cmd]`) makes its third element this sink kind.
     shell_argv_kind: str | None = None
+    # What the call returns is built from the argument the sink reports (`tarfile.open(name)`: the archive named by
+    # the input): the result carries that argument's taint on.
+    passes_on: bool = False
     origin: str = ""
 
 
@@ -492,6 +495,7 @@ class _ModelParser:
             "returns-input",
             "escaped-by-repr",
             "shell-argv-role",
+            "passes-on",
         }
         only(entry, keys, where)
         model = SinkModel(
@@ -516,6 +520,7 @@ class _ModelParser:
             boolean(entry, "returns-input", where),
             boolean(entry, "escaped-by-repr", where),
             self._sink_kind_of(entry, where, "shell-argv-role") if "shell-argv-role" in entry else None,
+            boolean(entry, "passes-on", where),
             self.name,
         )
         if model.stores:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -16,6 +17,9 @@ from bastion.taint.folding import pure_call, truthy
 from bastion.taint.state import State
 from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value
 
+# Calls that choose a module or a function by name (see `_chosen_by_name`).
+_CHOOSERS = frozenset({"importlib.import_module", "builtins.getattr"})
+_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,199}")
 _KEYWORD_PROPAGATORS = frozenset({"format", "format_map", "dict", "update", "copy", "replace", "join", "Template"})
 
 
@@ -47,6 +51,9 @@ class CallAnalysis(ContainerAnalysis):
             if item.arg is not None:
                 evaluated[id(item.value)] = keywords[item.arg]
         callee = self._callee(node, receiver)
+        chosen = self._chooser_result(func, state)
+        if chosen is not None:
+            callee = chosen  # `handler = getattr(module, "do_" + action); handler(data)`
         folded = pure_call(callee, method, receiver, positional, keywords)
         if folded is not UNKNOWN:
             return Value(const=folded, prefix=folded if isinstance(folded, str) else "")
@@ -62,7 +69,7 @@ class CallAnalysis(ContainerAnalysis):
         if source is not None:
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
         propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
-        result_type = self._result_type(callee)
+        result_type = self._chosen_by_name(callee, node, positional) or self._result_type(callee)
         cleared = self._sanitized(callee, method, node, state)
         converter = keyword(node, "type")
         if cleared is None and converter is not None:
@@ -85,6 +92,38 @@ class CallAnalysis(ContainerAnalysis):
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
+
+    def _chooser_result(self, func: ast.expr, state: State) -> str | None:
+        """The pattern a callee chosen by name stands for: a variable bound to `getattr(...)`/`import_module(...)`,
+        or that call itself (`getattr(self, "on_" + event)(payload)`)."""
+        chosen: Value | None = None
+        if isinstance(func, ast.Name):
+            chosen = state.get(func.id)
+        elif isinstance(func, ast.Call) and self._qualified(func.func) in _CHOOSERS:
+            chosen = self._eval(func, state)
+        if chosen is None or chosen.built_by not in _CHOOSERS:
+            return None
+        return chosen.type_name
+
+    def _chosen_by_name(self, callee: str | None, node: ast.Call, positional: list[Value]) -> str | None:
+        """`import_module("app.handlers." + kind)` is one of the modules `app.handlers.*`, `getattr(module, "do_" +
+        action)` one of its functions `do_*` (`getattr(self, "on_" + event)`: one of the class's methods): what a
+        call of the result may reach, as a pattern of qualified names the project phase expands."""
+        if callee not in _CHOOSERS or not positional:
+            return None
+        if callee == "importlib.import_module":
+            # `import_module(".handlers", package=...)` is relative to a package not known here.
+            return _name_pattern(positional[0]) if len(node.args) == 1 and not node.keywords else None
+        if len(positional) < 2:
+            return None
+        member = _name_pattern(positional[1])
+        owner = positional[0].type_name
+        first = node.args[0]
+        if isinstance(first, ast.Name) and first.id == self.self_name and self.class_name is not None:
+            owner = f"{self.class_name}()"
+        if owner is None or member is None or "." in member or "*" not in owner + member:
+            return None  # a constant attribute of a known object keeps the usual result type
+        return f"{owner}.{member}"
 
     def _handler_call(self, node: ast.Call, method: str | None) -> Value | None:
         """`self.get_argument("q")` in a handler class whose framework lists it: request data."""
@@ -223,6 +262,14 @@ class CallAnalysis(ContainerAnalysis):
                 found = True
                 cleared.update(sanitizer.kinds)
         return frozenset(cleared) if found else None
+
+
+def _name_pattern(value: Value) -> str | None:
+    """A name built at run time as a pattern: the constant itself, or its constant prefix followed by `*`; None when
+    the text is not made of dotted identifiers (a pattern holds no character of the scanned code's choosing)."""
+    if isinstance(value.const, str):
+        return value.const if _DOTTED_NAME.fullmatch(value.const) else None
+    return f"{value.prefix}*" if value.prefix and _DOTTED_NAME.fullmatch(value.prefix) else None
 
 
 def _format_prefix(method: str | None, receiver: Value | None) -> str:

@@ -68,6 +68,9 @@ class FunctionFacts:
     kwarg: str | None = None
     is_method: bool = False  # defined in a class and not a staticmethod: calls through an instance shift by one
     returns: frozenset[Label] = frozenset()
+    # Type names of what it returns, when known (`pkg.handlers.*.do_*` for a function chosen by name, a module, a
+    # class): a call of its result (`handler = pick(name); handler(data)`) is resolved through them.
+    return_types: tuple[str, ...] = ()
     sinks: list[SinkHit] = field(default_factory=list)
     calls: list[CallSite] = field(default_factory=list)
     field_writes: list[FieldWrite] = field(default_factory=list)

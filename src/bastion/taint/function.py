@@ -35,6 +35,7 @@ from bastion.taint.values import (
 )
 
 _LOOP_PASSES = 2
+_MAX_RETURN_TYPES = 4  # type names kept per function (a dispatcher returning one of a few kinds of object)
 
 
 class FunctionAnalysis(ExpressionAnalysis):
@@ -264,6 +265,10 @@ class FunctionAnalysis(ExpressionAnalysis):
 
     def _return(self, node: ast.Return, value: Value, state: State) -> None:
         labels = value.all_labels()
+        returned_type = value.type_name
+        types = self.facts.return_types
+        if returned_type is not None and returned_type not in types and len(types) < _MAX_RETURN_TYPES:
+            self.facts.return_types = (*types, returned_type)
         if labels:
             step: Step = (self.path, node.lineno, node.col_offset + 1, f"returned from `{self.short_name}()`")
             self.returns.update(label.with_step(step) for label in labels)

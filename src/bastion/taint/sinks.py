@@ -43,7 +43,10 @@ class SinkAnalysis(GuardAnalysis):
         for sink, confident in matched:
             if not self._sink_applies(sink, node, values, state):
                 continue
-            consumed.update(self._apply_sink(sink, node, receiver, values, positional, keywords, confident, callee))
+            reported = self._apply_sink(sink, node, receiver, values, positional, keywords, confident, callee)
+            if sink.passes_on:
+                continue
+            consumed.update(reported)
             if not sink.returns_input:
                 # What a query, a fetch or a command returns is not the input that was sent (reported already).
                 consumed.add(id(node.func))

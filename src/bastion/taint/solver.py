@@ -14,6 +14,7 @@ Paths crossing more than `max_depth` calls are dropped (bounded depth).
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ class TaintSolver:
         self.returns: dict[str, frozenset[Label]] = {}
         self.reaches: dict[str, frozenset[Reach]] = {}
         self.fields: dict[tuple[str, str], set[Label]] = {}
-        self._callee_cache: dict[tuple[str, bool], _Callee | None] = {}
+        self._callee_cache: dict[tuple[str, bool], tuple[_Callee, ...]] = {}
         self._sites: dict[str, dict[int, CallSite]] = {}
         self.callers: dict[str, set[str]] = {}
         self.field_readers: dict[tuple[str, str], set[str]] = {}
@@ -162,8 +163,7 @@ class TaintSolver:
                         self.field_readers.setdefault((owner, origin.attr), set()).add(function.qualname)
             self._sites[function.qualname] = {site.index: site for site in function.calls}
             for site in function.calls:
-                callee = self.callee(site)
-                if callee is not None:
+                for callee in self.callees(site):
                     self.callers.setdefault(callee.function.qualname, set()).add(function.qualname)
 
     def _is_dependency(self, annotation: str) -> bool:
@@ -172,13 +172,45 @@ class TaintSolver:
     def _owners(self, origin: FieldOrigin) -> Iterable[str]:
         return sorted(self.handler_classes) if origin.owner == HANDLER_FIELD else (origin.owner,)
 
-    def callee(self, site: CallSite) -> _Callee | None:
+    def callees(self, site: CallSite) -> tuple[_Callee, ...]:
+        """The project functions a call may reach: the one it names, or every one a name chosen at run time can
+        denote (`getattr(module, "do_" + action)(data)`, a call of what a project function returned)."""
         if site.callee is None:
-            return None
+            return ()
         key = (site.callee, site.bound)
         if key not in self._callee_cache:
-            self._callee_cache[key] = self._find_callee(site.callee, site.bound)
+            found = self._find_callee(site.callee, site.bound)
+            self._callee_cache[key] = (found,) if found is not None else self._denoted(site.callee, 0)
         return self._callee_cache[key]
+
+    def _denoted(self, name: str, hops: int) -> tuple[_Callee, ...]:
+        """`pkg.pick()` (the result of `pkg.pick`): what `pick` returns; `pkg.handlers.*.do_*`: every function of
+        the project matching the pattern; `pkg.Handler().on_*`: the methods of the class so named."""
+        if hops > _ALIAS_HOPS or ("()" not in name and "*" not in name):
+            return ()
+        head, call, tail = name.partition("()")
+        if call:
+            owner = self._class_named(head)
+            if owner is not None:
+                return self._methods_matching(owner, tail.removeprefix("."))
+            producer = self._find_callee(head, False)
+            if producer is None:
+                return ()
+            found: dict[str, _Callee] = {}
+            for returned in producer.function.return_types:
+                for callee in self._denoted_or_named(returned + tail, hops + 1):
+                    found.setdefault(callee.function.qualname, callee)
+            return tuple(found[key] for key in sorted(found))
+        pattern = _pattern(name)
+        return tuple(
+            _Callee(self.functions[qualname], False, False)
+            for qualname in sorted(self.functions)
+            if pattern.fullmatch(qualname) and not self.functions[qualname].is_method
+        )
+
+    def _denoted_or_named(self, name: str, hops: int) -> tuple[_Callee, ...]:
+        found = self._find_callee(name, False)
+        return (found,) if found is not None else self._denoted(name, hops)
 
     def _find_callee(self, name: str, bound: bool) -> _Callee | None:
         seen: set[str] = set()
@@ -202,6 +234,38 @@ class TaintSolver:
                 return None
             name = unaliased
         return None
+
+    def _class_named(self, name: str) -> str | None:
+        seen: set[str] = set()
+        current: str | None = name
+        while current is not None and current not in seen and len(seen) < _ALIAS_HOPS:
+            if current in self.classes:
+                return current
+            seen.add(current)
+            current = self._unalias(current)
+        return None
+
+    def _methods_matching(self, owner: str, member: str) -> tuple[_Callee, ...]:
+        """The methods of `owner` (its own and inherited from project classes) whose names match `member`."""
+        if not member or "." in member:
+            return ()
+        pattern = _pattern(member)
+        names: set[str] = set()
+        pending = [owner]
+        visited: set[str] = set()
+        while pending and len(visited) <= 32:
+            cls = pending.pop()
+            if cls in visited:
+                continue
+            visited.add(cls)
+            prefix = f"{cls}."
+            for qualname in self.functions:
+                attr = qualname[len(prefix) :] if qualname.startswith(prefix) else ""
+                if attr and pattern.fullmatch(attr):
+                    names.add(attr)
+            pending.extend(base for base in self.classes.get(cls, ()) if base in self.classes)
+        methods = (self._method(owner, attr) for attr in sorted(names))
+        return tuple(_Callee(method, method.is_method, False) for method in methods if method is not None)
 
     def _method(self, owner: str, attr: str) -> FunctionFacts | None:
         pending = [owner]
@@ -265,11 +329,13 @@ class TaintSolver:
         site = self._sites[function.qualname].get(index)
         if site is None:
             return frozenset()
-        callee = self.callee(site)
+        callees = self.callees(site)
         result: set[Label] = set()
-        if callee is None or callee.constructor:
+        if not callees or any(callee.constructor for callee in callees):
             result = self.resolve(function, site.fallback, memo)
-        else:
+        for callee in callees:
+            if callee.constructor:
+                continue
             target = callee.function
             returned_step: Step = (function.path, site.line, site.column, f"returned by `{site.name}(...)`")
             for returned in self.returns.get(target.qualname, ()):
@@ -374,16 +440,16 @@ class TaintSolver:
     ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]]:
         """What the function passes to callees whose parameters reach a target: (argument, reach, joined path)."""
         for site in function.calls:
-            callee = self.callee(site)
-            if callee is None or (not site.args and not site.receiver):
+            if not site.args and not site.receiver:
                 continue
-            for reach in self.reaches.get(callee.function.qualname, ()):
-                for label in self._passed(function, site, callee, reach, memo):
-                    composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
-                    if composed is not None:
-                        yield label, reach, composed
-                    elif max(label.depth, reach.depth) >= self.max_depth:
-                        self._cut(function, site.line, from_source=isinstance(label.origin, SourceOrigin))
+            for callee in self.callees(site):
+                for reach in self.reaches.get(callee.function.qualname, ()):
+                    for label in self._passed(function, site, callee, reach, memo):
+                        composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
+                        if composed is not None:
+                            yield label, reach, composed
+                        elif max(label.depth, reach.depth) >= self.max_depth:
+                            self._cut(function, site.line, from_source=isinstance(label.origin, SourceOrigin))
 
     def _passed(
         self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]
@@ -406,8 +472,7 @@ class TaintSolver:
         found = name in self.truncated
         if not found:
             for site in self.functions[name].calls:
-                callee = self.callee(site)
-                if callee is not None and self._truncated_below(callee.function.qualname, memo):
+                if any(self._truncated_below(callee.function.qualname, memo) for callee in self.callees(site)):
                     found = True
                     break
         memo[name] = found
@@ -418,8 +483,7 @@ class TaintSolver:
     ) -> None:
         """Request data passed to a call whose paths were cut below it: the likely miss is said at this call."""
         for site in function.calls:
-            callee = self.callee(site)
-            if callee is None or not self._truncated_below(callee.function.qualname, seen):
+            if not any(self._truncated_below(callee.function.qualname, seen) for callee in self.callees(site)):
                 continue
             passed: set[Label] = set(site.receiver)
             for _, values in site.args:
@@ -551,6 +615,11 @@ def _preference(finding: TaintFinding) -> tuple[Any, ...]:
         (source.path, source.line, source.column, source.description, source.kind),
         finding.trace,
     )
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    """A qualified-name pattern (`pkg.handlers.*.do_*`) as a regular expression: `*` stands within one name."""
+    return re.compile("[^.]*".join(re.escape(part) for part in name.split("*")))
 
 
 def _compose(first: Label, second: Label, extra_depth: int, max_depth: int = 1_000) -> Label | None:

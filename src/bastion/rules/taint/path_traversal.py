@@ -9,7 +9,9 @@ from bastion.rules.taint.base import TaintRule
 class PathTraversal(TaintRule):
     """## What it does
     Finds untrusted input in a path given to `open`, `os`/`shutil`/`pathlib` file operations, Flask `send_file` or
-    `send_from_directory`'s directory, or an uploaded file's `save()`. A name checked against a list (a constant one,
+    `send_from_directory`'s directory, or an uploaded file's `save()`; and request data naming an archive or a
+    compressed file to open (`tarfile.open`, `bz2.open`, `gzip.open`, `lzma.open`; the local user naming one on the
+    command line is what archive tools are for, and is not reported). A name checked against a list (a constant one,
     or one the code built itself, such as a directory listing), and a pydantic model field whose `field_validator`
     accepts only listed values or that is declared as a number, UUID or enum, are not reported.
 
