@@ -70,7 +70,9 @@ class CallAnalysis(ContainerAnalysis):
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
         propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
         result_type = self._chosen_by_name(callee, node, positional) or self._result_type(callee)
-        cleared = self._sanitized(callee, method, node, state)
+        # `handler.find(path)` on an object of a project class is that class's method, not `str.find`.
+        project_method = receiver is not None and receiver.type_name is not None and self._is_project_type(receiver)
+        cleared = self._sanitized(callee, None if project_method else method, node, state)
         converter = keyword(node, "type")
         if cleared is None and converter is not None:
             # `request.args.get("page", 1, type=int)`: the value comes back converted by the cast.
@@ -92,6 +94,10 @@ class CallAnalysis(ContainerAnalysis):
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
+
+    def _is_project_type(self, value: Value) -> bool:
+        type_name = value.type_name or ""
+        return type_name.endswith("()") and self._may_be_project(type_name.split("|", 1)[0])
 
     def _chooser_result(self, func: ast.expr, state: State) -> str | None:
         """The pattern a callee chosen by name stands for: a variable bound to `getattr(...)`/`import_module(...)`,
