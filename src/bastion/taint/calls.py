@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -19,7 +18,6 @@ from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value
 
 # Calls that choose a module or a function by name (see `_chosen_by_name`).
 _CHOOSERS = frozenset({"importlib.import_module", "builtins.getattr"})
-_DOTTED_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,199}")
 _KEYWORD_PROPAGATORS = frozenset({"format", "format_map", "dict", "update", "copy", "replace", "join", "Template"})
 
 
@@ -274,8 +272,18 @@ def _name_pattern(value: Value) -> str | None:
     """A name built at run time as a pattern: the constant itself, or its constant prefix followed by `*`; None when
     the text is not made of dotted identifiers (a pattern holds no character of the scanned code's choosing)."""
     if isinstance(value.const, str):
-        return value.const if _DOTTED_NAME.fullmatch(value.const) else None
-    return f"{value.prefix}*" if value.prefix and _DOTTED_NAME.fullmatch(value.prefix) else None
+        return value.const if _dotted_name(value.const) else None
+    return f"{value.prefix}*" if _dotted_name(value.prefix) else None
+
+
+def _dotted_name(text: str) -> bool:
+    """Identifiers and dots only (`app.actions.`, `do_`), and not too long."""
+    return (
+        0 < len(text) <= 200
+        and text.isascii()
+        and not text[0].isdigit()
+        and all(char.isalnum() or char in "._" for char in text)
+    )
 
 
 def _format_prefix(method: str | None, receiver: Value | None) -> str:

@@ -14,13 +14,13 @@ Paths crossing more than `max_depth` calls are dropped (bounded depth).
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from bastion.concepts.dataflow import clears
+from bastion.core import patterns
 from bastion.taint.declared import LINE, SCALAR, Declarations, DeclaredTypes
 from bastion.taint.facts import DOUBLE_STAR, STAR, CallSite, FunctionFacts, ModuleFacts, SinkHit, symbolic_labels
 from bastion.taint.values import (
@@ -617,9 +617,9 @@ def _preference(finding: TaintFinding) -> tuple[Any, ...]:
     )
 
 
-def _pattern(name: str) -> re.Pattern[str]:
+def _pattern(name: str) -> patterns.Pattern:
     """A qualified-name pattern (`pkg.handlers.*.do_*`) as a regular expression: `*` stands within one name."""
-    return re.compile("[^.]*".join(re.escape(part) for part in name.split("*")))
+    return patterns.compile("[^.]*".join(patterns.escape(part) for part in name.split("*")))
 
 
 def _compose(first: Label, second: Label, extra_depth: int, max_depth: int = 1_000) -> Label | None:
