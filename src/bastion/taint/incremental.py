@@ -1,12 +1,13 @@
 """Solving the taint project in independent parts, so that a warm scan re-solves only the part an edit touched.
 
 The solver links modules through a few things only: the names a call site resolves through (functions, classes,
-their bases, module aliases: `TaintSolver.callee`), the fields one function writes and another reads, the aliases
-a source's annotation resolves through, and two project-wide sets (request-handler classes, dependency aliases).
-Modules that share none of these cannot change each other's results: the solver's work on one such group is the
-same whether or not the others are beside it (its worklists visit each group's functions in the same relative
-order, and every table it fills is keyed by the group's own functions and fields). So the project splits into
-*parts*, the connected groups of modules, and the solve of the whole is the union of the solves of the parts.
+their bases, module aliases, the types functions return: `TaintSolver.resolve_callee`), the fields one function
+writes and another reads, the aliases a source's annotation resolves through, and two project-wide sets
+(request-handler classes, dependency aliases). Modules that share none of these cannot change each other's
+results: the solver's work on one such group is the same whether or not the others are beside it (its worklists
+visit each group's functions in the same relative order, and every table it fills is keyed by the group's own
+functions and fields). So the project splits into *parts*, the connected groups of modules, and the solve of the
+whole is the union of the solves of the parts.
 
 Each part's result (`TaintFinding`s, the calls where paths were cut short) is kept under a key made of its modules'
 facts (their codec text's digest, in scan order), the project-wide sets and the options: an edit re-solves the
@@ -61,6 +62,9 @@ class ModuleInterface:
 
     paths: tuple[str, ...]  # the module's path and its functions' (findings are keyed by them)
     functions: tuple[tuple[str, bool], ...]  # (qualified name, is_method), then `silent` names as (name, False)
+    # (qualified name, type names it returns) of the functions that return a known type: a call of a function's
+    # result (`handler = pick(name); handler(data)`) resolves through them.
+    return_types: tuple[tuple[str, tuple[str, ...]], ...]
     aliases: tuple[tuple[str, str], ...]
     classes: tuple[tuple[str, tuple[str, ...]], ...]
     handler_classes: tuple[str, ...]
@@ -96,6 +100,7 @@ def interface_of(module: ModuleFacts) -> ModuleInterface:
             *((function.qualname, function.is_method) for function in module.functions),
             *((name, False) for name in module.silent),
         ),
+        return_types=tuple((f.qualname, f.return_types) for f in module.functions if f.return_types),
         aliases=tuple(module.aliases.items()),
         classes=tuple(module.classes.items()),
         handler_classes=tuple(module.handler_classes),
@@ -180,7 +185,7 @@ def link(interfaces: Sequence[ModuleInterface]) -> list[list[int]]:
     for position, interface in enumerate(interfaces):
         for call in interface.calls:
             if call not in resolved:
-                resolved[call] = _consulted(found, providers, partial(solver._find_callee, *call))
+                resolved[call] = _consulted(found, providers, partial(solver.resolve_callee, *call))
             parts.join([position, *resolved[call]])
         for annotation in interface.annotations:
             parts.join([position, *_consulted(found, providers, partial(solver._unalias, annotation))])
@@ -201,16 +206,22 @@ def link(interfaces: Sequence[ModuleInterface]) -> list[list[int]]:
 
 def _resolver(interfaces: Sequence[ModuleInterface]) -> tuple[TaintSolver, dict[str, set[str]]]:
     """A solver over the interfaces alone (enough to resolve names), whose tables note the keys a lookup finds."""
-    modules = [
-        ModuleFacts(
-            "",
-            interface.paths[0] if interface.paths else "",
-            functions=[FunctionFacts(name, "", 0, (), is_method=method) for name, method in interface.functions],
-            aliases=dict(interface.aliases),
-            classes=dict(interface.classes),
+    modules = []
+    for interface in interfaces:
+        returned = dict(interface.return_types)
+        functions = [
+            FunctionFacts(name, "", 0, (), is_method=method, return_types=returned.get(name, ()))
+            for name, method in interface.functions
+        ]
+        modules.append(
+            ModuleFacts(
+                "",
+                interface.paths[0] if interface.paths else "",
+                functions=functions,
+                aliases=dict(interface.aliases),
+                classes=dict(interface.classes),
+            )
         )
-        for interface in interfaces
-    ]
     solver = TaintSolver(modules)
     found: dict[str, set[str]] = {"functions": set(), "classes": set(), "aliases": set()}
     solver.functions = _Consulted(solver.functions, found["functions"])
@@ -420,7 +431,7 @@ class _Interfaces:
             found = (
                 interface_of(module)
                 if module is not None
-                else ModuleInterface((rel,), (), (), (), (), (), (), (), (), ())
+                else ModuleInterface((rel,), (), (), (), (), (), (), (), (), (), ())
             )
         return found
 

@@ -179,9 +179,12 @@ class TaintSolver:
             return ()
         key = (site.callee, site.bound)
         if key not in self._callee_cache:
-            found = self._find_callee(site.callee, site.bound)
-            self._callee_cache[key] = (found,) if found is not None else self._denoted(site.callee, 0)
+            self._callee_cache[key] = self.resolve_callee(site.callee, site.bound)
         return self._callee_cache[key]
+
+    def resolve_callee(self, name: str, bound: bool) -> tuple[_Callee, ...]:
+        found = self._find_callee(name, bound)
+        return (found,) if found is not None else self._denoted(name, 0)
 
     def _denoted(self, name: str, hops: int) -> tuple[_Callee, ...]:
         """`pkg.pick()` (the result of `pkg.pick`): what `pick` returns; `pkg.handlers.*.do_*`: every function of
