@@ -46,6 +46,23 @@ def call_name(func: ast.expr) -> str:
     return shorten(".".join(reversed(parts)), 40)
 
 
+def closure_names(node: FunctionNode, scope: Scope) -> tuple[str, ...]:
+    """The names a nested function reads from the function it is defined in (not from a class body or the module),
+    in order of first use."""
+    parent = scope.parent
+    if parent is None or parent.kind.value != "function":
+        return ()
+    own = scope.bindings
+    enclosing = parent.bindings
+    found: dict[str, None] = {}
+    for sub in ast.walk(node):
+        if type(sub) is ast.Name and type(sub.ctx) is ast.Load:
+            name = sub.id
+            if name not in own and name in enclosing and name not in found:
+                found[name] = None
+    return tuple(found)
+
+
 # Attribute paths tracked as variables: at most this deep (`a.b.c.d`), at most this many per function.
 _MAX_PATH_DEPTH = 6
 _MAX_PATHS = 512
@@ -106,6 +123,10 @@ class FunctionContext(ABC):
         self.self_name: str | None = None
         self.loop_exits: list[list[State]] = []
         params, kwonly, vararg, kwarg, is_method = self._signature()
+        # Names of the enclosing function this one reads (a closure): they enter as keyword-only parameters, which
+        # the enclosing function passes where it defines this one.
+        self.closure_names = closure_names(node, scope) if not isinstance(node, ast.Module) else ()
+        kwonly = (*kwonly, *self.closure_names)
         self.facts = FunctionFacts(
             qualname,
             self.path,

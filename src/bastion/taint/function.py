@@ -16,8 +16,9 @@ import ast
 from collections.abc import Sequence
 from typing import Any
 
+from bastion.taint.context import closure_names
 from bastion.taint.expressions import ExpressionAnalysis
-from bastion.taint.facts import FieldWrite, FunctionFacts
+from bastion.taint.facts import ArgKey, CallSite, FieldWrite, FunctionFacts
 from bastion.taint.folding import chosen_case, verdict_of
 from bastion.taint.sinks import declares_non_html
 from bastion.taint.state import State, join_states, same_taint
@@ -66,6 +67,8 @@ class FunctionAnalysis(ExpressionAnalysis):
             if name == self.self_name:
                 continue
             step: Step = (self.path, line, column, f"enters `{self.short_name}()` as parameter `{name}`")
+            if name in self.closure_names:
+                step = (self.path, line, column, f"`{name}` of the enclosing function, read in `{self.short_name}()`")
             labels = {Label(ParamOrigin(name), trace=(step,))}
             source = inputs.get(name)
             request = None
@@ -153,6 +156,8 @@ class FunctionAnalysis(ExpressionAnalysis):
                 self.loop_exits[-1].append(state.copy())
             return None
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            if kind is not ast.ClassDef and not self.is_module:
+                self._closure_call(node, state)  # type: ignore[arg-type]
             state.pop(node.name)  # type: ignore[attr-defined]
             return state
         if kind is ast.Delete:
@@ -262,6 +267,35 @@ class FunctionAnalysis(ExpressionAnalysis):
         if not exhaustive:
             outcomes.append(state)
         return join_states(*outcomes)
+
+    def _closure_call(self, node: ast.FunctionDef | ast.AsyncFunctionDef, state: State) -> None:
+        """A nested function reading this function's variables: as if called here with them by keyword, so that
+        what it does with them (`def run(cursor): cursor.execute(sql_of(user_input))`) is this function's too,
+        wherever it is called from. The request object itself is not passed (only what is read from it is data)."""
+        names = closure_names(node, self.index.child_scope(node, self.scope))
+        args: list[tuple[ArgKey, frozenset[Label]]] = []
+        for name in names:
+            value = state.get(name)
+            if value is None or value.request is not None:
+                continue
+            labels = value.all_labels()
+            if labels:
+                args.append((name, labels))
+        if not args:
+            return
+        qualname = f"{self.scope.qualname}.{node.name}"
+        site = CallSite(
+            len(self.facts.calls),
+            qualname,
+            False,
+            frozenset(),
+            tuple(args),
+            frozenset(),
+            node.lineno,
+            node.col_offset + 1,
+            node.name,
+        )
+        self.facts.calls.append(site)
 
     def _return(self, node: ast.Return, value: Value, state: State) -> None:
         labels = value.all_labels()
