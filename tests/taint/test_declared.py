@@ -189,3 +189,36 @@ def test_a_module_of_helpers_keeps_its_membership_checks(tmp_path: Path) -> None
     (tmp_path / "app" / "__init__.py").write_text("")
     found = _declarations(tmp_path, "app/checks.py", CHECKS)
     assert found.membership_checks == ["app.checks.known_code"]
+
+
+def test_models_and_helpers_re_exported_by_a_package(tmp_path: Path) -> None:
+    (tmp_path / "shop" / "base").mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    modules = [
+        _declarations(
+            tmp_path,
+            "shop/base/__init__.py",
+            "from .model import ShopModel\nfrom .checks import known_code\n",
+        ),
+        _declarations(
+            tmp_path, "shop/base/model.py", "from pydantic import BaseModel\n\nclass ShopModel(BaseModel):\n    pass\n"
+        ),
+        _declarations(tmp_path, "shop/base/checks.py", CHECKS),
+        _declarations(
+            tmp_path,
+            "shop/forms.py",
+            "from pydantic import field_validator\n"
+            "from shop.base import ShopModel, known_code\n\n\n"
+            "class Order(ShopModel):\n"
+            "    count: int\n"
+            "    code: str\n\n"
+            "    @field_validator('code')\n"
+            "    def listed(cls, value):\n"
+            "        if not known_code(value):\n"
+            "            raise ValueError(value)\n"
+            "        return value\n",
+        ),
+    ]
+    declared = DeclaredTypes(modules)
+    assert declared.level("shop.forms.Order", ("count",)) == SCALAR  # a model through the package's re-export
+    assert declared.level("shop.forms.Order", ("code",)) == SCALAR  # its validator's helper, re-exported too

@@ -128,6 +128,8 @@ class Declarations:
     aliases: dict[str, DeclaredType]  # module-level type alias qualified name -> type
     membership_checks: list[str]  # functions that return `param in collection`
     bases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> its bases (models, enums)
+    # Names a package's `__init__` imports (`from .base import MealieModel`): what `pkg.MealieModel` stands for.
+    reexports: dict[str, str] = field(default_factory=dict)
 
 
 def merged(declarations: Iterable[Declarations]) -> Declarations:
@@ -138,6 +140,7 @@ def merged(declarations: Iterable[Declarations]) -> Declarations:
         project.fields.update(declared.fields)
         project.aliases.update(declared.aliases)
         project.bases.update(declared.bases)
+        project.reexports.update(declared.reexports)
         checks.update(dict.fromkeys(declared.membership_checks))
     project.membership_checks = sorted(checks)
     return project
@@ -147,6 +150,11 @@ def collect_declarations(module: PythonModule) -> Declarations:
     index = module.index
     found = Declarations({}, {}, [])
     reader = _Reader(index)
+    if index.is_package:
+        for name, bindings in index.module_scope.bindings.items():
+            for binding in bindings:
+                if binding.kind is BindingKind.IMPORT and binding.target:
+                    found.reexports[f"{module.name}.{name}"] = binding.target
     for statement in module.tree.body:
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
             target = statement.targets[0]
@@ -349,6 +357,7 @@ class DeclaredTypes:
         self.aliases = project.aliases
         self.membership_checks = set(project.membership_checks)
         self.classes = project.bases
+        self.reexports = project.reexports
         self._memo: dict[tuple[str, tuple[str, ...]], int] = {}
         self._bases: dict[str, frozenset[str]] = {}
 
@@ -371,11 +380,12 @@ class DeclaredTypes:
         return level
 
     def _validated(self, declared: DeclaredType) -> bool:
-        return any(check == "" or check in self.membership_checks for check in declared.validators)
+        return any(check == "" or self._resolve(check) in self.membership_checks for check in declared.validators)
 
     def _name_level(self, name: str, attrs: tuple[str, ...], depth: int) -> int:
         if depth > _MAX_DEPTH:
             return TEXT
+        name = self._resolve(name)
         alias = self.aliases.get(name)
         if alias is not None:
             return self._type_level(alias, attrs, depth)
@@ -398,6 +408,26 @@ class DeclaredTypes:
                     return TEXT
         return level
 
+    def _resolve(self, name: str) -> str:
+        """The name a re-exported name stands for (`pkg.Model` imported in `pkg/__init__.py`), followed a few hops."""
+        for _ in range(_MAX_DEPTH):
+            if name in self.classes or name in self.aliases or name in self.membership_checks:
+                return name
+            parts = name.split(".")
+            target = next(
+                (
+                    ".".join([found, *parts[size:]])
+                    for size in range(len(parts), 0, -1)
+                    if (found := self.reexports.get(".".join(parts[:size]))) is not None
+                    and found != ".".join(parts[:size])
+                ),
+                None,
+            )
+            if target is None:
+                return name
+            name = target
+        return name
+
     def _field(self, owner: str, attr: str) -> DeclaredType | None:
         for cls in (owner, *self._linear_bases(owner)):
             found = self.fields.get(cls, {}).get(attr)
@@ -409,7 +439,7 @@ class DeclaredTypes:
         order: list[str] = []
         pending = list(self.classes.get(name, ()))
         while pending and len(order) < 32:
-            base = pending.pop(0)
+            base = self._resolve(pending.pop(0))
             if base in order:
                 continue
             order.append(base)
