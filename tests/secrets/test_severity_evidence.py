@@ -51,3 +51,19 @@ def test_a_secret_in_a_test_runner_table_of_pyproject_is_held_back(tmp_path: Pat
     result = scan_fixture(tmp_path, "SEC203")
     assert [finding.location.line for finding in result.findings] == [8]
     assert [finding.location.line for finding in result.held_back] == [5]
+
+
+def test_a_config_password_repeating_the_user_name_is_held_back(tmp_path: Path) -> None:
+    """Quick-start compose files set the database's password to its user or database name: a default, not a leak."""
+    word = g("rec", "ipes")
+    text = (
+        "services:\n  db:\n    environment:\n"
+        f"      POSTGRES_DB: {word}\n      POSTGRES_USER: {word}\n      POSTGRES_PASSWORD: {word}\n"
+        f'      DATABASE_CREDENTIALS: "{word}:{word}"\n'
+        f"      ADMIN_PASSWORD: {word}-{rand(8)}\n"
+    )
+    (tmp_path / "docker-compose.yml").write_text(text, encoding="utf-8")
+    result = scan_fixture(tmp_path, "SEC203")
+    assert [finding.location.line for finding in result.findings] == [8]
+    assert [finding.location.line for finding in result.held_back] == [6, 7]
+    assert all(finding.severity is Severity.LOW for finding in result.held_back)

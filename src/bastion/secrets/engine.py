@@ -24,7 +24,7 @@ from bastion.secrets.detectors import PAIR_DISTANCE, Detector
 from bastion.secrets.entropy import looks_random
 from bastion.secrets.filekinds import CONFIG_KINDS, TextKind
 from bastion.secrets.filters import Candidate, Verdict, judge
-from bastion.secrets.names import is_password_name, is_secret_name
+from bastion.secrets.names import is_password_name, is_secret_name, split_words
 from bastion.secrets.private_keys import KEYWORDS as PRIVATE_KEY_KEYWORDS
 from bastion.secrets.private_keys import find_private_keys
 from bastion.secrets.providers import DETECTORS
@@ -273,6 +273,40 @@ def _assignment_matches(
     return found
 
 
+# A value repeated from one of these keys within `_DEFAULT_PAIR_LINES` lines is a default pair: `POSTGRES_USER: shop`
+# next to `POSTGRES_PASSWORD: shop`, `MARIADB_DATABASE` next to `MARIADB_ROOT_PASSWORD`.
+_IDENTITY_WORDS = frozenset({"user", "username", "login", "db", "database", "dbname"})
+_DEFAULT_PAIR_LINES = 8
+DEFAULT_PAIR_NOTE = "default-credentials"
+
+
+def _mark_default_pairs(matches: list[SecretMatch], lines: Sequence[str], kind: TextKind) -> list[SecretMatch]:
+    """Config values that repeat the user or database name set beside them (`POSTGRES_USER: shop` and
+    `POSTGRES_PASSWORD: shop`, `DATABASE_CREDENTIALS=shop:shop`): the default of a quick-start compose file or a
+    local development stack, which anyone reading the user name knows. Not a leaked credential, so low severity
+    with a note that makes the finding held back like example code."""
+    marked = []
+    for match in matches:
+        if match.severity is not Severity.LOW and _is_default_pair(match, lines, kind):
+            match = replace(match, severity=Severity.LOW, note=DEFAULT_PAIR_NOTE)
+        marked.append(match)
+    return marked
+
+
+def _is_default_pair(match: SecretMatch, lines: Sequence[str], kind: TextKind) -> bool:
+    value = match.value.lower()
+    user, colon, password = value.partition(":")
+    if colon and user and user == password:
+        return True
+    first = max(0, match.line - 1 - _DEFAULT_PAIR_LINES)
+    for line in lines[first : match.line + _DEFAULT_PAIR_LINES]:
+        for pair in config_assignments(line, kind):
+            words = split_words(pair.name)
+            if words and words[-1] in _IDENTITY_WORDS and pair.value.strip().lower() == value:
+                return True
+    return False
+
+
 def _near_secret_name(line: str, start: int) -> str:
     """The secret-like name (or auth scheme) that stands just before a token, or ''."""
     before = line[max(0, start - _NEAR) : start]
@@ -373,7 +407,8 @@ def find_secrets(
         if python_set:
             matches.extend(_assignment_matches(lines, [i for i in keyword_lines if i in python_set], kind, path, True))
         if kind in CONFIG_KINDS:
-            matches.extend(_assignment_matches(lines, keyword_lines, kind, path, False))
+            config_matches = _assignment_matches(lines, keyword_lines, kind, path, False)
+            matches.extend(_mark_default_pairs(config_matches, lines, kind))
         other_lines = [i for i in keyword_lines if i not in python_set] if python_set else keyword_lines
         if kind is not TextKind.PYTHON or python_set:
             matches.extend(_entropy_matches(lines, other_lines, path))

@@ -22,7 +22,10 @@ class ConfigSecret(TextRule):
     `!vault`, `ENC[…]`, `/run/secrets/db`, `arn:aws:secretsmanager:…`; neither are placeholders, booleans or
     numbers. Random-looking values are reported with high confidence; `.env.example` files, tests and values
     marked as fake at low severity. A value in a test runner's table of `pyproject.toml` or `setup.cfg`
-    (`[tool.pytest_env]`, `[tool:pytest]`, `[tool.tox]`) is held back like test code.
+    (`[tool.pytest_env]`, `[tool:pytest]`, `[tool.tox]`) is held back like test code. So is a value that repeats
+    the user or database name set within a few lines of it (`POSTGRES_USER: shop` beside `POSTGRES_PASSWORD: shop`,
+    `DB_CREDENTIALS=shop:shop`): the default of a quick-start compose file or a local development task, which
+    anyone who reads the user name knows, not a leaked credential (`--include-tests` shows it, at info).
 
     ## Why is this bad?
     Config files are the most common place credentials leak from: a `.env` committed once, a compose file with

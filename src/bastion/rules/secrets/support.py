@@ -12,7 +12,7 @@ from bastion.core.finding import NON_PRODUCTION, Finding
 from bastion.core.rule import Rule
 from bastion.core.severity import Severity
 from bastion.rules.base import AstRule, ModuleContext, TextContext, TextRule
-from bastion.secrets.engine import SecretMatch, find_secrets, shapes_in_value
+from bastion.secrets.engine import DEFAULT_PAIR_NOTE, SecretMatch, find_secrets, shapes_in_value
 from bastion.secrets.filekinds import TextKind, classify
 from bastion.secrets.notebooks import notebook_text
 from bastion.secrets.redaction import redact, redact_spans, redact_values, secret_fingerprint
@@ -75,6 +75,10 @@ _NOTES = {
     "test-mode key": "test-mode key: low severity",
     "local-service": "a service on the local machine: low severity",
     "default-pair": "the password repeats the user name, a default: medium severity",
+    DEFAULT_PAIR_NOTE: (
+        "the value repeats the user or database name set beside it: the default of a quick-start or local setup, "
+        "held back like example code; change it wherever the setup is deployed"
+    ),
 }
 
 
@@ -108,7 +112,7 @@ def text_findings(rule: Rule, document: TextDocument, ctx: TextContext) -> Itera
             confidence=match.confidence,
             snippet=snippet.rstrip()[:400],
             context=secret_fingerprint(match.value, ctx.path),
-            properties={"detector": match.detector, "secret": redact(match.value), **_test_tool_table(document, match)},
+            properties={"detector": match.detector, "secret": redact(match.value), **_non_production(document, match)},
         )
 
 
@@ -118,8 +122,11 @@ _TEST_TOOL_TABLE = patterns.compile(r"^\s*\[\[?\s*tool[.:](pytest|tox|coverage|n
 _TABLE_HEADER = patterns.compile(r"^\s*\[")
 
 
-def _test_tool_table(document: TextDocument, match: SecretMatch) -> dict[str, bool]:
-    """`{NON_PRODUCTION: True}` when the secret is set in a test runner's table of pyproject.toml or setup.cfg."""
+def _non_production(document: TextDocument, match: SecretMatch) -> dict[str, bool]:
+    """`{NON_PRODUCTION: True}` for a default user/password pair of a quick-start setup, or a secret set in a test
+    runner's table of pyproject.toml or setup.cfg."""
+    if match.note == DEFAULT_PAIR_NOTE:
+        return {NON_PRODUCTION: True}
     if document.rel.rsplit("/", 1)[-1] not in ("pyproject.toml", "setup.cfg"):
         return {}
     for number in range(match.line, 0, -1):
