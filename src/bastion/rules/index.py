@@ -93,7 +93,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT801": ("bastion.rules.pattern.debug_mode", True),
     "PAT802": ("bastion.rules.pattern.jinja2_autoescape", True),
     "PAT803": ("bastion.rules.pattern.mako_templates", True),
-    "PAT804": ("bastion.rules.pattern.mark_safe_non_constant", True),
+    "PAT804": ("bastion.rules.pattern.mark_safe_non_constant", False),
     "PAT805": ("bastion.rules.pattern.bind_all_interfaces", True),
     "PAT806": ("bastion.rules.pattern.mktemp", True),
     "PAT807": ("bastion.rules.pattern.hardcoded_tmp_path", True),
