@@ -38,7 +38,9 @@ class SecretCompare(AstRule):
     files are not reported, nor these, where nothing an attacker chooses is timed: a hash or digest of content
     (`content_hash`, `blake2b(data).hexdigest()`; a hash is a secret when its name says of what, `password_hash`,
     or it is keyed, `hmac.new(...)`), a value read from the session compared with one the server computes (not
-    with request data), and comparisons inside `__eq__`.
+    with request data), comparisons inside `__eq__`, and conditions an ORM turns into SQL: a model's column
+    compared with a value (`ApiKey.token == value`) or a comparison given to `filter`/`where` (also inside
+    `and_`/`or_`), which the database evaluates.
 
     ## Why is this bad?
     `==` on strings stops at the first differing character, so it answers a little faster the earlier the
@@ -98,6 +100,8 @@ class SecretCompare(AstRule):
         if _plain(left, ctx) or _plain(right, ctx) or is_test_path(ctx.path):
             return
         if ctx.scope.function_name in _EQUALITY_METHODS or _session_against_server_value(left, right, ctx):
+            return
+        if _builds_query(left, right, ctx):
             return
         kinds = (_secret_kind(left, ctx), _secret_kind(right, ctx))
         if _STRONG_SECRET in kinds or kinds == (_WEAK_SECRET, _WEAK_SECRET):
@@ -197,6 +201,41 @@ def _digest_kind(hasher: ast.expr, ctx: ModuleContext) -> int:
             if any(word in _HASH_OF_SECRET or word in _STRONG for word in words(name)):
                 return _STRONG_SECRET
     return _NONE
+
+
+# Query-building calls: a comparison given to them becomes SQL (`WHERE api_key = ?`), compared by the database.
+_QUERY_METHODS = frozenset({"filter", "where", "having", "exclude", "join", "outerjoin", "on_conflict"})
+_QUERY_COMBINATORS = frozenset({"and_", "or_", "not_"})
+
+
+def _builds_query(left: ast.expr, right: ast.expr, ctx: ModuleContext) -> bool:
+    """`Model.api_key == value` builds a SQL condition, not a comparison in Python: a side is a column of a model
+    class (`ApiKey.token`, a CamelCase class and a lower-case attribute) or the comparison is given to a query's
+    `filter`/`where` (through `and_`/`or_` too). The database compares, nothing in Python is timed."""
+    if any(_model_column(side) for side in (left, right)):
+        return True
+    ancestors = ctx.ancestors
+    for position in range(len(ancestors) - 2, -1, -1):
+        node = ancestors[position]
+        if isinstance(node, (ast.BoolOp, ast.UnaryOp, ast.keyword)):
+            continue
+        if isinstance(node, ast.Call):
+            name = last_name(node.func)
+            if name in _QUERY_COMBINATORS:
+                continue
+            return isinstance(node.func, ast.Attribute) and name in _QUERY_METHODS
+        return False
+    return False
+
+
+def _model_column(expr: ast.expr) -> bool:
+    return (
+        isinstance(expr, ast.Attribute)
+        and isinstance(expr.value, ast.Name)
+        and expr.value.id[:1].isupper()
+        and not expr.value.id.isupper()
+        and expr.attr[:1].islower()
+    )
 
 
 def _session_against_server_value(left: ast.expr, right: ast.expr, ctx: ModuleContext) -> bool:
