@@ -12,6 +12,7 @@ from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._commands import SUBPROCESS_CALLS
+from bastion.rules.pattern._naming import words
 from bastion.rules.pattern._shell_words import plain_command_words
 from bastion.semantic.calls import argument, has_kwargs_splat, keyword
 from bastion.semantic.constants import UNKNOWN
@@ -24,7 +25,9 @@ class SubprocessShell(AstRule):
     Finds `subprocess.run`, `call`, `check_call`, `check_output` and `Popen` called with `shell=True` (also when
     `True` arrives through a variable). High severity for a command built at run time; medium when the command is a
     parameter passed on unchanged (a `run_command(command)` wrapper: whether anyone else's data reaches it depends on
-    its callers, which the taint rules follow); low for a constant command.
+    its callers, which the taint rules follow); low for a constant command. A `shell` value read from configuration
+    (`shell=settings.USE_SHELL`, `shell=config["shell"]`, an environment variable) is reported too, at medium
+    confidence and at most medium severity: whether a shell parses the command is then the deployment's choice.
 
     ## Why is this bad?
     With `shell=True` the command is a string that `/bin/sh` parses: any `;`, `|`, `$(...)` or backtick in a
@@ -85,9 +88,22 @@ class SubprocessShell(AstRule):
         if shell is None:
             return
         value = ctx.constant(shell)
+        command = argument(node, 0, "args")
+        if value is UNKNOWN and _from_configuration(shell, ctx):
+            # `shell=settings.USE_SHELL`: whether a shell parses the command is the deployment's choice, unknown
+            # here; a guess, so medium at most, and low for a constant command.
+            literal = command is not None and ctx.constant(command) is not UNKNOWN
+            yield ctx.finding(
+                self,
+                node,
+                f"`{ctx.call_name}` runs the command through the shell when the configured `shell` value "
+                f"(`{ast.unparse(shell)[:60]}`) is true",
+                severity=Severity.LOW if literal else Severity.MEDIUM,
+                confidence=Confidence.MEDIUM,
+            )
+            return
         if value is UNKNOWN or not value:
             return
-        command = argument(node, 0, "args")
         literal = command is not None and ctx.constant(command) is not UNKNOWN
         if literal:
             yield ctx.finding(
@@ -113,6 +129,25 @@ class SubprocessShell(AstRule):
                 node,
                 f"`{ctx.call_name}` runs a command built at run time through the shell (shell=True)",
             )
+
+
+# Words of names that read configuration: `settings.USE_SHELL`, `config["shell"]`, `os.environ.get(...)`, `opts.shell`.
+_CONFIGURATION_WORDS = frozenset(
+    {"config", "conf", "cfg", "settings", "setting", "options", "opts", "environ", "getenv"}
+)
+
+
+def _from_configuration(expr: ast.expr, ctx: ModuleContext) -> bool:
+    """The `shell` value is read from configuration, directly or through a local name bound once to it."""
+    if isinstance(expr, ast.Name):
+        bindings = ctx.scope.bindings.get(expr.id, [])
+        if len(bindings) == 1 and bindings[0].value is not None:
+            expr = bindings[0].value
+    for part in ast.walk(expr):
+        name = part.id if isinstance(part, ast.Name) else part.attr if isinstance(part, ast.Attribute) else ""
+        if name and _CONFIGURATION_WORDS & set(words(name)):
+            return True
+    return False
 
 
 def _parameter(command: ast.expr, ctx: ModuleContext) -> TypeGuard[ast.Name]:
