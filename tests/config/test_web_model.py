@@ -47,6 +47,13 @@ def _facts(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-de
         ('os.environ.get("DEBUG") == "1"', ValueSource.ENV, False),
         ('env.bool("DEBUG", default=True)', ValueSource.ENV, True),
         ('config("DEBUG", default=False, cast=bool)', ValueSource.ENV, False),
+        # The project's own helpers (issue #11: follow the helper's default).
+        ('envbool("DEBUG", "True")', ValueSource.ENV, True),
+        ('get_bool_from_env("APP_DEBUG", "NO")', ValueSource.ENV, False),
+        ('env_flag("APP_DEBUG", default="yes")', ValueSource.ENV, "yes"),
+        ('bool(strtobool(os.environ.get("DEBUG") or "True"))', ValueSource.ENV, True),
+        ('strtobool(os.environ.get("DEBUG") or "False")', ValueSource.ENV, False),
+        ('load_env("settings.env")', ValueSource.COMPUTED, None),
         ("compute()", ValueSource.COMPUTED, None),
     ],
 )

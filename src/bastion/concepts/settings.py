@@ -1,7 +1,8 @@
 """Settings: `DEBUG = True` in a settings module, `SECRET_KEY` in a config class, and where their values come from.
 
 A value is a literal (folded by the semantic index), read from the environment (`os.environ`, `os.getenv`,
-django-environ's `env(...)`, python-decouple's `config(...)`), or computed. For environment reads, the default the
+django-environ's `env(...)`, python-decouple's `config(...)`, a project's own helper named for the environment:
+`envbool("DEBUG", "True")`), or computed. For environment reads, the default the
 code falls back to is worked out when it is a constant (`os.getenv("DEBUG", "0") == "1"` defaults to False).
 Secret settings never keep their value: only its shape (length, first characters, a digest).
 """
@@ -90,6 +91,39 @@ _STRING_METHODS: dict[str, Callable[[str], str]] = {
 }
 
 
+# A project's own helper that reads an environment variable (`envbool("DEBUG", "True")`,
+# `get_bool_from_env("APP_DEBUG", "NO")`): a callee whose name says `env`, given the variable's name first and the
+# default second (or as `default=`). The default is read the way the name says: a bool helper parses it.
+_ENV_VARIABLE = patterns.compile(r"^[A-Z][A-Z0-9_]*$")
+_TRUE_WORDS = frozenset({"1", "true", "yes", "y", "on", "t"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "n", "off", "f", ""})
+# String-to-bool converters named like distutils' `strtobool` (projects keep their own copy since 3.12).
+_BOOL_PARSERS = frozenset({"strtobool", "str2bool", "str_to_bool", "to_bool", "as_bool", "parse_bool", "boolify"})
+
+
+def _helper_name(call: ast.Call) -> str:
+    func = call.func
+    return (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "").lower()
+
+
+def _env_helper(call: ast.Call, scope: Scope, index: ModuleIndex) -> bool:
+    """`envbool("DEBUG", "True")`: a helper named for the environment, given a variable's name first."""
+    if "env" not in _helper_name(call) or not call.args:
+        return False
+    name = constant(call.args[0], scope, index)
+    return isinstance(name, str) and _ENV_VARIABLE.search(name) is not None
+
+
+def _parse_bool(value: Any) -> Any:
+    """What a string-to-bool helper makes of a default: True/False for the usual words, else UNKNOWN."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        word = value.strip().lower()
+        return True if word in _TRUE_WORDS else False if word in _FALSE_WORDS else UNKNOWN
+    return UNKNOWN
+
+
 def is_setting_name(name: str) -> bool:
     return name.isupper() and (name in SETTING_NAMES or name.startswith(SETTING_PREFIXES))
 
@@ -108,6 +142,9 @@ def _env_call(call: ast.Call, scope: Scope, index: ModuleIndex) -> tuple[bool, a
     # django-environ: env = environ.Env(); env("X", default=...), env.bool("X", default=...)
     if name.startswith(("environ.Env()", "environ.environ.Env()")):
         return True, next((k.value for k in call.keywords if k.arg == "default"), None)
+    if _env_helper(call, scope, index):
+        default = next((k.value for k in call.keywords if k.arg == "default"), None)
+        return True, default if default is not None or len(call.args) < 2 else call.args[1]
     return False, None
 
 
@@ -131,7 +168,10 @@ def env_default_value(expr: ast.AST, scope: Scope, index: ModuleIndex) -> Any:
         if is_env:
             if default is None:
                 return None if callee_name(expr, scope, index) in ("os.environ.get", "os.getenv") else UNKNOWN
-            return constant(default, scope, index)
+            value = constant(default, scope, index)
+            return _parse_bool(value) if _env_helper(expr, scope, index) and "bool" in _helper_name(expr) else value
+        if _helper_name(expr) in _BOOL_PARSERS and len(expr.args) == 1:
+            return _parse_bool(env_default_value(expr.args[0], scope, index))
         func = expr.func
         if isinstance(func, ast.Attribute) and func.attr in _STRING_METHODS and not expr.args:
             inner = env_default_value(func.value, scope, index)
@@ -154,6 +194,12 @@ def env_default_value(expr: ast.AST, scope: Scope, index: ModuleIndex) -> Any:
             return _compare(expr.ops[0], left, right)
         except TypeError:
             return UNKNOWN
+    if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+        # `os.environ.get("DEBUG") or "False"`: the first truthy default, else the last.
+        for part in expr.values:
+            value = env_default_value(part, scope, index)
+            if value is UNKNOWN or value or part is expr.values[-1]:
+                return value
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
         inner = env_default_value(expr.operand, scope, index)
         return UNKNOWN if inner is UNKNOWN else not inner
