@@ -19,6 +19,7 @@ from bastion.concepts.guards import (
     dependency_names,
     is_current_user,
 )
+from bastion.concepts.route_effects import authenticates_by_header, changes_state
 from bastion.concepts.routes import RouteHandler, decorator_names
 from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
 from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, Site
@@ -200,12 +201,22 @@ def build_route_fact(
         reads_password=reads_password,
         validates_form_token=reads["validate_on_submit"],
         verifies_signature=reads["signature"],
+        writes_state=changes_state(body),
+        header_authenticated=authenticates_by_header(body, _request_name(function)),
         idor=None
         if _looks_at_current_user(body, function_scope, index, user_names)
         else _idor_candidate(handler, function, module, function_scope),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
     )
+
+
+def _request_name(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    """The name the handler's request goes by: Django's first parameter (after `self`), else Flask's `request`."""
+    parameters = [
+        arg.arg for arg in (*function.args.posonlyargs, *function.args.args) if arg.arg not in ("self", "cls")
+    ]
+    return parameters[0] if parameters and "request" in parameters[0] else "request"
 
 
 def _is_drf(handler: RouteHandler, class_node: ast.ClassDef | None, index: ModuleIndex) -> bool:

@@ -296,6 +296,8 @@ class RouteFact:
     reads_password: bool = False
     validates_form_token: bool = False  # Flask-WTF `form.validate_on_submit()` checks the CSRF token
     verifies_signature: bool = False  # webhooks that authenticate by signature, not by cookie
+    writes_state: bool = True  # the body may change state (`concepts.route_effects`); False only when proven
+    header_authenticated: bool = False  # reads a credential from a header (API key, bearer token), not a cookie
     idor: IdorCandidate | None = None
     failure_branches: tuple[FailureBranch, ...] = ()
     drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)

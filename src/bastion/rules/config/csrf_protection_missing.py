@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bastion.concepts.webapp import ProjectModel, WebApp
-from bastion.concepts.webfacts import SettingValue
+from bastion.concepts.webfacts import RouteFact, SettingValue
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import (
     Verdict,
@@ -28,6 +28,12 @@ class CsrfProtectionMissing(WebAppRule):
     verify a signature are left alone). FastAPI/Starlette: form routes under `SessionMiddleware(same_site="none")`
     with no CSRF middleware; its default, SameSite=Lax, keeps the cookie off cross-site posts.
 
+    Only handlers a forged request can harm are reported: ones that change state (a store into an attribute or the
+    session, or any call not known to only read: `save`, `commit`, `send_mail`, a project's own helper) and that
+    know their caller by the browser's cookie. A read-only view (a health check, a listing),
+    a webhook that verifies a signature, and an endpoint that reads a credential from a header (`Authorization`,
+    `X-Api-Key`, a token) are not.
+
     ## Why is this bad?
     The browser attaches the user's session cookie to a form that another site submits. Without a token the
     server cannot tell the user's own request from the forged one: the attacker changes the password, the e-mail
@@ -42,7 +48,8 @@ class CsrfProtectionMissing(WebAppRule):
 
     @app.route("/email", methods=["POST"])
     def change_email():
-        return request.form["email"]
+        save_email(request.form["email"])
+        return "saved"
     ```
 
     ## Use instead
@@ -56,7 +63,8 @@ class CsrfProtectionMissing(WebAppRule):
 
     @app.route("/email", methods=["POST"])
     def change_email():
-        return request.form["email"]
+        save_email(request.form["email"])
+        return "saved"
     ```
 
     ## References
@@ -152,12 +160,18 @@ def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
     protected = (bool(protection) and disabled is None) or bool(app.csrf_checks) or samesite is not None
     for context in app.routes:
         route = context.route
-        if not (route.changes_state and route.reads_form) or route.verifies_signature:
+        if not (route.changes_state and route.reads_form) or not _cookie_forgeable(route):
             continue
         if route.csrf_exempt is not None and protection:
             verdict.problem(route.csrf_exempt, f"`{route.name}` accepts a form and is exempt from CSRF protection")
         elif not protected and not route.validates_form_token:
             verdict.problem(route.site, f"`{route.name}` accepts a form with no CSRF protection in the app")
+
+
+def _cookie_forgeable(route: RouteFact) -> bool:
+    """A forged cross-site request can do harm here: the handler changes state and its caller is known by the
+    browser's cookie, not by a signature or a credential in a header (a webhook, an API key, a bearer token)."""
+    return route.writes_state and not route.verifies_signature and not route.header_authenticated
 
 
 def _django_csrf(app: WebApp, verdict: Verdict) -> None:
@@ -172,7 +186,7 @@ def _django_csrf(app: WebApp, verdict: Verdict) -> None:
             verdict.problem(setting.site if setting else app.site, "`CsrfViewMiddleware` is missing from MIDDLEWARE")
     for context in app.routes:
         route = context.route
-        if route.csrf_exempt is not None and route.changes_state and not route.drf and not route.verifies_signature:
+        if route.csrf_exempt is not None and route.changes_state and not route.drf and _cookie_forgeable(route):
             verdict.problem(route.csrf_exempt, f"`{route.name}` is exempt from CSRF protection (csrf_exempt)")
     for entry in app.url_entries:
         if any(wrapper.endswith("csrf_exempt") for wrapper in entry.wrappers):
