@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bastion.concepts.webapp import ProjectModel
-from bastion.concepts.webfacts import Component, Site
+from bastion.concepts.webfacts import Component, Site, ValueSource
 from bastion.core.fix import Applicability, Fix
 from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
@@ -30,7 +30,10 @@ class InsecureSessionCookie(WebAppRule):
     ones; Flask-Talisman's session-cookie options count. Django: `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
     (default off), `SESSION_COOKIE_HTTPONLY`, `SESSION_COOKIE_SAMESITE`, `CSRF_COOKIE_SAMESITE`. Starlette's
     `SessionMiddleware` without `https_only=True` or with `same_site="none"`. An insecure value is reported where it
-    is set; an insecure default left in place is reported at the app (or the settings module).
+    is set; an insecure default left in place is reported at the app (or the settings module). A flag read from the
+    environment with an insecure default (`SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")`, the
+    switch self-hosted apps give installs served over plain HTTP) is reported at low severity and confidence:
+    whether deployments turn it on is theirs to say.
 
     ## Why is this bad?
     Without `Secure` the session cookie travels over any plain-HTTP request, where it can be read; without
@@ -160,6 +163,15 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                     verdict.unknown.append(f"{name} is read from the environment at {where(setting)}")
                 elif _cookie_ok(name, value):
                     verdict.good(setting.site, f"{name} = {value!r}")
+                elif setting.source is ValueSource.ENV:
+                    # An operator's switch with an unsafe default (`SESSION_COOKIE_SECURE = envbool(..., "False")`,
+                    # for installs served over plain HTTP): whether deployments turn it on is theirs to say.
+                    verdict.problem(
+                        setting.site,
+                        f"{description}: {name} is {value!r} unless the environment turns it on",
+                        severity=Severity.LOW,
+                        confidence=Confidence.LOW,
+                    )
                 else:
                     verdict.problem(setting.site, f"{description}: {name} = {value!r}")
             if unset:
