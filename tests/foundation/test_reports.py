@@ -167,3 +167,34 @@ def test_text_layout_keeps_columns_apart_and_wrapped_lines_indented() -> None:
     piped = Console(width=60, soft_wrap=True, force_terminal=False, record=True)
     render_findings(piped, result)
     assert any("narrow terminal window" in line and "critical" in line for line in piped.export_text().splitlines())
+
+
+def test_cookie_results_name_the_cwe_of_each_missing_flag(
+    tmp_path: Path, sarif_validator: jsonschema.Draft4Validator
+) -> None:
+    """Issue #11: a cookie finding carries the CWE of what it says is missing, not the rule's union of three."""
+    write_tree(
+        tmp_path,
+        {
+            "views.py": (
+                "def theme(response, value):\n"
+                '    response.set_cookie("theme", value, httponly=True, samesite="Lax")\n'
+                "\n\n"
+                "def login(response, token):\n"
+                '    response.set_cookie("session_token", token, secure=True)\n'
+            )
+        },
+    )
+    result = _scan(tmp_path, ("CFG206",))
+    document = sarif_document(result)
+    assert not list(sarif_validator.iter_errors(document))
+    tags = {
+        item["locations"][0]["physicalLocation"]["region"]["startLine"]: item["properties"]["tags"]
+        for item in document["runs"][0]["results"]
+    }
+    assert tags == {
+        2: ["security", "external/cwe/cwe-614"],
+        6: ["security", "external/cwe/cwe-1004", "external/cwe/cwe-1275"],
+    }
+    # Severity by what the cookie holds: a preference is low, a session token high.
+    assert {f.location.line: f.severity for f in result.findings} == {2: Severity.LOW, 6: Severity.HIGH}

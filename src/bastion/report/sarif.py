@@ -104,6 +104,10 @@ def _result(
     }
     if finding.fix_hint:
         result["properties"]["fix"] = finding.fix_hint
+    cwes = finding.properties.get("cwe")
+    if isinstance(cwes, (list, tuple)) and cwes:
+        # The weaknesses this result is (a cookie missing only Secure is CWE-614), narrower than the rule's tags.
+        result["properties"]["tags"] = ["security", *(f"external/cwe/cwe-{number:03d}" for number in cwes)]
     if finding.code in rule_index:
         result["ruleIndex"] = rule_index[finding.code]
     if not result["partialFingerprints"]:

@@ -10,6 +10,7 @@ from bastion.core.fix import Applicability, Fix
 from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import ProjectContext
+from bastion.rules.config._cookies import cookie_cwes
 from bastion.rules.config.web_rule import (
     Problem,
     Verdict,
@@ -130,12 +131,20 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
         if app.framework in ("fastapi", "starlette"):
             for session in app.components_of("session"):
                 if session.option("https_only", False) is not True:
-                    verdict.problem(option_site(session, "https_only"), "SessionMiddleware without https_only=True")
+                    verdict.problem(
+                        option_site(session, "https_only"),
+                        "SessionMiddleware without https_only=True",
+                        properties=cookie_cwes("Secure"),
+                    )
                 else:
                     verdict.good(option_site(session, "https_only"), "session cookie is Secure")
                 same_site = session.option("same_site", "lax")
                 if isinstance(same_site, str) and same_site.lower() == "none":
-                    verdict.problem(option_site(session, "same_site"), "session cookie with SameSite=None")
+                    verdict.problem(
+                        option_site(session, "same_site"),
+                        "session cookie with SameSite=None",
+                        properties=cookie_cwes("SameSite"),
+                    )
             continue
         table = _DJANGO_COOKIES if app.framework == "django" else _FLASK_COOKIES
         if app.framework == "flask" and app.components_of("login"):
@@ -171,12 +180,24 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                         f"{description}: {name} is {value!r} unless the environment turns it on",
                         severity=Severity.LOW,
                         confidence=Confidence.LOW,
+                        properties=cookie_cwes(_flag(name)),
                     )
                 else:
-                    verdict.problem(setting.site, f"{description}: {name} = {value!r}")
+                    verdict.problem(
+                        setting.site, f"{description}: {name} = {value!r}", properties=cookie_cwes(_flag(name))
+                    )
             if unset:
-                verdict.problem(app.site, "; ".join(unset), context=",".join(sorted(unset)))
+                flags = [_flag(text.split(" ", 1)[0]) for text in unset]
+                verdict.problem(
+                    app.site, "; ".join(unset), context=",".join(sorted(unset)), properties=cookie_cwes(*flags)
+                )
     return verdict
+
+
+def _flag(setting: str) -> str:
+    """The cookie flag a setting controls: `SESSION_COOKIE_SECURE` -> Secure."""
+    upper = setting.upper()
+    return "SameSite" if upper.endswith("SAMESITE") else "HttpOnly" if upper.endswith("HTTPONLY") else "Secure"
 
 
 def _cookie_ok(name: str, value: Any) -> bool:

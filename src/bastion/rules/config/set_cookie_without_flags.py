@@ -11,6 +11,7 @@ from bastion.core.fix import Applicability, Edit, Fix
 from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.config._cookies import cookie_cwes
 from bastion.semantic.calls import has_kwargs_splat, keyword
 from bastion.semantic.constants import UNKNOWN
 
@@ -19,13 +20,22 @@ _METHODS = frozenset({"set_cookie", "set_signed_cookie"})
 _SCRIPT_READABLE = patterns.compile(r"csrf|xsrf", ignore_case=True)
 _TEST_PATH = patterns.compile(r"(^|/)(tests?|testing)/|(^|/)test_[^/]*\.py$|_test\.py$|(^|/)conftest\.py$")
 _ASGI_PACKAGES = ("starlette", "fastapi")
+# Cookie names that say the cookie proves who the user is or what they may do: high when unprotected. A cookie
+# with another known name holds a preference (`theme`, `lang`): low. A name built at run time: medium.
+_SENSITIVE = patterns.compile(
+    r"sess|token|auth|jwt|sid|uid|ident|user|role|admin|remember|login|access|refresh|api[-_]?key|secret|perm",
+    ignore_case=True,
+)
 
 
 class SetCookieWithoutFlags(AstRule):
     """## What it does
     Finds `response.set_cookie(...)` and Django's `set_signed_cookie(...)` called without `secure=True`, without
     `httponly=True` (except for CSRF cookies meant to be read by scripts), or without `samesite` (Starlette's
-    default `"lax"` counts). Test code and test clients (`client.set_cookie`) are skipped.
+    default `"lax"` counts). Test code and test clients (`client.set_cookie`) are skipped. Severity follows what
+    the cookie holds, by its name: high for a session, token, identity or role (`session_id`, `auth_token`,
+    `remember_me`, `role`), low for a preference (`theme`, `lang`), medium when the name is built at run time. Each
+    finding names the missing flags and carries their own CWEs (Secure 614, HttpOnly 1004, SameSite 1275).
 
     ## Why is this bad?
     Flask, Werkzeug and Django set none of these flags unless asked. A cookie without `Secure` is sent over plain
@@ -105,8 +115,17 @@ class SetCookieWithoutFlags(AstRule):
             if value is None or (isinstance(value, str) and value.lower() == "none"):
                 missing.append("SameSite")
         if missing:
+            severity = Severity.MEDIUM
+            if isinstance(name, str):
+                severity = Severity.HIGH if _SENSITIVE.search(name) else Severity.LOW
+            what = f"cookie `{name}`" if isinstance(name, str) else "cookie"
             yield ctx.finding(
-                self, node, f"cookie set without {', '.join(missing)}", fix=_with_flags(node, missing, ctx)
+                self,
+                node,
+                f"{what} set without {', '.join(missing)}",
+                severity=severity,
+                fix=_with_flags(node, missing, ctx),
+                properties=cookie_cwes(*missing),
             )
 
 

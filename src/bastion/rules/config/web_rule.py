@@ -37,6 +37,7 @@ class Problem:
     severity: Severity | None = None
     confidence: Confidence | None = None
     context: str = ""
+    properties: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class WebAppRule(ProjectRule):
                 snippet=site.snippet or project.source_line(site.path, site.line),
                 context=problem.context,
                 fix=self.problem_fix(project, problem),
+                properties=problem.properties,
             )
 
     def problem_fix(self, project: ProjectContext, problem: Problem) -> Fix | None:
