@@ -12,6 +12,7 @@ from bastion.concepts.apps import find_app_facts
 from bastion.concepts.classes import find_class_facts
 from bastion.concepts.django_project import find_login_failed_receivers, find_settings_module_refs, find_url_entries
 from bastion.concepts.headers import find_header_sets, mentions_security_header
+from bastion.concepts.lockouts import MAY_LOCK_OUT, find_account_lockouts
 from bastion.concepts.route_security import build_route_fact
 from bastion.concepts.routes import find_route_handlers
 from bastion.concepts.settings import find_settings_scopes
@@ -144,6 +145,8 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
         facts["classes"] = tuple(find_class_facts(module))
     if any(word in text for word in _PROXY_WORDS):
         facts["proxy_headers"] = tuple(_proxy_headers(module))
+    if MAY_LOCK_OUT.search(text):
+        facts["account_lockouts"] = tuple(find_account_lockouts(module))
     result = ModuleWebFacts(module=module.name, path=module.rel, **facts)  # type: ignore[arg-type]
     return None if result.is_empty() else result
 

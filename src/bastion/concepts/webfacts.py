@@ -354,6 +354,8 @@ class ModuleWebFacts:
     classes: tuple[ClassFact, ...] = ()
     # The app is run behind a TLS-terminating proxy: ProxyFix, uvicorn's proxy_headers / forwarded_allow_ips.
     proxy_headers: tuple[Site, ...] = ()
+    # Failed-login counters compared with a maximum: account lockout written by the project (evidence).
+    account_lockouts: tuple[Site, ...] = ()
 
     def is_empty(self) -> bool:
         return not any(
@@ -378,5 +380,6 @@ class ModuleWebFacts:
                 self.input_validation,
                 self.classes,
                 self.proxy_headers,
+                self.account_lockouts,
             )
         )

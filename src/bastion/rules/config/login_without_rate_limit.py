@@ -20,7 +20,9 @@ class LoginWithoutRateLimit(WebAppRule):
     `django.contrib.auth.urls`) routed without django-axes or a rate limit. A route that only signed-in users reach
     and that checks no password (an API, invite or download token for the current user), and one only an
     administrator reaches, is not reported: nobody guesses a credential through it; a one-time code (`verify_otp`)
-    is, even behind sign-in.
+    is, even behind sign-in. A password login is not reported either when the project locks accounts itself: a
+    count of failed logins compared with a maximum anywhere in the project (`if user.login_attempts >=
+    settings.MAX_LOGIN_ATTEMPTS:` in a credentials provider or service).
 
     ## Why is this bad?
     Without a limit an attacker tries thousands of passwords per minute against one account, or sprays common
@@ -76,6 +78,7 @@ class LoginWithoutRateLimit(WebAppRule):
 
 def check_login_rate_limit(model: ProjectModel) -> Verdict:
     verdict = Verdict()
+    lockouts = model.evidence("account_lockouts")
     for context in login_routes(model):
         route = context.route
         app = context.app
@@ -95,6 +98,10 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
             verdict.good(
                 (*context.authz, *context.authn)[0], f"`{route.name}` serves signed-in or authorised users only"
             )
+        elif _signs_in(route) and (lockout := _lockout(lockouts, route)):
+            # The project locks an account after repeated failed logins (in a credentials provider or service):
+            # guessing one account's password stops there.
+            verdict.good(lockout, f"`{route.name}`: accounts lock after repeated failed logins")
         else:
             verdict.problem(
                 route.site,
@@ -119,6 +126,22 @@ _ONE_TIME_CODE = patterns.compile(r"(?i)(^|[_/-])(otp|mfa|2fa|totp|two_factor|ve
 
 def _checks_one_time_code(route: RouteFact) -> bool:
     return bool(_ONE_TIME_CODE.search(route.name) or (route.path and _ONE_TIME_CODE.search(route.path)))
+
+
+# Password resets and one-time codes are not what a failed-login counter counts.
+_NOT_SIGN_IN = patterns.compile(r"(?i)reset|forgot|recover")
+
+
+def _signs_in(route: RouteFact) -> bool:
+    """A route that checks a user's password to sign in (not a reset, not a one-time code)."""
+    where = f"{route.name} {route.path or ''}"
+    return not _checks_one_time_code(route) and not _NOT_SIGN_IN.search(where)
+
+
+def _lockout(lockouts: list[Site], route: RouteFact) -> Site | None:
+    """An account lockout in the route's own package (the same top-level folder): not another app's."""
+    package = route.site.path.split("/", 1)[0]
+    return next((site for site in lockouts if site.path.split("/", 1)[0] == package), None)
 
 
 def _drf_throttle(app: WebApp) -> Site | None:
