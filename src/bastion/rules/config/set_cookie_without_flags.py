@@ -33,9 +33,11 @@ class SetCookieWithoutFlags(AstRule):
     Finds `response.set_cookie(...)` and Django's `set_signed_cookie(...)` called without `secure=True`, without
     `httponly=True` (except for CSRF cookies meant to be read by scripts), or without `samesite` (Starlette's
     default `"lax"` counts). Test code and test clients (`client.set_cookie`) are skipped. Severity follows what
-    the cookie holds, by its name: high for a session, token, identity or role (`session_id`, `auth_token`,
-    `remember_me`, `role`), low for a preference (`theme`, `lang`), medium when the name is built at run time. Each
-    finding names the missing flags and carries their own CWEs (Secure 614, HttpOnly 1004, SameSite 1275).
+    the cookie holds: high for a session, token, identity or role cookie (`session_id`, `auth_token`, `remember_me`,
+    `role`) that scripts can read (no HttpOnly), medium when such a cookie lacks only Secure or SameSite or when the
+    name is built at run time, low for a preference (`theme`, `lang`) or a constant value (a UI flag such as
+    `is_authorized=true`). Each finding names the missing flags and carries their own CWEs (Secure 614, HttpOnly
+    1004, SameSite 1275).
 
     ## Why is this bad?
     Flask, Werkzeug and Django set none of these flags unless asked. A cookie without `Secure` is sent over plain
@@ -115,9 +117,7 @@ class SetCookieWithoutFlags(AstRule):
             if value is None or (isinstance(value, str) and value.lower() == "none"):
                 missing.append("SameSite")
         if missing:
-            severity = Severity.MEDIUM
-            if isinstance(name, str):
-                severity = Severity.HIGH if _SENSITIVE.search(name) else Severity.LOW
+            severity = _severity(node, name, missing, ctx)
             what = f"cookie `{name}`" if isinstance(name, str) else "cookie"
             yield ctx.finding(
                 self,
@@ -127,6 +127,20 @@ class SetCookieWithoutFlags(AstRule):
                 fix=_with_flags(node, missing, ctx),
                 properties=cookie_cwes(*missing),
             )
+
+
+def _severity(node: ast.Call, name: object, missing: list[str], ctx: ModuleContext) -> Severity:
+    """By what the cookie holds: a constant (a UI flag such as `is_authorized=true`) or a preference (`theme`) is
+    low; a session, token, identity or role cookie readable by scripts (no HttpOnly) is high, and medium when only
+    Secure or SameSite is missing (HTTPS and browsers' Lax default often cover those); a computed name is medium."""
+    value = node.args[1] if len(node.args) > 1 else keyword(node, "value")
+    if value is not None and ctx.constant(value) is not UNKNOWN:
+        return Severity.LOW
+    if not isinstance(name, str):
+        return Severity.MEDIUM
+    if not _SENSITIVE.search(name):
+        return Severity.LOW
+    return Severity.HIGH if "HttpOnly" in missing else Severity.MEDIUM
 
 
 _FLAG_VALUES = {"Secure": ("secure", "True"), "HttpOnly": ("httponly", "True"), "SameSite": ("samesite", '"Lax"')}
