@@ -116,6 +116,9 @@ TABLE: dict[str, tuple[list[Candidate], list[Candidate]]] = {
             Candidate("correct horse", True, name="passphrase"),
             Candidate("letmein", True, name="password"),
             Candidate("tok-1234-abcd", True, name="api_token"),
+            # Letters only, but drawn at random: a credential, not a lexer token.
+            Candidate(g("dsShJHmslj", "cJqKKwoTKxNGMm"), True, name="API_TOKEN"),
+            Candidate(g("qWeRtYuIoP", "aSdFgHjKlZ"), True, name="access_token"),
         ],
     ),
     "names-itself": (

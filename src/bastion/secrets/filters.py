@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 
 from bastion.core import patterns
 from bastion.core.test_paths import is_test_path as default_test_path
@@ -195,6 +196,15 @@ _TYPE_NAMES = frozenset({"str", "string", "bytes", "secretstr", "secretbytes", "
 MIN_GENERIC_LENGTH = 4
 
 
+def _generated_letters(value: str) -> bool:
+    """Whether a run of letters looks drawn at random: long, and its case changes at least once every four letters
+    (names change case at word boundaries only: `HttpRequest`, `LPAREN`, `not in`)."""
+    if len(value) < 16 or " " in value:
+        return False
+    flips = sum(1 for left, right in pairwise(value) if left.isupper() != right.isupper())
+    return flips * 4 >= len(value)
+
+
 def is_not_a_value(candidate: Candidate) -> bool:
     """Booleans, numbers, names of other things (an env var, a dotted attribute, a URL, a path) and prose."""
     value = candidate.value.strip()
@@ -208,7 +218,9 @@ def is_not_a_value(candidate: Candidate) -> bool:
     if _PRIVATE_IDENTIFIER.match(value) or (_WORDY_NAME.match(value) and _NAME_WORDS & set(split_words(value))):
         return True
     if candidate.name and split_words(candidate.name)[-1:] == ("token",) and _LETTERS_ONLY.match(value):
-        return True  # a lexer's or parser's token (`if token == "not in"`), not a credential
+        # A lexer's or parser's token (`if token == "not in"`, `"LPAREN"`), not a credential; but a long run of
+        # letters whose case flips all the time was generated (`API_TOKEN='dsShJHmslj...'`), not named.
+        return not _generated_letters(value)
     words = value.split()
     # Messages and prompts ("Enter your password:") are not passwords; a passphrase has no punctuation at the end.
     return len(words) >= 3 or (len(words) >= 2 and value[-1] in ":?.!")
