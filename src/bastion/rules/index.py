@@ -131,7 +131,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "TNT401": ("bastion.rules.taint.server_side_request_forgery", True),
     "TNT501": ("bastion.rules.taint.unsafe_deserialization", True),
     "TNT502": ("bastion.rules.taint.xml_external_entities", True),
-    "TNT601": ("bastion.rules.taint.log_injection", True),
+    "TNT601": ("bastion.rules.taint.log_injection", False),
     "TNT602": ("bastion.rules.taint.regex_injection", True),
     "TNT603": ("bastion.rules.taint.resource_exhaustion", True),
     "TNT701": ("bastion.rules.taint.predictable_random", True),
