@@ -55,10 +55,15 @@ def enabled_rules(config: BastionConfig, rules: Sequence[R]) -> list[R]:
     for rule in rules:
         best_enable = -1
         exact_or_all = False
-        for selector in (*(select if select is not None else (ALL,)), *config.extend_select):
+        # The implicit `ALL` of no --select does not switch opt-in rules on; an ALL the user wrote (in --select or
+        # --extend-select) does.
+        implicit = () if select is not None else (ALL,)
+        for selector in (*implicit, *(select or ()), *config.extend_select):
             score = _specificity(selector, rule.code)
             best_enable = max(best_enable, score)
-            exact_or_all |= selector == rule.code or (selector == ALL and select is not None)
+            exact_or_all |= selector == rule.code
+        explicit = (*(select or ()), *config.extend_select)
+        exact_or_all |= ALL in explicit
         best_ignore = max((_specificity(s, rule.code) for s in config.ignore), default=-1)
         if best_enable < 0 or best_ignore >= best_enable:
             continue
