@@ -142,6 +142,10 @@ class FunctionContext(ABC):
         self.evaluated: dict[int, Value] = {}
         self.html_objects: dict[str, frozenset[str]] = {}  # see SinkAnalysis._html_objects
         self.short_name = qualname.rsplit(".", 1)[-1]
+        # Parameters whose attribute reads are followed field by field (see `values.typed_origin`): only those
+        # annotated with a class. Following every parameter's attributes multiplied the labels of untyped code
+        # (Django's taint phase took 5x as long) for no declared type to look up.
+        self.typed_params = _class_annotated(node)
         # Attribute paths this function tracks as variables (`_key`), at most `_MAX_PATHS` of them.
         self.tracked_paths: set[str] = set()
 
@@ -286,3 +290,23 @@ class FunctionContext(ABC):
     @abstractmethod
     def _assign(self, target: ast.expr, value: Value, state: State, statement: ast.AST) -> None:
         """Bind a value to an assignment target (`bastion.taint.function`)."""
+
+
+# Annotations that never name a model whose fields could be declared.
+_PLAIN_ANNOTATIONS = frozenset(
+    {"str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "Any", "object"}
+)
+
+
+def _class_annotated(node: ast.AST) -> frozenset[str]:
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return frozenset()
+    args = node.args
+    every = (*args.posonlyargs, *args.args, *args.kwonlyargs)
+    return frozenset(
+        a.arg
+        for a in every
+        if a.annotation is not None
+        and not (isinstance(a.annotation, ast.Name) and a.annotation.id in _PLAIN_ANNOTATIONS)
+        and not (isinstance(a.annotation, ast.Constant) and a.annotation.value in _PLAIN_ANNOTATIONS)
+    )

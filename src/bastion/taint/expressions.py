@@ -234,7 +234,7 @@ class ExpressionAnalysis(CallAnalysis):
         if untyped and any(label.origin == parameter for label in base.labels):
             # A parameter of unknown type may be a request handler given to a helper: its fields, if so.
             field = Label(FieldOrigin(HANDLER_FIELD, attr))
-            return Value(labels=read_attribute(base.all_labels(), attr) | {field})
+            return Value(labels=read_attribute(base.all_labels(), attr, self.typed_params) | {field})
         if base.request is not None:
             if attr in base.request.safe_attributes:
                 return EMPTY
@@ -245,7 +245,9 @@ class ExpressionAnalysis(CallAnalysis):
             for guard in self.model.guards_by_callee.get(base.built_by, ()):
                 if guard.type == "url-parse" and attr in guard.attributes:
                     host_of = base.parsed_from
-        return Value(labels=read_attribute(base.all_labels(), attr), type_name=type_name, host_of=host_of)
+        return Value(
+            labels=read_attribute(base.all_labels(), attr, self.typed_params), type_name=type_name, host_of=host_of
+        )
 
     def _subscript(self, node: ast.Subscript, state: State) -> Value:
         base = self._eval(node.value, state)

@@ -202,9 +202,15 @@ def typed_origin(origin: Origin) -> bool:
     return isinstance(origin, ParamOrigin)
 
 
-def read_attribute(labels: frozenset[Label], attr: str) -> frozenset[Label]:
-    """The labels of `value.attr` given those of `value`."""
-    return frozenset(label.reading(attr) for label in labels)
+def read_attribute(labels: frozenset[Label], attr: str, typed_params: frozenset[str]) -> frozenset[Label]:
+    """The labels of `value.attr` given those of `value`; a parameter's path is followed only when it is one of
+    `typed_params` (annotated with a class)."""
+    return frozenset(
+        label
+        if isinstance(label.origin, ParamOrigin) and label.origin.name not in typed_params
+        else label.reading(attr)
+        for label in labels
+    )
 
 
 def bound_trace(trace: tuple[Step, ...]) -> tuple[Step, ...]:
