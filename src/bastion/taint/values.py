@@ -195,8 +195,9 @@ MAX_ATTRS = 4
 
 def typed_origin(origin: Origin) -> bool:
     """Whether the value an origin stands for may have a declared type to look attributes up in: a handler parameter
-    annotated with a class, or a function's parameter (which a caller may pass such a value). Request objects read by
-    name (`request.args`), call results and fields are not followed, and their labels stay as they are."""
+    annotated with a class, or a function's parameter (which a caller may pass such a value; `read_attribute` keeps
+    only the parameters annotated with a class). Request objects read by name (`request.args`), call results and
+    fields are not followed, and their labels stay as they are."""
     if isinstance(origin, SourceOrigin):
         return origin.annotation is not None
     return isinstance(origin, ParamOrigin)
