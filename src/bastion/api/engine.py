@@ -22,6 +22,7 @@ from bastion.rules import load_rules
 from bastion.rules.base import AstRule, EncodedFacts, FactCollector, ProjectRule, TextRule
 from bastion.rules.runner import AstDispatcher, CurrentPass, run_collectors, run_text_rules
 from bastion.semantic.constants import UNKNOWN
+from bastion.semantic.declared_routes import DeclaredRoute
 from bastion.semantic.module import build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.python_parse import parse_python
@@ -45,6 +46,9 @@ class AnalyzerSpec:
     # when a file first needs one (the models are bastion's own files, so the cache key's code fingerprint covers
     # them).
     return_types: tuple[tuple[str, str], ...] | None = None
+    # Functions that a specification outside the code routes requests to (connexion's OpenAPI `operationId`s),
+    # read before the analysis: a module cannot see them from its own text.
+    declared_routes: tuple[DeclaredRoute, ...] = ()
 
 
 @dataclass
@@ -145,6 +149,7 @@ class Analyzer:
         self.return_types: Mapping[str, str] = (
             ModelReturnTypes() if spec.return_types is None else dict(spec.return_types)
         )
+        self.declared_routes = spec.declared_routes
         classes = load_rules(spec.codes)
         self.ast_rules = [cls(spec.config) for cls in classes if issubclass(cls, AstRule)]
         self.text_rules = [cls(spec.config) for cls in classes if issubclass(cls, TextRule)]
@@ -252,7 +257,7 @@ class Analyzer:
         if not self.ast_rules and not self.collectors:
             return  # (`--select SEC`: the text rules alone read Python files)
         progress.name = "the semantic index"
-        module = build_module(document, tree, return_types=self.return_types)
+        module = build_module(document, tree, return_types=self.return_types, declared_routes=self.declared_routes)
         progress.name = "the AST rules"
         try:
             findings, notices = self.dispatcher.run(module, self.config)

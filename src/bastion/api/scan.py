@@ -36,6 +36,7 @@ from bastion.api.held_back import hold_back_test_code
 from bastion.api.result_cache import CacheSession, open_cache, scan_salt
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
+from bastion.concepts.openapi import declared_routes
 from bastion.core import patterns
 from bastion.core.codec import Codec, CodecError
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
@@ -123,7 +124,12 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
             for file in discovery.files
         ]
     scope = _changed_scope(options, root, discovery)
-    spec = AnalyzerSpec(config, tuple(rule.code for rule in rules), file_time_limit=options.file_time_limit)
+    spec = AnalyzerSpec(
+        config,
+        tuple(rule.code for rule in rules),
+        file_time_limit=options.file_time_limit,
+        declared_routes=declared_routes(discovery.files, config.max_file_size),
+    )
     jobs = options.jobs or default_jobs()
     cache, notices = _open_cache(options, spec, [root, *targets])
     results = analyse_files(
@@ -409,7 +415,8 @@ def _open_cache(
         return None, []
     # Advisory ignores act after the analysis (on the findings of a whole scan): editing them keeps the cache.
     settings = spec.config.model_dump(mode="json", exclude={"deps": {"ignore"}})
-    salt = scan_salt(settings, spec.codes, {"time": spec.file_time_limit, "types": spec.return_types})
+    extra = {"time": spec.file_time_limit, "types": spec.return_types, "routes": spec.declared_routes}
+    salt = scan_salt(settings, spec.codes, extra)
     where = json.dumps([str(path.absolute()) for path in scope])
     return open_cache(options.cache_dir, salt, spec.config.max_file_size, where)
 

@@ -231,7 +231,7 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
     found: dict[int, HandlerInputs] = {}
     rel = module.rel
     views_module = rel.endswith(("views.py", "api.py")) or "/views/" in rel
-    if not views_module and not _may_hold_routes(module.document.text):
+    if not views_module and not module.declared_routes and not _may_hold_routes(module.document.text):
         return found
     try:
         handlers = find_route_handlers(module)

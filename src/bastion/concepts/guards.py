@@ -42,6 +42,8 @@ KNOWN_AUTHN = frozenset(
         "fastapi.security.HTTPBearer",
         "fastapi.security.HTTPBasic",
         "fastapi.security.APIKeyHeader",
+        # Not a decorator: an OpenAPI `security` requirement that connexion checks (`RouteHandler.declared_guards`).
+        "connexion.security",
     }
 )
 KNOWN_AUTHZ = frozenset(

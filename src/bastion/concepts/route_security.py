@@ -129,6 +129,8 @@ def build_route_fact(
                 if authorizes:
                     authz.append(site_of(item, module))
 
+    for name in handler.declared_guards:
+        note_decorator(function, name)
     for node, name in decorator_sites:
         note_decorator(node, name)
         if isinstance(node, ast.Call) and last_name(name) == "method_decorator" and node.args:

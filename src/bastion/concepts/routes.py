@@ -22,6 +22,7 @@ from bastion.models.loader import load_models
 from bastion.models.route_models import Registration, RouteModel
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
+from bastion.semantic.declared_routes import DeclaredRoute
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
 
@@ -61,6 +62,9 @@ class RouteHandler:
     decorators: tuple[str, ...]  # qualified (or dotted) names of every decorator, outermost first
     path_params: tuple[str, ...]
     class_name: str | None = None
+    # Guards applied from outside the code, named like decorators (`connexion.security`: the OpenAPI operation
+    # demands credentials and connexion checks them before the function runs).
+    declared_guards: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -109,6 +113,11 @@ def _find_route_handlers(module: PythonModule) -> list[RouteHandler]:
     if any(marker in text for marker in route_catalogue().registration_markers):
         # Walking every call of the module is the costly part: only where a registration can be.
         for handler in _registered_routes(module, _module_functions(module)):
+            if id(handler.function) not in seen:
+                seen.add(id(handler.function))
+                handlers.append(handler)
+    if module.declared_routes:
+        for handler in _declared_handlers(module):
             if id(handler.function) not in seen:
                 seen.add(id(handler.function))
                 handlers.append(handler)
@@ -180,6 +189,33 @@ def _decorated_route(function: FunctionNode, scope: Scope, index: ModuleIndex) -
         )
         return RouteHandler(function, "django", tuple(m.upper() for m in listed or ("GET",)), None, decorators, ())
     return None
+
+
+def _declared_handlers(module: PythonModule) -> Iterator[RouteHandler]:
+    """The functions a specification outside the code routes to (connexion's `operationId`), one handler per
+    function with the methods of all its operations."""
+    by_name: dict[str, tuple[FunctionNode, str | None]] = {}
+    for statement in module.tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            by_name[statement.name] = (statement, None)
+        elif isinstance(statement, ast.ClassDef):
+            for member in statement.body:
+                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    by_name[f"{statement.name}.{member.name}"] = (member, statement.name)
+    grouped: dict[str, list[DeclaredRoute]] = {}
+    for declared in module.declared_routes:
+        if declared.function in by_name:
+            grouped.setdefault(declared.function, []).append(declared.route)
+    scope = module.index.module_scope
+    for name, routes in grouped.items():
+        function, class_name = by_name[name]
+        methods = tuple(dict.fromkeys(route.method for route in routes))
+        params = tuple(dict.fromkeys(p for route in routes for p in _path_params(route.path)))
+        guards = ("connexion.security",) if all(route.secured for route in routes) else ()
+        decorators = decorator_names(function, scope, module.index) if class_name is None else ()
+        yield RouteHandler(
+            function, routes[0].framework, methods, routes[0].path, decorators, params, class_name, guards
+        )
 
 
 def _framework_of(owner: str, attribute: str) -> str | None:

@@ -128,7 +128,7 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
             mounts=tuple(app_facts.mounts),
             hooks=tuple(app_facts.hooks),
         )
-    if may_define_routes(module.rel, text):
+    if module.declared_routes or may_define_routes(module.rel, text):
         facts["routes"] = tuple(_routes(module))
     if mentions_security_header(text):
         facts["headers"] = tuple(find_header_sets(module))

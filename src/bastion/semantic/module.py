@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
+from bastion.semantic.declared_routes import DeclaredRoute, ModuleRoute, routes_of_module
 from bastion.semantic.index import ModuleIndex
 from bastion.source.discovery import displayable_name
 from bastion.source.reading import TextDocument
@@ -29,6 +30,8 @@ class PythonModule:
     document: TextDocument
     tree: ast.Module
     index: ModuleIndex
+    # Functions of this module that a specification outside the code routes requests to (connexion's OpenAPI).
+    declared_routes: tuple[ModuleRoute, ...] = ()
     # What has been derived from this module once for every reader (`nodes_of`, `derived`).
     _derived: dict[object, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -95,7 +98,12 @@ def _package_parts(directory: Path) -> tuple[str, ...]:
 
 
 def build_module(
-    document: TextDocument, tree: ast.Module, *, return_types: Mapping[str, str] | None = None
+    document: TextDocument,
+    tree: ast.Module,
+    *,
+    return_types: Mapping[str, str] | None = None,
+    declared_routes: Sequence[DeclaredRoute] = (),
 ) -> PythonModule:
     name, is_package = module_name_for(document.file.path)
-    return PythonModule(document, tree, ModuleIndex(tree, name, is_package=is_package, return_types=return_types))
+    index = ModuleIndex(tree, name, is_package=is_package, return_types=return_types)
+    return PythonModule(document, tree, index, routes_of_module(declared_routes, name, document.rel))
