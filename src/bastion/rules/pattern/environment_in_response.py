@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from bastion.concepts.routes import find_route_handlers
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -38,7 +39,8 @@ class EnvironmentInResponse(AstRule):
     the process's `os.environ` (or `dict(...)`, `.items()`, `.copy()` of one), passed to a template's context
     (`render`, `TemplateResponse`, `render_template`) or to a response (`HttpResponse`, `JsonResponse`, `jsonify`,
     `make_response`, `JSONResponse`), directly, inside a dict or list, or through a local variable assigned from
-    it. One entry read by name (`request.META["HTTP_USER_AGENT"]`) is not reported.
+    it; and returned by a route handler (FastAPI and Flask serialise a returned dict), also inside a dict held by
+    a second local variable. One entry read by name (`request.META["HTTP_USER_AGENT"]`) is not reported.
 
     ## Why is this bad?
     The environment of a web worker holds what the deployment gave it: database URLs with passwords, API keys,
@@ -78,10 +80,13 @@ class EnvironmentInResponse(AstRule):
     cwe = (200, 526)
     fix_hint = "send only the entries the page needs, never the whole environment"
     tags = ("information-exposure",)
-    node_types = (ast.Call,)
-    callees = frozenset(_OUTPUTS)
+    node_types = (ast.Call, ast.Return)
+    callees = frozenset(_OUTPUTS)  # for calls only
 
-    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+    def check(self, node: ast.Call | ast.Return, ctx: ModuleContext) -> Iterator[Finding]:
+        if isinstance(node, ast.Return):
+            yield from self._returned(node, ctx)
+            return
         position, keyword = _OUTPUTS[ctx.call_name or ""]
         if position < 0:  # render_template(name, **context): every keyword is context
             values = [k.value for k in node.keywords if k.arg is not None]
@@ -103,14 +108,42 @@ class EnvironmentInResponse(AstRule):
                 )
                 return
 
+    def _returned(self, node: ast.Return, ctx: ModuleContext) -> Iterator[Finding]:
+        """A route handler that returns the environment (in a dict the framework serialises, as FastAPI's and
+        Flask's do), also through two local variables: `info = {"env": env}` with `env = dict(os.environ)`."""
+        function = next(
+            (a for a in reversed(ctx.ancestors) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))), None
+        )
+        if node.value is None or function is None or not _is_handler(function, ctx):
+            return
+        found = _environment(node.value, ctx, follow=True, depth=2)
+        if found is not None:
+            shown, read = found
+            where = f" (returned at line {node.lineno})" if read.lineno < node.lineno else ""
+            yield ctx.finding(
+                self,
+                read,
+                f"`{shown}` goes to the client whole{where}: the server's environment variables, secrets and every "
+                "request header with it",
+            )
 
-def _environment(expr: ast.expr, ctx: ModuleContext, *, follow: bool) -> tuple[str, ast.expr] | None:
+
+def _is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext) -> bool:
+    try:
+        handlers = find_route_handlers(ctx.module)
+    except RecursionError:
+        return False
+    return any(handler.function is function for handler in handlers)
+
+
+def _environment(expr: ast.expr, ctx: ModuleContext, *, follow: bool, depth: int = 1) -> tuple[str, ast.expr] | None:
     """The spelling of the whole environment `expr` is or holds (in a dict, list or tuple literal) and the
     expression to report: `expr`, or the value of the local assignment it was read from."""
     if isinstance(expr, ast.Dict):
-        return next((found for v in expr.values if (found := _environment(v, ctx, follow=follow))), None)
+        values = [v for v in expr.values if v is not None]
+        return next((found for v in values if (found := _environment(v, ctx, follow=follow, depth=depth))), None)
     if isinstance(expr, (ast.List, ast.Tuple, ast.Set)):
-        return next((found for v in expr.elts if (found := _environment(v, ctx, follow=follow))), None)
+        return next((found for v in expr.elts if (found := _environment(v, ctx, follow=follow, depth=depth))), None)
     if isinstance(expr, ast.Call):
         if isinstance(expr.func, ast.Attribute) and expr.func.attr in _WHOLE_VIEWS and not expr.args:
             return _environment(expr.func.value, ctx, follow=follow)
@@ -128,7 +161,7 @@ def _environment(expr: ast.expr, ctx: ModuleContext, *, follow: bool) -> tuple[s
             # `settings_list = request.META` earlier in the same function: one step, not a data-flow analysis.
             for binding in ctx.index.lookup(expr.id, ctx.scope):
                 if binding.kind is BindingKind.ASSIGNMENT and binding.value is not None:
-                    found = _environment(binding.value, ctx, follow=False)
+                    found = _environment(binding.value, ctx, follow=depth > 1, depth=depth - 1)
                     if found is not None:
-                        return found[0], binding.value
+                        return found[0], found[1] if depth > 1 and found[1] is not binding.value else binding.value
     return None
