@@ -42,7 +42,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "logging-without-secrets": ({"PAT902", "TNT601"}, set()),
     "dependencies": (set(), {"DEP"}),
     "security-ci": ({"CFG409", "CFG410"}, set()),
-    "container-non-root": ({"CFG401"}, set()),
+    "container-non-root": ({"CFG401", "CFG411"}, set()),
     "container-build": ({"CFG402", "CFG404", "CFG405", "CFG406", "CFG407"}, set()),
 }
 

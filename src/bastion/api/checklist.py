@@ -49,6 +49,7 @@ from bastion.rules.config.django_security_middleware_missing import (
 )
 from bastion.rules.config.dockerfile_add_from_url import DockerfileAddFromUrl
 from bastion.rules.config.dockerfile_base_image import DockerfileBaseImage
+from bastion.rules.config.dockerfile_passwordless_sudo import DockerfilePasswordlessSudo
 from bastion.rules.config.dockerfile_pipe_to_shell import DockerfilePipeToShell
 from bastion.rules.config.dockerfile_runs_as_root import DockerfileRunsAsRoot
 from bastion.rules.config.dockerfile_secret_in_env import DockerfileSecretInEnv
@@ -483,7 +484,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "container-non-root",
         "Container runs as non-root",
         "run `docker run --rm IMAGE id` and check the uid is not 0",
-        rules=(DockerfileRunsAsRoot,),
+        rules=(DockerfileRunsAsRoot, DockerfilePasswordlessSudo),
         extra=_container_user,
     ),
     ItemDefinition(

@@ -36,7 +36,6 @@ from bastion.api.held_back import hold_back_test_code
 from bastion.api.result_cache import CacheSession, open_cache, scan_salt
 from bastion.api.selection import PerFileIgnores, enabled_rules
 from bastion.api.suppressing import apply_suppressions, malformed_findings, unused_findings
-from bastion.concepts.openapi import declared_routes
 from bastion.core import patterns
 from bastion.core.codec import Codec, CodecError
 from bastion.core.config import DEFAULT_FILE_TIME_LIMIT, BastionConfig
@@ -53,6 +52,7 @@ from bastion.rules.meta.not_analysed import findings_from_notices, protected_rul
 from bastion.rules.meta.unused_suppression import UnusedSuppression
 from bastion.rules.runner import crash_notice
 from bastion.secrets.scrub import scrub_finding, scrub_notice
+from bastion.semantic.declared_routes import DeclaredRoute
 from bastion.source.discovery import Discovery, discover, relative_to_root
 from bastion.source.files import read_text_file
 
@@ -128,7 +128,7 @@ def scan(paths: Sequence[Path], options: ScanOptions) -> ScanResult:
         config,
         tuple(rule.code for rule in rules),
         file_time_limit=options.file_time_limit,
-        declared_routes=declared_routes(discovery.files, config.max_file_size),
+        declared_routes=_declared_routes(rules, discovery, config),
     )
     jobs = options.jobs or default_jobs()
     cache, notices = _open_cache(options, spec, [root, *targets])
@@ -406,6 +406,23 @@ def _concerns_changes(rule: type[ProjectRule], results: Sequence[FileResult], sc
     if not names:
         return True
     return any(scope.analyses(result.rel) and names & result.facts.keys() for result in results)
+
+
+# The families whose rules look at route handlers (patterns, configuration, taint).
+_ROUTE_FAMILIES = ("PAT", "CFG", "TNT")
+
+
+def _declared_routes(
+    rules: Sequence[type[Rule]], discovery: Discovery, config: BastionConfig
+) -> tuple[DeclaredRoute, ...]:
+    """Handlers a specification outside the code declares (connexion's OpenAPI `operationId`s), read before the
+    analysis because a module cannot see them; only for the families that look at handlers (a secrets scan
+    imports no concepts)."""
+    if not any(rule.code.startswith(_ROUTE_FAMILIES) for rule in rules):
+        return ()
+    from bastion.concepts.openapi import declared_routes
+
+    return declared_routes(discovery.files, config.max_file_size)
 
 
 def _open_cache(

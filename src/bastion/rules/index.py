@@ -45,6 +45,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "CFG408": ("bastion.rules.config.compose_secret_in_environment", True),
     "CFG409": ("bastion.rules.config.ci_without_security_checks", True),
     "CFG410": ("bastion.rules.config.pre_commit_without_security_hooks", False),
+    "CFG411": ("bastion.rules.config.dockerfile_passwordless_sudo", True),
     "DEP101": ("bastion.rules.deps.vulnerable_dependency", True),
     "DEP201": ("bastion.rules.deps.unpinned_dependency", True),
     "DEP202": ("bastion.rules.deps.missing_hashes", True),
