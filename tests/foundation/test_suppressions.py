@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bastion.source.suppressions import SuppressionOrigin, find_suppressions, parse_comment
+from bastion.source.suppressions import SuppressionOrigin, find_suppressions, parse_comment, statement_spans
 from tests.foundation.conftest import run_cli, write_tree
 
 
@@ -94,3 +94,24 @@ def test_scan_honours_every_marker_kind(tmp_path: Path) -> None:
     reported = sorted((f["line"], f["code"]) for f in report["findings"])
     assert reported == [(12, "PAT301"), (15, "PAT302")]
     assert len(report["suppressed"]) == 5
+
+
+def test_match_statements_get_spans_for_their_cases() -> None:
+    # A `match_case` has no position of its own; reading one crashed every file holding both a match statement
+    # and a suppression comment (seen on a real app: the whole scan aborted).
+    source = (
+        "def route(command):\n"
+        "    match command:\n"
+        "        case ['go', direction] if direction:\n"
+        "            return direction\n"
+        "        case _:\n"
+        "            return None\n"
+        "\n"
+        "TOKEN = 'x'  # nosec\n"
+    )
+    found = find_suppressions(source, python_tree=ast.parse(source))
+    assert [s.line for s in found] == [8]
+    spans = statement_spans(ast.parse(source))
+    assert (2, 2) in spans  # the match header
+    assert (3, 3) in spans  # the first case's pattern and guard
+    assert (4, 4) in spans and (6, 6) in spans

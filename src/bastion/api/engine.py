@@ -25,7 +25,7 @@ from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.declared_routes import DeclaredRoute
 from bastion.semantic.module import build_module
 from bastion.source.discovery import SourceFile
-from bastion.source.python_parse import parse_python
+from bastion.source.python_parse import newer_syntax, parse_python
 from bastion.source.reading import ReadError, TextDocument, read_document
 from bastion.source.suppressions import DOCUMENT_SUFFIXES, Suppression, find_suppressions
 
@@ -200,6 +200,18 @@ class Analyzer:
                     path=file.rel,
                 )
             )
+        except Exception as error:
+            # A defect in bastion costs the file it met, never the whole scan (the rule runner contains each
+            # rule's own crashes; this catches the passes around them: suppressions, the index, collectors).
+            result.cut_short = True
+            result.notices.append(
+                Notice(
+                    NoticeKind.INTERNAL_ERROR,
+                    f"internal error while running {progress.name}: {type(error).__name__}: {error}; the rest of "
+                    "this file was not analysed and the scan went on. Please report this with the file that caused it.",
+                    path=file.rel,
+                )
+            )
         return result
 
     def _analyse(self, file: SourceFile, result: FileResult, progress: CurrentPass) -> None:
@@ -242,7 +254,11 @@ class Analyzer:
             tree = parse_python(document.text, filename=rel)
         except SyntaxError as error:
             line = error.lineno or None
-            result.notices.append(Notice(NoticeKind.PARSE_ERROR, f"could not parse: {error.msg}; skipped", rel, line))
+            newer = newer_syntax(document.text, error)
+            message = f"could not parse: {error.msg}; skipped"
+            if newer:
+                message = f"could not parse: {error.msg}: {newer}; skipped"
+            result.notices.append(Notice(NoticeKind.PARSE_ERROR, message, rel, line))
             result.suppressions = find_suppressions(document.text, python_tree=None)
             return
         except (RecursionError, MemoryError):

@@ -444,6 +444,21 @@ def shapes_in_value(value: str) -> tuple[SecretMatch, ...]:
     The AST rules use it twice: to leave a literal to the provider rules when it has a provider's shape, and to
     find provider keys that were assembled from pieces (`"sk_live_" "…"`), which no text scan can see.
     """
-    if len(value) < 8 or _PROVIDER_INDEX.regex.search(value) is None:  # type: ignore[attr-defined]
+    if len(value) < 8:
+        return ()
+    value = _encodable(value)
+    if _PROVIDER_INDEX.regex.search(value) is None:  # type: ignore[attr-defined]
         return ()
     return tuple(_provider_matches(value.split("\n"), value, ""))
+
+
+def _encodable(value: str) -> str:
+    """`value` with lone surrogates (only an escape such as `"\\udcad"` makes them) replaced, since the linear-time
+    engine takes UTF-8 and no secret shape holds one."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+    return value

@@ -14,6 +14,8 @@ import io
 import sys
 import tokenize
 
+from bastion.core import patterns
+
 # Replacement fields in one f-string beyond which a file is refused on Python < 3.12 (about 0.1 s to parse there).
 MAX_FSTRING_FIELDS = 10_000
 _QUADRATIC_FSTRINGS = sys.version_info < (3, 12)
@@ -28,7 +30,25 @@ def parse_python(text: str, filename: str = "<unknown>") -> ast.Module:
                 f"an f-string with {fields:,} replacement fields, more than {MAX_FSTRING_FIELDS:,}: this Python's "
                 "parser takes quadratic time on it (Python 3.12 does not)"
             )
-    return ast.parse(text, filename=filename)
+    tree = ast.parse(text, filename=filename)
+    if _SURROGATE_ESCAPE.search(text):
+        _replace_lone_surrogates(tree)
+    return tree
+
+
+# `"\udcad"`: the only way a str constant gets a lone surrogate, which no UTF-8 consumer (the linear-time regex
+# engine, hashing, the report) can take. Rare, so the tree is walked only when the text holds such an escape.
+_SURROGATE_ESCAPE = patterns.compile(r"\\(?:u[dD][89a-fA-F]|U0000[dD][89a-fA-F])")
+
+
+def _replace_lone_surrogates(tree: ast.Module) -> None:
+    """Replace each lone surrogate in the tree's string constants by `?`: no rule's verdict can hang on one."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and type(node.value) is str and not node.value.isascii():
+            try:
+                node.value.encode("utf-8")
+            except UnicodeEncodeError:
+                node.value = node.value.encode("utf-8", "replace").decode("utf-8")
 
 
 def largest_fstring_fields(text: str) -> int:
@@ -45,3 +65,38 @@ def largest_fstring_fields(text: str) -> int:
     except (tokenize.TokenError, SyntaxError, ValueError):
         return largest
     return largest
+
+
+# Syntax that a newer Python accepts and the running one rejects: (first version, what it is, line pattern).
+# The parser bastion runs on is the interpreter's own, so a project written for a newer Python must be scanned
+# with that Python; the notice says so instead of a bare "invalid syntax".
+_NEWER_SYNTAX: tuple[tuple[tuple[int, int], str, patterns.Pattern], ...] = (
+    ((3, 12), "a type alias statement, PEP 695", patterns.compile(r"^\s*type\s+[A-Za-z_]\w*\s*[\[=]")),
+    (
+        (3, 12),
+        "type parameters, PEP 695",
+        patterns.compile(r"^\s*(?:async\s+def|def|class)\s+[A-Za-z_]\w*\s*\["),
+    ),
+    ((3, 12), "an f-string that reuses its quotes or spans lines, PEP 701", patterns.compile(r"(?i)\bf['\"]")),
+    ((3, 14), "a template string, PEP 750", patterns.compile(r"(?i)(?:^|[^\w])t['\"]")),
+)
+
+
+def newer_syntax(text: str, error: SyntaxError) -> str | None:
+    """What to tell the user when the line that failed to parse holds syntax a newer Python accepts ('this is
+    Python 3.12 syntax (type parameters, PEP 695); run bastion with Python 3.12 or newer ...'); None when the file is
+    really broken or the cause is not recognised."""
+    if not error.lineno:
+        return None
+    lines = text.splitlines()
+    if error.lineno > len(lines):
+        return None
+    line = lines[error.lineno - 1]
+    for version, what, pattern in _NEWER_SYNTAX:
+        if sys.version_info >= version or not pattern.search(line):
+            continue
+        if "PEP 701" in what and not (error.msg.startswith("f-string") or "unterminated" in error.msg):
+            continue  # an f-string on a line that is broken for another reason
+        wanted = f"{version[0]}.{version[1]}"
+        return f"this is Python {wanted} syntax ({what}); run bastion with Python {wanted} or newer to analyse it"
+    return None

@@ -278,14 +278,25 @@ def statement_spans(tree: ast.Module) -> list[tuple[int, int]]:
         if not bodies:
             spans.append((start, node.end_lineno or node.lineno))
             continue
-        first_child = min(child.lineno for body in bodies for child in body)
+        first_child = min(_first_line(child) for body in bodies for child in body)
         header_end = max(node.lineno, first_child - 1)
         spans.append((start, header_end))
         for body in bodies:
             for child in body:
                 if isinstance(child, ast.stmt):
                     stack.append(child)
-                else:
-                    # except handlers and match cases hold statements one level down
-                    stack.extend(getattr(child, "body", []))
+                    continue
+                # except handlers and match cases hold statements one level down; a case's own header (its
+                # pattern and guard) is a span of its own, like a compound statement's
+                inner: list[ast.stmt] = getattr(child, "body", [])
+                if isinstance(child, ast.match_case) and inner:
+                    spans.append((child.pattern.lineno, max(child.pattern.lineno, inner[0].lineno - 1)))
+                stack.extend(inner)
     return spans
+
+
+def _first_line(node: ast.AST) -> int:
+    """The first line of a statement, an except handler or a match case (which has no position of its own)."""
+    if isinstance(node, ast.match_case):
+        return node.pattern.lineno
+    return int(getattr(node, "lineno", 0)) or 1

@@ -54,6 +54,8 @@ class PythonNotParsed(NotAnalysedRule):
     @classmethod
     def message_for(cls, notice: Notice) -> str:
         reason = notice.message.removesuffix("; skipped")
+        if "run bastion with Python" in reason:  # the engine recognised a newer Python's syntax and said which
+            return f"not analysed: {reason} (parsed with Python {_RUNNING})"
         return (
             f"not analysed: {reason} (parsed with Python {_RUNNING}; if the file uses syntax of a newer Python, "
             "run bastion with that version)"

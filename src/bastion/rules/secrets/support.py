@@ -156,7 +156,8 @@ def _assembled(node: ast.Constant, value: str) -> bool:
     if end_line is None or end_column is None or end_line != node.lineno:
         return True
     # Quotes and a prefix take at most 4 characters; more means pieces or escapes (AST columns are UTF-8 bytes).
-    return bool(end_column - node.col_offset > len(value.encode("utf-8")) + 4)
+    # A lone surrogate (`"\udcad"`) can only come from an escape; it still counts as the 3 bytes it would take.
+    return bool(end_column - node.col_offset > len(value.encode("utf-8", "surrogatepass")) + 4)
 
 
 def assembled_shape_findings(rule: Rule, node: ast.AST, ctx: ModuleContext) -> Iterator[Finding]:
