@@ -122,7 +122,52 @@ def load_config(
     config = validate(merged, path)
     root = path.parent.resolve() if path is not None else find_project_root(start)
     file_config = validate(table, path) if path is not None else None
+    if config.target_version is None:
+        # Project metadata, not configuration: read even with --isolated, since it describes the code itself.
+        derived = target_version_of(_nearest_pyproject(start, root))
+        if derived is not None:
+            config = config.model_copy(update={"target_version": derived})
     return LoadedConfig(config, path, root, file_config)
+
+
+def _nearest_pyproject(start: Path, root: Path) -> Path | None:
+    directory = (start if start.is_dir() else start.parent).resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate / "pyproject.toml"
+        if candidate == root:
+            break
+    return None
+
+
+# Oldest minor versions tried against `requires-python`; far beyond any release, so that a floor is always found.
+_MINORS = range(40)
+
+
+def target_version_of(pyproject: Path | None) -> str | None:
+    """The oldest Python 3 minor version `[project] requires-python` admits ("3.10" for ">=3.10,<4"); None when
+    the file, the key or a readable specifier is missing."""
+    if pyproject is None:
+        return None
+    try:
+        data = parse_toml(read_text_file(pyproject))
+    except (FileReadError, OSError, UnicodeDecodeError, DataFileError):
+        return None
+    project = data.get("project")
+    spec_text = project.get("requires-python") if isinstance(project, dict) else None
+    if not isinstance(spec_text, str):
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        spec = SpecifierSet(spec_text)
+    except InvalidSpecifier:
+        return None
+    for minor in _MINORS:
+        # Any release of the minor version counts (">=3.9.7" admits 3.9): try its first and a late patch.
+        if any(spec.contains(f"3.{minor}.{patch}", prereleases=True) for patch in (0, 99)):
+            return f"3.{minor}"
+    return None
 
 
 def validate(table: Mapping[str, Any], path: Path | None) -> BastionConfig:

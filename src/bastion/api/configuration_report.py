@@ -56,6 +56,19 @@ def describe_configuration(
     if command_line is not None:
         _narrowing(command_line, file_config or defaults, COMMAND_LINE, rules, request.family, changes, [], loud=False)
     _command_line_ignores(request, changes)
+    target = loaded.config.target_version
+    if target is not None:
+        # Declared by the scanned project itself (its setting or its `requires-python`): it narrows what the rules
+        # that depend on the interpreter report, so the report says where it came from.
+        declared = file_config is not None and file_config.target_version == target
+        changes.append(
+            ConfigChange(
+                "target-version",
+                target,
+                "the oldest Python the code runs on: rules whose risk depends on the interpreter (PAT701) judge for it",
+                source if declared else "requires-python (pyproject.toml)",
+            )
+        )
     if request.baseline is not None:
         changes.append(
             ConfigChange(

@@ -198,6 +198,9 @@ class BastionConfig(_Section):
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     extend_test_paths: tuple[str, ...] = ()
     include_tests: bool = False
+    # The oldest Python the project runs on ("3.11"); when unset, taken from `[project] requires-python`. Rules
+    # whose risk depends on the interpreter (the XML parsers' expat) read it; None means unknown.
+    target_version: str | None = Field(default=None, pattern=r"^3\.\d{1,2}$")
     deps: DepsConfig = Field(default_factory=DepsConfig)
     taint: TaintConfig = Field(default_factory=TaintConfig)
     fix: FixConfig = Field(default_factory=FixConfig)
@@ -236,6 +239,14 @@ class BastionConfig(_Section):
     @classmethod
     def _upper_per_file(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
         return {pattern: tuple(code.strip().upper() for code in codes) for pattern, codes in value.items()}
+
+    @property
+    def target_python(self) -> tuple[int, int] | None:
+        """`target_version` as (major, minor), or None when unknown."""
+        if self.target_version is None:
+            return None
+        major, minor = self.target_version.split(".")
+        return int(major), int(minor)
 
     @property
     def all_excludes(self) -> tuple[str, ...]:

@@ -28,6 +28,9 @@ _NO_DOCUMENT = frozenset(
     for name in _PARSERS
     if name.rsplit(".", 1)[-1] in ("XMLParser", "XMLPullParser", "make_parser", "create_parser")
 ) | {"xmlrpc.server.SimpleXMLRPCServer", "xmlrpc.server.DocXMLRPCServer"}
+# Expat 2.4.1 (bundled with Python 3.10 and later point releases of 3.6-3.9) protects against billion laughs and
+# quadratic blowup; system builds of 3.10+ ship a newer expat too. Older targets may run an unprotected one.
+_EXPAT_SAFE_FROM = (3, 10)
 _SET_FEATURE = frozenset({"xml.sax.make_parser().setFeature", "xml.sax.expatreader.create_parser().setFeature"})
 _EXTERNAL_ENTITY_FEATURES = frozenset({"xml.sax.handler.feature_external_ges", "xml.sax.handler.feature_external_pes"})
 
@@ -37,13 +40,17 @@ class XmlStdlibParser(AstRule):
     Finds the standard library's XML parsers (`xml.etree.ElementTree`, `xml.dom.minidom`, `pulldom`,
     `xml.sax`, `expatbuilder`, `xmlrpc`) used on documents that are not constants, and, at high severity,
     `xml.sax` parsers with external entities switched on (`setFeature(feature_external_ges, True)`).
+    When the project targets Python 3.10 or newer (`target-version`, else the floor of `[project]
+    requires-python`), only the switched-on external entities are reported: those parsers resolve no external
+    entity by default since Python 3.7.1, and the expat of Python 3.10 and later limits entity expansion.
 
     ## Why is this bad?
     XML can define entities that expand into other entities (the "billion laughs" bomb eats all memory) and,
     where external entities are resolved, read local files or make the server fetch URLs (XXE, SSRF). How
     exposed the standard library is depends on the Python build: expat before 2.4.1 has no protection against
     entity expansion, and `xml.sax` resolves external entities when asked to. `defusedxml` refuses all of
-    these by design, whatever the platform.
+    these by design, whatever the platform. A Python linked against an old system expat stays exposed whatever
+    its version: check `pyexpat.EXPAT_VERSION` on the servers (2.6.0 or later also stops "large tokens").
 
     ## Example
     ```python
@@ -94,6 +101,11 @@ class XmlStdlibParser(AstRule):
                     severity=Severity.HIGH,
                     confidence=Confidence.HIGH,
                 )
+            return
+        target = self.config.target_python
+        if target is not None and target >= _EXPAT_SAFE_FROM:
+            # These parsers resolve no external entity by default (since 3.7.1) and the expat of every Python
+            # from 3.10 on refuses entity expansion bombs: on such a target only the switch above is a risk.
             return
         if name not in _NO_DOCUMENT:
             document = argument(node, 0, "source") or argument(node, 0, "text") or argument(node, 0, "string")
