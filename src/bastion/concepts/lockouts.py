@@ -31,8 +31,8 @@ def find_account_lockouts(module: PythonModule) -> list[Site]:
     """Ordering comparisons of a failed-login counter with a limit: one side names login attempts or failures
     (`login_attempts`, `failed_logins`), and the comparison is `>=`/`>` (or `<`/`<=` the other way round)."""
     found = []
-    for node in ast.walk(module.tree):
-        if not isinstance(node, ast.Compare) or len(node.ops) != 1:
+    for node in module.nodes_of(ast.Compare):
+        if len(node.ops) != 1:
             continue
         if not isinstance(node.ops[0], (ast.Gt, ast.GtE, ast.Lt, ast.LtE)):
             continue

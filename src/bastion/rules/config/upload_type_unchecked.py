@@ -74,7 +74,7 @@ class UploadTypeUnchecked(AstRule):
         for function, analysis in module_uploads(ctx.module):
             if analysis.save is not None and not analysis.type_checked:
                 if temporary is None:
-                    temporary = _temporary_blocks(node, ctx)
+                    temporary = _temporary_blocks(ctx)
                 if any(_inside(analysis.save, block) for block in temporary):
                     continue  # written to a temporary place to be processed, never served from there
                 finding = ctx.finding(
@@ -88,10 +88,10 @@ class UploadTypeUnchecked(AstRule):
 _TEMPORARY_WORDS = frozenset({"temporary", "temp", "tmp", "tempdir", "tmpdir", "mkdtemp", "tempfile"})
 
 
-def _temporary_blocks(module: ast.Module, ctx: ModuleContext) -> list[ast.With | ast.AsyncWith]:
+def _temporary_blocks(ctx: ModuleContext) -> list[ast.With | ast.AsyncWith]:
     blocks: list[ast.With | ast.AsyncWith] = []
-    for node in ast.walk(module):
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+    for node in ctx.module.nodes_of(ast.With, ast.AsyncWith):
+        if any(
             isinstance(item.context_expr, ast.Call) and _names_temporary(item.context_expr.func, ctx)
             for item in node.items
         ):

@@ -200,7 +200,7 @@ def setting_fix(project: ProjectContext, site: Site, safer: Mapping[str, str], m
     if module is None:
         return None
     found: list[tuple[ast.Constant, str]] = []
-    for node in ast.walk(module.tree):
+    for node in module.nodes():
         if getattr(node, "lineno", None) != site.line:
             continue
         for name, value in _named_values(node):

@@ -117,10 +117,9 @@ def _renders_only_text(environment: ast.Call, ctx: ModuleContext) -> bool:
         return False
     variable = parent.targets[0].id
     names: list[object] = []
-    for node in ast.walk(ctx.module.index.tree):
+    for node in ctx.module.nodes_of(ast.Call):
         if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
+            isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == variable
             and node.func.attr in ("get_template", "select_template", "from_string", "get_or_select_template")

@@ -150,10 +150,9 @@ def _read_from_own_pickle_store(
     if not (isinstance(read, ast.Call) and isinstance(read.func, ast.Attribute) and read.func.attr in ("get", "hget")):
         return False
     store = ast.dump(read.func.value)
-    for candidate in ast.walk(ctx.module.index.tree):
+    for candidate in ctx.module.nodes_of(ast.Call):
         if (
-            isinstance(candidate, ast.Call)
-            and isinstance(candidate.func, ast.Attribute)
+            isinstance(candidate.func, ast.Attribute)
             and candidate.func.attr in _STORE_WRITES
             and ast.dump(candidate.func.value) == store
             and any(_is_pickle_dump(argument, ctx) for argument in candidate.args)

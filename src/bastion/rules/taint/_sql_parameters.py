@@ -415,7 +415,7 @@ def _holes_stable(module: PythonModule, assignment: ast.Assign, call: ast.Call, 
                 if isinstance(node, ast.Name):
                     names.add(node.id)
     first, last = assignment.end_lineno or assignment.lineno, call.lineno
-    for node in ast.walk(module.tree):
+    for node in module.nodes():
         line = getattr(node, "lineno", 0)
         if not first < line <= last:
             continue
