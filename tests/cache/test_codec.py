@@ -94,6 +94,7 @@ def test_special_floats_and_properties() -> None:
         '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": 1}]',
         '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": -1}]',
         '[{"@c": "Location", "a": ["a.py", 1]}, {"@r": "0"}]',
+        '{"@c": "Location", "a": [7, 1]}',
     ],
 )
 def test_forged_or_damaged_data_is_refused(text: str) -> None:
@@ -114,6 +115,24 @@ def test_an_instance_met_again_is_written_once_and_decoded_as_one_object() -> No
     assert back["equal"] is not back["first"][0]
     # Each text is whole: a later dumps does not refer to instances written by an earlier one.
     assert codec.loads(codec.dumps(here)) == here
+
+
+def test_decoded_text_fields_and_empty_frozensets_are_shared() -> None:
+    """Taint facts repeat their file's path in every step of every trace, and most labels clear nothing: decoded,
+    equal strings of `str` fields are one object, and so is every empty frozenset (a third of Django's facts)."""
+    from bastion.taint.facts import FunctionFacts
+    from bastion.taint.values import Label, ParamOrigin
+
+    codec = _codec()
+    path = "".join(["pkg/", "views.py"])  # built at run time: not the constant the compiler shares
+    first = FunctionFacts("pkg.views.a", path, 1, ("x",))
+    second = FunctionFacts("pkg.views.b", "".join(["pkg/", "views.py"]), 2, ("x",))
+    labels = (Label(ParamOrigin("x"), trace=((path, 1, 0, "assigned to `y`"),)), Label(ParamOrigin("y")))
+    back = codec.loads(codec.dumps((first, second, labels)))
+    assert back == (first, second, labels)
+    assert back[0].path is back[1].path is back[2][0].trace[0][0]
+    assert back[2][0].cleared == frozenset() and back[2][0].cleared is back[2][1].cleared is back[0].returns
+    assert codec.loads(codec.dumps(frozenset({1}))) == frozenset({1})
 
 
 def test_labels_equal_but_for_their_trace_keep_their_own_trace() -> None:

@@ -20,7 +20,10 @@ The encoding is JSON, built so that the standard library's C decoder does most o
   once, they take about half the text, and decoding rebuilds one object as the analysis had;
 - where a class's type hints say what a field holds (`tuple[Step, ...]`, `frozenset[str]`), the field is written
   as a plain array and rebuilt from the hint: no tag per tuple, and decoding is one C parse plus one call per
-  class instance.
+  class instance;
+- decoded, a field hinted `str` is interned (`sys.intern`) and every empty frozenset is one shared object: taint
+  facts repeat their file's path in every step of every trace, and most labels clear nothing (Django's decoded
+  taint facts: 53 -> 32 MiB).
 
 A class is encoded by its `__reduce__` when it defines one returning `(cls, args)` (its constructor's arguments in
 order), else by its dataclass fields.
@@ -35,6 +38,7 @@ import inspect
 import json
 import math
 import operator
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
@@ -146,6 +150,8 @@ class Codec:
         return lambda value: [item_encoder(item) for item in value]
 
     def _converter_for(self, hint: Any) -> Converter:
+        if hint is str:
+            return sys.intern
         shape = _container_shape(hint)
         if shape is None:
             return _identity
@@ -161,7 +167,13 @@ class Codec:
         if kind == "fixed":
             converters = [self._converter_for(item) for item in items]
             return lambda value: tuple(convert(item) for convert, item in zip(converters, value, strict=True))
-        build: Callable[[Iterable[Any]], Any] = {"tuple": tuple, "frozenset": frozenset, "set": set, "list": list}[kind]
+        builders: dict[str, Callable[[Iterable[Any]], Any]] = {
+            "tuple": tuple,
+            "frozenset": _frozenset,
+            "set": set,
+            "list": list,
+        }
+        build = builders[kind]
         item_converter = self._converter_for(items[0])
         if item_converter is _identity:
             return build if kind != "list" else _identity
@@ -228,7 +240,7 @@ class Codec:
             if tag == "@t":
                 return tuple(value)
             if tag == "@f":
-                return frozenset(value)
+                return _frozenset(value)
             if tag == "@d":
                 return dict(value)
             if tag == "@s":
@@ -266,6 +278,16 @@ class Codec:
                 raise CodecError(f"unknown enum {data['@e']!r}")
             return cls(data.get("v"))
         raise CodecError(f"not codec data: an object with keys {sorted(data)[:3]}")
+
+
+_EMPTY_FROZENSET: frozenset[Any] = frozenset()
+
+
+def _frozenset(items: Iterable[Any]) -> frozenset[Any]:
+    """A frozenset, the empty one shared: CPython makes a new 216-byte object for each, and most taint labels
+    clear nothing (a third of Django's decoded facts were empty frozensets)."""
+    made = frozenset(items)
+    return made if made else _EMPTY_FROZENSET
 
 
 def _argument_reader(cls: type) -> Callable[[Any], tuple[Any, ...]]:
