@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import bisect
 
 from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inputs
 from bastion.semantic.index import BindingKind, Scope
@@ -43,7 +44,7 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
                 facts.classes[class_scope.qualname] = tuple(base for base in bases if base)
                 library = [base for base in bases if base and model.is_library(base)]
                 if library:
-                    shared.library_bases[class_scope.qualname] = (library[0], _own_members(statement))
+                    shared.library_bases[class_scope.qualname] = (library[0], _own_members(statement, module))
                 # A class-based view: its methods read the request and URL arguments from `self`.
                 class_view = next((handlers[id(m)] for m in statement.body if id(m) in handlers), None)
                 if class_view is not None:
@@ -88,7 +89,7 @@ def _dependency_aliases(module: PythonModule, model: DataflowModel) -> list[str]
     return found
 
 
-def _own_members(node: ast.ClassDef) -> frozenset[str]:
+def _own_members(node: ast.ClassDef, module: PythonModule) -> frozenset[str]:
     """The names a class defines itself: its methods and attributes, and what its methods assign on `self`."""
     names: set[str] = set()
     for statement in node.body:
@@ -97,11 +98,22 @@ def _own_members(node: ast.ClassDef) -> frozenset[str]:
         elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
             names.update(target.id for target in targets if isinstance(target, ast.Name))
-    for sub in ast.walk(node):
-        stored = isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store)
-        if stored and isinstance(sub.value, ast.Name) and sub.value.id == "self":  # type: ignore[attr-defined]
-            names.add(sub.attr)  # type: ignore[attr-defined]
+    positions, attrs = module.derived("taint.self_stores", _self_stores)
+    # The class statement's text (decorators included) holds exactly the nodes of its subtree.
+    start = min([(node.lineno, node.col_offset)] + [(item.lineno, item.col_offset) for item in node.decorator_list])
+    end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+    names.update(attrs[bisect.bisect_left(positions, start) : bisect.bisect_left(positions, end)])
     return frozenset(names)
+
+
+def _self_stores(module: PythonModule) -> tuple[list[tuple[int, int]], list[str]]:
+    """Every `self.<attr>` assigned in the module, in source order: (line, column) of each, and its attribute."""
+    stores = sorted(
+        ((node.lineno, node.col_offset), node.attr)
+        for node in module.nodes_of(ast.Attribute)
+        if isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name) and node.value.id == "self"
+    )
+    return [position for position, _ in stores], [attr for _, attr in stores]
 
 
 def _definitions(body: list[ast.stmt]) -> list[ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]:

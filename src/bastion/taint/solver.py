@@ -433,21 +433,28 @@ class TaintSolver:
                     found.add(
                         Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs)
                     )
-        for label, reach, composed in self._through_calls(function, memo):
+        for label, reach, composed in self._through_calls(function, memo, fields_fixed=True):
             if isinstance(label.origin, ParamOrigin):
                 found.add(Reach(label.origin.name, reach.target, *composed))
         return frozenset(found)
 
     def _through_calls(
-        self, function: FunctionFacts, memo: dict[int, frozenset[Label]]
+        self, function: FunctionFacts, memo: dict[int, frozenset[Label]], *, fields_fixed: bool = False
     ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]]:
-        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path)."""
+        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path).
+        `fields_fixed`: the caller stores no field meanwhile, so what a call passes a parameter is resolved once for
+        all the reaches of that parameter (a parameter reaches many targets); otherwise once per reach, seeing the
+        fields learned on the way."""
         for site in function.calls:
             if not site.args and not site.receiver:
                 continue
             for callee in self.callees(site):
+                passed: dict[str, list[Label]] = {}
                 for reach in self.reaches.get(callee.function.qualname, ()):
-                    for label in self._passed(function, site, callee, reach, memo):
+                    labels = passed.get(reach.param) if fields_fixed else None
+                    if labels is None:
+                        labels = passed[reach.param] = self._passed(function, site, callee, reach.param, memo)
+                    for label in labels:
                         composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
                         if composed is not None:
                             yield label, reach, composed
@@ -455,11 +462,10 @@ class TaintSolver:
                             self._cut(function, site.line, from_source=isinstance(label.origin, SourceOrigin))
 
     def _passed(
-        self, function: FunctionFacts, site: CallSite, callee: _Callee, reach: Reach, memo: dict[int, frozenset[Label]]
-    ) -> Iterable[Label]:
+        self, function: FunctionFacts, site: CallSite, callee: _Callee, param: str, memo: dict[int, frozenset[Label]]
+    ) -> list[Label]:
         step: Step = (function.path, site.line, site.column, f"passed to `{site.name}(...)`")
-        for label in self.resolve(function, self._arguments(site, callee, reach.param), memo):
-            yield label.with_step(step)
+        return [label.with_step(step) for label in self.resolve(function, self._arguments(site, callee, param), memo)]
 
     def _cut(self, function: FunctionFacts, line: int, *, from_source: bool) -> None:
         key = (function.path, line)
