@@ -433,9 +433,15 @@ class TaintSolver:
                     found.add(
                         Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs)
                     )
+        # What makes two reaches equal: many paths through calls give the same one, which is then built only once
+        # (the first stays, as `found.add` would keep it).
+        known = {(item.param, item.target, item.cleared, item.attrs) for item in found}
         for label, reach, composed in self._through_calls(function, memo, fields_fixed=True):
             if isinstance(label.origin, ParamOrigin):
-                found.add(Reach(label.origin.name, reach.target, *composed))
+                key = (label.origin.name, reach.target, composed[0], composed[3])
+                if key not in known:
+                    known.add(key)
+                    found.add(Reach(label.origin.name, reach.target, *composed))
         return frozenset(found)
 
     def _through_calls(
