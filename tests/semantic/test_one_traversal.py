@@ -7,6 +7,8 @@ import ast
 from pathlib import Path
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "bastion"
+# Where rules and fact collectors live: they receive a `PythonModule`. (The parser, before there is one, may walk.)
+CHECKED = ("rules", "concepts", "taint", "secrets", "semantic")
 # The one walk every asker shares.
 ALLOWED = {"semantic/module.py"}
 
@@ -41,7 +43,8 @@ def test_the_check_sees_a_whole_tree_walk_and_nothing_else() -> None:
 def test_no_rule_or_collector_walks_a_whole_module_itself() -> None:
     offenders = [
         f"{path.relative_to(SOURCE).as_posix()}:{line}"
-        for path in sorted(SOURCE.rglob("*.py"))
+        for folder in CHECKED
+        for path in sorted((SOURCE / folder).rglob("*.py"))
         if path.relative_to(SOURCE).as_posix() not in ALLOWED
         for line in whole_tree_walks(path.read_text(encoding="utf-8"))
     ]
