@@ -41,6 +41,11 @@ from tests.foundation.conftest import write_tree
         "noxfile.py",
         "Vagrantfile",
         "dev/code-generation/gen_locales.py",
+        "app/core/fixtures/test-user-data.json",
+        "app/core/fixtures/users.json",
+        "config/test_settings.env",
+        "docker/regtest/data/node/node.conf",
+        "docker/regtest/docker-compose.yml",
         "babybuddy/settings/development.py",
         "docs/setup.py",
         "README.md",
@@ -70,6 +75,11 @@ def test_test_ci_docs_and_example_paths(path: str) -> None:
         "app/dev/views.py",
         "app/devices/models.py",
         "app/settings/local.py",
+        "tools/conv.py",
+        "app/fixtures.py",
+        "app/latest-news.json",
+        "config/settings.env",
+        "docker/regtesting.conf",
     ],
 )
 def test_production_paths(path: str) -> None:
@@ -186,3 +196,27 @@ def test_test_doubles_and_test_profiles_in_production_modules_are_held_back(tmp_
     held = sorted((f.location.path, f.location.line) for f in result.held_back)
     assert reported == [("app/config.py", 6), ("app/hashing.py", 9)]
     assert held == [("app/config.py", 2), ("app/hashing.py", 4)]
+
+
+def test_fixture_and_regtest_data_are_held_back_and_a_real_config_secret_is_not(tmp_path: Path) -> None:
+    # Shaped like a Django app's seed users and a bitcoin regtest node's config beside a deployed service's config.
+    # The values are assembled here so that this file does not trip secret scanners.
+    seeded = "pbkdf2_sha256$" + "260000$" + "q8Xv2LmZ" + "$" + "Jc4w" * 11
+    node = "rpc" + "Pw7Zq" + "Lx2Vm9"
+    deployed = "Wq8Zp4" + "Lm2Vx7Tr5"
+    write_tree(
+        tmp_path,
+        {
+            "app/core/fixtures/test-user-data.json": json.dumps(
+                [{"model": "auth.user", "pk": 2, "fields": {"username": "test", "password": seeded}}], indent=2
+            ),
+            "docker/regtest/data/node/node.conf": f"rpcuser=lnbits\nrpcpassword={node}\n",
+            "deploy/service.env": f"DATABASE_HOST=db.internal\nDATABASE_PASSWORD={deployed}\n",
+        },
+    )
+    result = run(ScanRequest(paths=(tmp_path,), select=("SEC203",)), services=make_services())
+    assert [(f.location.path, f.location.line) for f in result.findings] == [("deploy/service.env", 2)]
+    assert sorted(f.location.path for f in result.held_back) == [
+        "app/core/fixtures/test-user-data.json",
+        "docker/regtest/data/node/node.conf",
+    ]

@@ -67,3 +67,33 @@ def test_a_config_password_repeating_the_user_name_is_held_back(tmp_path: Path) 
     assert [finding.location.line for finding in result.findings] == [8]
     assert [finding.location.line for finding in result.held_back] == [6, 7]
     assert all(finding.severity is Severity.LOW for finding in result.held_back)
+
+
+def test_default_url_credentials_of_local_and_quick_start_setups_are_held_back(tmp_path: Path) -> None:
+    """Shaped like a Makefile's migration target, a helper compose file and a settings default: a default password
+    (the user name, or stock words such as `postgres`) on the local machine or in a compose file is held back; the
+    same default in Python settings stays reported at medium; a real password on the local machine stays low."""
+    word = g("ln", "bits")
+    stock = g("post", "gres")
+    real = rand(12)
+    (tmp_path / "Makefile").write_text(
+        "migration:\n"
+        f'\tDATABASE_URL="postgres://{word}:{word}@localhost:5432/migration" python tools/conv.py\n'
+        f"\t# DATABASE_URL=postgres://{word}:{stock}@0.0.0.0:5432/postgres\n"
+        f"\tDATABASE_URL=postgres://{word}:{real}@127.0.0.1/shop python manage.py check\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  ui:\n    environment:\n"
+        f"      ME_CONFIG_MONGODB_URL: mongodb://off:off-{g('wg', 'er')}@mongodb:27017/\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "settings.py").write_text(
+        f'SYNC_URI = env.str("SYNC_URI", "postgres://sync_storage:sync_{g("sec", "ret")}@db:5432/app")\n',
+        encoding="utf-8",
+    )
+    result = scan_fixture(tmp_path, "SEC103")
+    reported = sorted((f.location.path, f.location.line, f.severity) for f in result.findings)
+    held = sorted((f.location.path, f.location.line) for f in result.held_back)
+    assert reported == [("Makefile", 4, Severity.LOW), ("settings.py", 1, Severity.MEDIUM)]
+    assert held == [("Makefile", 2), ("Makefile", 3), ("docker-compose.yml", 4)]

@@ -22,6 +22,10 @@ DEFAULT_TEST_PATHS: tuple[str, ...] = (
     "testdata/",
     "test_data/",
     "test_*.py",
+    # Test data of any kind: `fixtures/test-user-data.json`, a Django fixture folder, `test_settings.env`.
+    "test_*",
+    "test-*",
+    "fixtures/",
     "*_test.py",
     "*_tests.py",
     "tests.py",
@@ -65,6 +69,8 @@ DEFAULT_TEST_PATHS: tuple[str, ...] = (
     "**/settings/development.py",
     "Vagrantfile",
     "/dev/",
+    # Local blockchain networks for development (`docker/regtest/`: bitcoind/lnd/eclair regression-test nodes).
+    "regtest/",
     # Documentation.
     "docs/",
     "doc/",

@@ -28,7 +28,7 @@ from bastion.secrets.names import is_password_name, is_secret_name, split_words
 from bastion.secrets.private_keys import KEYWORDS as PRIVATE_KEY_KEYWORDS
 from bastion.secrets.private_keys import find_private_keys
 from bastion.secrets.providers import DETECTORS
-from bastion.secrets.validators import Check
+from bastion.secrets.validators import URL_DEFAULT_PAIR_NOTE, Check
 
 _PRIVATE_KEY_SLOT = -1
 
@@ -293,6 +293,14 @@ def _mark_default_pairs(matches: list[SecretMatch], lines: Sequence[str], kind: 
     return marked
 
 
+def _config_default_pair(match: SecretMatch) -> SecretMatch:
+    """A URL whose password repeats its user name (`mysql://ctfd:ctfd@db/ctfd`) in a compose file or `.env`: the
+    same quick-start default as `DATABASE_CREDENTIALS=ctfd:ctfd` beside it, held back alike."""
+    if match.note == URL_DEFAULT_PAIR_NOTE:
+        return replace(match, severity=Severity.LOW, note=DEFAULT_PAIR_NOTE)
+    return match
+
+
 def _is_default_pair(match: SecretMatch, lines: Sequence[str], kind: TextKind) -> bool:
     value = match.value.lower()
     user, colon, password = value.partition(":")
@@ -401,6 +409,8 @@ def find_secrets(
     """
     text = "\n".join(lines)
     matches = _provider_matches(lines, text, path, validate)
+    if kind in CONFIG_KINDS:
+        matches = [_config_default_pair(match) for match in matches]
     if not providers_only and kind is not TextKind.LOCK:
         keyword_lines = sorted(_lines_with(_GENERIC_KEYWORDS, text))
         python_set = set(python_lines or ())

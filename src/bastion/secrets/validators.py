@@ -118,15 +118,44 @@ def base64_private_key_check(value: str) -> Check:
 
 
 _LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "0.0.0.0", "host.docker.internal"})
+# Passwords a database or broker image ships with, or that quick-start setups write: `postgres:postgres@`,
+# `lnbits:postgres@localhost`, `guest:guest@rabbitmq`.
+_DEFAULT_PASSWORD_WORDS = frozenset(
+    {"postgres", "postgresql", "mysql", "mariadb", "root", "admin", "guest", "mongo", "mongodb", "redis", "rabbitmq"}
+    | {"user", "pass", "password", "passwd", "secret", "changeme", "default", "dev", "local", "test"}
+)
+_PLAIN_WORDS = frozenset("abcdefghijklmnopqrstuvwxyz-_.")
+LOCAL_DEFAULT_NOTE = "local-default"
+URL_DEFAULT_PAIR_NOTE = "default-pair"
+
+
+def is_default_password(user: str, password: str) -> bool:
+    """A password anyone who reads the user name can guess: the user name itself (`ctfd:ctfd`), or plain lowercase
+    words of which one is the user name or every one is a stock default (`off:off-wger`, `powersync_storage:
+    powersync_secret`, `lnbits:postgres`). A digit, a capital or a symbol (`shop-Xk29fjQa`) makes it a real one."""
+    if user and password.lower() == user.lower():
+        return True
+    if not set(password) <= _PLAIN_WORDS:
+        return False
+    user = user.lower()
+    words = _words(password)
+    known = set(_words(user)) | _DEFAULT_PASSWORD_WORDS
+    return bool(words) and (all(word in known for word in words) or (user in words and len(words) <= 2))
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in text.replace("-", " ").replace("_", " ").replace(".", " ").split() if word]
 
 
 def local_default_credentials(match: Any) -> tuple[Severity, str] | None:
     """A URL credential that is weak evidence of a leaked secret: one for a service on the developer's own machine
-    (`@localhost`: low), or a default pair whose password repeats the user name (`ctfd:ctfd@db`, a quick-start
-    compose stack: medium). None for a credential that may well be real."""
+    (`@localhost`: low; held back like example code when the password is a default too), or a default pair whose
+    password repeats the user name (`ctfd:ctfd@db`, a quick-start compose stack: medium). None for a credential
+    that may well be real."""
     user, password, host = match.group("user"), match.group("secret"), match.group("host").lower()
+    default = is_default_password(user, password)
     if host in _LOOPBACK_HOSTS or host.startswith("127."):
-        return Severity.LOW, "local-service"
-    if user and password.lower() == user.lower():
-        return Severity.MEDIUM, "default-pair"
+        return Severity.LOW, LOCAL_DEFAULT_NOTE if default else "local-service"
+    if default:
+        return Severity.MEDIUM, URL_DEFAULT_PAIR_NOTE
     return None

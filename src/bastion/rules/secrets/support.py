@@ -16,6 +16,7 @@ from bastion.secrets.engine import DEFAULT_PAIR_NOTE, SecretMatch, find_secrets,
 from bastion.secrets.filekinds import TextKind, classify
 from bastion.secrets.notebooks import notebook_text
 from bastion.secrets.redaction import redact, redact_spans, redact_values, secret_fingerprint
+from bastion.secrets.validators import LOCAL_DEFAULT_NOTE
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import TextDocument
 
@@ -75,6 +76,9 @@ _NOTES = {
     "test-mode key": "test-mode key: low severity",
     "local-service": "a service on the local machine: low severity",
     "default-pair": "the password repeats the user name, a default: medium severity",
+    LOCAL_DEFAULT_NOTE: (
+        "a default password of a service on the local machine (a development database): held back like example code"
+    ),
     DEFAULT_PAIR_NOTE: (
         "the value repeats the user or database name set beside it: the default of a quick-start or local setup, "
         "held back like example code; change it wherever the setup is deployed"
@@ -125,7 +129,7 @@ _TABLE_HEADER = patterns.compile(r"^\s*\[")
 def _non_production(document: TextDocument, match: SecretMatch) -> dict[str, bool]:
     """`{NON_PRODUCTION: True}` for a default user/password pair of a quick-start setup, or a secret set in a test
     runner's table of pyproject.toml or setup.cfg."""
-    if match.note == DEFAULT_PAIR_NOTE:
+    if match.note in (DEFAULT_PAIR_NOTE, LOCAL_DEFAULT_NOTE):
         return {NON_PRODUCTION: True}
     if document.rel.rsplit("/", 1)[-1] not in ("pyproject.toml", "setup.cfg"):
         return {}

@@ -12,7 +12,10 @@ class UrlCredentials(ShapeRule):
     `redis://:password@cache`, `amqp://…`) and into connection strings (`Server=db;User Id=sa;Password=` followed
     by the unquoted password, which keyword scanners miss). Templated passwords (`${DB_PASSWORD}`, `%(password)s`) and
     placeholders (`user:password@`, `<password>`) are not reported; credentials for `localhost` are reported at
-    low severity, and a default pair whose password repeats the user name (`app:app@db`) at medium.
+    low severity, and a default pair at medium: a password that repeats the user name (`app:app@db`), or is made
+    of plain lowercase words that are the user name or stock defaults (`app:app-local@db`, `app:postgres@db`).
+    Such a default on the local machine (a Makefile's migration target, a developer script), or in a compose file
+    or `.env` (a quick-start stack), is held back like example code (`--include-tests` shows it, at info).
 
     ## Why is this bad?
     Connection URLs travel: into logs, error pages, process listings, crash reports and CI output. A password in
