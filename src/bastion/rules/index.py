@@ -51,7 +51,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "DEP202": ("bastion.rules.deps.missing_hashes", True),
     "DEP203": ("bastion.rules.deps.missing_lock_file", True),
     "PAT101": ("bastion.rules.pattern.eval_exec", True),
-    "PAT102": ("bastion.rules.pattern.dynamic_import", True),
+    "PAT102": ("bastion.rules.pattern.dynamic_import", False),
     "PAT103": ("bastion.rules.pattern.logging_config_listen", True),
     "PAT104": ("bastion.rules.pattern.trojan_source", True),
     "PAT201": ("bastion.rules.pattern.pickle_loads", True),
