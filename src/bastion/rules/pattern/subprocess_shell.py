@@ -25,9 +25,12 @@ class SubprocessShell(AstRule):
     Finds `subprocess.run`, `call`, `check_call`, `check_output` and `Popen` called with `shell=True` (also when
     `True` arrives through a variable). High severity for a command built at run time; medium when the command is a
     parameter passed on unchanged (a `run_command(command)` wrapper: whether anyone else's data reaches it depends on
-    its callers, which the taint rules follow); low for a constant command. A `shell` value read from configuration
-    (`shell=settings.USE_SHELL`, `shell=config["shell"]`, an environment variable) is reported too, at medium
-    confidence and at most medium severity: whether a shell parses the command is then the deployment's choice.
+    its callers, which the taint rules follow); low for a constant command, and for a command built only from
+    constants and the server's own configuration (`f"pg_dump --host={urlparse(settings.DATABASE_URL).hostname}"`,
+    through local names too): only whoever sets the configuration can put shell syntax in it. A `shell` value read
+    from configuration (`shell=settings.USE_SHELL`, `shell=config["shell"]`, an environment variable) is reported
+    too, at medium confidence and at most medium severity: whether a shell parses the command is then the
+    deployment's choice.
 
     ## Why is this bad?
     With `shell=True` the command is a string that `/bin/sh` parses: any `;`, `|`, `$(...)` or backtick in a
@@ -113,6 +116,16 @@ class SubprocessShell(AstRule):
                 severity=Severity.LOW,
                 fix=_list_form(node, command, ctx) if command is not None else None,
             )
+        elif command is not None and _from_settings(command, ctx, 0):
+            # `f"pg_dump --host={urlparse(settings.DATABASE_URL).hostname}"`: only whoever writes the configuration
+            # decides what the shell parses; a hardening point, not a way in.
+            yield ctx.finding(
+                self,
+                node,
+                f"`{ctx.call_name}` runs a command built from configuration values through the shell (shell=True)",
+                severity=Severity.LOW,
+                fix=_list_form(node, command, ctx),
+            )
         elif command is not None and _parameter(command, ctx):
             # A wrapper (`def run_command(command): Popen(command, shell=True)`): whether anyone else's data reaches
             # it depends on its callers, which this rule does not see (the taint rules do): a guess, medium.
@@ -148,6 +161,69 @@ def _from_configuration(expr: ast.expr, ctx: ModuleContext) -> bool:
         if name and _CONFIGURATION_WORDS & set(words(name)):
             return True
     return False
+
+
+# Functions whose result depends only on their arguments (parsing a configured URL, formatting, the clock).
+_PURE_CALLS = frozenset(
+    {"urllib.parse.urlparse", "urllib.parse.urlsplit", "os.path.join", "shlex.quote", "time.time"}
+    | {"builtins.int", "builtins.str"}
+)
+_MAX_DEPTH = 4  # local names followed back, one after the other
+
+
+def _from_settings(expr: ast.expr, ctx: ModuleContext, depth: int) -> bool:
+    """`expr` is built only from constants and configuration reads (`settings.X`, `os.environ[...]`), directly or
+    through local names every binding of which is such a value, and at least one configuration read."""
+    return _settings_value(expr, ctx, depth) is True
+
+
+def _settings_value(expr: ast.expr, ctx: ModuleContext, depth: int) -> bool | None:
+    """True: built from configuration (and constants); None: constants only; False: anything else."""
+    if depth > _MAX_DEPTH:
+        return False
+    if isinstance(expr, ast.Constant):
+        return None
+    if isinstance(expr, ast.Name):
+        return _name_value(expr, ctx, depth)
+    if isinstance(expr, ast.Attribute):
+        if _CONFIGURATION_WORDS & set(words(expr.attr)):
+            return True
+        return _settings_value(expr.value, ctx, depth)
+    if isinstance(expr, ast.Call):
+        callee = ctx.qualified_name(expr.func)
+        if isinstance(expr.func, ast.Attribute) and callee not in _PURE_CALLS:
+            parts: list[ast.expr] = [expr.func.value]  # a method of a configured value (`url.path.replace(...)`)
+        elif callee in _PURE_CALLS or callee in {"os.getenv", "os.environ.get"}:
+            parts = []
+        else:
+            return False
+        parts += [*expr.args, *(item.value for item in expr.keywords)]
+        found = callee in {"os.getenv", "os.environ.get"}
+        return _combine([_settings_value(part, ctx, depth) for part in parts], found)
+    if isinstance(expr, ast.JoinedStr):
+        return _combine([_settings_value(part, ctx, depth) for part in expr.values], False)
+    if isinstance(expr, ast.FormattedValue):
+        return _settings_value(expr.value, ctx, depth)
+    if isinstance(expr, ast.BinOp):
+        return _combine([_settings_value(expr.left, ctx, depth), _settings_value(expr.right, ctx, depth)], False)
+    if isinstance(expr, ast.Subscript):
+        return _combine([_settings_value(expr.value, ctx, depth), _settings_value(expr.slice, ctx, depth)], False)
+    return False
+
+
+def _name_value(name: ast.Name, ctx: ModuleContext, depth: int) -> bool | None:
+    bindings = ctx.scope.bindings.get(name.id)
+    if not bindings or any(binding.kind is BindingKind.IMPORT for binding in bindings):
+        return bool(_CONFIGURATION_WORDS & set(words(name.id)))  # `settings`, `config` imported or global
+    if any(binding.value is None for binding in bindings):
+        return False
+    return _combine([_settings_value(binding.value, ctx, depth + 1) for binding in bindings if binding.value], False)
+
+
+def _combine(values: list[bool | None], found: bool) -> bool | None:
+    if any(value is False for value in values):
+        return False
+    return True if found or any(value is True for value in values) else None
 
 
 def _parameter(command: ast.expr, ctx: ModuleContext) -> TypeGuard[ast.Name]:
