@@ -31,7 +31,9 @@ class Jinja2Autoescape(AstRule):
     `autoescape` (Jinja2's default is off), and `select_autoescape` given extensions that leave HTML out
     (`select_autoescape(["txt"])`). Flask's own environment escapes by default and is not concerned, and neither
     is an environment whose every `get_template` in the module names a text template (`config.cfg.template`,
-    `mail.txt`, `settings.ini.j2`): nothing it renders reaches a browser.
+    `mail.txt`, `settings.ini.j2`): nothing it renders reaches a browser. Nor is an environment given its own
+    variable delimiters (`variable_start_string="<<"`, `"\\VAR{"`): that is how code generators and LaTeX or
+    config templates keep Jinja's `{{ }}` out of the files they write, which are not HTML pages.
 
     ## Why is this bad?
     Without autoescaping, every `{{ value }}` is written into the page as raw HTML. Any value that a user
@@ -89,7 +91,7 @@ class Jinja2Autoescape(AstRule):
                 yield ctx.finding(self, node, "select_autoescape leaves .html templates unescaped")
             return
         autoescape = keyword(node, "autoescape")
-        if _renders_only_text(node, ctx):
+        if _renders_only_text(node, ctx) or _own_delimiters(node, ctx):
             return
         if autoescape is None:
             if has_kwargs_splat(node) or len(node.args) > 10:
@@ -126,6 +128,13 @@ def _renders_only_text(environment: ast.Call, ctx: ModuleContext) -> bool:
         ):
             names.append(ctx.constant(node.args[0]) if node.args and node.func.attr == "get_template" else None)
     return bool(names) and all(isinstance(name, str) and _text_template(name) for name in names)
+
+
+def _own_delimiters(environment: ast.Call, ctx: ModuleContext) -> bool:
+    """`Environment(variable_start_string="<<", ...)`: delimiters of its own, so that the `{{ }}` of the files it
+    writes (Vue or Python sources, LaTeX, config) pass through; those files are not HTML pages."""
+    start = ctx.constant(keyword(environment, "variable_start_string"))
+    return isinstance(start, str) and start != "{{"
 
 
 # Extensions of templates that render text, not markup.
