@@ -189,13 +189,26 @@ def test_test_doubles_and_test_profiles_in_production_modules_are_held_back(tmp_
             """,
             "app/config.py": 'class TestingConfig:\n    SECRET_KEY = "AAAAAAAAAAAAAAAAAAAA"\n\n\n'
             'class ContestConfig:\n    SECRET_KEY = "contest-key-1"\n',
+            # Shaped like a fake wallet's key derivation beside a real password hash in the same module.
+            "app/crypto.py": """
+                from hashlib import pbkdf2_hmac
+
+
+                def fake_privkey(secret):
+                    return pbkdf2_hmac("sha256", secret.encode(), b"FakeWallet", 2048, 32).hex()
+
+
+                def hash_password(password, salt):
+                    return pbkdf2_hmac("sha256", password.encode(), salt, 2048, 32).hex()
+            """,
         },
     )
-    result = run(ScanRequest(paths=(tmp_path,), select=("PAT405", "SEC202")), services=make_services())
+    selected = ("PAT405", "SEC202", "PAT404")
+    result = run(ScanRequest(paths=(tmp_path,), select=selected), services=make_services())
     reported = sorted((f.location.path, f.location.line) for f in result.findings)
     held = sorted((f.location.path, f.location.line) for f in result.held_back)
-    assert reported == [("app/config.py", 6), ("app/hashing.py", 9)]
-    assert held == [("app/config.py", 2), ("app/hashing.py", 4)]
+    assert reported == [("app/config.py", 6), ("app/crypto.py", 10), ("app/hashing.py", 9)]
+    assert held == [("app/config.py", 2), ("app/crypto.py", 6), ("app/hashing.py", 4)]
 
 
 def test_fixture_and_regtest_data_are_held_back_and_a_real_config_secret_is_not(tmp_path: Path) -> None:

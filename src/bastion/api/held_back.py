@@ -4,7 +4,8 @@ By default they are held back (counted, not reported); with `include-tests` they
 that they never fail a build on their own. Rules whose subject is such a file (a CI workflow) are exempt. The
 patterns are matched below the scanned path: `bastion scan examples/shop` audits the example it was pointed at.
 Test code inside a production module is held back too: a finding in a class whose name says it is a test double
-or a test profile (`class FakeHasher`, `class TestingConfig`), or one a rule marks with the property
+or a test profile (`class FakeHasher`, `class TestingConfig`), in a function named as a test double
+(`def fake_privkey`, `def mock_send_mail`), or one a rule marks with the property
 `non_production` (a `SECRET_KEY` in `settings_dev.py`).
 """
 
@@ -52,10 +53,17 @@ _TEST_CLASS_WORDS = frozenset({"Fake", "Mock", "Stub", "Dummy", "Test", "Tests",
 _CAMEL_WORD = patterns.compile(r"[A-Z][a-z]+")
 
 
+# First words of snake_case functions that are test doubles: `fake_privkey`, `mock_send_mail`, `stub_client`.
+_TEST_FUNCTION_WORDS = frozenset({"fake", "mock", "stub", "dummy"})
+
+
 def _in_test_class(scope: str) -> bool:
-    """Whether the dotted scope of a finding passes through a class named as test code."""
+    """Whether the dotted scope of a finding passes through a class or a function named as test code."""
     return any(
-        part[:1].isupper() and not _TEST_CLASS_WORDS.isdisjoint(_CAMEL_WORD.findall(part)) for part in scope.split(".")
+        not _TEST_CLASS_WORDS.isdisjoint(_CAMEL_WORD.findall(part))
+        if part[:1].isupper()
+        else part.lstrip("_").split("_", 1)[0] in _TEST_FUNCTION_WORDS
+        for part in scope.split(".")
     )
 
 
