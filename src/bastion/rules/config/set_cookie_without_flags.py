@@ -35,9 +35,10 @@ class SetCookieWithoutFlags(AstRule):
     default `"lax"` counts). Test code and test clients (`client.set_cookie`) are skipped. Severity follows what
     the cookie holds: high for a session, token, identity or role cookie (`session_id`, `auth_token`, `remember_me`,
     `role`) that scripts can read (no HttpOnly), medium when such a cookie lacks only Secure or SameSite or when the
-    name is built at run time, low for a preference (`theme`, `lang`) or a constant value (a UI flag such as
-    `is_authorized=true`). Each finding names the missing flags and carries their own CWEs (Secure 614, HttpOnly
-    1004, SameSite 1275).
+    name is built at run time, low for a preference (`theme`, `lang`) or another constant value. A cookie whose
+    value is a constant yes/no (`set_cookie("is_authorized", "true")`, a UI flag the front end reads) is not
+    reported: it holds one public bit, nothing to steal. Each finding names the missing flags and carries their own
+    CWEs (Secure 614, HttpOnly 1004, SameSite 1275).
 
     ## Why is this bad?
     Flask, Werkzeug and Django set none of these flags unless asked. A cookie without `Secure` is sent over plain
@@ -99,7 +100,7 @@ class SetCookieWithoutFlags(AstRule):
         if has_kwargs_splat(node) or len(node.args) > 2 or _TEST_PATH.search(ctx.path):
             return
         receiver = ast.unparse(func.value)
-        if "client" in receiver.lower() or _expires_it(node, ctx):
+        if "client" in receiver.lower() or _expires_it(node, ctx) or _boolean_flag(node, ctx):
             return
         missing = []
         if not _is_true(keyword(node, "secure"), ctx):
@@ -166,6 +167,17 @@ def _with_flags(node: ast.Call, missing: list[str], ctx: ModuleContext) -> Fix |
             return None
         edits.append(edit)
     return Fix(f"Set the cookie's {', '.join(missing)} flag(s)", Applicability.UNSAFE, tuple(edits))
+
+
+_BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def _boolean_flag(call: ast.Call, ctx: ModuleContext) -> bool:
+    """`set_cookie("is_access_token_expired", "true")`: a constant yes/no the front end reads to adjust the page.
+    It holds one public bit, nothing to steal or protect (a server that trusted it for access is PAT605's)."""
+    value = call.args[1] if len(call.args) > 1 else keyword(call, "value")
+    folded = ctx.constant(value) if value is not None else UNKNOWN
+    return folded is True or folded is False or (isinstance(folded, str) and folded.lower() in _BOOLEAN_WORDS)
 
 
 def _expires_it(call: ast.Call, ctx: ModuleContext) -> bool:
