@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bastion.concepts.deploy import (
@@ -18,6 +20,8 @@ from bastion.concepts.deploy import (
     pipes_to_shell,
     security_tool_lines,
 )
+from tests.foundation.conftest import write_tree
+from tests.harness import scan_fixture
 
 
 def test_dockerfile_continuations_comments_and_heredocs() -> None:
@@ -143,3 +147,23 @@ def test_workflows_and_security_tools() -> None:
     assert lines == [(4, "pip-audit")]
     assert security_tool_lines("  - run: ruff check --select S,B .\n")
     assert not security_tool_lines("  - run: ruff check --select E,F .\n")
+
+
+def test_a_variant_of_the_projects_own_image_is_judged_by_that_image(tmp_path: Path) -> None:
+    """Shaped like an app whose root Dockerfile builds its image and whose `docker/<variant>/Dockerfile` adds a
+    wallet backend `FROM <app>/<app>`: the root image's finding says it once; a variant of someone else's image
+    is judged on its own."""
+    write_tree(
+        tmp_path,
+        {
+            "shop/__init__.py": "",
+            "Dockerfile": 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "-m", "shop"]\n',
+            "docker/payments/Dockerfile": 'ARG TAG=latest\nFROM shop/shop:${TAG}\nCMD ["/entrypoint.sh"]\n',
+            "docker/other/Dockerfile": 'FROM someone/else:1.0\nCMD ["/entrypoint.sh"]\n',
+        },
+    )
+    result = scan_fixture(tmp_path, "CFG401")
+    assert sorted((f.location.path, f.location.line) for f in result.findings) == [
+        ("Dockerfile", 1),
+        ("docker/other/Dockerfile", 1),
+    ]

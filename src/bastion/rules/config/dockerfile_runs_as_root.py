@@ -20,7 +20,11 @@ class DockerfileRunsAsRoot(ProjectRule):
     image is a `nonroot` variant) or whose last `USER` is `root` or `0`. Earlier build stages do not matter: only
     the final image runs. A final stage with no `USER` that installs or calls a privilege-dropping tool (`gosu`,
     `su-exec`, s6-overlay's `s6-setuidgid`, `setpriv`) starts as root on purpose, to fix the ownership of volumes,
-    and drops to the app's user in its entrypoint: not reported.
+    and drops to the app's user in its entrypoint: not reported. Nor are a final command that starts a server whose
+    workers drop to their own user (`apache2ctl -D FOREGROUND`, `nginx`, `httpd`), a base image that other
+    Dockerfiles of the project build on and switch away from root (`docker/base/Dockerfile` under
+    `FROM shop/base`), and a variant built `FROM` the project's own image (`FROM shop/shop` beside a root
+    Dockerfile and a `shop/` package): that image's own finding says it once.
 
     ## Why is this bad?
     Root in the container is root on the host's kernel: a code-execution bug in the app, plus any container escape
@@ -70,12 +74,20 @@ class DockerfileRunsAsRoot(ProjectRule):
     collectors = (DeployFactsCollector,)
 
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
-        for facts in project.facts_of(DeployFactsCollector).values():
-            if not isinstance(facts, DeployFile) or facts.kind != "dockerfile":
-                continue
+        dockerfiles = [
+            facts
+            for facts in project.facts_of(DeployFactsCollector).values()
+            if isinstance(facts, DeployFile) and facts.kind == "dockerfile"
+        ]
+        own_images = _own_image_names(project, dockerfiles)
+        for facts in dockerfiles:
             if not runs_as_root(facts.user, facts.final_image):
                 continue
             if not facts.user_line and _drops_privileges(project, facts):
+                continue
+            if _image_name(facts.final_image) in own_images or _base_of_others(facts, dockerfiles):
+                continue  # judged where the image it builds on, or the images built on it, are
+            if _server_drops_privileges(project, facts):
                 continue
             if facts.user_line:
                 line, message = facts.user_line, f"the final stage switches to `USER {facts.user}`: it runs as root"
@@ -129,6 +141,51 @@ def _drops_privileges(project: ProjectContext, facts: DeployFile) -> bool:
         item.keyword in ("RUN", "ENTRYPOINT", "CMD") and _PRIVILEGE_DROP.search(item.arguments)
         for item in stages[-1].instructions
     )
+
+
+def _image_name(image: str) -> str:
+    """`lnbits/lnbits:${TAG}` -> `lnbits`: the last part of the repository name, without tag or digest."""
+    return image.split("@", 1)[0].rsplit("/", 1)[-1].split(":", 1)[0].lower()
+
+
+def _own_image_names(project: ProjectContext, dockerfiles: list[DeployFile]) -> frozenset[str]:
+    """Names of images this project builds itself: a root Dockerfile's image is named after the project's top-level
+    package folders (`lnbits/lnbits` for a root Dockerfile beside `lnbits/`). A variant image built `FROM` one of
+    them inherits its user, and the root image's own finding says so once."""
+    if not any("/" not in facts.path for facts in dockerfiles):
+        return frozenset()
+    return frozenset(
+        source.rel.split("/", 1)[0].lower()
+        for source in project.files
+        if source.rel.count("/") == 1 and source.rel.endswith("/__init__.py")
+    )
+
+
+def _base_of_others(facts: DeployFile, dockerfiles: list[DeployFile]) -> bool:
+    """A base image (`extras/docker/base/Dockerfile`) that other Dockerfiles of the project build on
+    (`FROM wger/base:latest`): the images that run are those, each judged on its own user."""
+    folder = facts.path.rsplit("/", 2)[-2].lower() if facts.path.count("/") >= 1 else ""
+    if not folder:
+        return False
+    return any(
+        other is not facts and _image_name(other.final_image) == folder and not runs_as_root(other.user, "")
+        for other in dockerfiles
+    )
+
+
+# Servers whose master process starts as root to bind a low port, then serves through unprivileged workers
+# (Apache's `User www-data`, nginx's `user nginx`).
+_SELF_DROPPING_SERVER = patterns.compile(r"(?i)(^|[\s\"'/])(apache2ctl|apachectl|apache2|httpd|nginx)($|[\s\"'])")
+
+
+def _server_drops_privileges(project: ProjectContext, facts: DeployFile) -> bool:
+    """The final stage's command starts a server that drops to an unprivileged worker user itself."""
+    document = project.document(facts.path)
+    if document is None:
+        return False
+    stages = dockerfile_stages(parse_dockerfile(document.text))
+    commands = [item for item in stages[-1].instructions if item.keyword in ("CMD", "ENTRYPOINT")] if stages else []
+    return bool(commands) and bool(_SELF_DROPPING_SERVER.search(commands[-1].arguments))
 
 
 _USER = patterns.compile(r"^(\s*USER\s+)(\S+)", ignore_case=True)
