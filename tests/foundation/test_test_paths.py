@@ -80,6 +80,7 @@ def test_test_ci_docs_and_example_paths(path: str) -> None:
         "app/latest-news.json",
         "config/settings.env",
         "docker/regtesting.conf",
+        "test_project/app/views.py",
     ],
 )
 def test_production_paths(path: str) -> None:

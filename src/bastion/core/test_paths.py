@@ -22,9 +22,9 @@ DEFAULT_TEST_PATHS: tuple[str, ...] = (
     "testdata/",
     "test_data/",
     "test_*.py",
-    # Test data of any kind: `fixtures/test-user-data.json`, a Django fixture folder, `test_settings.env`.
-    "test_*",
-    "test-*",
+    # Test data files of any kind (`fixtures/test-user-data.json`, `test_settings.env`) and Django fixture folders.
+    "test_*.*",
+    "test-*.*",
     "fixtures/",
     "*_test.py",
     "*_tests.py",
