@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from bastion.concepts.guards import dependency_names
+from bastion.core import patterns
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
@@ -48,7 +50,9 @@ class ExceptionInResponse(AstRule):
     of a caught exception (`str(exc)`, `repr(exc)`, `f"{exc}"`, `exc.args`) when the handler catches everything
     (`except Exception`, bare `except`, an error handler's argument). Looked for in what route and error
     handlers return and in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
-    `HTTPException(detail=...)`).
+    `HTTPException(detail=...)`). Handlers that answer administrators only are not reported (an admin dependency
+    or decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built on an
+    admin base): the people who run the server read its errors in its logs anyway.
 
     ## Why is this bad?
     Tracebacks and raw exception messages describe the inside of the application: file paths, library
@@ -115,8 +119,39 @@ class ExceptionInResponse(AstRule):
                 (found for part in (*node.args, *(k.value for k in node.keywords)) if (found := _leak(part, ctx))),
                 None,
             )
-        if leak is not None:
+        if leak is not None and not _admin_only(ctx):
             yield ctx.finding(self, node, f"the response carries {leak}, which shows the application's internals")
+
+
+# Guards that let only administrators in: `Depends(check_admin)`, `@staff_member_required`, `@superuser_only`,
+# a controller class built on `BaseAdminController`.
+_ADMIN_WORDS = patterns.compile(r"(?i)admin|superuser|super_user|staff")
+
+
+def _admin_only(ctx: ModuleContext) -> bool:
+    """The handler answers administrators only: an admin dependency or decorator on it, an admin dependency among
+    its parameters' defaults, or an enclosing controller class whose name or base says admin. Administrators run
+    the server and see its errors in its logs anyway; the message tells them nothing an outsider could use."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            guards = [*ancestor.decorator_list, *ancestor.args.defaults, *ancestor.args.kw_defaults]
+            names = [name for guard in guards if guard is not None for name in _guard_names(guard, ctx)]
+            if any(_ADMIN_WORDS.search(name.rsplit(".", 1)[-1]) for name in names):
+                return True
+        elif isinstance(ancestor, ast.ClassDef):
+            bases = [ancestor.name, *(ast.unparse(base) for base in ancestor.bases)]
+            if any(_ADMIN_WORDS.search(base.rsplit(".", 1)[-1]) for base in bases):
+                return True
+    return False
+
+
+def _guard_names(guard: ast.expr, ctx: ModuleContext) -> list[str]:
+    """The dependencies a decorator or a default names, and the decorator's own name."""
+    names = list(dependency_names(guard, ctx.scope, ctx.index))
+    decorator = guard.func if isinstance(guard, ast.Call) else guard
+    if isinstance(decorator, (ast.Name, ast.Attribute)):
+        names.append(ctx.qualified_name(decorator) or ast.unparse(decorator))
+    return names
 
 
 def _handler_decorators(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
