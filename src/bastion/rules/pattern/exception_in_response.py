@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from dataclasses import replace
 
 from bastion.concepts.guards import dependency_names
 from bastion.core import patterns
@@ -36,6 +37,11 @@ RESPONSES = frozenset(
     }
     | {f"{module}.{name}" for module in ("starlette.responses", "fastapi.responses") for name in _STARLETTE_RESPONSES}
 )
+# What an `http.server` handler sends: `self.send_error(code, message)` puts the message into the error page.
+_HTTP_SERVER_HANDLERS = frozenset(
+    f"http.server.{name}" for name in ("BaseHTTPRequestHandler", "SimpleHTTPRequestHandler", "CGIHTTPRequestHandler")
+)
+_HTTP_SERVER_WRITES = frozenset({"self.send_error", "self.wfile.write"})
 # Decorators (by their last name) that make a function answer HTTP requests or errors.
 _HANDLER_DECORATORS = frozenset(
     {"route", "get", "post", "put", "patch", "delete", "api_route", "errorhandler", "app_errorhandler",
@@ -46,13 +52,15 @@ _ERROR_HANDLER_DECORATORS = frozenset({"errorhandler", "app_errorhandler", "exce
 
 class ExceptionInResponse(AstRule):
     """## What it does
-    Finds HTTP responses that carry `traceback.format_exc()` (or `format_exception`/`format_tb`), or the text
-    of a caught exception (`str(exc)`, `repr(exc)`, `f"{exc}"`, `exc.args`) when the handler catches everything
-    (`except Exception`, bare `except`, an error handler's argument). Looked for in what route and error
-    handlers return and in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
-    `HTTPException(detail=...)`). Handlers that answer administrators only are not reported (an admin dependency
-    or decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built on an
-    admin base): the people who run the server read its errors in its logs anyway.
+    Finds HTTP responses that carry `traceback.format_exc()` (or `format_exception`/`format_tb`), or the text of a
+    caught exception (`str(exc)`, `repr(exc)`, `f"{exc}"`, `exc.args`) when the handler catches everything (`except
+    Exception`, bare `except`, an error handler's argument). Looked for in what route and error handlers return and
+    in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
+    `HTTPException(detail=...)`), also through a local name (`content = str(exc)`), and in what an `http.server`
+    handler class sends (`self.send_error(500, content)`, `self.wfile.write(...)`). Handlers that answer
+    administrators only are not reported (an admin dependency or decorator such as `Depends(check_admin)` or
+    `@staff_member_required`, or a controller class built on an admin base): the people who run the server read its
+    errors in its logs anyway.
 
     ## Why is this bad?
     Tracebacks and raw exception messages describe the inside of the application: file paths, library
@@ -103,10 +111,13 @@ class ExceptionInResponse(AstRule):
     confidence = Confidence.MEDIUM
     cwe = (209, 497)
     fix_hint = "log the exception on the server and return a generic error message"
-    node_types = (ast.Call, ast.Return)
+    node_types = (ast.Call, ast.Return, ast.ClassDef)
     callees = RESPONSES
 
-    def check(self, node: ast.Call | ast.Return, ctx: ModuleContext) -> Iterator[Finding]:
+    def check(self, node: ast.Call | ast.Return | ast.ClassDef, ctx: ModuleContext) -> Iterator[Finding]:
+        if isinstance(node, ast.ClassDef):
+            yield from self._http_server_handler(node, ctx)
+            return
         if isinstance(node, ast.Return):
             function = ctx.scope.node
             if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -121,6 +132,25 @@ class ExceptionInResponse(AstRule):
             )
         if leak is not None and not _admin_only(ctx):
             yield ctx.finding(self, node, f"the response carries {leak}, which shows the application's internals")
+
+    def _http_server_handler(self, handler: ast.ClassDef, ctx: ModuleContext) -> Iterator[Finding]:
+        """`self.send_error(code, str(exc))` and `self.wfile.write(...)` in the methods of an `http.server` handler
+        class (the methods are inherited, so no callee name resolves to them)."""
+        if not any(ctx.qualified_name(base) in _HTTP_SERVER_HANDLERS for base in handler.bases):
+            return
+        for method in handler.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            inner = replace(ctx, scope=ctx.index.scope_chain(method))
+            for call in ast.walk(method):
+                if not isinstance(call, ast.Call) or ast.unparse(call.func) not in _HTTP_SERVER_WRITES:
+                    continue
+                sent = call.args[1:] if ast.unparse(call.func) == "self.send_error" else call.args
+                leak = next((found for part in sent if (found := _leak(part, inner))), None)
+                if leak is not None:
+                    yield inner.finding(
+                        self, call, f"the response carries {leak}, which shows the application's internals"
+                    )
 
 
 # Guards that let only administrators in: `Depends(check_admin)`, `@staff_member_required`, `@superuser_only`,
@@ -165,8 +195,13 @@ def _handler_decorators(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set
 
 def _leak(expr: ast.expr, ctx: ModuleContext, *, skip_responses: bool = False) -> str | None:
     stack: list[ast.AST] = [expr]
+    followed: set[str] = set()
     while stack:
         node = stack.pop()
+        if isinstance(node, ast.Name) and node.id not in followed:
+            # `content = str(exc)` then `send_error(500, content)`: the values the local name was given.
+            followed.add(node.id)
+            stack.extend(b.value for b in ctx.scope.bindings.get(node.id, []) if b.value is not None)
         if isinstance(node, ast.Call):
             callee = ctx.qualified_name(node.func)
             if callee in _TRACEBACK:
