@@ -183,6 +183,7 @@ def test_cookie_results_name_the_cwe_of_each_missing_flag(
                 "def login(response, token):\n"
                 '    response.set_cookie("session_token", token, secure=True)\n'
                 '    response.set_cookie("access_token", token, httponly=True, samesite="Lax")\n'
+                '    response.set_cookie("login_hint", "email", samesite="Lax")\n'
                 '    response.set_cookie("is_user_authorized", "true", samesite="Lax")\n'
             )
         },
@@ -200,7 +201,7 @@ def test_cookie_results_name_the_cwe_of_each_missing_flag(
         7: ["security", "external/cwe/cwe-614"],
         8: ["security", "external/cwe/cwe-614", "external/cwe/cwe-1004"],
     }
-    # Severity by what the cookie holds: a preference or a constant UI flag is low; a token scripts can read is
-    # high, one that lacks only Secure medium.
+    # Severity by what the cookie holds: a preference or another constant is low; a token scripts can read is
+    # high, one that lacks only Secure medium. A constant yes/no UI flag (line 9) holds nothing: not reported.
     severities = {f.location.line: f.severity for f in result.findings}
     assert severities == {2: Severity.LOW, 6: Severity.HIGH, 7: Severity.MEDIUM, 8: Severity.LOW}
