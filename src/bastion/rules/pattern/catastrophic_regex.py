@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
+import string
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from bastion.core.finding import Finding
@@ -157,9 +158,13 @@ def _children(op: Any, av: Any) -> list[list[tuple[Any, Any]]]:
 
 
 def _ambiguous(body: list[tuple[Any, Any]]) -> bool:
-    """Whether one unbounded repetition of `body` can match a whole round while the rest matches nothing."""
+    r"""Whether one unbounded repetition of `body` can match a whole round while the rest matches nothing, or a
+    round is an unbounded run of characters plus single characters that run could also take
+    (`([-.\w]*[0-9a-zA-Z])*`: a string of letters splits into rounds in exponentially many ways)."""
     for index, (op, av) in enumerate(body):
         rest = body[:index] + body[index + 1 :]
+        if _overlapping_run(op, av, rest):
+            return True
         if not all(_nullable(item) for item in rest):
             continue
         if op in _REPEATS and av[1] == sre_constants.MAXREPEAT:
@@ -180,3 +185,70 @@ def _nullable(item: tuple[Any, Any]) -> bool:
     if op == sre_constants.BRANCH:
         return any(all(_nullable(inner) for inner in alternative) for alternative in av[1])
     return bool(op == sre_constants.AT)
+
+
+# Characters tried when asking whether two one-character matchers share a character.
+_PROBES = string.printable + "\u00e9\u00df\u0416\u4e2d\u00a0"
+
+
+def _overlapping_run(op: Any, av: Any, rest: list[tuple[Any, Any]]) -> bool:
+    """`X* Y` (or `Y X*`) where X and Y each match one character and share one: every character Y takes, the run
+    could take too. The other items of the round must be nullable or such characters."""
+    if op not in _REPEATS or av[1] != sre_constants.MAXREPEAT or len(av[2]) != 1:
+        return False
+    run = _one_character(av[2][0])
+    if run is None:
+        return False
+    singles = [item for item in rest if not _nullable(item)]
+    if not singles:
+        return False
+    for item in singles:
+        single = _one_character(item)
+        if single is None or not any(run(char) and single(char) for char in _PROBES):
+            return False
+    return True
+
+
+def _one_character(item: tuple[Any, Any]) -> Callable[[str], bool] | None:
+    """A predicate for an item that matches exactly one character (a literal, a class, `.`, `\\w`), else None."""
+    op, av = item
+    if op == sre_constants.LITERAL:
+        return lambda char: ord(char) == av
+    if op == sre_constants.NOT_LITERAL:
+        return lambda char: ord(char) != av
+    if op == sre_constants.ANY:
+        return lambda char: char != "\n"
+    if op == sre_constants.IN:
+        return _in_class(list(av))
+    return None
+
+
+def _in_class(members: list[tuple[Any, Any]]) -> Callable[[str], bool] | None:
+    negated = bool(members) and members[0][0] == sre_constants.NEGATE
+    tests: list[Callable[[str], bool]] = []
+    for op, av in members[1:] if negated else members:
+        if op == sre_constants.LITERAL:
+            tests.append(_code_range(av, av))
+        elif op == sre_constants.RANGE:
+            tests.append(_code_range(av[0], av[1]))
+        elif op == sre_constants.CATEGORY and av in _CATEGORIES:
+            tests.append(_CATEGORIES[av])
+        else:
+            return None
+    if negated:
+        return lambda char: not any(test(char) for test in tests)
+    return lambda char: any(test(char) for test in tests)
+
+
+def _code_range(low: int, high: int) -> Callable[[str], bool]:
+    return lambda char: low <= ord(char) <= high
+
+
+_CATEGORIES: dict[Any, Callable[[str], bool]] = {
+    sre_constants.CATEGORY_DIGIT: lambda char: char.isdigit(),
+    sre_constants.CATEGORY_NOT_DIGIT: lambda char: not char.isdigit(),
+    sre_constants.CATEGORY_WORD: lambda char: char.isalnum() or char == "_",
+    sre_constants.CATEGORY_NOT_WORD: lambda char: not (char.isalnum() or char == "_"),
+    sre_constants.CATEGORY_SPACE: lambda char: char.isspace(),
+    sre_constants.CATEGORY_NOT_SPACE: lambda char: not char.isspace(),
+}
