@@ -24,7 +24,10 @@ _URLOPEN = frozenset({"urllib.request.urlopen"})
 class HttpWithoutTimeout(AstRule):
     """## What it does
     Finds `requests` calls (module functions and `Session` methods) without a `timeout`, `httpx` calls and
-    clients with `timeout=None`, and `urllib.request.urlopen` without a `timeout`.
+    clients with `timeout=None`, and `urllib.request.urlopen` without a `timeout`. Not in commands a person
+    starts from a terminal and watches: Django management commands, invoke/fabric tasks and click commands, and
+    scripts (a module with a `__main__` block that imports no web framework), where a hang stops that command
+    only. Celery tasks and other worker code are reported: a hung worker stops serving.
 
     ## Why is this bad?
     Without a timeout, a request waits for as long as the server keeps the connection open: forever, for a
@@ -77,6 +80,8 @@ class HttpWithoutTimeout(AstRule):
     callees = _REQUESTS | _HTTPX | _URLOPEN
 
     def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+        if _run_by_hand(ctx):
+            return
         name = ctx.call_name or ""
         position = 2 if name in _URLOPEN else None
         timeout = argument(node, position, "timeout") if position is not None else keyword(node, "timeout")
@@ -103,3 +108,51 @@ class HttpWithoutTimeout(AstRule):
         if edit is None:
             return None
         return Fix(f"Pass `timeout={self._seconds()}`", Applicability.SAFE, (edit,))
+
+
+# Decorators of commands a person runs from a terminal (invoke/fabric tasks, click commands).
+_COMMAND_DECORATORS = frozenset({"invoke.task", "invoke.tasks.task", "fabric.task", "click.command"})
+_WEB_PACKAGES = ("flask", "django", "fastapi", "starlette", "aiohttp", "tornado", "sanic", "quart", "falcon")
+
+
+def _run_by_hand(ctx: ModuleContext) -> bool:
+    """The call runs in a command someone starts from a terminal and watches, not in a server or a worker: a
+    Django management command, an invoke/fabric task or click command, or a script (a module with a
+    `__main__` block that imports no web framework). A hang there stops that command only, and Ctrl-C ends it."""
+    if "management/commands/" in ctx.path:
+        return True
+    for ancestor in ctx.ancestors:
+        if isinstance(ancestor, ast.ClassDef) and any(
+            (ctx.qualified_name(base) or "").endswith("BaseCommand") for base in ancestor.bases
+        ):
+            return True
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+            ctx.qualified_name(decorator.func if isinstance(decorator, ast.Call) else decorator) in _COMMAND_DECORATORS
+            for decorator in ancestor.decorator_list
+        ):
+            return True
+    return _is_script(ctx)
+
+
+def _is_script(ctx: ModuleContext) -> bool:
+    tree = ctx.module.tree
+    has_main = any(
+        isinstance(statement, ast.If)
+        and isinstance(statement.test, ast.Compare)
+        and isinstance(statement.test.left, ast.Name)
+        and statement.test.left.id == "__name__"
+        for statement in tree.body
+    )
+    if not has_main:
+        return False
+    for statement in tree.body:
+        names = (
+            [alias.name for alias in statement.names]
+            if isinstance(statement, ast.Import)
+            else [statement.module or ""]
+            if isinstance(statement, ast.ImportFrom)
+            else []
+        )
+        if any(name.split(".", 1)[0] in _WEB_PACKAGES for name in names):
+            return False
+    return True
