@@ -31,7 +31,9 @@ class InsecureSessionCookie(WebAppRule):
     ones; Flask-Talisman's session-cookie options count. Django: `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
     (default off), `SESSION_COOKIE_HTTPONLY`, `SESSION_COOKIE_SAMESITE`, `CSRF_COOKIE_SAMESITE`. Starlette's
     `SessionMiddleware` without `https_only=True` or with `same_site="none"`. An insecure value is reported where it
-    is set; an insecure default left in place is reported at the app (or the settings module). A flag read from the
+    is set; an insecure default left in place is reported at the app (or the settings module), at low severity
+    when only Secure is left at its default (whether the cookie ever travels over plain HTTP depends on how the
+    site is served: HTTPS only, or a plain-HTTP LAN install; a TLS proxy does not add the flag). A flag read from the
     environment with an insecure default (`SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")`, the
     switch self-hosted apps give installs served over plain HTTP) is reported at low severity and confidence:
     whether deployments turn it on is theirs to say.
@@ -133,7 +135,8 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                 if session.option("https_only", False) is not True:
                     verdict.problem(
                         option_site(session, "https_only"),
-                        "SessionMiddleware without https_only=True",
+                        f"SessionMiddleware without https_only=True {_SECURE_DEFAULT_NOTE}",
+                        severity=Severity.LOW,
                         properties=cookie_cwes("Secure"),
                     )
                 else:
@@ -188,10 +191,23 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                     )
             if unset:
                 flags = [_flag(text.split(" ", 1)[0]) for text in unset]
+                only_secure = set(flags) == {"Secure"}
                 verdict.problem(
-                    app.site, "; ".join(unset), context=",".join(sorted(unset)), properties=cookie_cwes(*flags)
+                    app.site,
+                    "; ".join(unset) + (f" {_SECURE_DEFAULT_NOTE}" if only_secure else ""),
+                    context=",".join(sorted(unset)),
+                    severity=Severity.LOW if only_secure else None,
+                    properties=cookie_cwes(*flags),
                 )
     return verdict
+
+
+# A Secure flag left at the framework's default: the cookie then also travels over plain HTTP. Whether that exposes
+# it depends on how the site is served (HTTPS-only, a plain-HTTP LAN install), so it is low, and says so.
+_SECURE_DEFAULT_NOTE = (
+    "(left at the framework's default: the cookie also travels over plain HTTP; set it where the site is served "
+    "over HTTPS, a proxy that terminates TLS does not add it)"
+)
 
 
 def _flag(setting: str) -> str:
