@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bastion.concepts.deploy import DeployFile, dockerfile_stages, parse_dockerfile, runs_as_root
+from bastion.concepts.deploy import DeployFile, Instruction, dockerfile_stages, parse_dockerfile, runs_as_root
 from bastion.core import patterns
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Applicability, Edit, Fix
@@ -131,15 +131,18 @@ class DockerfileRunsAsRoot(ProjectRule):
 _PRIVILEGE_DROP = patterns.compile(r"(?i)(^|[\s\"'/])(gosu|su-exec|s6-setuidgid|setpriv|runuser|chpst)($|[\s\"';&|])")
 
 
+def _final_instructions(project: ProjectContext, facts: DeployFile) -> list[Instruction]:
+    """The instructions of the Dockerfile's final stage (none when it cannot be read)."""
+    document = project.document(facts.path)
+    stages = dockerfile_stages(parse_dockerfile(document.text)) if document is not None else []
+    return list(stages[-1].instructions) if stages else []
+
+
 def _drops_privileges(project: ProjectContext, facts: DeployFile) -> bool:
     """The final stage installs or runs a privilege-dropping tool."""
-    document = project.document(facts.path)
-    if document is None:
-        return False
-    stages = dockerfile_stages(parse_dockerfile(document.text))
-    return bool(stages) and any(
+    return any(
         item.keyword in ("RUN", "ENTRYPOINT", "CMD") and _PRIVILEGE_DROP.search(item.arguments)
-        for item in stages[-1].instructions
+        for item in _final_instructions(project, facts)
     )
 
 
@@ -180,11 +183,7 @@ _SELF_DROPPING_SERVER = patterns.compile(r"(?i)(^|[\s\"'/])(apache2ctl|apachectl
 
 def _server_drops_privileges(project: ProjectContext, facts: DeployFile) -> bool:
     """The final stage's command starts a server that drops to an unprivileged worker user itself."""
-    document = project.document(facts.path)
-    if document is None:
-        return False
-    stages = dockerfile_stages(parse_dockerfile(document.text))
-    commands = [item for item in stages[-1].instructions if item.keyword in ("CMD", "ENTRYPOINT")] if stages else []
+    commands = [item for item in _final_instructions(project, facts) if item.keyword in ("CMD", "ENTRYPOINT")]
     return bool(commands) and bool(_SELF_DROPPING_SERVER.search(commands[-1].arguments))
 
 
