@@ -57,10 +57,11 @@ class ExceptionInResponse(AstRule):
     Exception`, bare `except`, an error handler's argument). Looked for in what route and error handlers return and
     in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
     `HTTPException(detail=...)`), also through a local name (`content = str(exc)`), and in what an `http.server`
-    handler class sends (`self.send_error(500, content)`, `self.wfile.write(...)`). Handlers that answer
-    administrators only are not reported (an admin dependency or decorator such as `Depends(check_admin)` or
-    `@staff_member_required`, or a controller class built on an admin base): the people who run the server read its
-    errors in its logs anyway.
+    handler class sends (`self.send_error(500, content)`, `self.wfile.write(...)`); and a traceback in what an error
+    formatter returns (graphene's `format_error` hook or an override of it, `format_custom_error`, stack traces
+    stored into its `extensions`). Handlers that answer administrators only are not reported (an admin dependency or
+    decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built on an admin
+    base): the people who run the server read its errors in its logs anyway.
 
     ## Why is this bad?
     Tracebacks and raw exception messages describe the inside of the application: file paths, library
@@ -122,9 +123,16 @@ class ExceptionInResponse(AstRule):
             function = ctx.scope.node
             if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 return
-            if not _handler_decorators(function):
+            if _ERROR_FORMATTER.search(function.name) and not _handler_decorators(function):
+                # A GraphQL/API error formatter (`format_error=format_custom_error`): what it returns is the error
+                # sent to the client; its message is meant for the client, a traceback is not.
+                leak = _leak(node.value, ctx, skip_responses=True)
+                if leak is None or not leak.startswith("`traceback."):
+                    return
+            elif not _handler_decorators(function):
                 return
-            leak = _leak(node.value, ctx, skip_responses=True)
+            else:
+                leak = _leak(node.value, ctx, skip_responses=True)
         else:
             leak = next(
                 (found for part in (*node.args, *(k.value for k in node.keywords)) if (found := _leak(part, ctx))),
@@ -202,6 +210,7 @@ def _leak(expr: ast.expr, ctx: ModuleContext, *, skip_responses: bool = False) -
             # `content = str(exc)` then `send_error(500, content)`: the values the local name was given.
             followed.add(node.id)
             stack.extend(b.value for b in ctx.scope.bindings.get(node.id, []) if b.value is not None)
+            stack.extend(_stored_into(node.id, ctx))
         if isinstance(node, ast.Call):
             callee = ctx.qualified_name(node.func)
             if callee in _TRACEBACK:
@@ -220,6 +229,27 @@ def _leak(expr: ast.expr, ctx: ModuleContext, *, skip_responses: bool = False) -
             continue
         stack.extend(ast.iter_child_nodes(node))
     return None
+
+
+# Functions that format an error for the response: graphene's `format_error` hook and the overrides apps write.
+_ERROR_FORMATTER = patterns.compile(r"^_?format(_[a-z]+)*_errors?$")
+
+
+def _stored_into(name: str, ctx: ModuleContext) -> list[ast.expr]:
+    """Values stored into a local container in the enclosing function: `error["extensions"]["debug"] = value`."""
+    function = ctx.scope.node
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return []
+    stored = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                root = target
+                while isinstance(root, ast.Subscript):
+                    root = root.value
+                if root is not target and isinstance(root, ast.Name) and root.id == name:
+                    stored.append(node.value)
+    return stored
 
 
 def _is_caught(expr: ast.expr, ctx: ModuleContext) -> bool:
