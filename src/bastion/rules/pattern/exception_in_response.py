@@ -126,9 +126,15 @@ class ExceptionInResponse(AstRule):
             if _ERROR_FORMATTER.search(function.name) and not _handler_decorators(function):
                 # A GraphQL/API error formatter (`format_error=format_custom_error`): what it returns is the error
                 # sent to the client; its message is meant for the client, a traceback is not.
-                leak = _leak(node.value, ctx, skip_responses=True)
-                if leak is None or not leak.startswith("`traceback."):
-                    return
+                call = _traceback_call(node.value, ctx)
+                if call is not None and not _admin_only(ctx):
+                    yield ctx.finding(
+                        self,
+                        call,
+                        f"the error formatter `{function.name}` puts `{ctx.qualified_name(call.func)}()` into the "
+                        "error sent to the client, which shows the application's internals",
+                    )
+                return
             elif not _handler_decorators(function):
                 return
             else:
@@ -233,6 +239,18 @@ def _leak(expr: ast.expr, ctx: ModuleContext, *, skip_responses: bool = False) -
 
 # Functions that format an error for the response: graphene's `format_error` hook and the overrides apps write.
 _ERROR_FORMATTER = patterns.compile(r"^_?format(_[a-z]+)*_errors?$")
+
+
+def _traceback_call(value: ast.expr, ctx: ModuleContext) -> ast.Call | None:
+    """The first traceback call in `value`, or in what is stored into the local container it names."""
+    values = [value, *(_stored_into(value.id, ctx) if isinstance(value, ast.Name) else [])]
+    calls = [
+        node
+        for item in values
+        for node in ast.walk(item)
+        if isinstance(node, ast.Call) and ctx.qualified_name(node.func) in _TRACEBACK
+    ]
+    return min(calls, key=lambda call: (call.lineno, call.col_offset)) if calls else None
 
 
 def _stored_into(name: str, ctx: ModuleContext) -> list[ast.expr]:
