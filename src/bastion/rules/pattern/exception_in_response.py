@@ -54,14 +54,15 @@ class ExceptionInResponse(AstRule):
     """## What it does
     Finds HTTP responses that carry `traceback.format_exc()` (or `format_exception`/`format_tb`), or the text of a
     caught exception (`str(exc)`, `repr(exc)`, `f"{exc}"`, `exc.args`) when the handler catches everything (`except
-    Exception`, bare `except`, an error handler's argument). Looked for in what route and error handlers return and
-    in response constructors (`jsonify`, `make_response`, `HttpResponse`, `JSONResponse`,
-    `HTTPException(detail=...)`), also through a local name (`content = str(exc)`), and in what an `http.server`
-    handler class sends (`self.send_error(500, content)`, `self.wfile.write(...)`); and a traceback in what an error
-    formatter returns (graphene's `format_error` hook or an override of it, `format_custom_error`, stack traces
-    stored into its `extensions`). Handlers that answer administrators only are not reported (an admin dependency or
-    decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built on an admin
-    base): the people who run the server read its errors in its logs anyway.
+    Exception`, bare `except`, the argument of an error handler registered for every error, not one for a single
+    exception class such as `RequestValidationError`, whose message is written for the client). Looked for in what
+    route and error handlers return and in response constructors (`jsonify`, `make_response`, `HttpResponse`,
+    `JSONResponse`, `HTTPException(detail=...)`), also through a local name (`content = str(exc)`), and in what an
+    `http.server` handler class sends (`self.send_error(500, content)`, `self.wfile.write(...)`); and a traceback in
+    what an error formatter returns (graphene's `format_error` hook or an override of it, `format_custom_error`,
+    stack traces stored into its `extensions`). Handlers that answer administrators only are not reported (an admin
+    dependency or decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built
+    on an admin base): the people who run the server read its errors in its logs anyway.
 
     ## Why is this bad?
     Tracebacks and raw exception messages describe the inside of the application: file paths, library
@@ -285,5 +286,21 @@ def _is_caught(expr: ast.expr, ctx: ModuleContext) -> bool:
                 first = arguments[0].arg if arguments else None
                 if first == "request" and len(arguments) > 1:
                     first = arguments[1].arg  # FastAPI/Starlette handlers: (request, exc)
-                return first == expr.id and bool(_handler_decorators(function) & _ERROR_HANDLER_DECORATORS)
+                return first == expr.id and _handles_any_error(function, ctx)
     return False
+
+
+def _handles_any_error(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext) -> bool:
+    """An error handler registered for every error (`@app.errorhandler(500)`, `exception_handler(Exception)`), not
+    for one exception class the app raises to answer the client (`RequestValidationError`, `ValueError`): such a
+    message is written for the client, like an `except ValueError` answer in a view."""
+    registered = False
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if last_name(target) not in _ERROR_HANDLER_DECORATORS:
+            continue
+        registered = True
+        handled = decorator.args[0] if isinstance(decorator, ast.Call) and decorator.args else None
+        if isinstance(handled, (ast.Name, ast.Attribute)) and not catches_everything(handled):
+            return False
+    return registered
