@@ -463,9 +463,41 @@ def _hook(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, module: Py
     index = module.index
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if isinstance(target, ast.Attribute) and target.attr in ("before_request", "before_app_request"):
+        if isinstance(target, ast.Attribute) and target.attr in _HOOKS:
             inner = index.child_scope(node, scope)
             guard = body_guard(node.body, module, inner)
             owner = object_ref(target.value, scope, index)
-            facts.hooks.append(Hook(owner, site_of(node, module), guard, checks_csrf_token(node.body)))
+            url_values = _url_values(node) if "url_value" in target.attr else ()
+            facts.hooks.append(Hook(owner, site_of(node, module), guard, checks_csrf_token(node.body), url_values))
             return
+
+
+# Functions run before a route's handler: `before_request` hooks, and `url_value_preprocessor`s, which also take
+# the URL's values (`values.pop("project_id")`) and often load the object they name, refusing unauthorised callers.
+_HOOKS = frozenset({"before_request", "before_app_request", "url_value_preprocessor", "app_url_value_preprocessor"})
+
+
+def _url_values(node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+    """The URL values a `url_value_preprocessor(endpoint, values)` reads: `values.pop("project_id")`,
+    `values.get("x")`, `values["x"]`. Its checks concern only the routes whose URL has one of them."""
+    arguments = [*node.args.posonlyargs, *node.args.args]
+    if len(arguments) < 2:
+        return ()
+    name = arguments[1].arg
+
+    def is_values(expr: ast.AST) -> bool:  # `values`, or `(values or {})`
+        if isinstance(expr, ast.BoolOp):
+            return any(is_values(value) for value in expr.values)
+        return isinstance(expr, ast.Name) and expr.id == name
+
+    found: list[str] = []
+    for child in ast.walk(node):
+        key: ast.AST | None = None
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute) and child.args:
+            if child.func.attr in ("pop", "get") and is_values(child.func.value):
+                key = child.args[0]
+        elif isinstance(child, ast.Subscript) and is_values(child.value):
+            key = child.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value not in found:
+            found.append(key.value)
+    return tuple(found)

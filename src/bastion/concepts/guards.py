@@ -198,12 +198,12 @@ def body_guard(
         if isinstance(node, (ast.If, ast.IfExp)) and _denies(node):
             test = node.test
             mentions_user = mentions_current_user(test, scope, index, names)
-            if _tests_role(test) or (mentions_user and _tests_owner(test)):
+            if tests_role(test) or (mentions_user and _tests_owner(test)):
                 authz.append(site_of(node, module))
                 authn.append(site_of(node, module))
             elif mentions_user or _tests_authentication(test):
                 authn.append(site_of(node, module))
-        elif isinstance(node, ast.Assert) and (_tests_role(node.test)):
+        elif isinstance(node, ast.Assert) and (tests_role(node.test)):
             authz.append(site_of(node, module))
         elif isinstance(node, ast.Call):
             last = last_name(callee_name(node, scope, index))
@@ -231,7 +231,8 @@ def _denies(node: ast.If | ast.IfExp) -> bool:
     return False
 
 
-def _tests_role(test: ast.AST) -> bool:
+def tests_role(test: ast.AST) -> bool:
+    """The expression reads a role or permission (`user.is_admin`, `has_perm(...)`, `role == "admin"`)."""
     if any(_ROLE_ATTRIBUTES.match(name) for name in identifiers(test)):
         return True
     return any(

@@ -74,9 +74,12 @@ def is_login_route(name: str, path: str | None, methods: Iterable[str], reads_pa
 
 
 def is_destructive(route: RouteFact) -> bool:
-    """DELETE routes, `delete_*`/`remove_*`/`admin_*` handlers, and admin paths."""
+    """DELETE routes, `delete_*`/`remove_*`/`admin_*` handlers, and admin paths; not a form that checks a password
+    itself (an `/admin` login page is where the administrator authenticates)."""
     if "DELETE" in route.methods:
         return True
+    if route.verifies_password:
+        return False
     if _DESTRUCTIVE_NAME.search(route.name) and not route.class_name:
         return True
     if route.class_name and route.name in ("delete", "destroy"):
@@ -164,7 +167,7 @@ def build_route_fact(
             ):
                 rate_limits.append(site_of(statement, module))
 
-    dependencies, user_names, reads_form_params, password_params = _parameters(function, outer_scope, index)
+    dependencies, user_names, reads_form_params, password_params, filled = _parameters(function, outer_scope, index)
     dependencies = (*route_dependencies, *dependencies)
     for dependency in dependencies:
         authenticates, authorizes = classify_dependency(dependency)
@@ -207,10 +210,20 @@ def build_route_fact(
         header_authenticated=authenticates_by_header(body, _request_name(function)),
         idor=None
         if _looks_at_current_user(body, function_scope, index, user_names)
-        else _idor_candidate(handler, function, module, function_scope),
+        else _idor_candidate(handler, function, module, function_scope, filled),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
+        verifies_password=_verifies_password(body),
     )
+
+
+# Calls that check a password the caller typed: the handler is a login form, whoever its path says it serves.
+_PASSWORD_CHECKS = frozenset({"check_password_hash", "check_password", "verify_password", "checkpw"})
+
+
+def _verifies_password(body: list[ast.stmt]) -> bool:
+    calls = (node for node in walk_body(body) if isinstance(node, ast.Call))
+    return any(last_name(dotted(call.func) or "") in _PASSWORD_CHECKS for call in calls)
 
 
 def _request_name(function: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
@@ -280,8 +293,9 @@ def _route_owner(
 
 def _parameters(
     function: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope, index: ModuleIndex
-) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool]:
-    """FastAPI parameters: dependencies, the names that hold the current user, form fields, a password."""
+) -> tuple[tuple[str, ...], tuple[str, ...], bool, bool, dict[str, tuple[str, ...]]]:
+    """FastAPI parameters: dependencies, the names that hold the current user, form fields, a password, and the
+    parameters a dependency fills (name -> its dependencies)."""
     arguments = function.args
     positional = [*arguments.posonlyargs, *arguments.args]
     defaults: list[tuple[ast.arg, ast.expr | None]] = []
@@ -293,8 +307,11 @@ def _parameters(
     user_names: list[str] = []
     reads_form = False
     password = False
+    filled: dict[str, tuple[str, ...]] = {}
     for arg, default in defaults:
         found = (*dependency_names(default, scope, index), *dependency_names(arg.annotation, scope, index))
+        if found:
+            filled[arg.arg] = found
         annotation = ast.unparse(arg.annotation) if arg.annotation is not None else ""
         if any(classify_dependency(name)[0] for name in found):
             user_names.append(arg.arg)
@@ -309,7 +326,7 @@ def _parameters(
             reads_form = True
         if "password" in arg.arg.lower():
             password = True
-    return tuple(dependencies), tuple(user_names), reads_form, password
+    return tuple(dependencies), tuple(user_names), reads_form, password, filled
 
 
 def _request_reads(body: list[ast.stmt], scope: Scope, index: ModuleIndex) -> dict[str, bool]:
@@ -351,12 +368,14 @@ def _idor_candidate(
     function: ast.FunctionDef | ast.AsyncFunctionDef,
     module: PythonModule,
     scope: Scope,
+    filled: dict[str, tuple[str, ...]],
 ) -> IdorCandidate | None:
     index = module.index
     parameters = handler.parameters
     if handler.framework == "django" and parameters and parameters[0] == "request":
         parameters = parameters[1:]
-    id_names = {name for name in (*handler.path_params, *parameters) if _ID_NAME.search(name)}
+    # A parameter a dependency fills (`account_id: AccountId = Depends(check_account)`) is not from the request.
+    id_names = {name for name in (*handler.path_params, *parameters) if _ID_NAME.search(name) and name not in filled}
     nodes = walk_body(function.body)
     for node in nodes:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
@@ -381,6 +400,12 @@ def _idor_candidate(
         if _filters_visibility(node):
             return None  # `filter_by(id=x, hidden=False)`: a public listing, readable by anyone by design
         noun_text = " ".join((parameter, handler.path or "", last, function.name))
+        read = [
+            dependency
+            for name, dependencies in filled.items()
+            if _looks_at_current_user(function.body, scope, index, (name,))
+            for dependency in dependencies
+        ]
         return IdorCandidate(
             site_of(node, module),
             parameter,
@@ -388,6 +413,7 @@ def _idor_candidate(
             bool(_PRIVATE_NOUNS.search(noun_text)),
             fetched_model(node, scope, index),
             _changes_fetched(node, nodes),
+            tuple(dict.fromkeys(read)),
         )
     return None
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from bastion.concepts.classes import ClassIndex
+from bastion.concepts.dependencies import DependencyIndex
 from bastion.concepts.guards import classify_decorator, classify_dependency
 from bastion.concepts.webfacts import (
     AppFact,
@@ -286,12 +287,21 @@ class ProjectModel:
     facts: list[ModuleWebFacts]
     settings: SettingsIndex
     classes: ClassIndex = field(default_factory=lambda: ClassIndex(()))
+    dependencies: DependencyIndex = field(default_factory=lambda: DependencyIndex(()))
 
     def apps_of(self, *frameworks: str) -> list[WebApp]:
         return [app for app in self.apps if app.framework in frameworks]
 
     def evidence(self, attribute: str) -> list[Site]:
         return [site for facts in self.facts for site in getattr(facts, attribute)]
+
+
+def _hook_applies(hook: Hook, route: RouteFact) -> bool:
+    """A `url_value_preprocessor` that reads `values.pop("project_id")` guards the routes with `<project_id>`."""
+    if not hook.url_values:
+        return True
+    path = route.path or ""
+    return any(f"<{value}>" in path or f":{value}>" in path for value in hook.url_values)
 
 
 def build_model(facts_by_path: Mapping[str, Any]) -> ProjectModel:
@@ -350,6 +360,7 @@ class _Builder:
         for alias in self._all("aliases"):
             self.alias.setdefault(alias.ref, []).append((alias.site.path, alias.factory))
         self.classes = ClassIndex(self._all("classes"))
+        self.dependencies = DependencyIndex(self._all("guard_functions"))
         for owner in self._all("owners"):
             inherited = self.classes.init_dependencies(owner.factory) if owner.factory else ()
             self.owner_dependencies[owner.ref] = (*owner.dependencies, *inherited)
@@ -375,7 +386,7 @@ class _Builder:
         routes = self._routes(hooks_by_owner)
         self._attach_by_nearness()
         self._url_wrappers(routes)
-        return ProjectModel(self.apps, routes, self.facts, self.settings, self.classes)
+        return ProjectModel(self.apps, routes, self.facts, self.settings, self.classes, self.dependencies)
 
     # apps
 
@@ -599,18 +610,25 @@ class _Builder:
             if app is None:
                 app = self._nearest_app(route.site.path, _FRAMEWORK_FAMILY.get(route.framework))
             guard = _Guards()
+            judge = self.dependencies.classify
             for owner in chain:
                 for hook in owner_hooks.get(owner, []):
-                    guard.add(hook.guard)
-                guard.classify(self.owner_dependencies.get(owner, ()), self.owner_sites.get(owner, route.site))
+                    if _hook_applies(hook, route):
+                        guard.add(hook.guard)
+                guard.classify(self.owner_dependencies.get(owner, ()), self.owner_sites.get(owner, route.site), judge)
             if app is not None:
                 for hook in app.hooks:
-                    guard.add(hook.guard)
-                guard.classify(app.dependencies, app.site)
+                    if _hook_applies(hook, route):
+                        guard.add(hook.guard)
+                guard.classify(app.dependencies, app.site, judge)
+            # The route's own dependencies, judged by what the project's functions do (names were judged already).
+            guard.classify(route.dependencies, route.site, judge)
             # A method of a class-based view (Django, DRF, fastapi-utils `cbv`, a project's controller classes).
             view_class = route.qualname.rsplit(".", 1)[0]
             if self.classes.defines(view_class):
-                guard.classify(self.classes.dependencies(view_class), self.classes.site(view_class) or route.site)
+                guard.classify(
+                    self.classes.dependencies(view_class), self.classes.site(view_class) or route.site, judge
+                )
             context = RouteContext(route, app, guard.check())
             contexts.append(context)
             if app is not None:

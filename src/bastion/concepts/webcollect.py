@@ -10,6 +10,7 @@ import ast
 
 from bastion.concepts.apps import find_app_facts
 from bastion.concepts.classes import find_class_facts
+from bastion.concepts.dependencies import GUARD_WORDS, find_guard_functions
 from bastion.concepts.django_project import find_login_failed_receivers, find_settings_module_refs, find_url_entries
 from bastion.concepts.headers import find_header_sets, mentions_security_header
 from bastion.concepts.lockouts import MAY_LOCK_OUT, find_account_lockouts
@@ -34,6 +35,7 @@ _APP_WORDS = (
     ".mount(",
     "before_request",
     "before_app_request",
+    "url_value_preprocessor",
     ".config",
     ".secret_key",
     ".debug",
@@ -147,6 +149,8 @@ def collect_web_facts(module: PythonModule) -> ModuleWebFacts | None:
         facts["proxy_headers"] = tuple(_proxy_headers(module))
     if MAY_LOCK_OUT.search(text):
         facts["account_lockouts"] = tuple(find_account_lockouts(module))
+    if ({"fastapi", "starlette"} & packages or "Depends(" in text) and any(word in text for word in GUARD_WORDS):
+        facts["guard_functions"] = tuple(find_guard_functions(module))
     result = ModuleWebFacts(module=module.name, path=module.rel, **facts)  # type: ignore[arg-type]
     return None if result.is_empty() else result
 

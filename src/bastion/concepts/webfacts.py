@@ -236,6 +236,9 @@ class Hook:
     site: Site
     guard: GuardCheck
     checks_csrf_token: bool = False  # compares a request token with the session's and refuses on mismatch
+    # A Flask `url_value_preprocessor` guards only the routes whose URL carries the values it takes
+    # (`values.pop("project_id")`); empty for hooks that run before every request.
+    url_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +251,25 @@ class IdorCandidate:
     private_noun: bool  # the id, path or fetch names private data (user, account, order, invoice ...)
     model: str | None = None  # the ORM model class fetched (`Order.query.get(id)`, `get_object_or_404(Order, ...)`)
     changes: bool = False  # the handler then changes or deletes the object (`obj.name = ...`, `.save()`, `.delete()`)
+    # Dependencies (`account = Depends(check_account)`) whose value the handler reads: when one of them authenticates
+    # (decided project-wide, `concepts.dependencies`), the handler looks at the current user after all.
+    read_dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GuardFunction:
+    """A module-level function that may serve as a FastAPI dependency, with what it checks about the caller: whether
+    it refuses the request as unauthenticated or forbidden (`raise HTTPException(401)`), tests a role, and the
+    dependencies and project functions it relies on (a dependency that depends on one that authenticates
+    authenticates too)."""
+
+    ref: str
+    site: Site
+    denies: bool = False  # raises or aborts with 401/403 (or an Unauthorized/Forbidden/PermissionDenied exception)
+    tests_role: bool = False  # a role or permission test on the caller that refuses (`if not user.is_admin: raise`)
+    optional: bool = False  # `optional_user`, `maybe_user`: lets anonymous callers through
+    depends_on: tuple[str, ...] = ()  # dependencies of its parameters (`Depends(check_access_token)`)
+    calls: tuple[str, ...] = ()  # project functions it calls (qualified names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +323,10 @@ class RouteFact:
     idor: IdorCandidate | None = None
     failure_branches: tuple[FailureBranch, ...] = ()
     drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)
+    verifies_password: bool = False  # checks a password itself (`check_password_hash(...)`): a login form
+    # Authorization checks left in comments on the handler (`# auth=Depends(RolesChecker([...]))`,
+    # `# @admin_required`, `# if not current_user.is_admin: abort(403)`).
+    disabled_guards: tuple[Site, ...] = ()
 
     @property
     def changes_state(self) -> bool:
@@ -356,6 +382,7 @@ class ModuleWebFacts:
     proxy_headers: tuple[Site, ...] = ()
     # Failed-login counters compared with a maximum: account lockout written by the project (evidence).
     account_lockouts: tuple[Site, ...] = ()
+    guard_functions: tuple[GuardFunction, ...] = ()
 
     def is_empty(self) -> bool:
         return not any(
@@ -381,5 +408,6 @@ class ModuleWebFacts:
                 self.classes,
                 self.proxy_headers,
                 self.account_lockouts,
+                self.guard_functions,
             )
         )

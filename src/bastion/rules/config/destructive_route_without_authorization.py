@@ -18,7 +18,14 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
     (`Depends(get_current_admin)` on the route, its router, a router it is included in, the app, the project's own
     router class, or a class attribute of a class-based view and its bases), a Django mixin or DRF permission class,
     a `before_request` hook of the blueprint or app, or a check in the body (`if not current_user.is_admin:
-    abort(403)`, or an ownership test against the current user).
+    abort(403)`, or an ownership test against the current user). A Flask `url_value_preprocessor` that refuses
+    callers guards the routes whose URL carries the values it reads (`values.pop("project_id")` guards
+    `/<project_id>/delete`). A dependency whose name says nothing (`Depends(check_account_exists)`) authenticates
+    when the project's function refuses with 401/403 (`raise HTTPException(HTTPStatus.UNAUTHORIZED)`), itself, in a
+    function it calls, or in a dependency it depends on; it checks a role when it refuses callers who lack one
+    (`if not account.is_admin: raise HTTPException(403)`). A dependency named `optional_*`/`maybe_*` proves
+    nothing through its chain. A form that checks a password itself (`check_password_hash(...)`) is a login page,
+    even on an `/admin` path.
 
     A logged-in user deleting an ordinary object is not reported here: apps scope such queries in many ways (a
     repository bound to the user's group, an organisation schema), and whether the object belongs to the caller is

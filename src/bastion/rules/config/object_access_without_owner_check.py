@@ -15,6 +15,10 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     Finds handlers that fetch an object by an id taken from the request (a path parameter such as `user_id`, or
     `request.args["id"]`) and never look at the current user (`current_user`, `request.user`, `g.user`, `self.user`
     in a class-based view, a user dependency, `get_jwt_identity()`...), neither in the query nor in a comparison.
+    A FastAPI dependency counts as the current user when it authenticates, by its name or by what the project's
+    function does (`account = Depends(check_account_exists)` refusing with 401): `get_wallet(wallet_id,
+    account.id)` and `if wallet.user != account.id: raise HTTPException(404)` are owner checks, and a parameter a
+    dependency fills (`account_id = Depends(...)`) is not an id from the request.
     Reported when the fetched model is one of the project's ORM models whose rows belong to users:
     - it has an owner field (`user_id`, `owner`, `author`, `created_by`, `recipient_id`... as a column, foreign key
       or relationship), or a set of users (`members = models.ManyToManyField(User)`);
@@ -109,6 +113,8 @@ def check_idor(model: ProjectModel) -> Verdict:
         candidate = route.idor
         if candidate is None or context.authz or (is_destructive(route) and not context.authn):
             continue
+        if any(model.dependencies.classify(name)[0] for name in candidate.read_dependencies):
+            continue  # the handler reads the account its dependency authenticated (`get_wallet(id, account.id)`)
         owner_fields = model.classes.owner_fields(candidate.model) if candidate.model else ()
         if owner_fields:
             fetched = f"a `{last_name(candidate.model or '')}` (owned through `{owner_fields[0]}`)"
