@@ -187,23 +187,29 @@ def mentions_current_user(node: ast.AST, scope: Scope, index: ModuleIndex, user_
 
 
 def body_guard(
-    statements: list[ast.stmt], module: PythonModule, scope: Scope, user_names: Iterable[str] = ()
+    statements: list[ast.stmt],
+    module: PythonModule,
+    scope: Scope,
+    user_names: Iterable[str] = (),
+    request_names: Iterable[str] = (),
 ) -> GuardCheck:
-    """Checks written in a handler's (or hook's) body."""
+    """Checks written in a handler's (or hook's) body; `request_names` are the handler's parameters that hold
+    request data (a role read from them is not the caller's)."""
     index = module.index
     names = tuple(user_names)
+    requested = tuple(request_names)
     authn: list[Site] = []
     authz: list[Site] = []
     for node in walk_body(statements):
         if isinstance(node, (ast.If, ast.IfExp)) and _denies(node):
             test = node.test
             mentions_user = mentions_current_user(test, scope, index, names)
-            if tests_role(test) or (mentions_user and _tests_owner(test)):
+            if tests_role(test, requested) or (mentions_user and _tests_owner(test)):
                 authz.append(site_of(node, module))
                 authn.append(site_of(node, module))
             elif mentions_user or _tests_authentication(test):
                 authn.append(site_of(node, module))
-        elif isinstance(node, ast.Assert) and (tests_role(node.test)):
+        elif isinstance(node, ast.Assert) and tests_role(node.test, requested):
             authz.append(site_of(node, module))
         elif isinstance(node, ast.Call):
             last = last_name(callee_name(node, scope, index))
@@ -231,14 +237,37 @@ def _denies(node: ast.If | ast.IfExp) -> bool:
     return False
 
 
-def tests_role(test: ast.AST) -> bool:
-    """The expression reads a role or permission (`user.is_admin`, `has_perm(...)`, `role == "admin"`)."""
-    if any(_ROLE_ATTRIBUTES.match(name) for name in identifiers(test)):
+def tests_role(test: ast.AST, request_names: Iterable[str] = ()) -> bool:
+    """The expression reads a role or permission (`user.is_admin`, `user["role"]`, `has_perm(...)`, `role ==
+    "admin"`) of the caller: a role read from the request's own data (`if change.role == "owner": raise`, with
+    `change` the request body) says what the request asks for, not who asks."""
+    names = frozenset(request_names)
+    caller = requested = False
+    for child in ast.walk(test):
+        if isinstance(child, ast.Attribute) and _ROLE_ATTRIBUTES.match(child.attr):
+            if _root_name(child.value) in names:
+                requested = True
+            else:
+                caller = True
+        elif isinstance(child, ast.Subscript) and isinstance(child.slice, ast.Constant):
+            key = child.slice.value
+            if isinstance(key, str) and _ROLE_ATTRIBUTES.match(key):
+                requested = requested or _root_name(child.value) in names
+                caller = caller or _root_name(child.value) not in names
+        elif isinstance(child, ast.Name) and _ROLE_ATTRIBUTES.match(child.id) and child.id not in names:
+            caller = True
+    if caller:
         return True
-    return any(
+    return not requested and any(
         isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value.lower() in ("admin", "staff")
         for child in ast.walk(test)
     )
+
+
+def _root_name(node: ast.AST) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _tests_owner(test: ast.AST) -> bool:

@@ -82,9 +82,25 @@ def is_destructive(route: RouteFact) -> bool:
         return False
     if _DESTRUCTIVE_NAME.search(route.name) and not route.class_name:
         return True
+    if changes_privileges(route):
+        return True
     if route.class_name and route.name in ("delete", "destroy"):
         return True
     return bool(route.path and _ADMIN_PATH.search(route.path))
+
+
+# Routes that hand out or take away rights: `update_user_role`, `PUT /users/{id}/permissions`, `grant_admin`.
+_PRIVILEGE_WORDS = patterns.compile(
+    r"(^|[_/-])(roles?|permissions?|privileges?|promote|demote|grant|superuser|make_admin|set_admin)([_/-]|$)",
+    ignore_case=True,
+)
+
+
+def changes_privileges(route: RouteFact) -> bool:
+    """A route that changes who may do what (a role, a permission): an administrator's action by nature."""
+    if not route.changes_state:
+        return False
+    return bool(_PRIVILEGE_WORDS.search(route.name)) or bool(route.path and _PRIVILEGE_WORDS.search(route.path))
 
 
 def build_route_fact(
@@ -179,7 +195,8 @@ def build_route_fact(
             rate_limits.append(site_of(function, module))
 
     body = function.body
-    guard = body_guard(body, module, function_scope, user_names)
+    request_names = _request_parameters(handler, function, filled)
+    guard = body_guard(body, module, function_scope, user_names, request_names)
     authn.extend(guard.authn)
     authz.extend(guard.authz)
     reads = _request_reads(body, function_scope, index)
@@ -210,11 +227,63 @@ def build_route_fact(
         header_authenticated=authenticates_by_header(body, _request_name(function)),
         idor=None
         if _looks_at_current_user(body, function_scope, index, user_names)
-        else _idor_candidate(handler, function, module, function_scope, filled),
+        else _idor_candidate(handler, function, module, function_scope, filled, request_names),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
         verifies_password=_verifies_password(body),
+        disabled_guards=_disabled_guards(function, module),
     )
+
+
+def _request_parameters(
+    handler: RouteHandler, function: ast.FunctionDef | ast.AsyncFunctionDef, filled: dict[str, tuple[str, ...]]
+) -> tuple[str, ...]:
+    """The handler's parameters that hold request data: path, query and body values (not what a dependency fills,
+    nor the request object itself)."""
+    annotations = {
+        arg.arg: ast.unparse(arg.annotation) if arg.annotation is not None else ""
+        for arg in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
+    }
+    return tuple(
+        name
+        for name in handler.parameters
+        if name not in filled
+        and name not in ("self", "cls", "request", "req", "websocket")
+        and not annotations.get(name, "").endswith(("Request", "WebSocket", "HttpRequest"))
+    )
+
+
+# A comment that is code checking a role: `# auth=Depends(RolesChecker([Role.STAFF]))`, `# @admin_required`,
+# `# if not current_user.is_admin:`, `# permission_classes = [IsAdminUser]`.
+_COMMENTED_DEPENDENCY = patterns.compile(r"^\s*#\s*(?:\w+\s*[:=][^#]*)?\b(?:Depends|Security)\(\s*([\w.]+)")
+_COMMENTED_DECORATOR = patterns.compile(r"^\s*#\s*@([\w.]+)")
+_COMMENTED_TEST = patterns.compile(
+    r"^\s*#\s*(?:if|assert)\b.*\b(?:is_admin|is_staff|is_superuser|has_perm|has_permission|roles?)\b"
+)
+_COMMENTED_CLASSES = patterns.compile(r"^\s*#\s*permission_classes\s*=\s*[\[(]\s*([\w.]+)")
+
+
+def _disabled_guards(function: ast.FunctionDef | ast.AsyncFunctionDef, module: PythonModule) -> tuple[Site, ...]:
+    """Authorization checks left in comments on the handler, from its first decorator to its last line."""
+    first = min((d.lineno for d in function.decorator_list), default=function.lineno)
+    last = function.end_lineno or function.lineno
+    found: list[Site] = []
+    for number in range(first, last + 1):
+        text = module.document.line(number)
+        if "#" not in text:
+            continue
+        authorizes = False
+        if match := _COMMENTED_DEPENDENCY.search(text):
+            authorizes = classify_dependency(match.group(1))[1]
+        elif match := _COMMENTED_DECORATOR.search(text):
+            authorizes = classify_decorator(match.group(1))[1]
+        elif match := _COMMENTED_CLASSES.search(text):
+            authorizes = classify_class(match.group(1))[1]
+        else:
+            authorizes = _COMMENTED_TEST.search(text) is not None
+        if authorizes:
+            found.append(Site(module.rel, number, text.index("#") + 1, text.strip()[:200]))
+    return tuple(found)
 
 
 # Calls that check a password the caller typed: the handler is a login form, whoever its path says it serves.
@@ -369,6 +438,7 @@ def _idor_candidate(
     module: PythonModule,
     scope: Scope,
     filled: dict[str, tuple[str, ...]],
+    request_names: tuple[str, ...],
 ) -> IdorCandidate | None:
     index = module.index
     parameters = handler.parameters
@@ -385,7 +455,7 @@ def _idor_candidate(
                 and any(isinstance(n, ast.Name) and n.id in id_names for n in ast.walk(node.value))
             ):
                 id_names.add(target)
-    if not id_names:
+    if not id_names and not request_names:
         return None
     for node in nodes:
         if not isinstance(node, ast.Call):
@@ -394,7 +464,7 @@ def _idor_candidate(
         last = last_name(name)
         if last in _NOT_FETCHES or not (_FETCH_NAMES.search(last) or ".objects" in name or ".query" in name):
             continue
-        parameter = _id_argument(node, id_names)
+        parameter = _id_argument(node, id_names) or _key_attribute(node, request_names)
         if parameter is None:
             continue
         if _filters_visibility(node):
@@ -453,6 +523,14 @@ def _changes_fetched(fetch: ast.Call, nodes: list[ast.AST]) -> bool:
                 return True
             if any(k.arg == "instance" and isinstance(k.value, ast.Name) and k.value.id == name for k in node.keywords):
                 return True
+            if (
+                isinstance(func, ast.Name)
+                and func.id == "setattr"
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+                and node.args[0].id == name
+            ):
+                return True
     return False
 
 
@@ -498,6 +576,25 @@ def _request_id(value: ast.AST) -> bool:
         return False
     keys = [n.value for n in ast.walk(value) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     return any(_ID_NAME.search(key) for key in keys)
+
+
+# Fields of a request body that name a row: `change.user_id`, `profile.username`.
+_KEY_FIELDS = patterns.compile(
+    r"^(username|user_name|email|login|id|pk|uuid|slug)$|(_id|_pk|_uuid|id)$", ignore_case=True
+)
+
+
+def _key_attribute(call: ast.Call, request_names: tuple[str, ...]) -> str | None:
+    """`get_user_by_username(db, profile.username)`: a key read from a request-data parameter's field."""
+    for value in (*call.args, *(k.value for k in call.keywords)):
+        if (
+            isinstance(value, ast.Attribute)
+            and isinstance(value.value, ast.Name)
+            and value.value.id in request_names
+            and _KEY_FIELDS.search(value.attr)
+        ):
+            return f"{value.value.id}.{value.attr}"
+    return None
 
 
 def _id_argument(call: ast.Call, id_names: set[str]) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bastion.concepts.route_security import is_destructive
+from bastion.concepts.route_security import changes_privileges, is_destructive
 from bastion.concepts.webapp import ProjectModel
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.config.web_rule import Verdict, WebAppRule
@@ -26,6 +26,13 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
     (`if not account.is_admin: raise HTTPException(403)`). A dependency named `optional_*`/`maybe_*` proves
     nothing through its chain. A form that checks a password itself (`check_password_hash(...)`) is a login page,
     even on an `/admin` path.
+
+    Routes that change roles or permissions (`update_user_role`, `PUT /users/{id}/permissions`, `grant_*`) are
+    administration routes: a logged-in caller is not enough. A role read from the request's own data (`if
+    change.role == "owner": raise ...`, with `change` the request body) says what is asked for, not who asks, and
+    is no role check. A route whose role check is left in a comment (`# auth=Depends(RolesChecker([...]))`,
+    `# @admin_required`, `# if not current_user.is_admin:`) and that has no live one is reported with high
+    confidence, whatever its path: the check was meant to be there.
 
     A logged-in user deleting an ordinary object is not reported here: apps scope such queries in many ways (a
     repository bound to the user's group, an organisation schema), and whether the object belongs to the caller is
@@ -87,11 +94,25 @@ def check_destructive_routes(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for context in model.routes:
         route = context.route
+        authn, authz = context.authn, context.authz
+        if route.disabled_guards and not authz and (route.changes_state or is_destructive(route)):
+            disabled = route.disabled_guards[0]
+            verdict.problem(
+                route.site,
+                f"`{route.name}` changes data with its role check commented out (`{disabled.snippet}`)",
+                confidence=Confidence.HIGH,
+            )
+            continue
         if not is_destructive(route):
             continue
-        authn, authz = context.authn, context.authz
         if authn and authz:
             verdict.good(authz[0], f"`{route.name}` checks authentication and authorization")
+        elif authn and changes_privileges(route):
+            verdict.problem(
+                route.site,
+                f"`{route.name}` changes roles or permissions for any logged-in user: no check of the caller's role",
+                confidence=Confidence.MEDIUM,
+            )
         elif authn and _is_admin(route.path, route.name):
             verdict.problem(
                 route.site,

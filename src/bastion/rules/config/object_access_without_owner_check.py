@@ -25,7 +25,9 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     - or a Django foreign key leads to such a model (a `Task` with `project = models.ForeignKey(Project)` belongs to
       the project's members; a `File` of a task of a project too, up to three hops);
     - or it is the user model itself (`User.objects.get(pk=user_id)`) and the handler then changes it (assigns a
-      field, `.save()`, `.set_password()`, `.delete()`, a form's `instance=`): one user rewriting another's account.
+      field, `.save()`, `.set_password()`, `.delete()`, a form's `instance=`, `setattr(...)`): one user rewriting
+      another's account. A project helper that looks a user up (`get_user_by_username(db, profile.username)`, the
+      key a field of the request body) counts as such a fetch.
 
     On a route with no authentication at all, also when the id, the path or the fetch names private data (user,
     account, order, invoice, message, document...). Storing the current user in a new row (`Note(author=
@@ -104,6 +106,8 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
 
 # The framework's user model (`django.contrib.auth.models.User`, a project's `User`, `get_user_model()`).
 _USER_MODEL = patterns.compile(r"(^|\.)(User|get_user_model)$")
+# A project helper that looks a user up (`get_user_by_username`, `find_user`, `load_account`).
+_USER_LOOKUP = patterns.compile(r"(^|_)(user|account)(_|$)", ignore_case=True)
 
 
 def check_idor(model: ProjectModel) -> Verdict:
@@ -119,7 +123,10 @@ def check_idor(model: ProjectModel) -> Verdict:
         if owner_fields:
             fetched = f"a `{last_name(candidate.model or '')}` (owned through `{owner_fields[0]}`)"
             outcome = "never compares its owner with the current user"
-        elif candidate.model and candidate.changes and _USER_MODEL.search(candidate.model):
+        elif candidate.changes and (
+            (candidate.model and _USER_MODEL.search(candidate.model))
+            or (candidate.model is None and _USER_LOOKUP.search(candidate.callee))
+        ):
             fetched, outcome = "a user account", "changes it, and never compares it with the current user"
         else:
             fetched = outcome = ""
