@@ -181,6 +181,10 @@ class ClassIndex:
             pending.extend((base, depth + 1) for base in fact.bases)
         return found
 
+    def derives_from(self, ref: str, bases: frozenset[str]) -> bool:
+        """Whether `ref` is one of `bases` or a project class built on one of them."""
+        return ref in bases or any(base in bases for fact in self.lineage(ref) for base in fact.bases)
+
     def dependencies(self, ref: str) -> tuple[str, ...]:
         return tuple(name for fact in self.lineage(ref) for name in fact.dependencies)
 

@@ -211,7 +211,15 @@ def body_guard(
                 authn.append(site_of(node, module))
         elif isinstance(node, ast.Assert) and tests_role(node.test, requested):
             authz.append(site_of(node, module))
-        elif isinstance(node, ast.Call):
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and _ROLE_ATTRIBUTES.match(last_name(callee_name(node.value, scope, index)))
+        ):
+            # `self.checks.can_manage()` as a statement: a permission test whose result is dropped raises.
+            authz.append(site_of(node, module))
+            authn.append(site_of(node, module))
+        if isinstance(node, ast.Call):
             last = last_name(callee_name(node, scope, index))
             if _GUARD_CALLS.match(last):
                 authz.append(site_of(node, module))

@@ -222,6 +222,7 @@ def build_route_fact(
         reads_files=reads["files"],
         reads_password=reads_password,
         validates_form_token=reads["validate_on_submit"],
+        validated_forms=_validated_forms(body, module, function_scope),
         verifies_signature=reads["signature"],
         writes_state=changes_state(body),
         header_authenticated=authenticates_by_header(body, _request_name(function)),
@@ -231,8 +232,60 @@ def build_route_fact(
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
         verifies_password=_verifies_password(body),
+        verifies_token=_verifies_token(body),
         disabled_guards=_disabled_guards(function, module),
     )
+
+
+def _validated_forms(body: list[ast.stmt], module: PythonModule, scope: Scope) -> tuple[str, ...]:
+    """The classes of the forms the handler calls `.validate()` on: `form = EditForm(); form.validate()`, or a form
+    made by a function of the same module (`form = get_form()` returning `EditForm()` or `CaptchaForm()`)."""
+    index = module.index
+    nodes = walk_body(body)
+    validated = {
+        node.func.value.id
+        for node in nodes
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "validate"
+        and isinstance(node.func.value, ast.Name)
+    }
+    if not validated:
+        return ()
+    local = {node.name: node for node in module.tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    found: list[str] = []
+    for node in nodes:
+        if not (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call)
+            and any(isinstance(t, ast.Name) and t.id in validated for t in node.targets)
+        ):
+            continue
+        func = node.value.func
+        factory = local.get(func.id) if isinstance(func, ast.Name) else None
+        if factory is None:
+            found.append(callee_name(node.value, scope, index))
+            continue
+        factory_scope = index.child_scope(factory, index.module_scope)
+        for returned in walk_body(factory.body):
+            if isinstance(returned, ast.Return) and isinstance(returned.value, ast.Call):
+                found.append(callee_name(returned.value, factory_scope, index))
+    return tuple(dict.fromkeys(name for name in found if name))
+
+
+# Calls that check a token the server signed or issued (a password-reset link): nothing short to guess.
+_TOKEN_CHECKS = frozenset(
+    {"verify_token", "check_token", "verify_reset_token", "confirm_token", "unsign", "verify_jwt", "decode_token"}
+)
+
+
+def _verifies_token(body: list[ast.stmt]) -> bool:
+    for node in walk_body(body):
+        if isinstance(node, ast.Call):
+            name = dotted(node.func) or ""
+            if last_name(name) in _TOKEN_CHECKS or name.endswith("jwt.decode"):
+                return True
+    return False
 
 
 def _request_parameters(
@@ -250,7 +303,14 @@ def _request_parameters(
         if name not in filled
         and name not in ("self", "cls", "request", "req", "websocket")
         and not annotations.get(name, "").endswith(("Request", "WebSocket", "HttpRequest"))
+        and not _PRINCIPAL.search(name)
+        and not _PRINCIPAL.search(annotations.get(name, ""))
     )
+
+
+# A parameter that holds the caller, filled by a dependency through a type alias declared elsewhere
+# (`current_user: CurrentUser`, with `CurrentUser = Annotated[User, Depends(...)]` in another module).
+_PRINCIPAL = patterns.compile(r"(^|_|\b)(current|authenticated|logged_in|Current|Authenticated|LoggedIn)")
 
 
 # A comment that is code checking a role: `# auth=Depends(RolesChecker([Role.STAFF]))`, `# @admin_required`,
@@ -258,7 +318,8 @@ def _request_parameters(
 _COMMENTED_DEPENDENCY = patterns.compile(r"^\s*#\s*(?:\w+\s*[:=][^#]*)?\b(?:Depends|Security)\(\s*([\w.]+)")
 _COMMENTED_DECORATOR = patterns.compile(r"^\s*#\s*@([\w.]+)")
 _COMMENTED_TEST = patterns.compile(
-    r"^\s*#\s*(?:if|assert)\b.*\b(?:is_admin|is_staff|is_superuser|has_perm|has_permission|roles?)\b"
+    r"^\s*#\s*(?:if|assert)\s.*\b(?:is_admin|is_staff|is_superuser|has_perm|has_permission)\b"
+    r"|^\s*#\s*if\s.*\.roles?\b.*:\s*$"
 )
 _COMMENTED_CLASSES = patterns.compile(r"^\s*#\s*permission_classes\s*=\s*[\[(]\s*([\w.]+)")
 
@@ -464,9 +525,13 @@ def _idor_candidate(
         last = last_name(name)
         if last in _NOT_FETCHES or not (_FETCH_NAMES.search(last) or ".objects" in name or ".query" in name):
             continue
-        parameter = _id_argument(node, id_names) or _key_attribute(node, request_names)
+        parameter = _id_argument(node, id_names)
         if parameter is None:
-            continue
+            # A key from a field of the request body (`get_user_by_username(db, profile.username)`) makes a
+            # candidate only when the row is then changed: a login looks its user up that way too.
+            parameter = _key_attribute(node, request_names)
+            if parameter is None or not _changes_fetched(node, nodes):
+                continue
         if _filters_visibility(node):
             return None  # `filter_by(id=x, hidden=False)`: a public listing, readable by anyone by design
         noun_text = " ".join((parameter, handler.path or "", last, function.name))

@@ -317,6 +317,9 @@ class RouteFact:
     reads_files: bool = False
     reads_password: bool = False
     validates_form_token: bool = False  # Flask-WTF `form.validate_on_submit()` checks the CSRF token
+    # Classes whose instances the handler `.validate()`s (`form = ProjectForm(); form.validate()`, through a local
+    # factory too): a Flask-WTF `FlaskForm` checks its CSRF token there (decided with the project's classes).
+    validated_forms: tuple[str, ...] = ()
     verifies_signature: bool = False  # webhooks that authenticate by signature, not by cookie
     writes_state: bool = True  # the body may change state (`concepts.route_effects`); False only when proven
     header_authenticated: bool = False  # reads a credential from a header (API key, bearer token), not a cookie
@@ -324,6 +327,7 @@ class RouteFact:
     failure_branches: tuple[FailureBranch, ...] = ()
     drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)
     verifies_password: bool = False  # checks a password itself (`check_password_hash(...)`): a login form
+    verifies_token: bool = False  # checks a signed or issued token (`verify_token(t)`, `jwt.decode(...)`): a reset link
     # Authorization checks left in comments on the handler (`# auth=Depends(RolesChecker([...]))`,
     # `# @admin_required`, `# if not current_user.is_admin: abort(403)`).
     disabled_guards: tuple[Site, ...] = ()

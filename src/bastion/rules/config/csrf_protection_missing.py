@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bastion.concepts.classes import ClassIndex
 from bastion.concepts.webapp import ProjectModel, WebApp
 from bastion.concepts.webfacts import RouteFact, SettingValue
 from bastion.core.severity import Confidence, Severity
@@ -17,16 +18,18 @@ from bastion.rules.config.web_rule import (
 
 class CsrfProtectionMissing(WebAppRule):
     """## What it does
-    Flask: a route that accepts a form or an upload (`request.form`, `request.files`) with POST/PUT/PATCH/DELETE in
-    an app with no CSRF protection, or exempted with `@csrf.exempt`. Protection is Flask-WTF's `CSRFProtect` or
-    Flask-SeaSurf (a Flask-WTF form checked with `validate_on_submit()` protects its own route), a `before_request`
-    hook that compares a token from the request with the one in the session and refuses a mismatch (hand-written
-    CSRF protection), or a session cookie set to `SESSION_COOKIE_SAMESITE = "Lax"` or `"Strict"`, which browsers
-    leave off cross-site form posts. `WTF_CSRF_ENABLED = False`, and `WTF_CSRF_CHECK_DEFAULT = False` (CSRFProtect
-    then checks only views that call `csrf.protect()`), are reported where they are set. Django: `CsrfViewMiddleware`
-    missing from `MIDDLEWARE`, or `@csrf_exempt` on a state-changing view (REST framework views and webhooks that
-    verify a signature are left alone). FastAPI/Starlette: form routes under `SessionMiddleware(same_site="none")`
-    with no CSRF middleware; its default, SameSite=Lax, keeps the cookie off cross-site posts.
+    Flask: a route that accepts a form or an upload (`request.form`, `request.files`) with POST/PUT/PATCH/DELETE in an
+    app with no CSRF protection, or exempted with `@csrf.exempt`. Protection is Flask-WTF's `CSRFProtect` or
+    Flask-SeaSurf (a Flask-WTF form checked with `validate_on_submit()`, or with `validate()` when its class is a
+    project subclass of `FlaskForm`, made in the handler or by a function of its module, protects its own route), a
+    `before_request` hook that compares a token from the request with the one in the session and refuses a mismatch
+    (hand-written CSRF protection), or a session cookie set to `SESSION_COOKIE_SAMESITE = "Lax"` or `"Strict"`, which
+    browsers leave off cross-site form posts. `WTF_CSRF_ENABLED = False`, and `WTF_CSRF_CHECK_DEFAULT = False`
+    (CSRFProtect then checks only views that call `csrf.protect()`), are reported where they are set. Django:
+    `CsrfViewMiddleware` missing from `MIDDLEWARE`, or `@csrf_exempt` on a state-changing view (REST framework views and
+    webhooks that verify a signature are left alone). FastAPI/Starlette: form routes under
+    `SessionMiddleware(same_site="none")` with no CSRF middleware; its default, SameSite=Lax, keeps the cookie off
+    cross-site posts.
 
     Only handlers a forged request can harm are reported: ones that change state (a store into an attribute or the
     session, or any call not known to only read: `save`, `commit`, `send_mail`, a project's own helper) and that
@@ -94,7 +97,7 @@ def check_csrf(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for app in model.apps:
         if app.framework == "flask":
-            _flask_csrf(app, verdict)
+            _flask_csrf(app, verdict, model.classes)
         elif app.framework == "django":
             _django_csrf(app, verdict)
         elif app.components_of("session"):
@@ -133,7 +136,7 @@ def _flask_samesite(app: WebApp) -> SettingValue | None:
     return None
 
 
-def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
+def _flask_csrf(app: WebApp, verdict: Verdict, classes: ClassIndex) -> None:
     protection = app.components_of("csrf", "seasurf")
     disabled = None
     for config in production_configs(app):
@@ -164,8 +167,16 @@ def _flask_csrf(app: WebApp, verdict: Verdict) -> None:
             continue
         if route.csrf_exempt is not None and protection:
             verdict.problem(route.csrf_exempt, f"`{route.name}` accepts a form and is exempt from CSRF protection")
-        elif not protected and not route.validates_form_token:
+        elif not protected and not route.validates_form_token and not _flask_wtf_validated(route, classes):
             verdict.problem(route.site, f"`{route.name}` accepts a form with no CSRF protection in the app")
+
+
+_FLASK_WTF_FORMS = frozenset({"flask_wtf.FlaskForm", "flask_wtf.form.FlaskForm", "flask_wtf.Form"})
+
+
+def _flask_wtf_validated(route: RouteFact, classes: ClassIndex) -> bool:
+    """The handler validates a Flask-WTF form (`form.validate()`), which checks the form's CSRF token."""
+    return any(classes.derives_from(form, _FLASK_WTF_FORMS) for form in route.validated_forms)
 
 
 def _cookie_forgeable(route: RouteFact) -> bool:

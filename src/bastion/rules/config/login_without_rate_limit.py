@@ -22,7 +22,10 @@ class LoginWithoutRateLimit(WebAppRule):
     administrator reaches, is not reported: nobody guesses a credential through it; a one-time code (`verify_otp`)
     is, even behind sign-in. A password login is not reported either when the project locks accounts itself: a
     count of failed logins compared with a maximum anywhere in the project (`if user.login_attempts >=
-    settings.MAX_LOGIN_ATTEMPTS:` in a credentials provider or service).
+    settings.MAX_LOGIN_ATTEMPTS:` in a credentials provider or service). The page a password-reset link opens is
+    not reported when it checks the link's token as one the server signed or issued (`verify_token(token)`,
+    `check_token`, `jwt.decode`) and no password: such a token is too long to guess (a short code named `otp` or
+    `code` still is).
 
     ## Why is this bad?
     Without a limit an attacker tries thousands of passwords per minute against one account, or sprays common
@@ -98,6 +101,9 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
             verdict.good(
                 (*context.authz, *context.authn)[0], f"`{route.name}` serves signed-in or authorised users only"
             )
+        elif route.verifies_token and not route.verifies_password and not _checks_one_time_code(route):
+            # A reset link: the credential is a token the server signed or issued, too long to guess.
+            verdict.good(route.site, f"`{route.name}` accepts a signed or issued token, not a guessable secret")
         elif _signs_in(route) and (lockout := _lockout(lockouts, route)):
             # The project locks an account after repeated failed logins (in a credentials provider or service):
             # guessing one account's password stops there.
