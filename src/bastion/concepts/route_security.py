@@ -559,20 +559,35 @@ _CHANGING_METHODS = frozenset({"save", "delete", "update", "set_password", "set_
 def _changes_fetched(fetch: ast.Call, nodes: list[ast.AST]) -> bool:
     """Whether the object a fetch is assigned to is then changed: an attribute assigned, `.save()`, `.delete()`,
     `.set_password(...)`, or handed to a form as the `instance` it saves."""
-    name = next(
+    assignment = next(
         (
-            node.targets[0].id
+            node
             for node in nodes
             if isinstance(node, ast.Assign)
-            and node.value is fetch
+            and any(part is fetch for part in _call_chain(node.value))
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
         ),
         None,
     )
-    if name is None:
+    if assignment is None or not isinstance(assignment.targets[0], ast.Name):
         return False
+    name = assignment.targets[0].id
+    # Until the name is bound again (`account = get_account(other)`): later changes are to another row.
+    rebound = min(
+        (
+            node.lineno
+            for node in nodes
+            if isinstance(node, ast.Assign)
+            and node.lineno > assignment.lineno
+            and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+        ),
+        default=None,
+    )
     for node in nodes:
+        line = getattr(node, "lineno", assignment.lineno)
+        if line <= assignment.lineno or (rebound is not None and line >= rebound):
+            continue
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == name for t in node.targets
         ):
@@ -597,6 +612,15 @@ def _changes_fetched(fetch: ast.Call, nodes: list[ast.AST]) -> bool:
             ):
                 return True
     return False
+
+
+def _call_chain(node: ast.AST) -> list[ast.AST]:
+    """`User.query.filter_by(...).first()` and the calls and attributes it is built on."""
+    chain: list[ast.AST] = []
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Await)):
+        chain.append(node)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return chain
 
 
 _VISIBILITY_FIELDS = frozenset(
@@ -649,9 +673,16 @@ _KEY_FIELDS = patterns.compile(
 )
 
 
+# A request parameter that names a user account (`/users/<username>/password`).
+_ACCOUNT_KEYS = patterns.compile(r"^(username|user_name|email|login)$", ignore_case=True)
+
+
 def _key_attribute(call: ast.Call, request_names: tuple[str, ...]) -> str | None:
-    """`get_user_by_username(db, profile.username)`: a key read from a request-data parameter's field."""
+    """`get_user_by_username(db, profile.username)`: a key read from a request-data parameter's field, or a
+    parameter that names an account (`filter_by(username=username)`)."""
     for value in (*call.args, *(k.value for k in call.keywords)):
+        if isinstance(value, ast.Name) and value.id in request_names and _ACCOUNT_KEYS.search(value.id):
+            return value.id
         if (
             isinstance(value, ast.Attribute)
             and isinstance(value.value, ast.Name)

@@ -27,7 +27,10 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     - or it is the user model itself (`User.objects.get(pk=user_id)`) and the handler then changes it (assigns a
       field, `.save()`, `.set_password()`, `.delete()`, a form's `instance=`, `setattr(...)`): one user rewriting
       another's account. A project helper that looks a user up (`get_user_by_username(db, profile.username)`, the
-      key a field of the request body) counts as such a fetch.
+      key a field of the request body) counts as such a fetch, and so does a lookup by a request parameter that
+      names an account (`filter_by(username=username)` on `/users/<username>/password`): such keys make a finding
+      only when the row is then changed (a login looks its user up the same way), and only changes made before
+      the name is bound to another row count.
 
     On a route with no authentication at all, also when the id, the path or the fetch names private data (user,
     account, order, invoice, message, document...). Storing the current user in a new row (`Note(author=
