@@ -72,6 +72,7 @@ from bastion.rules.config.web_rule import Verdict
 from bastion.rules.deps.collector import ManifestCollector
 from bastion.rules.pattern.assert_access_control import AssertAccessControl
 from bastion.rules.pattern.bcrypt_rounds import BcryptLowRounds
+from bastion.rules.pattern.client_address_authorization import ClientAddressAuthorization
 from bastion.rules.pattern.client_data_authorization import ClientDataAuthorization
 from bastion.rules.pattern.debug_mode import DebugMode
 from bastion.rules.pattern.environment_in_response import EnvironmentInResponse
@@ -421,6 +422,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             ObjectAccessWithoutOwnerCheck,
             AssertAccessControl,
             ClientDataAuthorization,
+            ClientAddressAuthorization,
             UserFormPrivilegeFields,
         ),
         checks=(check_destructive_routes, check_idor),
