@@ -17,7 +17,11 @@ class CorsWildcardCredentials(WebAppRule):
     `@cross_origin(...)`, per-resource options) with `supports_credentials=True` and origins left at the default
     `'*'` (or set to it, or to a match-all regex), Starlette/FastAPI `CORSMiddleware` with `allow_origins=["*"]` or
     `allow_origin_regex=".*"` and `allow_credentials=True`, and django-cors-headers with `CORS_ALLOW_ALL_ORIGINS`
-    (or a match-all regex) and `CORS_ALLOW_CREDENTIALS`.
+    (or a match-all regex) and `CORS_ALLOW_CREDENTIALS`. An origin regex (`allow_origin_regex`,
+    `CORS_ALLOWED_ORIGIN_REGEXES`) is also reported when an origin anyone can register passes it: a longer name
+    ending with a host it spells (`evilbakery.com` for `.*.bakery.com`), a name under another domain starting with
+    one (no end anchor, for django-cors-headers, which matches from the start only), or the host with its dot
+    replaced (an unescaped `.`).
 
     ## Why is this bad?
     Browsers refuse `Access-Control-Allow-Origin: *` with credentials, so these libraries echo the caller's origin
@@ -78,7 +82,15 @@ def check_cors(model: ProjectModel) -> Verdict:
                 wildcard = (isinstance(origins, (list, tuple)) and "*" in origins) or (
                     isinstance(regex, str) and _wildcard(regex)
                 )
-                if wildcard and credentials:
+                # Starlette matches the whole origin against `allow_origin_regex` (`fullmatch`).
+                foreign = _foreign_origin(regex, whole=True) if isinstance(regex, str) and not wildcard else None
+                if foreign is not None and credentials:
+                    verdict.problem(
+                        option_site(component, "allow_credentials"),
+                        f"CORS origin regex `{regex}` also matches `{foreign}`, together with credentials: that "
+                        "site can read your users' data",
+                    )
+                elif wildcard and credentials:
                     verdict.problem(
                         option_site(component, "allow_credentials"),
                         "CORS allows any origin together with credentials: every site can read your users' data",
@@ -99,12 +111,52 @@ def check_cors(model: ProjectModel) -> Verdict:
                 elif any(_wildcard(regex) for regex, _ in regexes) and with_credentials:
                     configured = True
                     verdict.problem(regexes[0][1], "CORS origin regex matches any origin, with credentials")
+                elif with_credentials and (loose := _loose_regex(regexes)) is not None:
+                    configured = True
+                    (regex, site), foreign = loose
+                    verdict.problem(
+                        site, f"CORS origin regex `{regex}` also matches `{foreign}`, with CORS_ALLOW_CREDENTIALS"
+                    )
                 elif config.get("CORS_ALLOWED_ORIGINS") is not None:
                     configured = True
                     verdict.good(config.get("CORS_ALLOWED_ORIGINS").site, "CORS_ALLOWED_ORIGINS lists the origins")  # type: ignore[union-attr]
         if not configured:
             verdict.good(None, f"no CORS configured for {app.label}: browsers apply the same-origin policy")
     return verdict
+
+
+# A host name written in an origin regex, its dots escaped or not: `restaurant\.com`, `api.example.org`.
+_HOST_IN_REGEX = patterns.compile(r"[a-z0-9-]+(?:\\?\.[a-z0-9-]+)*\\?\.[a-z]{2,}", ignore_case=True)
+
+
+def _loose_regex(regexes: list[tuple[Any, Any]]) -> tuple[tuple[str, Any], str] | None:
+    """The first of django-cors-headers' origin regexes (matched from the start, `re.match`) that an attacker's
+    origin also matches, with that origin."""
+    for regex, site in regexes:
+        if isinstance(regex, str) and (foreign := _foreign_origin(regex, whole=False)) is not None:
+            return (regex, site), foreign
+    return None
+
+
+def _foreign_origin(regex: str, *, whole: bool) -> str | None:
+    """An origin an attacker can register that `regex` accepts, built from the host names the regex spells:
+    a longer name that ends with one (`evilexample.com`: the regex does not anchor at a dot), a name under the
+    attacker's domain that starts with one (`example.com.attacker.test`: no end anchor), or one whose dot is any
+    character (`exampleXcom`: the dot is not escaped). None when it accepts none of them (or cannot be read)."""
+    try:
+        pattern = patterns.compile(regex)
+    except patterns.error:
+        return None
+    accepts = pattern.fullmatch if whole else pattern.match
+    for found in _HOST_IN_REGEX.finditer(regex):
+        host = found.group(0).replace("\\.", ".").lower()
+        first, _, rest = host.partition(".")
+        for candidate in (f"evil{host}", f"{host}.attacker.test", f"{first}x{rest}"):
+            for scheme in ("https://", "http://"):
+                origin = scheme + candidate
+                if accepts(origin) is not None:
+                    return origin
+    return None
 
 
 def _wildcard(origins: Any) -> bool:
