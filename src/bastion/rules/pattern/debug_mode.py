@@ -11,8 +11,14 @@ from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.semantic.calls import argument, keyword
+from bastion.semantic.index import BindingKind
 
-_FLASK_RUN = frozenset({"flask.Flask().run", "flask.app.Flask().run"})
+# connexion 2's `App` is its Flask app (`FlaskApp`), run by Werkzeug with the same debugger.
+_FLASK_RUN = frozenset(
+    {"flask.Flask().run", "flask.app.Flask().run", "connexion.App().run", "connexion.FlaskApp().run"}
+)
+# `.run(debug=True)` methods that are no web server.
+_NOT_SERVERS = frozenset({"asyncio", "trio", "anyio", "unittest", "pytest"})
 _RUN_SIMPLE = frozenset({"werkzeug.serving.run_simple", "werkzeug.run_simple"})
 _DEBUGGED_APP = frozenset({"werkzeug.debug.DebuggedApplication", "werkzeug.DebuggedApplication"})
 # ASGI frameworks whose `debug=True` returns tracebacks to the client.
@@ -23,7 +29,9 @@ class DebugMode(AstRule):
     """## What it does
     Finds web apps started in debug mode from code: Flask's `app.run(debug=True)` (also `debug=DEBUG` when
     `DEBUG` is a constant `True`), Werkzeug's `run_simple(..., use_debugger=True)` and
-    `DebuggedApplication(app, evalex=True)`, and `Starlette(debug=True)`/`FastAPI(debug=True)`.
+    `DebuggedApplication(app, evalex=True)`, and `Starlette(debug=True)`/`FastAPI(debug=True)`; connexion's
+    `App`/`FlaskApp` like Flask's; and, under `if __name__ == "__main__":`, `app.run(host=..., debug=True)` (or
+    with `port=`) on an app imported from another module of the project, whose type is not known there.
 
     ## Why is this bad?
     The Werkzeug debugger serves an interactive Python console in the browser on every error: anyone who
@@ -78,14 +86,60 @@ class DebugMode(AstRule):
     fix_applicability = Applicability.UNSAFE
     bandit = ("B201",)
     ruff = ("S201",)
-    node_types = (ast.Call,)
-    callees = _FLASK_RUN | _RUN_SIMPLE | _DEBUGGED_APP | _ASGI_APPS
+    node_types = (ast.Call, ast.If)
+    callees = _FLASK_RUN | _RUN_SIMPLE | _DEBUGGED_APP | _ASGI_APPS  # for calls only
 
-    def check(self, node: ast.Call, ctx: ModuleContext) -> Iterator[Finding]:
+    def check(self, node: ast.Call | ast.If, ctx: ModuleContext) -> Iterator[Finding]:
+        if isinstance(node, ast.If):
+            yield from self._main_block(node, ctx)
+            return
         name = ctx.call_name or ""
         switch, message, severity = _switch(node, name)
         if ctx.constant(switch) is True:
             yield ctx.finding(self, node, message, severity=severity, fix=_off(switch, ctx))
+
+    def _main_block(self, node: ast.If, ctx: ModuleContext) -> Iterator[Finding]:
+        """`app.run(host=..., debug=True)` under `if __name__ == "__main__":` where `app` is imported from
+        another module (`from config import app`: its type is not known here): a development server started with
+        its debugger, whatever the app's framework."""
+        if not _is_main_guard(node.test):
+            return
+        for statement in node.body:
+            call = statement.value if isinstance(statement, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "run"):
+                continue
+            receiver = call.func.value
+            if not isinstance(receiver, ast.Name) or not _imported_from_elsewhere(receiver.id, ctx):
+                continue
+            switch = keyword(call, "debug")
+            serves = keyword(call, "host") is not None or keyword(call, "port") is not None
+            if serves and ctx.constant(switch) is True:
+                yield ctx.finding(
+                    self,
+                    call,
+                    f"`{receiver.id}.run(debug=True)` starts the development server with its debugger on",
+                    fix=_off(switch, ctx),
+                )
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+def _imported_from_elsewhere(name: str, ctx: ModuleContext) -> bool:
+    """Whether `name` is bound here only by importing it from a module that is not a known non-server library
+    (an app object of the project: `from config import app`)."""
+    bindings = ctx.index.lookup(name, ctx.index.module_scope)
+    if not bindings or any(binding.kind is not BindingKind.IMPORT for binding in bindings):
+        return False
+    return all((binding.target or "").split(".")[0] not in _NOT_SERVERS for binding in bindings)
 
 
 def _switch(node: ast.Call, name: str) -> tuple[ast.expr | None, str, Severity | None]:
