@@ -81,6 +81,7 @@ from bastion.rules.pattern.fast_hash_password import FastHashPassword
 from bastion.rules.pattern.jinja2_autoescape import Jinja2Autoescape
 from bastion.rules.pattern.mako_templates import MakoTemplates
 from bastion.rules.pattern.mark_safe_non_constant import MarkSafeNonConstant
+from bastion.rules.pattern.mass_assignment_loop import MassAssignmentLoop
 from bastion.rules.pattern.os_system import OsSystem
 from bastion.rules.pattern.paramiko_exec_command import ParamikoExecCommand
 from bastion.rules.pattern.pbkdf2_iterations import Pbkdf2LowIterations
@@ -424,6 +425,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             ClientDataAuthorization,
             ClientAddressAuthorization,
             UserFormPrivilegeFields,
+            MassAssignmentLoop,
         ),
         checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",
