@@ -24,8 +24,21 @@ _INSECURE = frozenset(
         "OpenSSL.SSL.TLSv1_1_METHOD",
     }
 )
+# Options that switch an old version off: clearing one (`ctx.options &= ~ssl.OP_NO_SSLv3`) switches it back on.
+_SWITCHES_OFF = frozenset(
+    {
+        "ssl.OP_NO_SSLv2",
+        "ssl.OP_NO_SSLv3",
+        "ssl.OP_NO_TLSv1",
+        "ssl.OP_NO_TLSv1_1",
+        "OpenSSL.SSL.OP_NO_SSLv2",
+        "OpenSSL.SSL.OP_NO_SSLv3",
+        "OpenSSL.SSL.OP_NO_TLSv1",
+        "OpenSSL.SSL.OP_NO_TLSv1_1",
+    }
+)
 # The last part of each name: a cheap test before resolving anything (most attributes are something else).
-_LAST_PARTS = frozenset(name.rsplit(".", 1)[-1] for name in _INSECURE)
+_LAST_PARTS = frozenset(name.rsplit(".", 1)[-1] for name in _INSECURE | _SWITCHES_OFF)
 
 
 class InsecureTlsVersion(AstRule):
@@ -33,7 +46,8 @@ class InsecureTlsVersion(AstRule):
     Finds uses of the SSLv2, SSLv3, TLS 1.0 and TLS 1.1 protocol constants: `ssl.PROTOCOL_SSLv3`,
     `ssl.PROTOCOL_TLSv1`, `ssl.TLSVersion.TLSv1_1` (as a `minimum_version`), pyOpenSSL's `SSL.TLSv1_METHOD`, in
     calls, assignments and default arguments alike (an import of one of them is reported on the import).
-    Comparisons (`if version == ssl.TLSVersion.TLSv1`) are not reported.
+    Comparisons (`if version == ssl.TLSVersion.TLSv1`) are not reported. Clearing an option that switches an
+    old version off (`ctx.options &= ~ssl.OP_NO_SSLv3`) is reported too: it switches the version back on.
 
     ## Why is this bad?
     These versions have practical attacks (DROWN, POODLE, BEAST) and were deprecated by RFC 8996. A client or
@@ -83,6 +97,13 @@ class InsecureTlsVersion(AstRule):
         if isinstance(parent, (ast.Attribute, ast.Compare)):
             return ()
         name = ctx.qualified_name(node)
+        if name in _SWITCHES_OFF:
+            if not (isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Invert)):
+                return ()
+            version = name.rsplit("_NO_", 1)[-1]
+            return (
+                ctx.finding(self, node, f"`~{name}` clears the option that turns {version} off: it is accepted again"),
+            )
         if name not in _INSECURE:
             return ()
         return (ctx.finding(self, node, f"`{name}` selects a protocol version with known attacks"),)
