@@ -84,6 +84,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT509": ("bastion.rules.pattern.snmp_insecure", True),
     "PAT510": ("bastion.rules.pattern.cleartext_protocol", True),
     "PAT511": ("bastion.rules.pattern.static_iv", True),
+    "PAT512": ("bastion.rules.pattern.cleartext_service_connection", True),
     "PAT601": ("bastion.rules.pattern.jwt_verification_disabled", True),
     "PAT602": ("bastion.rules.pattern.jwt_algorithms_missing", True),
     "PAT603": ("bastion.rules.pattern.jwt_none_algorithm", True),
