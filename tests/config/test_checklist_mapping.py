@@ -67,6 +67,7 @@ NOT_ON_THE_CHECKLIST = {
     "PAT810": "archive extraction of data of unknown origin (TNT202 covers input reaching it)",
     "PAT811": "a slow constant regex, whatever text it meets (TNT602 covers input used as a pattern)",
     "PAT903": "error handling hygiene",
+    "PAT906": "a version banner in a header: hardening, not a checklist item of its own",
 }
 
 

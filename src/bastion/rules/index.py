@@ -111,6 +111,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT903": ("bastion.rules.pattern.swallowed_exception", False),
     "PAT904": ("bastion.rules.pattern.template_autoescape_off", True),
     "PAT905": ("bastion.rules.pattern.environment_in_response", True),
+    "PAT906": ("bastion.rules.pattern.version_header", True),
     "SEC101": ("bastion.rules.secrets.provider_credential", True),
     "SEC102": ("bastion.rules.secrets.private_key", True),
     "SEC103": ("bastion.rules.secrets.url_credentials", True),
