@@ -179,8 +179,11 @@ def test_labels_keep_their_attribute_path_through_the_codec(tmp_path: Path) -> N
 def test_only_typed_origins_record_attribute_paths() -> None:
     untyped = Label(SourceOrigin("remote", "flask.request.args", "app.py", 1, 1))
     assert untyped.reading("name") is untyped  # request data read by name has no declared type
+    typed = frozenset({"form"})
     parameter = Label(ParamOrigin("form"))
-    deep = parameter.reading("a").reading("b").reading("c").reading("d").reading("e")
+    assert parameter.reading("a") is parameter  # a parameter not annotated with a class: no declared type either
+    deep = parameter.reading("a", typed).reading("b", typed).reading("c", typed).reading("d", typed)
+    deep = deep.reading("e", typed)
     assert deep.attrs == ("a", "b", "c", "d")  # bounded: the shorter path judges the object, never less safely
 
 

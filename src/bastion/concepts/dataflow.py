@@ -101,6 +101,7 @@ class DataflowModel:
     guards_by_method: dict[str, list[GuardModel]] = field(default_factory=dict)
     guards_by_name: dict[str, list[GuardModel]] = field(default_factory=dict)  # the callee's last name
     same_origin_attributes: frozenset[str] = frozenset()  # request attributes safe to redirect to (`path`)
+    referrer_keys: frozenset[str] = frozenset()  # header names holding the page the browser came from (lower case)
     handlers: dict[str, HandlerSourceModel] = field(default_factory=dict)
     handler_returns: dict[str, str] = field(default_factory=dict)
     iterable_returns: frozenset[str] = frozenset()  # frameworks whose handlers return an iterable of chunks
@@ -113,6 +114,8 @@ class DataflowModel:
     bounded_kinds: frozenset[str] = frozenset()
     # Harmful only through line breaks (logs, headers).
     line_kinds: frozenset[str] = frozenset()
+    # File paths: a name with a constant relative start and no `.` from the input stays where it is joined.
+    dotless_name_kinds: frozenset[str] = frozenset()
 
     @property
     def noreturn(self) -> frozenset[str]:
@@ -166,6 +169,7 @@ def compile_models(models: ModelSet) -> DataflowModel:
         for name in source.calls:
             compiled.source_calls[_normal(name)] = source
         compiled.same_origin_attributes |= source.same_origin_attributes
+        compiled.referrer_keys |= source.referrer_keys
         for parameter in source.parameters:
             attributes = compiled.request_parameters.setdefault(parameter, {})
             for attribute in source.attributes:
@@ -213,6 +217,9 @@ def compile_models(models: ModelSet) -> DataflowModel:
     compiled.url_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_with_fixed_host)
     compiled.bounded_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.cleared_by_upper_bound)
     compiled.line_kinds = frozenset(kind.name for kind in models.kinds.sinks.values() if kind.safe_without_line_breaks)
+    compiled.dotless_name_kinds = frozenset(
+        kind.name for kind in models.kinds.sinks.values() if kind.safe_as_dotless_name
+    )
     compiled.local_path_kinds = frozenset(
         kind.name for kind in models.kinds.sinks.values() if kind.safe_with_local_path
     )

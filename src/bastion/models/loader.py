@@ -59,6 +59,9 @@ class SinkKind:
     # Harmful only through line breaks (log forging, header splitting): text the framework parsed into a form that
     # cannot hold one (an e-mail address, a URL) is safe.
     safe_without_line_breaks: bool = False
+    # A file path: a name that starts with a constant relative part and whose input had every `.` removed
+    # (`f"original.{ext.replace('.', '')}"`) can neither climb out of the directory it is joined to nor be absolute.
+    safe_as_dotless_name: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,9 @@ class SourceModel:
     # Attributes of the request that stay on the site when redirected to (`request.path`): request data for every
     # sink kind but redirects.
     same_origin_attributes: frozenset[str] = frozenset()
+    # Header (or WSGI environ) names whose value is the page the browser came from (`Referer`): redirecting back
+    # there sends the user where they already were, so it is request data for every sink kind but redirects.
+    referrer_keys: frozenset[str] = frozenset()
     origin: str = ""
 
 
@@ -296,7 +302,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
         keys = {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path", "sources"}
-        keys |= {"cleared-by-upper-bound", "safe-without-line-breaks"}
+        keys |= {"cleared-by-upper-bound", "safe-without-line-breaks", "safe-as-dotless-name"}
         only(entry, keys, where)
         reported = strings(entry, "sources", where) if "sources" in entry else None
         for source in reported or ():
@@ -312,6 +318,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
             frozenset(reported) if reported is not None else None,
             boolean(entry, "cleared-by-upper-bound", where),
             boolean(entry, "safe-without-line-breaks", where),
+            boolean(entry, "safe-as-dotless-name", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")
@@ -394,7 +401,7 @@ class _ModelParser:
         where = self._where("sources", index)
         entry = mapping(entry, where)
         keys = {"kind", "objects", "calls", "safe-attributes", "parameters", "attributes", "same-origin-attributes"}
-        only(entry, keys, where)
+        only(entry, keys | {"referrer-keys"}, where)
         model = SourceModel(
             self._source_kind(entry, where),
             strings(entry, "objects", where),
@@ -403,6 +410,7 @@ class _ModelParser:
             strings(entry, "parameters", where),
             strings(entry, "attributes", where),
             frozenset(strings(entry, "same-origin-attributes", where)),
+            frozenset(key.lower() for key in strings(entry, "referrer-keys", where)),
             self.name,
         )
         if not model.objects and not model.calls and not model.parameters:

@@ -14,7 +14,7 @@ from bastion.taint.context import call_name
 from bastion.taint.facts import DOUBLE_STAR, STAR, ArgKey, CallSite
 from bastion.taint.folding import pure_call, truthy
 from bastion.taint.state import State
-from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value
+from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value, union_labels
 
 # Calls that choose a module or a function by name (see `_chosen_by_name`).
 _CHOOSERS = frozenset({"importlib.import_module", "builtins.getattr"})
@@ -89,6 +89,13 @@ class CallAnalysis(ContainerAnalysis):
             label = Label(CallOrigin(site.index))
             return Value(labels=frozenset({label}), type_name=result_type, **built)
         value = Value(labels=propagated, type_name=result_type, prefix=_format_prefix(method, receiver), **built)
+        if method == "replace" and _removes_dots(positional):
+            value = replace(value, dotless=True)
+        if method == "get" and receiver is not None and positional and self._referrer_key(positional[0].const):
+            # `request.headers.get("Referer", default)`: the header is where the browser came from; the default is
+            # what it is.
+            back = self._redirect_back(Value(labels=receiver.all_labels())).labels
+            value = replace(value, labels=back | union_labels([*positional[1:], *keywords.values()]))
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
@@ -284,6 +291,14 @@ def _dotted_name(text: str) -> bool:
         and not text[0].isdigit()
         and all(char.isalnum() or char in "._" for char in text)
     )
+
+
+def _removes_dots(positional: list[Value]) -> bool:
+    """`text.replace(".", "")`: every `.` replaced by text that holds none (nor a separator)."""
+    if len(positional) != 2 or positional[0].const != ".":
+        return False
+    replacement = positional[1].const
+    return isinstance(replacement, str) and not any(char in replacement for char in "./\\")
 
 
 def _format_prefix(method: str | None, receiver: Value | None) -> str:

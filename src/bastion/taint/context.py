@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 from abc import ABC, abstractmethod
+from dataclasses import replace
 from typing import Any
 
 from bastion.concepts.dataflow import DataflowModel, HandlerInputs
@@ -142,9 +143,7 @@ class FunctionContext(ABC):
         self.evaluated: dict[int, Value] = {}
         self.html_objects: dict[str, frozenset[str]] = {}  # see SinkAnalysis._html_objects
         self.short_name = qualname.rsplit(".", 1)[-1]
-        # Parameters whose attribute reads are followed field by field (see `values.typed_origin`): only those
-        # annotated with a class. Following every parameter's attributes multiplied the labels of untyped code
-        # (Django's taint phase took 5x as long) for no declared type to look up.
+        # Parameters annotated with a class: `values.typed_origin` follows their attribute reads field by field.
         self.typed_params = _class_annotated(node)
         # Attribute paths this function tracks as variables (`_key`), at most `_MAX_PATHS` of them.
         self.tracked_paths: set[str] = set()
@@ -229,6 +228,15 @@ class FunctionContext(ABC):
             return None
         declared = self.model.return_types.get(callee)
         return declared if declared is not None else callee + "()"
+
+    def _referrer_key(self, key: Any) -> bool:
+        """`headers["Referer"]`, `META.get("HTTP_REFERER")`: the page the browser came from."""
+        return isinstance(key, str) and key.lower() in self.model.referrer_keys
+
+    def _redirect_back(self, value: Value) -> Value:
+        """The page the browser came from: sending the user back there is no open redirect (request data still)."""
+        cleared = self.model.local_path_kinds
+        return replace(value, labels=frozenset(label.clearing(cleared) for label in value.labels))
 
     def _may_be_project(self, callee: str) -> bool:
         # The module's own top-level package is the project's, even when its name is also a library's (scanning

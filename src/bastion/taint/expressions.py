@@ -52,7 +52,9 @@ class ExpressionAnalysis(CallAnalysis):
             right = self._eval(node.right, state)  # type: ignore[attr-defined]
             if isinstance(node.op, ast.Mult):  # type: ignore[attr-defined]
                 self._repetition(node, left, right, state)  # type: ignore[arg-type]
-            return self._binary(node.op, left, right)  # type: ignore[attr-defined]
+            combined = self._binary(node.op, left, right)  # type: ignore[attr-defined]
+            self._fetch_command(node, combined)
+            return combined
         if kind is ast.JoinedStr:
             return self._fstring(node, state)  # type: ignore[arg-type]
         if kind is ast.FormattedValue:
@@ -181,8 +183,7 @@ class ExpressionAnalysis(CallAnalysis):
         """`request.path`: a path on this site, safe to redirect to (still request data for every other sink)."""
         if node.attr not in self.model.same_origin_attributes:
             return value
-        cleared = self.model.local_path_kinds
-        return replace(value, labels=frozenset(label.clearing(cleared) for label in value.labels))
+        return self._redirect_back(value)
 
     def _request_parameter(self, node: ast.Attribute, base_value: Value) -> Value | None:
         """`request.GET` on a parameter named like a request (and still holding what was passed): the framework's
@@ -263,6 +264,8 @@ class ExpressionAnalysis(CallAnalysis):
             const = self._slice_const(base.const, node.slice, state)
             return Value(labels=base.all_labels(), prefix=base.prefix if keep_prefix else "", const=const)
         key = index.const
+        if self._referrer_key(key):
+            return self._redirect_back(Value(labels=base.all_labels(), type_name=type_name))
         if key is not UNKNOWN:
             found = get_item(base, key)
             if found is not None:
@@ -302,6 +305,7 @@ class ExpressionAnalysis(CallAnalysis):
         prefix_parts: list[str] = []
         prefix_open = True
         parts: list[str | frozenset[Label]] = []  # constant text, or the labels of a formatted value
+        dotless: list[bool] = []  # per formatted value: it cannot spell `..` (see `_relative_start`)
         for part in node.values:
             if isinstance(part, ast.Constant) and isinstance(part.value, str):
                 parts.append(part.value)
@@ -311,6 +315,7 @@ class ExpressionAnalysis(CallAnalysis):
             value = self._eval(part, state)
             parts.append(value.all_labels())
             labels.update(value.all_labels())
+            dotless.append(value.dotless or not value.tainted)
             if (
                 prefix_open
                 and isinstance(value.const, str)
@@ -323,9 +328,43 @@ class ExpressionAnalysis(CallAnalysis):
         const = "".join(prefix_parts) if prefix_open else UNKNOWN
         fixed = self._fstring_fixed_host(node, state) or self._fstring_host_untainted(node, state)
         host = _host_labels(parts) if labels and not fixed else None
-        return Value(
-            labels=frozenset(labels), prefix="".join(prefix_parts), const=const, fixed_host=fixed, host_labels=host
-        )
+        prefix = "".join(prefix_parts)
+        if labels and all(dotless) and _relative_start(prefix):
+            labels = {label.clearing(self.model.dotless_name_kinds) for label in labels}
+        labels = set(self._host_fixed(frozenset(labels), prefix, fixed, host))
+        value = Value(labels=frozenset(labels), prefix=prefix, const=const, fixed_host=fixed, host_labels=host)
+        self._fetch_command(node, value)
+        return value
+
+    def _host_fixed(
+        self, labels: frozenset[Label], prefix: str, fixed: bool, host: frozenset[Label] | None
+    ) -> frozenset[Label]:
+        """A URL whose host the code fixed (`f"https://raw.example.com/{org}/{repo}"`) stays safe as a URL wherever
+        it goes (a helper that fetches any URL it is given): its labels are cleared for the URL kinds here. With the
+        host's own labels known, only the labels of what follows the host are."""
+        if not labels:
+            return labels
+        kinds = frozenset(kind for kind in self.model.url_kinds if fixed or self._fixed_url(prefix, kind))
+        if kinds:
+            return frozenset(label.clearing(kinds) for label in labels)
+        if host is not None:
+            every = self.model.url_kinds
+            return frozenset(label if label in host else label.clearing(every) for label in labels)
+        return labels
+
+    def _fetch_command(self, node: ast.expr, value: Value) -> None:
+        """`f"curl --insecure {url}"`: a command line that runs curl or wget fetches the URL that follows, on the
+        server: that URL is a sink of the URL kinds wherever the command is run (a helper that runs any command
+        cannot tell), unless the constant text already fixes its host."""
+        if not value.labels or not value.prefix:
+            return
+        found = _FETCH_COMMAND.match(value.prefix)
+        if found is None:
+            return
+        url = Value(labels=value.labels, prefix=value.prefix[found.end() :])
+        what = f"the `{found.group(1)}` command line `{shorten(ast.unparse(node), 50)}`"
+        for kind in self.model.sink_kinds("HttpRequest", ["url"]):
+            self._hit(kind, node, url, what, confident=True)
 
     def _repetition(self, node: ast.BinOp, left: Value, right: Value, state: State) -> None:
         """`"x" * n`, `[0] * n`: a sequence repeated a number of times is the model method `__mul__` of the
@@ -347,7 +386,10 @@ class ExpressionAnalysis(CallAnalysis):
                 return Value(items=left.items + right.items)
             prefix = left.const + right.prefix if isinstance(left.const, str) else left.prefix
             fixed = left.fixed_host or _chosen_base(left) or (_scheme_only(left.const) and _chosen_base(right))
-            return Value(labels=labels, prefix=prefix, fixed_host=fixed)
+            if labels and right.dotless and not left.tainted and _relative_start(prefix):
+                labels = frozenset(label.clearing(self.model.dotless_name_kinds) for label in labels)
+            labels = self._host_fixed(labels, prefix, fixed, None)
+            return Value(labels=labels, prefix=prefix, fixed_host=fixed, dotless=left.dotless and right.dotless)
         if isinstance(op, ast.Mod):
             prefix = left.const.split("%", 1)[0] if isinstance(left.const, str) else left.prefix
             return Value(labels=labels, prefix=prefix)
@@ -434,6 +476,16 @@ def _host_labels(parts: list[str | frozenset[Label]]) -> frozenset[Label] | None
             labels.update(part)
             text += "x"
     return None
+
+
+# A command line that runs curl or wget (by name or path) with options, then the URL: `curl -sk `, `/usr/bin/wget -q `.
+_FETCH_COMMAND = patterns.compile(r"^\s*(?:\S*/)?(curl|wget)(?:\s+-[^\s]+)*\s+")
+
+
+def _relative_start(prefix: str) -> bool:
+    """A constant start that makes a file name relative whatever follows (`original.`): not a separator, `~` or a
+    drive. With no `.` from the input after it, the name cannot climb out of the directory it is joined to."""
+    return bool(prefix) and prefix[0] not in "/\\~" and ":" not in prefix
 
 
 _SCHEME_ONLY = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://$")

@@ -24,6 +24,7 @@ from bastion.taint.sinks import declares_non_html
 from bastion.taint.state import State, join_states, same_taint
 from bastion.taint.values import (
     EMPTY,
+    CallOrigin,
     Label,
     ParamOrigin,
     RequestObject,
@@ -37,6 +38,7 @@ from bastion.taint.values import (
 
 _LOOP_PASSES = 2
 _MAX_RETURN_TYPES = 4  # type names kept per function (a dispatcher returning one of a few kinds of object)
+_ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 
 
 class FunctionAnalysis(ExpressionAnalysis):
@@ -143,7 +145,8 @@ class FunctionAnalysis(ExpressionAnalysis):
             for item in node.items:  # type: ignore[attr-defined]
                 value = self._eval(item.context_expr, state)
                 if item.optional_vars is not None:
-                    self._assign(item.optional_vars, value, state, node)
+                    entered = self._entered(item.context_expr, value, kind is ast.AsyncWith)
+                    self._assign(item.optional_vars, entered, state, node)
             return self._block(node.body, state)  # type: ignore[attr-defined]
         if kind is ast.Try or kind.__name__ == "TryStar":
             return self._try(node, state)
@@ -268,6 +271,19 @@ class FunctionAnalysis(ExpressionAnalysis):
             outcomes.append(state)
         return join_states(*outcomes)
 
+    def _entered(self, context: ast.expr, value: Value, asynchronous: bool) -> Value:
+        """`with BackupFile(upload) as contents:` binds what the project class's `__enter__` returns (a directory it
+        made), not the object itself: a call of `__enter__` on it, which the project phase resolves (and, when the
+        class has no `__enter__` of its own, passes the object's taint on as an unknown call does)."""
+        type_name = value.type_name
+        if type_name is None or "|" in type_name or not self._is_project_type(value):
+            return value
+        method = "__aenter__" if asynchronous else "__enter__"
+        callee = f"{type_name[:-2]}.{method}"
+        call = ast.copy_location(ast.Call(ast.Attribute(context, method, ast.Load()), [], []), context)
+        site = self._call_site(call, callee, value, [], {}, [], value.all_labels())
+        return Value(labels=frozenset({Label(CallOrigin(site.index))}), type_name=self._result_type(callee))
+
     def _closure_call(self, node: ast.FunctionDef | ast.AsyncFunctionDef, state: State) -> None:
         """A nested function reading this function's variables: as if called here with them by keyword, so that
         what it does with them (`def run(cursor): cursor.execute(sql_of(user_input))`) is this function's too,
@@ -303,9 +319,12 @@ class FunctionAnalysis(ExpressionAnalysis):
         types = self.facts.return_types
         if returned_type is not None and returned_type not in types and len(types) < _MAX_RETURN_TYPES:
             self.facts.return_types = (*types, returned_type)
+        step: Step = (self.path, node.lineno, node.col_offset + 1, f"returned from `{self.short_name}()`")
         if labels:
-            step: Step = (self.path, node.lineno, node.col_offset + 1, f"returned from `{self.short_name}()`")
             self.returns.update(label.with_step(step) for label in labels)
+        if self.short_name in _ENTER_METHODS and isinstance(node.value, ast.Name) and node.value.id == self.self_name:
+            # A context manager that hands itself out (`with Archive(name) as archive:`): `with` binds the object.
+            self.returns.add(Label(ParamOrigin(node.value.id), trace=(step,)))
         if self.handler is None or self.handler.returns_kind is None or node.value is None:
             return
         body = value
