@@ -10,7 +10,8 @@ class OpenRedirect(TaintRule):
     """## What it does
     Finds redirects (`flask.redirect`, Django `redirect`/`HttpResponseRedirect`, Starlette `RedirectResponse`,
     aiohttp `HTTPFound`) whose target comes from input. A constant prefix that fixes the host or a local path
-    (`"/profile/" + name`) is safe.
+    (`"/profile/" + name`) is safe, and so is the `Referer` header (`request.referrer`): it sends the user back to
+    the page they came from.
 
     ## Why is this bad?
     `/login?next=https://evil.example` sends users, after a trusted page, to a phishing site that looks like the

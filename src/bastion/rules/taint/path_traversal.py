@@ -14,7 +14,9 @@ class PathTraversal(TaintRule):
     command line is what archive tools are for, and is not reported). A name checked against a list (a constant one,
     or one the code built itself, such as a directory listing), and a pydantic model field whose `field_validator`
     accepts only listed values or that is declared as a number, UUID or enum, are not reported. Nor is a path the
-    local user gives a command (`sys.argv`, a click option): they open only what they may open themselves.
+    local user gives a command (`sys.argv`, a click option): they open only what they may open themselves. A name
+    that starts with constant text (not `/`, `~` or a drive) and whose input had every `.` removed
+    (`f"original.{ext.replace('.', '')}"`) cannot leave the directory it is joined to, and is not reported.
 
     ## Why is this bad?
     `../../etc/passwd` (or an absolute path, which `os.path.join` lets replace the base) reads or overwrites files

@@ -10,7 +10,9 @@ class ServerSideRequestForgery(TaintRule):
     """## What it does
     Finds outgoing requests (`requests`, `httpx`, `urllib`, `aiohttp`, `urllib3`) whose URL comes from request data
     and whose host is not fixed by a constant prefix (only the scheme and host matter: input after the host's `/`
-    picks a path on a server the code chose). A URL the local user gives a script is not reported.
+    picks a path on a server the code chose, also when a helper makes the request). A `curl`/`wget` command line
+    built with such a URL (`f"curl -s {url}"`) is reported where it is built. A URL the local user gives a script
+    is not reported.
 
     ## Why is this bad?
     The server can reach what the attacker cannot: cloud metadata (`http://169.254.169.254/`), admin interfaces on
