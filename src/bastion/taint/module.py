@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+from pathlib import PurePosixPath
 
 from bastion.concepts.dataflow import DataflowModel, HandlerInputs, handler_inputs
 from bastion.semantic.index import BindingKind, Scope
@@ -14,6 +15,7 @@ from bastion.taint.facts import FunctionFacts, ModuleFacts, SinkHit, symbolic_la
 from bastion.taint.function import FunctionAnalysis
 
 _MODULE_FUNCTION = "<module>"
+_NAMESPACE_DEPTH = 4
 
 
 def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
@@ -28,6 +30,7 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
         for binding in bindings:
             if binding.kind is BindingKind.IMPORT and binding.target:
                 facts.aliases[f"{module.name}.{name}"] = binding.target
+    facts.aliases.update(_namespace_aliases(module.name, module.rel))
     facts.dependency_aliases = _dependency_aliases(module, model)
     facts.declared = collect_declarations(module)
     stack: list[tuple[list[ast.stmt], Scope, str | None, HandlerInputs | None]] = [
@@ -70,6 +73,22 @@ def analyse_module(module: PythonModule, model: DataflowModel) -> ModuleFacts:
             _keep(facts, analysis.run())
             stack.append((statement.body, function_scope, None, None))
     return facts
+
+
+def _namespace_aliases(name: str, rel: str) -> dict[str, str]:
+    """A module whose directory is no regular package (no `__init__.py`: a namespace package, or the directory an
+    app is run from) is named by its file alone (`utils` for `app/apis/menu/utils.py`), while the project imports it
+    by its path from the directory it runs in (`from apis.menu import utils`). Those longer names (up to
+    `_NAMESPACE_DEPTH` directories more) are aliases of it, so that calls through them reach its functions."""
+    parts = list(PurePosixPath(rel).with_suffix("").parts)
+    if parts and parts[-1] == "__init__":
+        parts.pop()
+    own = name.split(".")
+    if len(parts) <= len(own) or parts[len(parts) - len(own) :] != own:
+        return {}
+    above = parts[: len(parts) - len(own)]
+    first = max(0, len(above) - _NAMESPACE_DEPTH)
+    return {".".join([*above[start:], *own]): name for start in range(first, len(above))}
 
 
 def _dependency_aliases(module: PythonModule, model: DataflowModel) -> list[str]:
