@@ -34,6 +34,8 @@ SHELL_PROGRAMS = frozenset(
     {"sh", "bash", "zsh", "dash", "ksh", "/bin/sh", "/bin/bash", "/usr/bin/bash", "cmd", "cmd.exe"}
 )
 SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "-lc"})
+# argv[0] values that extract an archive when an option asks for it (`["tar", "-xf", name]`, `tar xzf name`).
+TAR_PROGRAMS = frozenset({"tar", "/bin/tar", "/usr/bin/tar", "gtar", "bsdtar"})
 _FLASK_CONVERTER = patterns.compile(r"<(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:(?P<name>[a-zA-Z_]\w*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid", "bool"})
 _VALIDATING_KEYWORDS = ("pattern", "regex")

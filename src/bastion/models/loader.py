@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -203,6 +203,9 @@ class SinkModel:
     # the input): the result carries that argument's taint on.
     passes_on: bool = False
     origin: str = ""
+    # With `element`: an argv that runs tar in extract mode (`["tar", "-xf", name]`) makes its other elements this
+    # sink kind (the archive whose members are written out).
+    extract_argv_kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -503,6 +506,7 @@ class _ModelParser:
             "returns-input",
             "escaped-by-repr",
             "shell-argv-role",
+            "extract-argv-kind",
             "passes-on",
         }
         only(entry, keys, where)
@@ -531,12 +535,20 @@ class _ModelParser:
             boolean(entry, "passes-on", where),
             self.name,
         )
+        if "extract-argv-kind" in entry:
+            extracted = string(entry, "extract-argv-kind", where, required=True) or ""
+            if extracted not in self.kinds.sinks:
+                declared = ", ".join(sorted(self.kinds.sinks))
+                raise ModelError(f"{where}: unknown sink kind {extracted!r}; declared: {declared}")
+            model = replace(model, extract_argv_kind=extracted)
         if model.stores:
             return model
         if not model.callees and not model.methods:
             raise ModelError(f"{where}: a sink needs `callees`, `methods` or `stores`")
         if model.shell_argv_kind is not None and model.element is None:
             raise ModelError(f"{where}: `shell-argv-role` needs `element` (the argument is an argv list)")
+        if model.extract_argv_kind is not None and model.element is None:
+            raise ModelError(f"{where}: `extract-argv-kind` needs `element` (the argument is an argv list)")
         if model.argument is None and model.keyword is None and not model.all_arguments and not model.receiver:
             raise ModelError(
                 f"{where}: say which value is the sink: `argument`, `keyword`, `all-arguments` or `receiver`"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ast
 
-from bastion.concepts.dataflow import SHELL_COMMAND_FLAGS, SHELL_PROGRAMS, clears
+from bastion.concepts.dataflow import SHELL_COMMAND_FLAGS, SHELL_PROGRAMS, TAR_PROGRAMS, clears
 from bastion.core import patterns
 from bastion.models.loader import SinkModel
 from bastion.semantic.calls import argument, keyword
@@ -243,6 +243,9 @@ class SinkAnalysis(GuardAnalysis):
                 and items[1].const in SHELL_COMMAND_FLAGS
             ):
                 self._hit(sink.shell_argv_kind, node, items[2], what, confident)
+            if sink.extract_argv_kind is not None and items[0].const in TAR_PROGRAMS and _tar_extracts(items[1:]):
+                for element in items[1:]:
+                    self._hit(sink.extract_argv_kind, node, element, what, confident)
             if sink.element < len(items):
                 self._hit(sink.kind, node, items[sink.element], what, confident)
             return consumed
@@ -304,6 +307,19 @@ class SinkAnalysis(GuardAnalysis):
 # Calls that turn a path into another form of the same path (the file it names keeps its suffix).
 _PATH_WRAPPERS = frozenset({"builtins.str", "os.fspath", "pathlib.Path", "pathlib.PurePath", "os.path.abspath"})
 _FIXED_URL = patterns.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\s{}]+[/?#]")
+
+
+def _tar_extracts(arguments: tuple[Value, ...]) -> bool:
+    """`-xf`, `--extract`, `xzf` (the old form, first argument only): tar is asked to extract."""
+    for position, given in enumerate(arguments):
+        text = given.const
+        if not isinstance(text, str):
+            continue
+        if text in ("--extract", "--get") or (text.startswith("-") and not text.startswith("--") and "x" in text):
+            return True
+        if position == 0 and text.isalpha() and "x" in text:
+            return True
+    return False
 
 
 def declares_non_html(headers: Value) -> bool:

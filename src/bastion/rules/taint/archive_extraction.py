@@ -11,7 +11,8 @@ class ArchiveExtraction(TaintRule):
     Finds `tarfile` archives opened from untrusted input (an upload, a request body) and extracted with
     `extractall()`/`extract()` without a `filter`, and `shutil.unpack_archive` on such files. A zip archive
     unpacked by `shutil.unpack_archive` (a name ending in `.zip`, a variable the code calls a zip, `format="zip"`)
-    is not reported: shutil's zip unpacker skips every member whose name is absolute or contains `..`.
+    is not reported: shutil's zip unpacker skips every member whose name is absolute or contains `..`. An argv that
+    runs `tar` in extract mode on such a file (`subprocess.run(["tar", "-xf", name])`) is reported too.
 
     ## Why is this bad?
     Member names such as `../../home/app/.ssh/authorized_keys`, absolute paths and symbolic links write outside the
