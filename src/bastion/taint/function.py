@@ -41,6 +41,24 @@ _MAX_RETURN_TYPES = 4  # type names kept per function (a dispatcher returning on
 _ENTER_METHODS = frozenset({"__enter__", "__aenter__"})
 
 
+def _single_class(annotation: ast.expr) -> ast.expr | None:
+    """`C`, `mod.C`, `C | None`, `Optional[C]`: the class named; None for anything else (unions, generics)."""
+    if isinstance(annotation, (ast.Name, ast.Attribute)):
+        return annotation
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        sides = [side for side in (annotation.left, annotation.right) if not _is_none(side)]
+        return _single_class(sides[0]) if len(sides) == 1 else None
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, (ast.Name, ast.Attribute)):
+        outer = annotation.value.id if isinstance(annotation.value, ast.Name) else annotation.value.attr
+        if outer == "Optional":
+            return _single_class(annotation.slice)
+    return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
 class FunctionAnalysis(ExpressionAnalysis):
     """Analyses one function (or a module's top-level code) into `FunctionFacts`."""
 
@@ -65,6 +83,7 @@ class FunctionAnalysis(ExpressionAnalysis):
             names.append(self.facts.vararg)
         if self.facts.kwarg:
             names.append(self.facts.kwarg)
+        types = self._parameter_types()
         for name in names:
             if name == self.self_name:
                 continue
@@ -88,8 +107,26 @@ class FunctionAnalysis(ExpressionAnalysis):
                     request = RequestObject(
                         source.kind, source.description, source.safe_attributes, self.path, line, column
                     )
-            state[name] = Value(labels=frozenset(labels), request=request)
+            state[name] = Value(labels=frozenset(labels), request=request, type_name=types.get(name))
         return state
+
+    def _parameter_types(self) -> dict[str, str]:
+        """Parameters annotated with a class of the project (`handler: FileHandler`, `Optional[FileHandler]`): an
+        instance of it, so that `handler.get_data(path)` reaches that method. Library classes are left to the
+        models, which name them by how they are built."""
+        node = self.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return {}
+        args = node.args
+        types: dict[str, str] = {}
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs):
+            if arg.arg not in self.typed_params or arg.annotation is None:
+                continue
+            annotation = _single_class(arg.annotation)
+            qualified = self._qualified(annotation) if annotation is not None else None
+            if qualified is not None and "(" not in qualified and self._may_be_project(qualified):
+                types[arg.arg] = f"{qualified}()"
+        return types
 
     def _record_globals(self, state: State) -> None:
         for name, value in state.items():
