@@ -153,3 +153,61 @@ def test_an_unregistered_class_is_not_encoded() -> None:
 
     with pytest.raises(CodecError):
         _codec().dumps(Stranger())
+
+
+_ENCODE_FIXTURES = """
+import hashlib, sys
+from pathlib import Path
+from bastion.api.engine import Analyzer, AnalyzerSpec
+from bastion.core.config import BastionConfig
+from bastion.rules import rule_entries
+from bastion.source.discovery import discover
+from bastion.taint.values import Label, ParamOrigin
+root = Path(sys.argv[1])
+analyzer = Analyzer(AnalyzerSpec(BastionConfig(), tuple(entry.code for entry in rule_entries()), file_time_limit=0))
+found = discover([root], root, BastionConfig().all_excludes, respect_gitignore=False)
+for file in sorted(found.files, key=lambda file: file.rel):
+    if file.rel.endswith(".py"):
+        entry, _ = analyzer.analyse_to_entry(file)
+        assert isinstance(entry, str), file.rel
+        print(file.rel, hashlib.sha256(entry.encode()).hexdigest())
+kinds = frozenset(f"kind-{number}" for number in range(40))
+labels = frozenset(Label(ParamOrigin(f"p{number}"), kinds) for number in range(40))
+print("values", analyzer.codec.dumps((kinds, labels, {"names": set(kinds)})))
+"""
+
+
+@pytest.mark.parametrize("fixture", ["TNT101", "TNT202", "TNT302", "BST001"])
+def test_the_same_facts_are_the_same_text_whatever_the_hash_seed(tmp_path: Path, fixture: str) -> None:
+    # A cache key is the digest of this text: set iteration order (string hashes are seeded per process) must not
+    # leak into it, or an edit that leaves a module's facts as they were would still re-solve its taint part.
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "encode.py"
+    script.write_text(_ENCODE_FIXTURES)
+    root = Path(__file__).resolve().parents[1] / "fixtures" / fixture
+    texts = []
+    for seed in ("1", "2"):
+        environment = {**os.environ, "PYTHONHASHSEED": seed}
+        completed = subprocess.run(
+            [sys.executable, str(script), str(root)], capture_output=True, text=True, env=environment, check=True
+        )
+        texts.append(completed.stdout)
+    assert "values" in texts[0] and ".py " in texts[0]
+    assert texts[0] == texts[1]
+
+
+def test_a_set_of_instances_keeps_its_references() -> None:
+    codec = _codec()
+    here, there, elsewhere = Location("a.py", 3), Location("b.py", 4), Location("c.py", 1)
+    value = (there, frozenset({elsewhere, here, there}), [here, elsewhere], {"s": {here}})
+    text = codec.dumps(value)
+    back = codec.loads(text)
+    assert back == value
+    assert back[2][0] in back[1] and back[2][0] is back[3]["s"].pop()
+    members = {id(item) for item in back[1]}
+    assert id(back[0]) in members and id(back[2][1]) in members
+    # Written in one order whatever order the set was built in.
+    assert codec.dumps((there, frozenset({here, there, elsewhere}), [here, elsewhere], {"s": {here}})) == text

@@ -27,6 +27,9 @@ The encoding is JSON, built so that the standard library's C decoder does most o
 
 A class is encoded by its `__reduce__` when it defines one returning `(cls, args)` (its constructor's arguments in
 order), else by its dataclass fields.
+
+Equal values are equal text in every process: the items of a set are written in an order that does not depend on
+the hash seed (`Codec._ordered`), since the result cache keys work by the digest of this text.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class Codec:
         self._singleton_names: dict[int, str] = {id(value): name for name, value in self._singletons.items()}
         # During `dumps`: id -> (number, the instance itself, kept so that its id cannot be reused meanwhile).
         self._written: dict[int, tuple[int, object]] | None = None
+        # During `dumps`: id -> (the text a set orders the instance by, the instance itself).
+        self._order_keys: dict[int, tuple[str, object]] = {}
         for root in roots:
             self._register(root)
         for cls in list(self._names):
@@ -147,6 +152,8 @@ class Codec:
             encoders = [self._encoder_for(item) for item in items]
             return lambda value: [encode(item) for encode, item in zip(encoders, value, strict=True)]
         item_encoder = self._encoder_for(items[0])
+        if kind in ("frozenset", "set"):
+            return lambda value: [item_encoder(item) for item in self._ordered(value)]
         return lambda value: [item_encoder(item) for item in value]
 
     def _converter_for(self, hint: Any) -> Converter:
@@ -189,6 +196,34 @@ class Codec:
             raise CodecError(f"cannot encode: {error}") from None
         finally:
             self._written = None
+            self._order_keys = {}
+
+    def _ordered(self, items: set[Any] | frozenset[Any]) -> Iterable[Any]:
+        """A set's items in an order that does not depend on the hash seed, so that equal values are equal text in
+        every process (a cache key is a digest of that text): strings and integers sorted; instances of a class
+        whose hash is the same in every process (`codec_stable_hash = True`: taint labels) in the set's own order,
+        which then depends only on what was added in which order; anything else by its encoding."""
+        if len(items) < 2:
+            return items
+        kind = type(next(iter(items)))
+        if all(type(item) is kind for item in items):
+            if kind is str or kind is int:
+                return sorted(items)
+            if getattr(kind, "codec_stable_hash", False):
+                return items
+        return sorted(items, key=self._order_key)
+
+    def _order_key(self, item: Any) -> str:
+        known = self._order_keys.get(id(item))
+        if known is not None:
+            return known[0]
+        written, self._written = self._written, None  # the key is the item's own text, without references
+        try:
+            key = json.dumps(self.encode(item), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        finally:
+            self._written = written
+        self._order_keys[id(item)] = (key, item)
+        return key
 
     def encode(self, value: Any) -> Any:
         """Any value, self-describing (tags for every container but lists)."""
@@ -202,9 +237,9 @@ class Codec:
         if kind is tuple:
             return {"@t": [self.encode(item) for item in value]}
         if kind is frozenset:
-            return {"@f": [self.encode(item) for item in value]}
+            return {"@f": [self.encode(item) for item in self._ordered(value)]}
         if kind is set:
-            return {"@s": [self.encode(item) for item in value]}
+            return {"@s": [self.encode(item) for item in self._ordered(value)]}
         if kind is dict:
             return {"@d": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
         if kind is bytes:

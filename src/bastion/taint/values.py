@@ -130,6 +130,8 @@ class Label:
     `EmailStr` cannot carry a line break)."""
 
     __slots__ = ("_hash", "attrs", "cleared", "depth", "origin", "trace")
+    # The hash is the same in every process (below): the codec writes a set of labels in the set's own order.
+    codec_stable_hash = True
 
     def __init__(
         self,
