@@ -62,6 +62,10 @@ def _identity(value: Any) -> Any:
     return value
 
 
+def _apply(convert: Converter, value: Any) -> Any:
+    return convert(value)
+
+
 class Codec:
     """Encodes and decodes values made of the given classes (and every class their type hints reach)."""
 
@@ -69,7 +73,10 @@ class Codec:
         self._classes: dict[str, type] = {}
         self._names: dict[type, str] = {}
         self._encoders: dict[type, Encoder] = {}
-        self._converters: dict[str, tuple[Converter, ...] | None] = {}
+        # Per class name (enums left out): the class, its number of arguments, and (position, converter) of the
+        # arguments that a hint says to rebuild (decoding runs for every fact a warm scan reads: no per-argument
+        # identity calls).
+        self._instances: dict[str, tuple[type, int, tuple[tuple[int, Converter], ...]]] = {}
         self._singletons: dict[str, object] = dict(singletons or {})
         self._singleton_names: dict[int, str] = {id(value): name for name, value in self._singletons.items()}
         # During `dumps`: id -> (number, the instance itself, kept so that its id cannot be reused meanwhile).
@@ -112,8 +119,9 @@ class Codec:
             return
         parameters = _parameters(cls)
         encoders = [self._encoder_for(hint) for _, hint in parameters]
-        converters = tuple(self._converter_for(hint) for _, hint in parameters)
-        self._converters[name] = None if all(c is _identity for c in converters) else converters
+        converters = [self._converter_for(hint) for _, hint in parameters]
+        conversions = tuple((position, c) for position, c in enumerate(converters) if c is not _identity)
+        self._instances[name] = (cls, len(converters), conversions)
         generic = self.encode
         count = len(encoders)
         arguments_of = _argument_reader(cls)
@@ -173,7 +181,14 @@ class Codec:
             return lambda value: {key_converter(k): value_converter(v) for k, v in value.items()}
         if kind == "fixed":
             converters = [self._converter_for(item) for item in items]
-            return lambda value: tuple(convert(item) for convert, item in zip(converters, value, strict=True))
+            count = len(converters)
+
+            def fixed(value: Any) -> Any:
+                if len(value) != count:
+                    raise CodecError(f"{len(value)} items for a tuple of {count}")
+                return tuple(map(_apply, converters, value))
+
+            return fixed
         builders: dict[str, Callable[[Iterable[Any]], Any]] = {
             "tuple": tuple,
             "frozenset": _frozenset,
@@ -184,7 +199,7 @@ class Codec:
         item_converter = self._converter_for(items[0])
         if item_converter is _identity:
             return build if kind != "list" else _identity
-        return lambda value: build(item_converter(item) for item in value)
+        return lambda value: build(map(item_converter, value))
 
     # -- encoding ----------------------------------------------------------------------------------------------
 
@@ -266,6 +281,21 @@ class Codec:
             raise CodecError(f"not codec data: {type(error).__name__}: {error}") from None
 
     def _object(self, data: dict[str, Any], made: list[Any]) -> Any:
+        name = data.get("@c")
+        if name is not None:  # a class instance: most objects, checked first
+            known = self._instances.get(name)
+            arguments = data.get("a")
+            if known is None or type(arguments) is not list:
+                raise CodecError(f"unknown class {name!r}")
+            cls, count, conversions = known
+            if "g" not in data:
+                if len(arguments) != count:
+                    raise CodecError(f"{name}: {len(arguments)} arguments for {count}")
+                for position, convert in conversions:
+                    arguments[position] = convert(arguments[position])
+            instance = cls(*arguments)
+            made.append(instance)
+            return instance
         if len(data) == 1:
             ((tag, value),) = data.items()
             if tag == "@r":
@@ -292,26 +322,11 @@ class Codec:
                 return float(value)
             if tag == "@x":
                 return complex(value[0], value[1])
-        elif "@c" in data:
-            name = data["@c"]
-            cls = self._classes.get(name)
-            if cls is None or issubclass(cls, enum.Enum) or not isinstance(data.get("a"), list):
-                raise CodecError(f"unknown class {name!r}")
-            arguments = data["a"]
-            converters = None if "g" in data else self._converters[name]
-            if converters is None:
-                instance = cls(*arguments)
-            elif len(arguments) != len(converters):
-                raise CodecError(f"{name}: {len(arguments)} arguments for {len(converters)}")
-            else:
-                instance = cls(*(convert(argument) for convert, argument in zip(converters, arguments, strict=True)))
-            made.append(instance)
-            return instance
         elif "@e" in data:
-            cls = self._classes.get(data["@e"])
-            if cls is None or not issubclass(cls, enum.Enum):
+            enum_class = self._classes.get(data["@e"])
+            if enum_class is None or not issubclass(enum_class, enum.Enum):
                 raise CodecError(f"unknown enum {data['@e']!r}")
-            return cls(data.get("v"))
+            return enum_class(data.get("v"))
         raise CodecError(f"not codec data: an object with keys {sorted(data)[:3]}")
 
 
