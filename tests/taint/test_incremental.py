@@ -14,7 +14,16 @@ from bastion.core.codec import Codec
 from bastion.core.config import BastionConfig
 from bastion.rules.taint.base import TaintCollector
 from bastion.taint.facts import ModuleFacts
-from bastion.taint.incremental import SolveOptions, interface_of, link, solve_in_parts, solve_whole
+from bastion.taint.incremental import (
+    ModuleInterface,
+    SolveOptions,
+    digest_of,
+    interface_of,
+    link,
+    link_digests,
+    solve_in_parts,
+    solve_whole,
+)
 
 TESTS = Path(__file__).resolve().parents[1]
 TREES = [TESTS / "fixtures", TESTS / "models", TESTS.parent / "examples"]
@@ -107,3 +116,65 @@ def test_a_field_written_in_one_module_and_read_in_another_links_them(tmp_path: 
     groups = link([interface_of(module) for module in modules])
     paths = sorted(sorted(modules[position].path for position in group) for group in groups)
     assert paths == [["alone.py"], ["helpers.py", "views.py"]]
+
+
+def _interface(path: str, functions: Sequence[str], calls: Sequence[str] = ()) -> ModuleInterface:
+    module = path.removesuffix(".py")
+    return ModuleInterface(
+        paths=(path,),
+        functions=tuple((f"{module}.{name}", "." in name) for name in functions),
+        return_types=(),
+        aliases=(),
+        classes=((f"{module}.C", ()),),
+        handler_classes=(),
+        dependency_aliases=(),
+        calls=tuple((callee, False) for callee in calls),
+        annotations=(),
+        reads=(),
+        writes=(),
+    )
+
+
+def _link_digests(*interfaces: ModuleInterface) -> list[str]:
+    codec = Codec([ModuleInterface])
+    return link_digests([codec.dumps(interface) for interface in interfaces])
+
+
+def test_the_partition_outlives_a_line_inserted_above_a_redefined_function() -> None:
+    # `C.prop@3` is the getter a setter redefines: a line inserted above it renames it `C.prop@4`, which changes no
+    # lookup, so the stored parts still hold.
+    before = [_interface("a.py", ["C.prop@3", "C.prop", "run"]), _interface("b.py", ["go"], ["a.run"])]
+    after = [_interface("a.py", ["C.prop@4", "C.prop", "run"]), before[1]]
+    assert _link_digests(*before) == _link_digests(*after)
+    assert link(before) == link(after)
+    # A real change of the interface is still one.
+    renamed = [_interface("a.py", ["C.prop@4", "C.prop", "walk"]), before[1]]
+    assert _link_digests(*renamed) != _link_digests(*before)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "a pattern with a piece of digits",  # `a.C().prop@1*` or `*3` could match one line and not the other
+        "a pattern naming a line",
+        "two modules with the name",  # names join the modules providing them: which do depends on the line
+    ],
+)
+def test_the_lines_count_where_the_parts_could_depend_on_them(case: str) -> None:
+    calls = {"a pattern with a piece of digits": ["a.C().prop*3"], "a pattern naming a line": ["a.C().prop@*"]}
+    caller = ["go"]
+    before_a, after_a = ["C.prop@3", "C.prop"], ["C.prop@4", "C.prop"]
+    other = _interface("b.py", caller, calls.get(case, ["a.run"]))
+    if case == "two modules with the name":
+        other = ModuleInterface(**{**vars(_interface("a.py", before_a)), "paths": ("a/__init__.py",)})
+    before = _link_digests(_interface("a.py", before_a), other)
+    after = _link_digests(_interface("a.py", after_a), other)
+    assert before[0] != after[0]
+    # Without what makes the lines count, they are left out.
+    assert _link_digests(_interface("a.py", before_a)) == _link_digests(_interface("a.py", after_a))
+
+
+def test_a_damaged_interface_text_is_digested_as_it_is() -> None:
+    codec = Codec([ModuleInterface])
+    texts = [codec.dumps(_interface("a.py", ["C.prop@3", "C.prop"])), '{"@c": "ModuleInterface", "a": [1]} "@3"']
+    assert link_digests(texts) == [digest_of(text) for text in texts]

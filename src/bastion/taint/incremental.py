@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
+from bastion.core import patterns
 from bastion.core.codec import Codec, CodecError
 from bastion.taint.declared import Declarations, merged
 from bastion.taint.facts import FunctionFacts, ModuleFacts, symbolic_labels
@@ -446,8 +447,11 @@ class Partition:
 
 def _partition(interfaces: _Interfaces, rels: Sequence[str], memo: Memo, codec: Codec) -> Partition:
     """The parts (and the project-wide sets), kept under the interfaces' text: an edit that changes no module's
-    names, calls or fields (most edits inside a function) reuses the last partition without decoding any."""
-    key = memo.key("taint-partition", _PART_VERSION, *(f"{rel}\0{digest_of(interfaces.texts[rel])}" for rel in rels))
+    names, calls or fields (most edits inside a function) reuses the last partition without decoding any; so does
+    one that only moves the line a redefined function starts at (`link_digests`)."""
+    digests = link_digests([interfaces.texts[rel] for rel in rels])
+    named = (f"{rel}\0{digest}" for rel, digest in zip(rels, digests, strict=True))
+    key = memo.key("taint-partition", _PART_VERSION, *named)
     text = memo.recall([key]).get(key)
     if text is not None:
         stored = _decoded(text, Partition, key, memo, codec)
@@ -462,6 +466,60 @@ def _partition(interfaces: _Interfaces, rels: Sequence[str], memo: Memo, codec: 
     )
     memo.keep(key, codec.dumps(partition))
     return partition
+
+
+# A function defined again later in the same body is named by its line (`pkg.C.prop@313`, taint/module.py), so a line
+# inserted above a property's setter changes its module's interface.
+_REDEFINED_NAME = patterns.compile(r'@[0-9]+"')
+_FUNCTIONS, _RETURN_TYPES, _CALLS = 1, 2, 7  # positions of those fields in a ModuleInterface's codec text
+
+
+def link_digests(texts: Sequence[str]) -> list[str]:
+    """A digest per module interface (codec text) for keeping the partition: the text's own, except that the line
+    numbers of redefined functions' names are left out where the parts cannot depend on them. They cannot when
+    (1) no name pattern a call or a returned type holds (`pkg.*.do_*`) could tell two such names apart (no `@`,
+    no piece of digits alone: the piece would have to match within the line number), and (2) no two modules
+    define the same name but for its line (names join the modules that provide them). A name is looked up exactly
+    otherwise, and never by its `@line` form, so which modules `link` joins is the same whatever the lines."""
+    digests = [digest_of(text) for text in texts]
+    redefining = [position for position, text in enumerate(texts) if _REDEFINED_NAME.search(text)]
+    if not redefining:
+        return digests
+    try:
+        return _lines_left_out(texts, digests, redefining)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):  # a damaged stored interface: as it is
+        return digests
+
+
+def _lines_left_out(texts: Sequence[str], digests: list[str], redefining: Sequence[int]) -> list[str]:
+    for text in texts:
+        if "*" in text:
+            data = json.loads(text)["a"]
+            named = [callee for callee, _ in data[_CALLS]]
+            named += [returned for _, types in data[_RETURN_TYPES] for returned in types]
+            if any("*" in name and not _pattern_ignores_lines(name) for name in named):
+                return digests
+    masked = list(digests)
+    owners: dict[str, int] = {}
+    for position in redefining:
+        data = json.loads(texts[position])
+        fields = data["a"]
+        fields[_FUNCTIONS] = [[_without_line(name), method] for name, method in fields[_FUNCTIONS]]
+        fields[_RETURN_TYPES] = [[_without_line(name), types] for name, types in fields[_RETURN_TYPES]]
+        for name, _ in fields[_FUNCTIONS]:
+            if name.endswith("@") and owners.setdefault(name, position) != position:
+                return digests
+        masked[position] = "lines-left-out:" + digest_of(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return masked
+
+
+def _without_line(name: str) -> str:
+    head, at, line = name.rpartition("@")
+    return f"{head}@" if at and line.isdigit() else name
+
+
+def _pattern_ignores_lines(name: str) -> bool:
+    return "@" not in name and not any(piece.isdigit() for piece in name.split("*"))
 
 
 def digest_of(text: str) -> str:
