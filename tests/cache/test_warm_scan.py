@@ -81,22 +81,29 @@ def _write(root: Path, files: dict[str, str]) -> None:
         (root / rel).write_text(text)
 
 
-def test_warm_scans_report_exactly_what_cold_scans_do(tmp_path: Path) -> None:
+def _replay(
+    tmp_path: Path, steps: list[tuple[str, Callable[[Path], None]]], expected: dict[str, bool], sink: str, code: str
+) -> None:
+    """Each step, then a cold scan and two warm ones (the second takes every result from the cache): the same
+    reports. `expected`: whether a `code` finding (a prefix) in `sink` follows the step, so that the steps do what
+    they say."""
     root = tmp_path / "app"
     shutil.copytree(EXAMPLE, root)
     cache = tmp_path / "cache"
     _scan(root, cache)  # fill the cache
-    for label, step in STEPS:
+    for label, step in steps:
         step(root)
         cold_result = _scan(root, None)
-        if label in TOOLS_FINDING:
-            found = any(f.location.path == "app/tools.py" and f.code.startswith("TNT") for f in cold_result.findings)
-            assert found == TOOLS_FINDING[label], f"after {label}"
+        if label in expected:
+            found = any(f.location.path == sink and f.code.startswith(code) for f in cold_result.findings)
+            assert found == expected[label], f"after {label}"
         cold = _reports(cold_result)
-        warm = _reports(_scan(root, cache))
-        assert warm == cold, f"after {label}"
-        again = _reports(_scan(root, cache))  # every result from the cache now
-        assert again == cold, f"after {label}, fully warm"
+        assert _reports(_scan(root, cache)) == cold, f"after {label}"
+        assert _reports(_scan(root, cache)) == cold, f"after {label}, fully warm"
+
+
+def test_warm_scans_report_exactly_what_cold_scans_do(tmp_path: Path) -> None:
+    _replay(tmp_path, STEPS, TOOLS_FINDING, "app/tools.py", "TNT")
 
 
 # A module many others call, with a redefined method (`@prefix.setter`: its facts name it by line, so shifting
@@ -164,19 +171,7 @@ CORE_FINDING = {
 
 
 def test_edits_of_a_core_module_keep_warm_scans_equal_to_cold_ones(tmp_path: Path) -> None:
-    root = tmp_path / "app"
-    shutil.copytree(EXAMPLE, root)
-    cache = tmp_path / "cache"
-    _scan(root, cache)
-    for label, step in CORE_STEPS:
-        step(root)
-        cold_result = _scan(root, None)
-        if label in CORE_FINDING:
-            found = any(f.location.path == "app/core.py" and f.code == "TNT102" for f in cold_result.findings)
-            assert found == CORE_FINDING[label], f"after {label}"
-        cold = _reports(cold_result)
-        assert _reports(_scan(root, cache)) == cold, f"after {label}"
-        assert _reports(_scan(root, cache)) == cold, f"after {label}, fully warm"
+    _replay(tmp_path, CORE_STEPS, CORE_FINDING, "app/core.py", "TNT102")
 
 
 def test_parallel_and_sequential_warm_scans_agree(tmp_path: Path) -> None:
