@@ -117,6 +117,8 @@ def test_newer_python_syntax_is_named_in_the_not_parsed_finding(tmp_path: Path) 
             "generic.py": "def first[T](items: list[T]) -> T:\n    return items[0]\n",
             "alias.py": "type Pair = tuple[int, int]\n",
             "broken.py": "def broken(:\n    pass\n",
+            "quotes.py": 'row = {\'a\': 1}\nname = f"{row["a"]}"\n',
+            "broken_fstring.py": "name = f'{x}' +\n",
         },
     )
     result = run_cli("scan", str(root), "-f", "json", "--isolated", "--jobs", "1", "--no-cache")
@@ -125,4 +127,6 @@ def test_newer_python_syntax_is_named_in_the_not_parsed_finding(tmp_path: Path) 
     assert "this is Python 3.12 syntax (type parameters, PEP 695)" in messages["generic.py"]
     assert "run bastion with Python 3.12 or newer to analyse it" in messages["generic.py"]
     assert "this is Python 3.12 syntax (a type alias statement, PEP 695)" in messages["alias.py"]
+    assert "this is Python 3.12 syntax (an f-string that reuses its quotes" in messages["quotes.py"]
     assert "this is Python" not in messages["broken.py"]
+    assert "this is Python" not in messages["broken_fstring.py"]  # an f-string on a line broken otherwise

@@ -13,6 +13,7 @@ import ast
 import io
 import sys
 import tokenize
+from typing import NamedTuple
 
 from bastion.core import patterns
 
@@ -67,18 +68,31 @@ def largest_fstring_fields(text: str) -> int:
     return largest
 
 
-# Syntax that a newer Python accepts and the running one rejects: (first version, what it is, line pattern).
-# The parser bastion runs on is the interpreter's own, so a project written for a newer Python must be scanned
-# with that Python; the notice says so instead of a bare "invalid syntax".
-_NEWER_SYNTAX: tuple[tuple[tuple[int, int], str, patterns.Pattern], ...] = (
-    ((3, 12), "a type alias statement, PEP 695", patterns.compile(r"^\s*type\s+[A-Za-z_]\w*\s*[\[=]")),
-    (
-        (3, 12),
-        "type parameters, PEP 695",
-        patterns.compile(r"^\s*(?:async\s+def|def|class)\s+[A-Za-z_]\w*\s*\["),
+class _NewerSyntax(NamedTuple):
+    """Syntax that a newer Python accepts and the running one rejects. The parser bastion runs on is the
+    interpreter's own, so a project written for a newer Python must be scanned with that Python; the notice says so
+    instead of a bare "invalid syntax"."""
+
+    version: tuple[int, int]
+    what: str
+    line: patterns.Pattern
+    # When set, the parser's message must hold one of these too: an f-string on a line broken for another reason
+    # is not a newer f-string.
+    messages: tuple[str, ...] = ()
+
+
+_NEWER_SYNTAX = (
+    _NewerSyntax((3, 12), "a type alias statement, PEP 695", patterns.compile(r"^\s*type\s+[A-Za-z_]\w*\s*[\[=]")),
+    _NewerSyntax(
+        (3, 12), "type parameters, PEP 695", patterns.compile(r"^\s*(?:async\s+def|def|class)\s+[A-Za-z_]\w*\s*\[")
     ),
-    ((3, 12), "an f-string that reuses its quotes or spans lines, PEP 701", patterns.compile(r"(?i)\bf['\"]")),
-    ((3, 14), "a template string, PEP 750", patterns.compile(r"(?i)(?:^|[^\w])t['\"]")),
+    _NewerSyntax(
+        (3, 12),
+        "an f-string that reuses its quotes or spans lines, PEP 701",
+        patterns.compile(r"(?i)\bf['\"]"),
+        messages=("f-string", "unterminated"),
+    ),
+    _NewerSyntax((3, 14), "a template string, PEP 750", patterns.compile(r"(?i)(?:^|[^\w])t['\"]")),
 )
 
 
@@ -92,11 +106,13 @@ def newer_syntax(text: str, error: SyntaxError) -> str | None:
     if error.lineno > len(lines):
         return None
     line = lines[error.lineno - 1]
-    for version, what, pattern in _NEWER_SYNTAX:
-        if sys.version_info >= version or not pattern.search(line):
+    for syntax in _NEWER_SYNTAX:
+        if sys.version_info >= syntax.version or not syntax.line.search(line):
             continue
-        if "PEP 701" in what and not (error.msg.startswith("f-string") or "unterminated" in error.msg):
-            continue  # an f-string on a line that is broken for another reason
-        wanted = f"{version[0]}.{version[1]}"
-        return f"this is Python {wanted} syntax ({what}); run bastion with Python {wanted} or newer to analyse it"
+        if syntax.messages and not any(part in error.msg for part in syntax.messages):
+            continue
+        wanted = f"{syntax.version[0]}.{syntax.version[1]}"
+        return (
+            f"this is Python {wanted} syntax ({syntax.what}); run bastion with Python {wanted} or newer to analyse it"
+        )
     return None

@@ -97,15 +97,7 @@ class EnvironmentInResponse(AstRule):
         for value in values:
             found = _environment(value, ctx, follow=True)
             if found is not None:
-                shown, read = found
-                # Followed through a local variable: reported where the environment is read, which is what to fix.
-                where = f" (at line {node.lineno})" if read.lineno < node.lineno else ""
-                yield ctx.finding(
-                    self,
-                    read,
-                    f"`{shown}` goes to the client whole{where}: the server's environment variables, secrets and "
-                    "every request header with it",
-                )
+                yield self._whole_environment(found, node, "at", ctx)
                 return
 
     def _returned(self, node: ast.Return, ctx: ModuleContext) -> Iterator[Finding]:
@@ -118,14 +110,21 @@ class EnvironmentInResponse(AstRule):
             return
         found = _environment(node.value, ctx, follow=True, depth=2)
         if found is not None:
-            shown, read = found
-            where = f" (returned at line {node.lineno})" if read.lineno < node.lineno else ""
-            yield ctx.finding(
-                self,
-                read,
-                f"`{shown}` goes to the client whole{where}: the server's environment variables, secrets and every "
-                "request header with it",
-            )
+            yield self._whole_environment(found, node, "returned at", ctx)
+
+    def _whole_environment(
+        self, found: tuple[str, ast.expr], sent: ast.Call | ast.Return, verb: str, ctx: ModuleContext
+    ) -> Finding:
+        """Reported where the environment is read, which is what to fix; followed through local variables, the
+        message names the line that sends it."""
+        shown, read = found
+        where = f" ({verb} line {sent.lineno})" if read.lineno < sent.lineno else ""
+        return ctx.finding(
+            self,
+            read,
+            f"`{shown}` goes to the client whole{where}: the server's environment variables, secrets and every "
+            "request header with it",
+        )
 
 
 def _is_handler(function: ast.FunctionDef | ast.AsyncFunctionDef, ctx: ModuleContext) -> bool:
