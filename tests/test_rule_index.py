@@ -76,7 +76,7 @@ def test_a_secrets_scan_imports_only_the_secrets_and_meta_rules(tmp_path: Path) 
     # Nor the engines and libraries of the other families, the other formats or the other commands.
     for heavy in ("bastion.taint", "bastion.concepts", "bastion.deps.advisory", "bastion.fix", "bastion.report.html"):
         assert heavy not in modules, heavy
-    for library in ("libcst", "jinja2", "httpx", "pygit2", "markdown_it", "multiprocessing"):
+    for library in ("libcst", "jinja2", "httpx", "pygit2", "markdown_it", "multiprocessing", "pydantic"):
         assert library not in modules, library
 
 

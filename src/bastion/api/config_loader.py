@@ -11,12 +11,11 @@ import os
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
-
-from pydantic import ValidationError
+from typing import Any
 
 from bastion.core.config import BastionConfig
 from bastion.core.errors import ConfigError
+from bastion.core.schema import ValidationError
 from bastion.source.files import FileReadError, read_text_file
 from bastion.source.structured import DataFileError, parse_toml
 
@@ -189,8 +188,7 @@ def describe_validation_error(exc: ValidationError, path: Path | None) -> str:
             allowed = ", ".join(_allowed_keys(location[:-1]))
             lines.append(f"{where}{table}: unknown key {key!r}; allowed keys are: {allowed}")
         else:
-            message = error["msg"].removeprefix("Value error, ")
-            lines.append(f"{where}{table}: key {key!r}: {message} (got {error.get('input')!r})")
+            lines.append(f"{where}{table}: key {key!r}: {error['msg']} (got {error.get('input')!r})")
     return "\n".join(lines)
 
 
@@ -203,19 +201,4 @@ def _key_path(location: Sequence[int | str]) -> str:
 
 
 def _allowed_keys(section: list[str]) -> list[str]:
-    model: Any = BastionConfig
-    for part in section:
-        if part.isdigit():
-            continue  # a position in a list of tables: the keys are the item model's
-        field = next((f for f in model.model_fields.values() if (f.alias or "") == part), None)
-        if field is None:
-            break
-        annotation = field.annotation
-        # `tuple[AdvisoryIgnore, ...]`: a list of tables, whose keys are the item model's.
-        items = [arg for arg in get_args(annotation) if hasattr(arg, "model_fields")]
-        if items:
-            annotation = items[0]
-        if not hasattr(annotation, "model_fields"):
-            break
-        model = annotation
-    return sorted(field.alias or name for name, field in model.model_fields.items())
+    return sorted(BastionConfig.table_at(section).allowed_keys())

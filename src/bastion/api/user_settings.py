@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from bastion.api.request import ScanRequest
 from bastion.core.config import BastionConfig, UserConfig
 from bastion.core.errors import ConfigError
+from bastion.core.schema import ValidationError
 from bastion.deps.services.interface import DEFAULT_OSV_URL
 
 if sys.version_info >= (3, 11):
