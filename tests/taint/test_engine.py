@@ -194,6 +194,7 @@ def test_code_that_does_not_parse_is_a_notice_not_a_crash(tmp_path: Path) -> Non
 
 def test_unknown_taint_option_is_rejected() -> None:
     import pytest
+
     from bastion.core.schema import ValidationError
 
     with pytest.raises(ValidationError):
