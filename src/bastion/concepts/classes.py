@@ -58,6 +58,9 @@ def find_class_facts(module: PythonModule) -> list[ClassFact]:
                 if target == "__tablename__":
                     is_model = True
                 if _is_field(value, statement, module):
+                    # A column or relation makes an ORM model, whatever the base is called (a project's
+                    # `BaseModel(Base)` with an id column, which the base-name test above does not know).
+                    is_model = is_model or _is_orm_column(value, module)
                     relation, related = _relation(value, module)
                     if OWNER_FIELDS.match(target) or (relation == "ManyToManyField" and _USER_MODEL.search(related)):
                         owner_fields.append(target)
@@ -87,6 +90,16 @@ def _assigned(statement: ast.stmt) -> tuple[str | None, ast.expr | None]:
     if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
         return statement.target.id, statement.value
     return None, None
+
+
+_ORM_COLUMN_CALLS = patterns.compile(r"(^|\.)(Column|ForeignKey|relationship|mapped_column|OneToOneField)$")
+
+
+def _is_orm_column(value: ast.expr | None, module: PythonModule) -> bool:
+    """`Column(...)`, `mapped_column(...)`, `relationship(...)`, `models.ForeignKey(...)`: not pydantic's `Field`."""
+    if not isinstance(value, ast.Call):
+        return False
+    return bool(_ORM_COLUMN_CALLS.search(callee_name(value, module.index.module_scope, module.index)))
 
 
 def _is_field(value: ast.expr | None, statement: ast.stmt, module: PythonModule) -> bool:

@@ -68,6 +68,9 @@ _AUTHZ_WORDS = patterns.compile(
     r"admin|role|permission|perm(?:s)?(?:_|$)|staff|superuser|owner|authori[sz]|privilege|acl|policy|scope|^can_|allowed",
     ignore_case=True,
 )
+# Membership of a group as the permission (`@group_required("editors")`, django-braces' `GroupRequiredMixin`): only
+# for decorators and mixins that require it, since `Depends(get_group)` merely loads the caller's group.
+_GROUP_WORDS = patterns.compile(r"(^|_)groups?(_|$)", ignore_case=True)
 _AUTHN_DECORATOR_WORDS = patterns.compile(
     r"login_required|auth|jwt|token_required|logged_in|signed_in|api_?key|require_user|user_required", ignore_case=True
 )
@@ -103,7 +106,9 @@ def classify_decorator(name: str) -> tuple[bool, bool]:
     last = last_name(name)
     if last.endswith("login_required") and name.endswith(".login_required"):
         return True, False  # flask_httpauth: auth.login_required
-    if _AUTHZ_WORDS.search(last) and ("required" in last or "only" in last or last.startswith(("require", "check"))):
+    if (_AUTHZ_WORDS.search(last) or _GROUP_WORDS.search(last)) and (
+        "required" in last or "only" in last or last.startswith(("require", "check"))
+    ):
         return True, True
     if _AUTHN_DECORATOR_WORDS.search(last):
         return True, False
@@ -133,7 +138,7 @@ def classify_class(name: str) -> tuple[bool, bool]:
     last = last_name(name)
     if last in ("AllowAny", "object", "View", "APIView"):
         return False, False
-    if _AUTHZ_WORDS.search(last):
+    if _AUTHZ_WORDS.search(last) or "GroupRequired" in last:
         return True, True
     if "LoginRequired" in last or "Authenticated" in last:
         return True, False

@@ -75,3 +75,25 @@ def authenticates_by_header(body: list[ast.stmt], request_name: str) -> bool:
         if isinstance(key, ast.Constant) and isinstance(key.value, str) and _CREDENTIAL_HEADER.search(key.value):
             return True
     return False
+
+
+# A keyword that looks a row up by a secret (`webhook_token=token`, `secret=key`): the URL itself is the credential.
+_SECRET_KEYWORD = patterns.compile(r"(?i)(^|_)(token|secret|key|hook_id)$")
+
+
+def authenticates_by_url_secret(body: list[ast.stmt], parameters: tuple[str, ...]) -> bool:
+    """Whether the handler finds what it acts for by a secret from its own URL (`get_object_or_404(Bot,
+    webhook_token=token)` with `token` a path parameter): a capability URL, as webhooks are made; whoever knows it
+    calls it directly, and the browser's cookie adds nothing a forged request could use."""
+    for node in walk_body(body):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            if (
+                keyword.arg
+                and _SECRET_KEYWORD.search(keyword.arg)
+                and isinstance(keyword.value, ast.Name)
+                and keyword.value.id in parameters
+            ):
+                return True
+    return False

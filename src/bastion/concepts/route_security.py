@@ -19,7 +19,7 @@ from bastion.concepts.guards import (
     dependency_names,
     is_current_user,
 )
-from bastion.concepts.route_effects import authenticates_by_header, changes_state
+from bastion.concepts.route_effects import authenticates_by_header, authenticates_by_url_secret, changes_state
 from bastion.concepts.routes import RouteHandler, decorator_names
 from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
 from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, Site
@@ -74,9 +74,10 @@ def is_login_route(name: str, path: str | None, methods: Iterable[str], reads_pa
 
 
 def is_destructive(route: RouteFact) -> bool:
-    """DELETE routes, `delete_*`/`remove_*`/`admin_*` handlers, and admin paths; not a form that checks a password
+    """DELETE routes, `delete_*`/`remove_*`/`admin_*` handlers, admin paths, and handlers that wipe the database
+    (`db.drop_all()`, whatever the route is called: `/createdb`); not a form that checks a password
     itself (an `/admin` login page is where the administrator authenticates)."""
-    if "DELETE" in route.methods:
+    if "DELETE" in route.methods or route.drops_data:
         return True
     if route.verifies_password:
         return False
@@ -136,7 +137,9 @@ def build_route_fact(
         if last == "csrf_exempt" or (last == "exempt" and "csrf" in base):
             csrf_exempt = site_of(node, module)
         if last == "permission_classes" and isinstance(node, ast.Call):
-            _note_classes(node, outer_scope)
+            # The classes named in the arguments; not the decorator's own name, which says "permission".
+            for argument in (*node.args, *(k.value for k in node.keywords)):
+                _note_classes(argument, outer_scope)
 
     def _note_classes(container: ast.AST, scope: Scope) -> None:
         for item in ast.walk(container):
@@ -225,16 +228,50 @@ def build_route_fact(
         validated_forms=_validated_forms(body, module, function_scope),
         verifies_signature=reads["signature"],
         writes_state=changes_state(body),
-        header_authenticated=authenticates_by_header(body, _request_name(function)),
+        header_authenticated=authenticates_by_header(body, _request_name(function))
+        or authenticates_by_url_secret(body, (*handler.path_params, *handler.parameters)),
         idor=None
         if _looks_at_current_user(body, function_scope, index, user_names)
         else _idor_candidate(handler, function, module, function_scope, filled, request_names),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
         verifies_password=_verifies_password(body),
-        verifies_token=_verifies_token(body),
+        verifies_token=_verifies_token(body, request_names),
         disabled_guards=_disabled_guards(function, module),
+        captcha=_captcha_check(body, module),
+        drops_data=_drops_data(body),
     )
+
+
+# Calls that wipe a database or its tables: Flask-SQLAlchemy/SQLAlchemy `drop_all`, Django's `flush` command,
+# peewee/Tortoise `drop_tables`, `drop_database` (sqlalchemy-utils).
+_WIPING_CALLS = frozenset({"drop_all", "drop_tables", "drop_database", "drop_db", "reset_db", "flush_db"})
+_WIPING_COMMANDS = frozenset({"flush", "reset_db", "sqlflush"})
+
+
+def _drops_data(body: list[ast.stmt]) -> bool:
+    for node in walk_body(body):
+        if not isinstance(node, ast.Call):
+            continue
+        last = last_name(dotted(node.func) or "")
+        if last in _WIPING_CALLS:
+            return True
+        if (
+            last == "call_command"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in _WIPING_COMMANDS
+        ):
+            return True
+    return False
+
+
+def _captcha_check(body: list[ast.stmt], module: PythonModule) -> Site | None:
+    """A call that checks a CAPTCHA (`verify_recaptcha(...)`, `captcha_flow(code)`, `hcaptcha.verify(...)`)."""
+    for node in walk_body(body):
+        if isinstance(node, ast.Call) and "captcha" in (dotted(node.func) or "").lower():
+            return site_of(node, module)
+    return None
 
 
 def _validated_forms(body: list[ast.stmt], module: PythonModule, scope: Scope) -> tuple[str, ...]:
@@ -279,13 +316,32 @@ _TOKEN_CHECKS = frozenset(
 )
 
 
-def _verifies_token(body: list[ast.stmt]) -> bool:
+# A request field that carries such a token to the code that checks it (`service.reset_password(data.token, ...)`);
+# a `code`, `pin` or `otp` is short and stays guessable.
+_TOKEN_FIELD = patterns.compile(r"^(token|reset_token|password_reset_token|signed_token)$", ignore_case=True)
+
+
+def _verifies_token(body: list[ast.stmt], request_names: tuple[str, ...]) -> bool:
     for node in walk_body(body):
         if isinstance(node, ast.Call):
             name = dotted(node.func) or ""
             if last_name(name) in _TOKEN_CHECKS or name.endswith("jwt.decode"):
                 return True
+            if any(_is_token_field(value, request_names) for value in (*node.args, *(k.value for k in node.keywords))):
+                return True
     return False
+
+
+def _is_token_field(value: ast.AST, request_names: tuple[str, ...]) -> bool:
+    """`data.token` of a request-body parameter, or a request parameter named `token`."""
+    if isinstance(value, ast.Name):
+        return value.id in request_names and bool(_TOKEN_FIELD.match(value.id))
+    return (
+        isinstance(value, ast.Attribute)
+        and isinstance(value.value, ast.Name)
+        and value.value.id in request_names
+        and bool(_TOKEN_FIELD.match(value.attr))
+    )
 
 
 def _request_parameters(
@@ -380,7 +436,7 @@ def _looks_at_current_user(body: list[ast.stmt], scope: Scope, index: ModuleInde
     stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
-        if is_current_user(node, scope, index, names):
+        if is_current_user(node, scope, index, names) or _is_tenant(node):
             return True
         if isinstance(node, ast.Assign) and all(isinstance(t, (ast.Attribute, ast.Subscript)) for t in node.targets):
             stack.extend(node.targets)
@@ -389,6 +445,22 @@ def _looks_at_current_user(body: list[ast.stmt], scope: Scope, index: ModuleInde
         else:
             stack.extend(ast.iter_child_nodes(node))
     return False
+
+
+# The tenant a middleware resolved for the signed-in caller (django-tenants' `request.tenant`, a project's
+# `request.space` or `request.organization`): rows filtered on it are the caller's tenant's, shared by its members.
+_TENANT_ATTRIBUTES = frozenset(
+    {"tenant", "space", "organization", "organisation", "org", "workspace", "team", "company", "household"}
+)
+
+
+def _is_tenant(node: ast.AST) -> bool:
+    """`request.space`, `self.request.tenant`: the caller's tenant, set server-side from the session."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr in _TENANT_ATTRIBUTES
+        and (dotted(node.value) or "").endswith("request")
+    )
 
 
 def _makes_row(call: ast.Call) -> bool:
@@ -525,7 +597,7 @@ def _idor_candidate(
         last = last_name(name)
         if last in _NOT_FETCHES or not (_FETCH_NAMES.search(last) or ".objects" in name or ".query" in name):
             continue
-        parameter = _id_argument(node, id_names)
+        parameter = _id_argument(node, id_names) or _primary_key_argument(node, request_names)
         if parameter is None:
             # A key from a field of the request body (`get_user_by_username(db, profile.username)`) makes a
             # candidate only when the row is then changed: a login looks its user up that way too.
@@ -653,7 +725,8 @@ def fetched_model(call: ast.Call, scope: Scope, index: ModuleIndex) -> str | Non
     for candidate in candidates:
         if isinstance(candidate, (ast.Name, ast.Attribute)):
             name = index.qualified_name(candidate, scope) or dotted(candidate)
-            if name and last_name(name)[:1].isupper():
+            # `models.Session()`: an instance (the database session of `with Session() as session`), not a model.
+            if name and last_name(name)[:1].isupper() and not name.endswith(")"):
                 return name
     return None
 
@@ -690,6 +763,18 @@ def _key_attribute(call: ast.Call, request_names: tuple[str, ...]) -> str | None
             and _KEY_FIELDS.search(value.attr)
         ):
             return f"{value.value.id}.{value.attr}"
+    return None
+
+
+# Keywords that look a row up by its key, whatever the value's name (`ScoreCard.objects.get(pk=score_card)`).
+_KEY_KEYWORDS = frozenset({"pk", "id", "uuid"})
+
+
+def _primary_key_argument(call: ast.Call, request_names: tuple[str, ...]) -> str | None:
+    """`Model.objects.get(pk=card)` with `card` a request parameter: a fetch by the key the client chose."""
+    for keyword in call.keywords:
+        if keyword.arg in _KEY_KEYWORDS and isinstance(keyword.value, ast.Name) and keyword.value.id in request_names:
+            return keyword.value.id
     return None
 
 

@@ -322,7 +322,9 @@ class RouteFact:
     validated_forms: tuple[str, ...] = ()
     verifies_signature: bool = False  # webhooks that authenticate by signature, not by cookie
     writes_state: bool = True  # the body may change state (`concepts.route_effects`); False only when proven
-    header_authenticated: bool = False  # reads a credential from a header (API key, bearer token), not a cookie
+    # Reads a credential from a header (API key, bearer token) or finds its subject by a secret in its own URL (a
+    # webhook's token): its caller is not known by the browser's cookie.
+    header_authenticated: bool = False
     idor: IdorCandidate | None = None
     failure_branches: tuple[FailureBranch, ...] = ()
     drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)
@@ -331,6 +333,8 @@ class RouteFact:
     # Authorization checks left in comments on the handler (`# auth=Depends(RolesChecker([...]))`,
     # `# @admin_required`, `# if not current_user.is_admin: abort(403)`).
     disabled_guards: tuple[Site, ...] = ()
+    drops_data: bool = False  # wipes a database or its tables (`db.drop_all()`, `call_command("flush")`)
+    captcha: Site | None = None  # a CAPTCHA the handler checks (`captcha_flow(data.captcha_code)`): anti-automation
 
     @property
     def changes_state(self) -> bool:

@@ -11,10 +11,11 @@ from bastion.rules.config.web_rule import Verdict, WebAppRule
 class DestructiveRouteWithoutAuthorization(WebAppRule):
     """## What it does
     Finds routes that delete or administer data (the DELETE method, handlers named `delete_*`, `remove_*`,
-    `destroy_*`, `admin_*`..., class views' `delete`/`destroy`, and `/admin` paths) with no authentication check at
-    all, and administration routes (an `/admin` path or an `admin` name) that check who is logged in but not their
-    role. The checks may come from a decorator (`login_required`, `permission_required`, `roles_required`,
-    `staff_member_required`, a project decorator named like `admin_required`), a FastAPI dependency
+    `destroy_*`, `admin_*`..., class views' `delete`/`destroy`, `/admin` paths, and handlers that wipe the database
+    whatever they are called: `db.drop_all()`, `call_command("flush")`) with no authentication check at all, and
+    administration routes (an `/admin` path or an `admin` name) and routes that wipe the database that check who is
+    logged in but not their role. The checks may come from a decorator (`login_required`, `permission_required`,
+    `roles_required`, `staff_member_required`, a project decorator named like `admin_required`), a FastAPI dependency
     (`Depends(get_current_admin)` on the route, its router, a router it is included in, the app, the project's own
     router class, or a class attribute of a class-based view and its bases), a Django mixin or DRF permission class,
     a `before_request` hook of the blueprint or app, or a check in the body (`if not current_user.is_admin:
@@ -75,6 +76,7 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
     - [OWASP Top 10 A01: Broken Access Control](https://owasp.org/Top10/A01_2021-Broken_Access_Control/)
     - [CWE-862: Missing Authorization](https://cwe.mitre.org/data/definitions/862.html)
     - [CWE-285: Improper Authorization](https://cwe.mitre.org/data/definitions/285.html)
+    - [CWE-306: Missing Authentication for Critical Function](https://cwe.mitre.org/data/definitions/306.html)
     """
 
     code = "CFG303"
@@ -82,7 +84,7 @@ class DestructiveRouteWithoutAuthorization(WebAppRule):
     summary = "Destructive route without authentication, or admin route without a role check"
     severity = Severity.HIGH
     confidence = Confidence.MEDIUM
-    cwe = (862, 285)
+    cwe = (862, 285, 306)
     fix_hint = "require a logged-in user before changing data, and an administrator's role on admin routes"
     tags = ("auth",)
 
@@ -113,6 +115,12 @@ def check_destructive_routes(model: ProjectModel) -> Verdict:
                 f"`{route.name}` changes roles or permissions for any logged-in user: no check of the caller's role",
                 confidence=Confidence.MEDIUM,
             )
+        elif authn and route.drops_data:
+            verdict.problem(
+                route.site,
+                f"`{route.name}` wipes the database for any logged-in user: no role or permission check",
+                confidence=Confidence.MEDIUM,
+            )
         elif authn and _is_admin(route.path, route.name):
             verdict.problem(
                 route.site,
@@ -125,7 +133,9 @@ def check_destructive_routes(model: ProjectModel) -> Verdict:
             verdict.problem(
                 route.site,
                 f"`{route.name}` changes or deletes data with no authentication and no role check",
-                confidence=Confidence.HIGH if "DELETE" in route.methods or _is_admin(route.path, route.name) else None,
+                confidence=Confidence.HIGH
+                if "DELETE" in route.methods or route.drops_data or _is_admin(route.path, route.name)
+                else None,
             )
     return verdict
 

@@ -25,7 +25,10 @@ class LoginWithoutRateLimit(WebAppRule):
     settings.MAX_LOGIN_ATTEMPTS:` in a credentials provider or service). The page a password-reset link opens is
     not reported when it checks the link's token as one the server signed or issued (`verify_token(token)`,
     `check_token`, `jwt.decode`) and no password: such a token is too long to guess (a short code named `otp` or
-    `code` still is).
+    `code` still is). WebAuthn/FIDO2 and passkey routes (`/2fa/fido2/complete`, `webauthn_begin`) are not reported:
+    the authenticator signs a challenge with its private key, and nothing can be guessed. Neither is a route whose
+    handler checks a CAPTCHA itself (`verify_recaptcha(...)`, `captcha_flow(data.captcha_code)`): that is the
+    anti-automation control; a CAPTCHA checked elsewhere (in a service, after the password) is not seen.
 
     ## Why is this bad?
     Without a limit an attacker tries thousands of passwords per minute against one account, or sprays common
@@ -88,6 +91,12 @@ def check_login_rate_limit(model: ProjectModel) -> Verdict:
         wide, disabled = app_wide_limits(app) if app is not None else (None, None)
         if disabled:
             verdict.problem(route.site, f"`{route.name}` checks credentials and rate limiting is off ({disabled})")
+        elif _signs_with_key(route):
+            # WebAuthn/FIDO2: the authenticator signs the server's challenge with its private key; there is no
+            # secret to guess, however often it is tried.
+            verdict.good(route.site, f"`{route.name}` checks a WebAuthn/FIDO2 signature, not a guessable secret")
+        elif route.captcha is not None:
+            verdict.good(route.captcha, f"`{route.name}` checks a CAPTCHA before acting")
         elif route.rate_limits:
             verdict.good(route.rate_limits[0], f"`{route.name}` is rate limited")
         elif wide is not None and not route.rate_limit_exempt:
@@ -132,6 +141,14 @@ _ONE_TIME_CODE = patterns.compile(r"(?i)(^|[_/-])(otp|mfa|2fa|totp|two_factor|ve
 
 def _checks_one_time_code(route: RouteFact) -> bool:
     return bool(_ONE_TIME_CODE.search(route.name) or (route.path and _ONE_TIME_CODE.search(route.path)))
+
+
+# WebAuthn/FIDO2 ceremonies (`/2fa/fido2/complete`, `webauthn_login_finish`, passkeys): a signature, not a secret.
+_PUBLIC_KEY_LOGIN = patterns.compile(r"(?i)fido|webauthn|passkey|u2f|security[_-]?key")
+
+
+def _signs_with_key(route: RouteFact) -> bool:
+    return bool(_PUBLIC_KEY_LOGIN.search(route.name) or (route.path and _PUBLIC_KEY_LOGIN.search(route.path)))
 
 
 # Password resets and one-time codes are not what a failed-login counter counts.

@@ -36,9 +36,11 @@ class ObjectAccessWithoutOwnerCheck(WebAppRule):
     account, order, invoice, message, document...). Storing the current user in a new row (`Note(author=
     request.user, task=task)`, `task.members = [request.user]`) records who acted; it is not a check of the row
     fetched by id. Left out: routes with a role or permission check, fetches that filter on a visibility flag
-    (`hidden=False`, `published=True`: a public listing), destructive routes with no authentication (CFG303's), a
-    user account that is only read (a public profile), and relations that are references rather than ownership
-    (`last_editor = ForeignKey(User)`; SQLAlchemy's `relationship`, which does not say which side owns which). An
+    (`hidden=False`, `published=True`: a public listing), share and invitation links found by their secret
+    (`ShareLink.objects.filter(uuid=token)`, a `<token>` path parameter), destructive routes with no
+    authentication (CFG303's), a user account that is only read (a public profile), and relations that are
+    references rather than ownership (`last_editor = ForeignKey(User)`; SQLAlchemy's `relationship`, which does
+    not say which side owns which). An
     object fetched through a helper whose model bastion cannot see (a repository, a service function) is not
     reported on an authenticated route: such helpers usually scope the query themselves.
 
@@ -113,6 +115,12 @@ _USER_MODEL = patterns.compile(r"(^|\.)(User|get_user_model)$")
 _USER_LOOKUP = patterns.compile(r"(^|_)(user|account)(_|$)", ignore_case=True)
 
 
+# Keys that are secrets themselves (`/share/<token>`, `ShareLink.objects.filter(uuid=token)`), and models whose
+# rows exist to be handed out by link (`ShareLink`, `Invitation`): capability URLs, not object references.
+_CAPABILITY_KEY = patterns.compile(r"(^|_)(token|secret|share|invite|invitation)(_|$)", ignore_case=True)
+_CAPABILITY_MODEL = patterns.compile(r"Share|Invit")
+
+
 def check_idor(model: ProjectModel) -> Verdict:
     verdict = Verdict()
     for context in model.routes:
@@ -122,6 +130,8 @@ def check_idor(model: ProjectModel) -> Verdict:
             continue
         if any(model.dependencies.classify(name)[0] for name in candidate.read_dependencies):
             continue  # the handler reads the account its dependency authenticated (`get_wallet(id, account.id)`)
+        if _CAPABILITY_KEY.search(candidate.parameter) or _CAPABILITY_MODEL.search(last_name(candidate.model or "")):
+            continue  # a share or invitation link, found by its secret: whoever holds the link may use it
         owner_fields = model.classes.owner_fields(candidate.model) if candidate.model else ()
         if owner_fields:
             fetched = f"a `{last_name(candidate.model or '')}` (owned through `{owner_fields[0]}`)"

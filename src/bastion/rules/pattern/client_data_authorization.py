@@ -197,6 +197,8 @@ def _is_request(expr: ast.expr, ctx: ModuleContext) -> bool:
 
 def _decides_access(where: str, key: str, compared: set[str], refuses: bool) -> bool:
     parts = set(words(key.removeprefix("HTTP_")))
+    # Django's META upper-cases a header's name (`IsAdmin` -> `HTTP_ISADMIN`): `isadmin` is `is` + `admin`.
+    parts |= {part[2:] for part in parts if part.startswith("is") and part[2:] in _PRIVILEGE_WORDS}
     if parts & _PROXY_WORDS:
         return False
     if parts & _IDENTITY_WORDS and compared & _PRIVILEGED_VALUES:
