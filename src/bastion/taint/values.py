@@ -357,7 +357,9 @@ def join(left: Value, right: Value) -> Value:
         right_keys = dict(right.keys)
         left_keys = dict(left.keys)
         merged = {}
-        for key in {*left_keys, *right_keys}:
+        # In the mappings' own order, never a set's: the first of two labels equal but for their trace is the one
+        # kept, so the order must not depend on the hash seed (nor, then, the facts' text).
+        for key in {**left_keys, **right_keys}:
             a = left_keys.get(key)
             b = right_keys.get(key)
             if a is not None and b is not None:
