@@ -4,7 +4,9 @@ every taint fixture and model test, with a cold memo, a warm one, after edits, a
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from bastion.taint.facts import ModuleFacts
 from bastion.taint.incremental import (
     ModuleInterface,
     SolveOptions,
+    _solver,
     digest_of,
     interface_of,
     link,
@@ -24,6 +27,8 @@ from bastion.taint.incremental import (
     solve_in_parts,
     solve_whole,
 )
+from bastion.taint.solver import Reach
+from bastion.taint.values import Label
 
 TESTS = Path(__file__).resolve().parents[1]
 TREES = [TESTS / "fixtures", TESTS / "models", TESTS.parent / "examples"]
@@ -84,6 +89,91 @@ def test_the_parts_find_what_the_whole_finds(projects: dict[str, list[ModuleFact
     assert kept > len(modules)  # interfaces and parts were kept
     assert _in_parts(modules, memo, options) == whole  # every part from the memo
     assert len(memo.kept) == kept
+
+
+# `pick` returns its parameter along two paths; which one is found first depends on the order `alpha`, `direct` and
+# `zinner` are solved in.
+ORDER_HELPERS = """\
+def zinner(value):
+    return value.strip()
+
+
+def alpha(value):
+    return zinner(value)
+
+
+def direct(value):
+    return value.lower()
+
+
+def pick(value, mode):
+    if mode:
+        chosen = direct(value)
+    else:
+        chosen = alpha(value)
+    return chosen
+"""
+ORDER_VIEWS = """\
+import os
+
+from flask import Flask, request
+
+from app.helpers import pick
+
+app = Flask(__name__)
+
+
+@app.route("/run")
+def run():
+    os.system(pick(request.args["name"], request.args.get("mode")))
+"""
+
+
+def test_the_solve_order_changes_no_path(projects: dict[str, list[ModuleFacts]], tmp_path: Path) -> None:
+    # A label (or reach) found along several paths keeps the best one (`solver._witness`), not the first one met: a
+    # warm re-solve of part of the project visits functions in another order than the whole solve.
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "helpers.py").write_text(ORDER_HELPERS)
+    (tmp_path / "app" / "views.py").write_text(ORDER_VIEWS)
+    options = SolveOptions(environment_sources=False, max_depth=12, reaches=None)
+    shuffles = [partial(_shuffled, random.Random(seed)) for seed in range(12)]
+    for modules in (_modules(tmp_path), projects["fixtures"]):
+        results = []
+        for order in (
+            sorted,
+            partial(sorted, reverse=True),
+            *(shuffles if modules is not projects["fixtures"] else ()),
+        ):
+            solver = _solver(modules, options)
+            solver.order = order
+            findings = solver.solve()
+            tables = (solver.fields, solver.returns, solver.reaches)
+            results.append(
+                (
+                    findings,
+                    solver.cut_short,
+                    [{key: _witnessed(items) for key, items in table.items()} for table in tables],
+                )
+            )
+        first = results[0]
+        assert first[0] and all(finding.trace for finding in first[0])
+        for other in results[1:]:
+            assert [finding.trace for finding in other[0]] == [finding.trace for finding in first[0]]
+            assert other == first
+
+
+def _shuffled(generator: random.Random, names: Iterable[str]) -> list[str]:
+    unique = sorted(set(names))
+    return generator.sample(unique, len(unique))
+
+
+def _witnessed(items: Iterable[Label | Reach] | dict[Label, Label]) -> list[str]:
+    kept = items.values() if isinstance(items, dict) else items
+    return sorted(
+        repr((getattr(item, "origin", None), getattr(item, "param", None), getattr(item, "target", None)))
+        + repr((sorted(item.cleared), item.attrs, item.trace, item.depth))
+        for item in kept
+    )
 
 
 def test_the_project_splits_into_many_parts(projects: dict[str, list[ModuleFacts]]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 # Labels equal but for their trace meet when two dicts with constant keys are joined (branches, loop heads): the
 # call result below reaches `META` under SCRIPT_NAME (one step) and PATH_INFO (two steps). Which trace is kept used
 # to follow the order of a set of the keys, i.e. the hash seed.
-REQUEST = '''\
+REQUEST = """\
 def script_prefix(scope):
     return scope["root"]
 
@@ -51,7 +51,7 @@ class Request:
 
     def parse(self, meta):
         return meta
-'''
+"""
 
 ENCODE = """
 import sys

@@ -145,11 +145,14 @@ class TaintSolver:
         self.truncated: set[str] = set()
         self.returns: dict[str, frozenset[Label]] = {}
         self.reaches: dict[str, frozenset[Reach]] = {}
-        self.fields: dict[tuple[str, str], set[Label]] = {}
+        self.fields: dict[tuple[str, str], dict[Label, Label]] = {}  # each label: its best witness (`_witness`)
         self._callee_cache: dict[tuple[str, bool], tuple[_Callee, ...]] = {}
         self._sites: dict[str, dict[int, CallSite]] = {}
         self.callers: dict[str, set[str]] = {}
         self.field_readers: dict[tuple[str, str], set[str]] = {}
+        # The order functions are visited in. Sorted, never a set's order; what is found must not depend on it at
+        # all (`_witness`), which the tests check by solving in reverse.
+        self.order: Callable[[Iterable[str]], list[str]] = sorted
         self._link()
 
     # -- linking --------------------------------------------------------------------------------------------------
@@ -300,8 +303,8 @@ class TaintSolver:
     def resolve(
         self, function: FunctionFacts, labels: Iterable[Label], memo: dict[int, frozenset[Label]]
     ) -> set[Label]:
-        """Labels in terms of sources and the function's own parameters only."""
-        out: set[Label] = set()
+        """Labels in terms of sources and the function's own parameters only (one witness each: `_keep`)."""
+        out: dict[Label, Label] = {}
         for label in labels:
             origin = label.origin
             if isinstance(origin, SourceOrigin):
@@ -309,21 +312,21 @@ class TaintSolver:
                     continue
                 if origin.annotation is not None and self._is_dependency(origin.annotation):
                     continue  # a parameter the framework fills from a dependency
-                out.add(label)
+                _keep(out, label)
             elif isinstance(origin, ParamOrigin):
-                out.add(label)
+                _keep(out, label)
             elif isinstance(origin, FieldOrigin):
                 for owner in self._owners(origin):
-                    for stored in self.fields.get((owner, origin.attr), ()):
+                    for stored in self.fields.get((owner, origin.attr), {}).values():
                         composed = _compose(stored, label, 0)
                         if composed is not None:
-                            out.add(composed)
+                            _keep(out, composed)
             elif isinstance(origin, CallOrigin):
                 for result in self._call_result(function, origin.call, memo):
                     composed = _compose(result, label, 0)
                     if composed is not None:
-                        out.add(composed)
-        return out
+                        _keep(out, composed)
+        return set(out.values())
 
     def _call_result(self, function: FunctionFacts, index: int, memo: dict[int, frozenset[Label]]) -> frozenset[Label]:
         if index in memo:
@@ -333,9 +336,9 @@ class TaintSolver:
         if site is None:
             return frozenset()
         callees = self.callees(site)
-        result: set[Label] = set()
+        result: dict[Label, Label] = {}
         if not callees or any(callee.constructor for callee in callees):
-            result = self.resolve(function, site.fallback, memo)
+            result = {label: label for label in self.resolve(function, site.fallback, memo)}
         for callee in callees:
             if callee.constructor:
                 continue
@@ -346,7 +349,7 @@ class TaintSolver:
                 if isinstance(origin, SourceOrigin):
                     composed = _with_depth(returned, returned.depth + 1, self.max_depth)
                     if composed is not None:
-                        result.add(composed.with_step(returned_step))
+                        _keep(result, composed.with_step(returned_step))
                     else:
                         self._cut(function, site.line, from_source=True)
                 elif isinstance(origin, ParamOrigin):
@@ -355,10 +358,10 @@ class TaintSolver:
                         head = argument.with_step(passed_step)
                         composed = _compose(head, returned, 1, self.max_depth)
                         if composed is not None:
-                            result.add(composed.with_step(returned_step))
+                            _keep(result, composed.with_step(returned_step))
                         else:
                             self._cut(function, site.line, from_source=isinstance(head.origin, SourceOrigin))
-        memo[index] = frozenset(result)
+        memo[index] = frozenset(result.values())
         return memo[index]
 
     def _arguments(self, site: CallSite, callee: _Callee, param: str) -> set[Label]:
@@ -391,9 +394,9 @@ class TaintSolver:
         """Recompute one table from `seeds` until nothing changes; the names whose entry changed."""
         table: dict[str, frozenset] = self.returns if compute == "returns" else self.reaches  # type: ignore[type-arg]
         step = self._returns_of if compute == "returns" else self._reaches_of
-        # Names in sorted order, never in a set's: the order decides which path is kept (and, past the visit cap,
-        # what is found), so it must not depend on the hash seed.
-        queue = deque(sorted(seeds))
+        # Names in `order` (sorted), never in a set's: the paths kept do not depend on it (`_witness`), but past the
+        # visit cap what is found does, so it must not depend on the hash seed.
+        queue = deque(self.order(seeds))
         queued = set(queue)
         visits: dict[str, int] = {}
         changed: set[str] = set()
@@ -404,10 +407,10 @@ class TaintSolver:
             if visits[name] > _MAX_VISITS:
                 continue
             new = step(self.functions[name])
-            if new != table.get(name, frozenset()):
+            if not _same_witnesses(new, table.get(name, frozenset())):
                 table[name] = new
                 changed.add(name)
-                for caller in sorted(self.callers.get(name, ())):
+                for caller in self.order(self.callers.get(name, ())):
                     if caller not in queued:
                         queued.add(caller)
                         queue.append(caller)
@@ -419,30 +422,26 @@ class TaintSolver:
         return frozenset(self.resolve(function, function.returns, {}))
 
     def _reaches_of(self, function: FunctionFacts) -> frozenset[Reach]:
-        found: set[Reach] = set()
+        # By what makes two reaches equal (parameter, target, cleared kinds, attributes), the best witness so far:
+        # many paths through calls give the same reach, which is built only when its witness is better.
+        found: dict[tuple[Any, ...], Reach] = {}
         memo: dict[int, frozenset[Label]] = {}
         for index, hit in enumerate(function.sinks):
             target: Target = ("sink", function.qualname, index)
             for label in self.resolve(function, hit.labels, memo):
                 if isinstance(label.origin, ParamOrigin) and not clears(label.cleared, hit.kind):
-                    found.add(Reach(label.origin.name, target, label.cleared, label.trace, label.depth, label.attrs))
+                    _keep_reach(found, label.origin.name, target, label.cleared, label.trace, label.depth, label.attrs)
         for write in function.field_writes:
             field_target: Target = ("field", write.owner, write.attr)
             for label in self.resolve(function, write.labels, memo):
                 if isinstance(label.origin, ParamOrigin):
-                    found.add(
-                        Reach(label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs)
+                    _keep_reach(
+                        found, label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs
                     )
-        # What makes two reaches equal: many paths through calls give the same one, which is then built only once
-        # (the first stays, as `found.add` would keep it).
-        known = {(item.param, item.target, item.cleared, item.attrs) for item in found}
         for label, reach, composed in self._through_calls(function, memo, fields_fixed=True):
             if isinstance(label.origin, ParamOrigin):
-                key = (label.origin.name, reach.target, composed[0], composed[3])
-                if key not in known:
-                    known.add(key)
-                    found.add(Reach(label.origin.name, reach.target, *composed))
-        return frozenset(found)
+                _keep_reach(found, label.origin.name, reach.target, *composed)
+        return frozenset(found.values())
 
     def _through_calls(
         self, function: FunctionFacts, memo: dict[int, frozenset[Label]], *, fields_fixed: bool = False
@@ -527,7 +526,7 @@ class TaintSolver:
             to_collect = set(changed)
             for name in changed:
                 to_collect.update(self.callers.get(name, ()))
-            learned = self._collect(findings, sorted(to_collect))
+            learned = self._collect(findings, self.order(to_collect))
             if not learned:
                 break
             # Another round, only for what reads a field that learned a source (and, through the fixpoints, callers).
@@ -577,10 +576,12 @@ class TaintSolver:
         return level == LINE and kind in self.line_kinds
 
     def _store(self, owner: str, attr: str, label: Label) -> bool:
-        stored = self.fields.setdefault((owner, attr), set())
-        if label in stored:
+        """Whether the field learned a source, or a better witness of one it held."""
+        stored = self.fields.setdefault((owner, attr), {})
+        known = stored.get(label)
+        if known is not None and _witness(known) <= _witness(label):
             return False
-        stored.add(label)
+        stored[label] = label
         return True
 
     def _report(
@@ -630,6 +631,45 @@ def _preference(finding: TaintFinding) -> tuple[Any, ...]:
         (source.path, source.line, source.column, source.description, source.kind),
         finding.trace,
     )
+
+
+def _witness(item: Label | Reach) -> tuple[Any, ...]:
+    """Which of two labels (or reaches) equal but for their path is kept: the one crossing fewer calls, then the
+    shorter trace, then the first trace in file order. A total order, so what a summary holds, and the path a
+    finding shows, never depend on the order functions were solved in (a warm re-solve of part of the project
+    must give what the whole solve gives)."""
+    return (item.depth, len(item.trace), item.trace)
+
+
+def _keep(kept: dict[Label, Label], label: Label) -> None:
+    known = kept.get(label)
+    if known is None or _witness(label) < _witness(known):
+        kept[label] = label
+
+
+def _keep_reach(
+    kept: dict[tuple[Any, ...], Reach],
+    param: str,
+    target: Target,
+    cleared: frozenset[str],
+    trace: tuple[Step, ...],
+    depth: int,
+    attrs: tuple[str, ...],
+) -> None:
+    key = (param, target, cleared, attrs)
+    known = kept.get(key)
+    if known is None or (depth, len(trace), trace) < _witness(known):
+        kept[key] = Reach(param, target, cleared, trace, depth, attrs)
+
+
+def _same_witnesses(new: frozenset[Any], old: frozenset[Any]) -> bool:
+    """Equal sets whose equal items also have the same paths (equality of labels and reaches ignores paths)."""
+    if new != old:
+        return False
+    if new is old:
+        return True
+    paths = {item: (item.depth, item.trace) for item in old}
+    return all(paths[item] == (item.depth, item.trace) for item in new)
 
 
 def _pattern(name: str) -> patterns.Pattern:
