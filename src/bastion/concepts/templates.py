@@ -67,6 +67,7 @@ _RENDER_CALLS = frozenset(
     {"render_template", "render", "render_to_string", "render_to_response", "TemplateResponse", "stream_template"}
 )
 _MAX_DEPTH = 32
+_MODEL_MODULES = frozenset({"models", "model", "entities"})
 _ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 
 
@@ -235,7 +236,7 @@ def find_written_fields(module: PythonModule) -> list[WrittenField]:
     for function in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
         own = _shared_own_nodes(module, function)
         tainted = _request_names(function, own, is_view=_is_django_view(function, module))
-        if not tainted and not any(_is_request_read(node) for node in own):
+        if not tainted and not any(_is_request_read(node) or _binds_form(node) for node in own):
             continue
         scope = index.scope_chain(function)
         models = _stored_names(own, scope, module)
@@ -268,8 +269,13 @@ def _constructed_model(call: ast.Call, scope: Scope, module: PythonModule) -> st
         return None
     if isinstance(func, ast.Name) and func.id[:1].isupper() and call.keywords and not call.args:
         name = module.index.qualified_name(func, scope) or func.id
-        return name if "." not in name or name.startswith(module.name + ".") else None
+        return name if "." not in name or name.startswith(module.name + ".") or _from_models_module(name) else None
     return None
+
+
+def _from_models_module(name: str) -> bool:
+    """`models.Note`, `app.models.user.User`: a class imported from the project's models package."""
+    return any(part in _MODEL_MODULES for part in name.split(".")[:-1])
 
 
 def _stored_names(own: list[ast.AST], scope: Scope, module: PythonModule) -> dict[str, str]:
@@ -407,6 +413,15 @@ def _request_names(
     return names
 
 
+def _binds_form(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _is_form_class(node.func)
+
+
+def _is_form_class(func: ast.expr) -> bool:
+    name = last_name(dotted(func) or "")
+    return name.endswith("Form") and name != "Form" and name[:1].isupper()
+
+
 def _bound_names(target: ast.expr) -> list[str]:
     """The names an assignment binds: `a`, `a, b`, `*rest`; not the object of `card.heading = ...`."""
     if isinstance(target, ast.Name):
@@ -438,6 +453,10 @@ def _from_request(node: ast.AST | None, names: set[str], depth: int = 0) -> bool
             return _from_request(func.value, names, depth + 1) or (
                 func.attr in _STRING_METHODS and any(_from_request(a, names, depth + 1) for a in node.args)
             )
+        if _is_form_class(func):
+            # A form bound to the submitted data: `NoteForm(request.form)`, Flask-WTF's `NoteForm()` (which reads
+            # the request itself); its fields' `.data` are what the client sent.
+            return not node.args or _from_request(node.args[0], names, depth + 1)
         return dotted(func) == "str" and any(_from_request(a, names, depth + 1) for a in node.args)
     if isinstance(node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp)):
         return any(

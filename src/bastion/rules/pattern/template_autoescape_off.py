@@ -290,11 +290,36 @@ def _grade(expression: str, calls: list[RenderCall], written: dict[tuple[str, st
             text,
             f"a `{model}` row read from the database and rendered at {where}: stored data that users may write",
         )
+    field = _written_field_of_model_named(root, attributes, written)
+    if field is not None:
+        return (
+            Severity.HIGH,
+            Confidence.MEDIUM,
+            text,
+            f"`{root}` holds `{last_name(field.model)}` rows (by its name), whose `{field.field}` is written from "
+            f"request data at {field.site.path}:{field.site.line} (stored cross-site scripting)",
+        )
     user_path = attributes[1:] if root == "request" else attributes
     if (root in _USER_ROOTS or root == "request") and user_path and user_path[-1] in _IDENTITY_FIELDS:
         return Severity.MEDIUM, Confidence.MEDIUM, text, "a value the user chose about themselves (stored data)"
     if _ADMIN_ROOTS.match(root):
         return Severity.LOW, Confidence.LOW, text, "a value an administrator configures"
+    return None
+
+
+def _written_field_of_model_named(
+    root: str, attributes: list[str], written: dict[tuple[str, str], WrittenField]
+) -> WrittenField | None:
+    """The field written from request data of the model a context variable is named after (`notes` or `note` for
+    `Note`, `blog_posts` for `BlogPost`), when the render call's value did not say where the rows come from (a
+    helper's result: `notes=get_notes_for_user(user.id)`)."""
+    if not attributes:
+        return None
+    singular = root.lower().replace("_", "")
+    for name in (singular, singular.removesuffix("s"), singular.removesuffix("list")):
+        for (model, field_name), field in written.items():
+            if field_name == attributes[-1] and model.lower() == name:
+                return field
     return None
 
 
