@@ -16,7 +16,7 @@ from bastion.rules import load_all
 
 # item id -> (rule codes, whole families)
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
-    "no-hardcoded-secrets": ({"CFG102", "CFG403", "CFG408"}, {"SEC"}),
+    "no-hardcoded-secrets": ({"CFG102", "CFG403", "CFG408", "PAT408"}, {"SEC"}),
     "secrets-from-environment": ({"CFG102", "CFG403", "CFG408", "SEC201", "SEC202"}, set()),
     "passwords-hashed": ({"CFG104", "PAT402", "PAT403", "PAT404", "PAT407"}, set()),
     "password-rules": ({"CFG105"}, set()),

@@ -74,6 +74,7 @@ from bastion.rules.pattern.assert_access_control import AssertAccessControl
 from bastion.rules.pattern.bcrypt_rounds import BcryptLowRounds
 from bastion.rules.pattern.client_address_authorization import ClientAddressAuthorization
 from bastion.rules.pattern.client_data_authorization import ClientDataAuthorization
+from bastion.rules.pattern.constant_password_hashed import ConstantPasswordHashed
 from bastion.rules.pattern.debug_mode import DebugMode
 from bastion.rules.pattern.environment_in_response import EnvironmentInResponse
 from bastion.rules.pattern.exception_in_response import ExceptionInResponse
@@ -271,7 +272,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "no-hardcoded-secrets",
         "No hard-coded secrets",
         "search the code, config files and git history for keys and passwords (bastion's SEC rules do this)",
-        rules=(HardcodedSecretKey, DockerfileSecretInEnv, ComposeSecretInEnvironment),
+        rules=(HardcodedSecretKey, DockerfileSecretInEnv, ComposeSecretInEnvironment, ConstantPasswordHashed),
         families=frozenset({"SEC"}),
         absence_passes=True,
     ),
