@@ -18,7 +18,7 @@ from bastion.rules import load_all
 EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "no-hardcoded-secrets": ({"CFG102", "CFG403", "CFG408", "PAT408"}, {"SEC"}),
     "secrets-from-environment": ({"CFG102", "CFG403", "CFG408", "SEC201", "SEC202"}, set()),
-    "passwords-hashed": ({"CFG104", "PAT402", "PAT403", "PAT404", "PAT407"}, set()),
+    "passwords-hashed": ({"CFG104", "PAT402", "PAT403", "PAT404", "PAT407", "PAT409"}, set()),
     "password-rules": ({"CFG105"}, set()),
     "sql-parameterised": ({"TNT101"}, set()),
     "output-escaped": ({"PAT802", "PAT803", "PAT804", "PAT904", "TNT104", "TNT301"}, set()),

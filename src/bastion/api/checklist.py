@@ -87,6 +87,7 @@ from bastion.rules.pattern.os_system import OsSystem
 from bastion.rules.pattern.paramiko_exec_command import ParamikoExecCommand
 from bastion.rules.pattern.pbkdf2_iterations import Pbkdf2LowIterations
 from bastion.rules.pattern.plaintext_password_lookup import PlaintextPasswordLookup
+from bastion.rules.pattern.plaintext_password_stored import PlaintextPasswordStored
 from bastion.rules.pattern.secret_in_log import SecretInLog
 from bastion.rules.pattern.shell_program_invoked import ShellProgramInvoked
 from bastion.rules.pattern.shell_true_other import ShellTrueOtherCall
@@ -294,7 +295,14 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "passwords-hashed",
         "Passwords hashed with a slow algorithm",
         "check that passwords are stored with Argon2, bcrypt, scrypt or PBKDF2 (never MD5/SHA-1/plain)",
-        rules=(FastHashPassword, BcryptLowRounds, Pbkdf2LowIterations, PlaintextPasswordLookup, WeakPasswordHasher),
+        rules=(
+            FastHashPassword,
+            BcryptLowRounds,
+            Pbkdf2LowIterations,
+            PlaintextPasswordLookup,
+            PlaintextPasswordStored,
+            WeakPasswordHasher,
+        ),
         checks=(check_password_hashers,),
         extra=_password_hashing,
         nothing_found="no password hashing found in the code",

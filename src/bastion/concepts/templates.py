@@ -228,9 +228,10 @@ def find_render_calls(module: PythonModule) -> list[RenderCall]:
     return found
 
 
-def find_written_fields(module: PythonModule) -> list[WrittenField]:
+def find_written_fields(module: PythonModule, *, assigned_only: bool = False) -> list[WrittenField]:
     """Model fields written from request data in one function: `Task(title=title, ...)`, `Task.objects.create(
-    title=...)` and `task.title = title` where `task` was read from the `Task` model in the same function."""
+    title=...)` and `task.title = title` where `task` was read from the `Task` model in the same function
+    (`assigned_only`: only the last kind, which no constructor of the model can transform on the way)."""
     index = module.index
     found: list[WrittenField] = []
     for function in module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef):
@@ -241,7 +242,7 @@ def find_written_fields(module: PythonModule) -> list[WrittenField]:
         scope = index.scope_chain(function)
         models = _stored_names(own, scope, module)
         for node in own:
-            if isinstance(node, ast.Call):
+            if isinstance(node, ast.Call) and not assigned_only:
                 model = _constructed_model(node, scope, module)
                 if model is not None:
                     found.extend(
