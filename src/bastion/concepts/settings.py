@@ -379,6 +379,23 @@ def _statement_settings(statement: ast.stmt, module: PythonModule, scope: Scope)
             )
     elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
         found.extend(_list_method_setting(statement.value, module, scope))
+        found.extend(_configured_settings(statement.value, module, scope))
+    return found
+
+
+def _configured_settings(call: ast.Call, module: PythonModule, scope: Scope) -> list[SettingValue]:
+    """`settings.configure(DEBUG=True, ...)` (also `**{"DEBUG": True}`): a script or single-file app that sets
+    Django's settings in code instead of naming a settings module."""
+    if module.index.qualified_name(call.func, scope) != "django.conf.settings.configure":
+        return []
+    found: list[SettingValue] = []
+    for keyword in call.keywords:
+        if keyword.arg is not None and is_setting_name(keyword.arg):
+            found.append(setting_value(keyword.arg, keyword.value, keyword.value, module, scope))
+        elif keyword.arg is None and isinstance(keyword.value, ast.Dict):
+            for key, value in zip(keyword.value.keys, keyword.value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) and is_setting_name(key.value):
+                    found.append(setting_value(key.value, value, key, module, scope))
     return found
 
 

@@ -23,7 +23,8 @@ from bastion.rules.config.web_rule import (
 class DebugEnabled(WebAppRule):
     """## What it does
     Finds `DEBUG = True` in the settings a production deployment uses: a Django settings module (followed through
-    split settings and star imports, skipping `dev`/`local`/`test` profiles), a Flask config module or class loaded
+    split settings and star imports, skipping `dev`/`local`/`test` profiles) or the settings a single-file Django app
+    gives `settings.configure(...)`, a Flask config module or class loaded
     with `app.config.from_object`, `app.config["DEBUG"] = True`, `app.debug = True`, and `FastAPI(debug=True)` or
     `Starlette(debug=True)`. A value read from the environment is reported when its default is on.
 

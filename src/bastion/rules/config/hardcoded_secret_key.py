@@ -13,7 +13,8 @@ from bastion.rules.config.web_rule import Verdict, WebAppRule, production_config
 class HardcodedSecretKey(WebAppRule):
     """## What it does
     Finds the signing key of a production configuration written in the source: Django's and Flask's
-    `SECRET_KEY` (also `app.secret_key`, `app.config["SECRET_KEY"]`, `JWT_SECRET_KEY`, `WTF_CSRF_SECRET_KEY`) and
+    `SECRET_KEY` (also `app.secret_key`, `app.config["SECRET_KEY"]`, Django's `settings.configure(SECRET_KEY=...)`,
+    `JWT_SECRET_KEY`, `WTF_CSRF_SECRET_KEY`) and
     Starlette's `SessionMiddleware(secret_key=...)`, and keys that fall back to a literal when the environment
     variable is unset (`os.environ.get("SECRET_KEY", "dev")`). The message says when the key is also weak: short,
     few distinct characters, a placeholder, or Django's `django-insecure-` key. The key is never shown whole. When
