@@ -37,7 +37,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "access-control": ({"CFG303", "CFG304", "PAT605", "PAT606", "PAT607", "PAT608", "PAT809"}, set()),
     "login-rate-limit": ({"CFG305"}, set()),
     "uploads": ({"CFG306", "CFG307", "CFG308"}, set()),
-    "no-debug": ({"CFG101", "CFG309", "PAT801", "PAT901", "PAT905"}, set()),
+    "no-debug": ({"CFG101", "CFG309", "PAT801", "PAT812", "PAT901", "PAT905"}, set()),
     "security-logging": ({"CFG310"}, set()),
     "logging-without-secrets": ({"PAT902", "TNT601"}, set()),
     "dependencies": (set(), {"DEP"}),

@@ -76,6 +76,7 @@ from bastion.rules.pattern.client_address_authorization import ClientAddressAuth
 from bastion.rules.pattern.client_data_authorization import ClientDataAuthorization
 from bastion.rules.pattern.constant_password_hashed import ConstantPasswordHashed
 from bastion.rules.pattern.debug_mode import DebugMode
+from bastion.rules.pattern.debug_toolbar_client_switch import DebugToolbarClientSwitch
 from bastion.rules.pattern.environment_in_response import EnvironmentInResponse
 from bastion.rules.pattern.exception_in_response import ExceptionInResponse
 from bastion.rules.pattern.fast_hash_password import FastHashPassword
@@ -459,7 +460,14 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "no-debug",
         "No debug mode, no stack traces to users",
         "trigger an error on the deployed site and check the page shows no traceback or settings",
-        rules=(DebugEnabled, DebugPropagateExceptions, DebugMode, ExceptionInResponse, EnvironmentInResponse),
+        rules=(
+            DebugEnabled,
+            DebugPropagateExceptions,
+            DebugMode,
+            DebugToolbarClientSwitch,
+            ExceptionInResponse,
+            EnvironmentInResponse,
+        ),
         checks=(check_debug, check_propagate_exceptions),
         nothing_found="no debug setting found",
     ),

@@ -109,6 +109,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT809": ("bastion.rules.pattern.assert_access_control", True),
     "PAT810": ("bastion.rules.pattern.tarfile_extractall", True),
     "PAT811": ("bastion.rules.pattern.catastrophic_regex", True),
+    "PAT812": ("bastion.rules.pattern.debug_toolbar_client_switch", True),
     "PAT901": ("bastion.rules.pattern.exception_in_response", True),
     "PAT902": ("bastion.rules.pattern.secret_in_log", True),
     "PAT903": ("bastion.rules.pattern.swallowed_exception", False),
