@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bastion.semantic import module as module_source
 from bastion.semantic.module import PythonModule, build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.reading import TextDocument
@@ -50,16 +51,34 @@ def test_nodes_of_a_type_come_in_ast_walk_order(kinds: tuple[type[ast.AST], ...]
     assert [id(node) for node in module.nodes_of(*kinds)] == [id(node) for node in expected]
 
 
+def test_every_node_comes_in_ast_walk_order() -> None:
+    source = SOURCE + textwrap.dedent(
+        """
+        match command:
+            case {"op": op, **rest} if op:
+                print(f"{op!r:>{width}} {rest}")
+            case [first, *others] | Point(x=first, y=0):
+                pass
+        try:
+            x: int = (y := 1) + -z
+        except (ValueError, TypeError) as group:
+            del a[1:2], b.c
+        """
+    )
+    module = _module(source)
+    assert [id(node) for node in module.nodes()] == [id(node) for node in ast.walk(module.tree)]
+
+
 def test_the_tree_is_walked_once_and_each_answer_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     module = _module(SOURCE)
     walks = []
-    real_walk = ast.walk
+    real_walk = module_source._walk
 
-    def counting_walk(node: ast.AST):  # type: ignore[no-untyped-def]
+    def counting_walk(node: ast.AST) -> list[ast.AST]:
         walks.append(node)
         return real_walk(node)
 
-    monkeypatch.setattr(ast, "walk", counting_walk)
+    monkeypatch.setattr(module_source, "_walk", counting_walk)
     calls = module.nodes_of(ast.Call)
     functions = module.nodes_of(ast.FunctionDef, ast.AsyncFunctionDef)
     assert module.nodes_of(ast.Call) is calls

@@ -39,7 +39,7 @@ class PythonModule:
         """Every node of the module, in `ast.walk` order (walked once, on first use)."""
         found = self._derived.get(_ALL_NODES)
         if found is None:
-            found = self._derived[_ALL_NODES] = list(ast.walk(self.tree))
+            found = self._derived[_ALL_NODES] = _walk(self.tree)
         return found
 
     @overload
@@ -77,6 +77,23 @@ class PythonModule:
 
 
 _ALL_NODES = object()  # the key of `nodes()` in `_derived`
+
+
+def _walk(tree: ast.AST) -> list[ast.AST]:
+    """`list(ast.walk(tree))`, without its generators (about half the time): breadth first, each node's children
+    in field order."""
+    found = [tree]
+    append = found.append
+    for node in found:  # (the list grows while it is read: a queue that keeps what it served)
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
 
 
 def module_name_for(path: Path) -> tuple[str, bool]:
