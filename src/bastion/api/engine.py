@@ -23,7 +23,7 @@ from bastion.rules.base import AstRule, EncodedFacts, FactCollector, ProjectRule
 from bastion.rules.runner import AstDispatcher, CurrentPass, run_collectors, run_text_rules
 from bastion.semantic.constants import UNKNOWN
 from bastion.semantic.declared_routes import DeclaredRoute
-from bastion.semantic.module import build_module
+from bastion.semantic.module import PythonModule, build_module
 from bastion.source.discovery import SourceFile
 from bastion.source.python_parse import newer_syntax, parse_python
 from bastion.source.reading import ReadError, TextDocument, read_document
@@ -274,6 +274,13 @@ class Analyzer:
             return  # (`--select SEC`: the text rules alone read Python files)
         progress.name = "the semantic index"
         module = build_module(document, tree, return_types=self.return_types, declared_routes=self.declared_routes)
+        try:
+            self._analyse_module(module, result, progress)
+        finally:
+            module.index.release()  # (the tree is freed as soon as this returns, not by the next collection)
+
+    def _analyse_module(self, module: PythonModule, result: FileResult, progress: CurrentPass) -> None:
+        rel = module.rel
         progress.name = "the AST rules"
         try:
             findings, notices = self.dispatcher.run(module, self.config)

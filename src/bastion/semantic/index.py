@@ -111,6 +111,15 @@ class ModuleIndex:
         # id of a bindings list -> (its length then, the binding that decides the name)
         self._decisive: dict[int, tuple[int, Binding | None]] = {}
 
+    def release(self) -> None:
+        """Forget the scopes, once nothing will read this index again. Each scope points back at its index, so
+        the index, its scopes and the whole tree they hold form a cycle that only the cyclic collector frees (the
+        engine analyses a file with it off: the first collection after the file then walked every node, ~0.6 s of
+        Django's taint scan). Without the index's references to its scopes, reference counting frees them all."""
+        self._scopes.clear()
+        self._decisive.clear()
+        del self.module_scope
+
     # -- scopes --------------------------------------------------------------------------------------------
 
     def child_scope(self, node: ScopeNode, parent: Scope) -> Scope:
