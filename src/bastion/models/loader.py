@@ -206,6 +206,9 @@ class SinkModel:
     # With `element`: an argv that runs tar in extract mode (`["tar", "-xf", name]`) makes its other elements this
     # sink kind (the archive whose members are written out).
     extract_argv_kind: str | None = None
+    # Callees that share a name in `methods` but are not this sink: a receiver known to be of that type is not
+    # matched by method name (`from_string` of a Jinja sandboxed environment).
+    not_callees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -508,6 +511,7 @@ class _ModelParser:
             "shell-argv-role",
             "extract-argv-kind",
             "passes-on",
+            "not-callees",
         }
         only(entry, keys, where)
         model = SinkModel(
@@ -541,6 +545,8 @@ class _ModelParser:
                 declared = ", ".join(sorted(self.kinds.sinks))
                 raise ModelError(f"{where}: unknown sink kind {extracted!r}; declared: {declared}")
             model = replace(model, extract_argv_kind=extracted)
+        if "not-callees" in entry:
+            model = replace(model, not_callees=strings(entry, "not-callees", where))
         if model.stores:
             return model
         if not model.callees and not model.methods:

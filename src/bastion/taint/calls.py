@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from bastion.models.loader import ALL_KINDS
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.constants import UNKNOWN
+from bastion.semantic.index import BindingKind
 from bastion.taint.containers import ContainerAnalysis
 from bastion.taint.context import call_name
 from bastion.taint.facts import DOUBLE_STAR, STAR, ArgKey, CallSite
@@ -18,6 +20,8 @@ from bastion.taint.values import EMPTY_LABELS, CallOrigin, Label, Value, union_l
 
 # Calls that choose a module or a function by name (see `_chosen_by_name`).
 _CHOOSERS = frozenset({"importlib.import_module", "builtins.getattr"})
+# Declared return types that say nothing of a library class's methods (`-> str`, `-> Optional[...]`).
+_NOT_CLASSES = ("builtins.", "typing.", "collections.", "typing_extensions.")
 _KEYWORD_PROPAGATORS = frozenset({"format", "format_map", "dict", "update", "copy", "replace", "join", "Template"})
 
 
@@ -67,7 +71,9 @@ class CallAnalysis(ContainerAnalysis):
         if source is not None:
             return self._source_value(node, source.kind, callee or "", self.index.result_name(callee or ""))
         propagated = self._propagated(node, callee, receiver, positional, keywords, starred_kw, consumed)
-        result_type = self._chosen_by_name(callee, node, positional) or self._result_type(callee)
+        result_type = (
+            self._chosen_by_name(callee, node, positional) or self._declared_result(func) or self._result_type(callee)
+        )
         # `handler.find(path)` on an object of a project class is that class's method, not `str.find`.
         project_method = receiver is not None and receiver.type_name is not None and self._is_project_type(receiver)
         cleared = self._sanitized(callee, None if project_method else method, node, state)
@@ -99,6 +105,24 @@ class CallAnalysis(ContainerAnalysis):
         if self._resolves_path(callee, method):
             value = replace(value, resolved=True)
         return value
+
+    def _declared_result(self, func: ast.expr) -> str | None:
+        """`env = make_env()` where this module defines `def make_env() -> jinja2.sandbox.SandboxedEnvironment`: an
+        instance of the library class the function declares it returns, so the models judge its methods. (Project
+        classes are followed by the solver through what the function really returns.)"""
+        if not isinstance(func, ast.Name) or func.id in self.local_names:
+            return None
+        key = (self.outer_id, func.id)
+        cache = self.shared.declared_results
+        if key not in cache:
+            cache[key] = None
+            binding = self.index.resolve_binding(func.id, self.scope)
+            definition = binding.node if binding is not None and binding.kind is BindingKind.DEFINITION else None
+            if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)) and definition.returns is not None:
+                declared = self.index.qualified_name(definition.returns, self.scope)
+                if declared is not None and self.model.is_library(declared) and not declared.startswith(_NOT_CLASSES):
+                    cache[key] = f"{declared}()"
+        return cache[key]
 
     def _is_project_type(self, value: Value) -> bool:
         type_name = value.type_name or ""
@@ -236,8 +260,9 @@ class CallAnalysis(ContainerAnalysis):
         labels: set[Label] = set()
         if receiver is not None and id(node.func) not in consumed:
             labels.update(receiver.all_labels())
+        key_node = node.args[0] if node.args and _is_lookup(node, callee, receiver, self.model.is_library) else None
         for arg_node, value in zip(node.args, positional, strict=True):
-            if id(arg_node) not in consumed and value.request is None:
+            if id(arg_node) not in consumed and value.request is None and arg_node is not key_node:
                 labels.update(value.all_labels())
         if self._keywords_propagate(node, callee):
             for item in node.keywords:
@@ -273,6 +298,22 @@ class CallAnalysis(ContainerAnalysis):
                 found = True
                 cleared.update(sanitizer.kinds)
         return frozenset(cleared) if found else None
+
+
+def _is_lookup(node: ast.Call, callee: str | None, receiver: Value | None, is_library: Callable[[str], bool]) -> bool:
+    """`store["items"].get(key)`, `known_dict.get(key, default)`: a read from a container of the server's by a key.
+    What comes back is what the container holds (or the default), not the key, as with `store["items"][key]`: a
+    request value used only to find a server object does not make that object's attributes request data. (The
+    container's own taint still comes back with it.)"""
+    func = node.func
+    if not isinstance(func, ast.Attribute) or func.attr != "get" or not 1 <= len(node.args) <= 2:
+        return False
+    if receiver is None or (callee is not None and is_library(callee)):
+        return False
+    # A key with a default (`pending.get(key, {})`) is a mapping's lookup whatever the receiver; a lone argument
+    # only on a container read by key (`self.db["items"].get(key)`) or a dict known here: `client.get(url)` of an
+    # HTTP client of unknown type returns what the URL serves.
+    return len(node.args) == 2 or isinstance(func.value, ast.Subscript) or receiver.keys is not None
 
 
 def _name_pattern(value: Value) -> str | None:

@@ -81,6 +81,8 @@ class ModuleScope:
         # reads (imports, builtins, module functions) resolve the same way in every function of the module.
         self.outer_names: dict[tuple[int, str], str | None] = {}
         self.outer_values: dict[tuple[int, str], Value] = {}
+        # The library class a function of the module named from a scope is declared to return (`-> X`), or None.
+        self.declared_results: dict[tuple[int, str], str | None] = {}
         self.root_package = index.module_name.split(".", 1)[0]
         # Classes of this module that derive from a library class: qualified name -> (that base, the names the class
         # itself defines or assigns on `self`), so that what they inherit resolves to the library's members.
@@ -217,8 +219,12 @@ class FunctionContext(ABC):
             if isinstance(base, ast.Name) and base.id == self.self_name and self.class_name is not None:
                 return self._inherited(func.attr) or f"{self.class_name}.{func.attr}"
         name = self._qualified(func)
-        if name is None and isinstance(func, ast.Attribute) and receiver is not None and receiver.type_name:
-            name = f"{receiver.type_name}.{func.attr}"
+        if isinstance(func, ast.Attribute) and receiver is not None and receiver.type_name:
+            typed = f"{receiver.type_name}.{func.attr}"
+            # `env = make_env()` with `make_env` declared to return a library class: the name says the project's
+            # `make_env().from_string`, the value says which library method it is.
+            if name is None or (self.model.is_library(typed) and not self.model.is_library(name)):
+                name = typed
         if name is None:
             return None
         return name.replace("().", ".") if "()." in name else name

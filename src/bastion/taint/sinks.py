@@ -35,7 +35,9 @@ class SinkAnalysis(GuardAnalysis):
             (sink, True) for sink in self.model.sinks_by_callee.get(callee or "", ())
         ]
         if not matched and method is not None:
-            matched = [(sink, False) for sink in self._method_sinks(node, callee, method)]
+            matched = [
+                (sink, False) for sink in self._method_sinks(node, callee, method) if callee not in sink.not_callees
+            ]
         consumed: set[int] = set()
         if not matched:
             return consumed

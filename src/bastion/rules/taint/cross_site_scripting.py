@@ -12,7 +12,10 @@ class CrossSiteScripting(TaintRule):
     `HttpResponse`, FastAPI `HTMLResponse`, and text marked safe with `Markup` or `mark_safe`. A response whose
     content type is not HTML is left out: `Response(text, mimetype="text/plain")`, a `(body, status, headers)` tuple
     naming a text type, or a response object given one before it is returned (`r = make_response(text)`,
-    `r.mimetype = "text/plain"` or `r.headers["Content-Type"] = "text/plain"`).
+    `r.mimetype = "text/plain"` or `r.headers["Content-Type"] = "text/plain"`). Text escaped (`markupsafe.escape`,
+    `html.escape`, Django `escape`) or rendered by an autoescaping template before it is marked safe is not
+    reported, nor is a view's dict or list (sent as JSON) or `request.script_root` (set by the server, not the
+    browser).
 
     ## Why is this bad?
     `<script>` in a query parameter echoed into the page runs in the victim's browser with the site's cookies and

@@ -16,7 +16,9 @@ class PathTraversal(TaintRule):
     accepts only listed values or that is declared as a number, UUID or enum, are not reported. Nor is a path the
     local user gives a command (`sys.argv`, a click option): they open only what they may open themselves. A name
     that starts with constant text (not `/`, `~` or a drive) and whose input had every `.` removed
-    (`f"original.{ext.replace('.', '')}"`) cannot leave the directory it is joined to, and is not reported.
+    (`f"original.{ext.replace('.', '')}"`) cannot leave the directory it is joined to, and is not reported. A request
+    value used only as the key that finds a server object (`store.data["items"].get(item_id)`, `jobs.get(id, {})`)
+    does not make that object's attributes request data: the directory it names is the server's.
 
     ## Why is this bad?
     `../../etc/passwd` (or an absolute path, which `os.path.join` lets replace the base) reads or overwrites files

@@ -9,7 +9,9 @@ from bastion.rules.taint.base import TaintRule
 class TemplateInjection(TaintRule):
     """## What it does
     Finds untrusted input that becomes template source: Flask `render_template_string`, `jinja2.Template`,
-    `Environment.from_string`, Django `Template`.
+    `Environment.from_string`, Django `Template`. A Jinja2 `SandboxedEnvironment` or `ImmutableSandboxedEnvironment`
+    (made here, or returned by a function of the module declared to return one) is not reported: its templates
+    cannot reach Python's internals, which is what it is for (user-written notification or e-mail templates).
 
     ## Why is this bad?
     Template languages reach Python objects: `{{ cycler.__init__.__globals__.os.popen('id').read() }}` in Jinja2
