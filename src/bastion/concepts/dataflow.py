@@ -38,6 +38,8 @@ SHELL_COMMAND_FLAGS = frozenset({"-c", "/c", "-lc"})
 TAR_PROGRAMS = frozenset({"tar", "/bin/tar", "/usr/bin/tar", "gtar", "bsdtar"})
 _FLASK_CONVERTER = patterns.compile(r"<(?P<converter>[a-zA-Z_]\w*)(?:\([^)]*\))?:(?P<name>[a-zA-Z_]\w*)>")
 _TYPED_CONVERTERS = frozenset({"int", "float", "uuid", "bool"})
+_ANY_FLASK_PARAM = patterns.compile(r"<(?:([a-zA-Z_]\w*)(?:\([^)]*\))?:)?([a-zA-Z_]\w*)>")
+_ANY_BRACE_PARAM = patterns.compile(r"\{([a-zA-Z_]\w*)(?::([^}]*))?\}")
 _VALIDATING_KEYWORDS = ("pattern", "regex")
 # What a module must contain for `find_route_handlers` to find anything: a route decorator, a class-based view,
 # a registration call, or a Django views module. Checked on the text first: most modules of a large tree have
@@ -73,6 +75,7 @@ class SourceObject:
     description: str
     safe_attributes: frozenset[str] = frozenset()
     annotation: str | None = None  # the parameter's annotation, by qualified name (a possible dependency alias)
+    cleared: frozenset[str] = frozenset()  # sink kinds it cannot harm (a path parameter that holds no `/`)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class DataflowModel:
     line_kinds: frozenset[str] = frozenset()
     # File paths: a name with a constant relative start and no `.` from the input stays where it is joined.
     dotless_name_kinds: frozenset[str] = frozenset()
+    # File paths: a route path parameter that cannot hold `/` is one segment of a path.
+    one_segment_kinds: frozenset[str] = frozenset()
 
     @property
     def noreturn(self) -> frozenset[str]:
@@ -225,6 +230,9 @@ def compile_models(models: ModelSet) -> DataflowModel:
     compiled.local_path_kinds = frozenset(
         kind.name for kind in models.kinds.sinks.values() if kind.safe_with_local_path
     )
+    compiled.one_segment_kinds = frozenset(
+        kind.name for kind in models.kinds.sinks.values() if kind.safe_as_one_segment
+    )
     return compiled
 
 
@@ -253,7 +261,7 @@ def handler_inputs(module: PythonModule, model: DataflowModel) -> dict[int, Hand
             continue
         found[id(handler.function)] = HandlerInputs(
             framework,
-            _parameter_sources(handler, spec, module.index, module),
+            _parameter_sources(handler, spec, module.index, module, model.one_segment_kinds),
             model.handler_returns.get(framework) if _returns_markup(handler, framework) else None,
             framework in model.iterable_returns,
         )
@@ -284,7 +292,11 @@ def _returns_markup(handler: RouteHandler, framework: str) -> bool:
 
 
 def _parameter_sources(
-    handler: RouteHandler, spec: HandlerSourceModel, index: ModuleIndex, module: PythonModule
+    handler: RouteHandler,
+    spec: HandlerSourceModel,
+    index: ModuleIndex,
+    module: PythonModule,
+    one_segment_kinds: frozenset[str] = frozenset(),
 ) -> dict[str, SourceObject]:
     function = handler.function
     names = handler.parameters
@@ -303,6 +315,7 @@ def _parameter_sources(
     if request_param is not None:
         sources[request_param] = SourceObject(spec.kind, f"request parameter `{request_param}`", spec.safe_attributes)
     typed_path = _typed_flask_params(handler.path or "")
+    segments = _one_segment_params(handler.path or "")
     defaults = _defaults(function)
     for arg in _arguments(function):
         name = arg.arg
@@ -321,7 +334,9 @@ def _parameter_sources(
             continue
         where = "path parameter" if in_path else "parameter"
         typed = _annotation_name(arg.annotation, index, scope)
-        sources[name] = SourceObject(spec.kind, f"{where} `{name}` of route `{handler.name}`", annotation=typed)
+        cleared = one_segment_kinds if in_path and name in segments else frozenset()
+        description = f"{where} `{name}` of route `{handler.name}`"
+        sources[name] = SourceObject(spec.kind, description, annotation=typed, cleared=cleared)
     return sources
 
 
@@ -362,6 +377,15 @@ def _defaults(function: FunctionNode) -> dict[str, ast.expr]:
         if kw_default is not None:
             found[arg.arg] = kw_default
     return found
+
+
+def _one_segment_params(path: str) -> frozenset[str]:
+    """Path parameters whose converter cannot match `/`: Werkzeug's default and `string` converters (`<name>`,
+    `<string(length=8):name>`), Starlette's default and `str` (`{name}`). Both routers match the decoded path, so
+    `%2F` gets no `/` past them either. `path` converters (and any other) can."""
+    found = {name for converter, name in _ANY_FLASK_PARAM.findall(path) if converter in ("", "string")}
+    found.update(name for name, converter in _ANY_BRACE_PARAM.findall(path) if converter in ("", "str"))
+    return frozenset(found)
 
 
 def _typed_flask_params(path: str) -> frozenset[str]:

@@ -62,6 +62,10 @@ class SinkKind:
     # A file path: a name that starts with a constant relative part and whose input had every `.` removed
     # (`f"original.{ext.replace('.', '')}"`) can neither climb out of the directory it is joined to nor be absolute.
     safe_as_dotless_name: bool = False
+    # A file path: a route's path parameter whose converter cannot match `/` (Flask `<name>`, `<string:name>`,
+    # Starlette `{name}`) is one path segment: joined to a folder it names an entry of that folder (or, as `..`,
+    # the folder above: never a path the client spells out).
+    safe_as_one_segment: bool = False
 
 
 @dataclass(frozen=True)
@@ -308,7 +312,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
     for name, entry in table(data, "sinks", "kinds.toml").items():
         where = f"kinds.toml [sinks.{name}]"
         keys = {"description", "concept", "role", "safe-with-fixed-host", "safe-with-local-path", "sources"}
-        keys |= {"cleared-by-upper-bound", "safe-without-line-breaks", "safe-as-dotless-name"}
+        keys |= {"cleared-by-upper-bound", "safe-without-line-breaks", "safe-as-dotless-name", "safe-as-one-segment"}
         only(entry, keys, where)
         reported = strings(entry, "sources", where) if "sources" in entry else None
         for source in reported or ():
@@ -325,6 +329,7 @@ def parse_kinds(data: Mapping[str, Any]) -> Kinds:
             boolean(entry, "cleared-by-upper-bound", where),
             boolean(entry, "safe-without-line-breaks", where),
             boolean(entry, "safe-as-dotless-name", where),
+            boolean(entry, "safe-as-one-segment", where),
         )
     if ALL_KINDS in sinks:
         raise ModelError(f"kinds.toml: `{ALL_KINDS}` is reserved and cannot name a sink kind")

@@ -95,14 +95,10 @@ class FunctionAnalysis(ExpressionAnalysis):
             request = None
             if source is not None:
                 source_step: Step = (self.path, line, column, f"{source.description} (request data)")
-                labels.add(
-                    Label(
-                        SourceOrigin(
-                            source.kind, source.description, self.path, line, column, annotation=source.annotation
-                        ),
-                        trace=(source_step,),
-                    )
+                origin = SourceOrigin(
+                    source.kind, source.description, self.path, line, column, annotation=source.annotation
                 )
+                labels.add(Label(origin, trace=(source_step,)).clearing(source.cleared))
                 if source.safe_attributes or "request parameter" in source.description:
                     request = RequestObject(
                         source.kind, source.description, source.safe_attributes, self.path, line, column
