@@ -63,8 +63,10 @@ from bastion.rules.config.object_access_without_owner_check import ObjectAccessW
 from bastion.rules.config.password_validators_missing import PasswordValidatorsMissing, check_password_validators
 from bastion.rules.config.pre_commit_without_security_hooks import PreCommitWithoutSecurityHooks
 from bastion.rules.config.request_size_unlimited import RequestSizeUnlimited, check_request_size
+from bastion.rules.config.rows_of_every_user_without_authentication import RowsOfEveryUserWithoutAuthentication
 from bastion.rules.config.security_headers_missing import SecurityHeadersMissing, check_security_headers
 from bastion.rules.config.set_cookie_without_flags import SetCookieWithoutFlags
+from bastion.rules.config.throttle_keyed_on_forwarded_header import ThrottleKeyedOnForwardedHeader
 from bastion.rules.config.upload_filename_unsanitised import UploadFilenameUnsanitised
 from bastion.rules.config.upload_type_unchecked import UploadTypeUnchecked
 from bastion.rules.config.weak_password_hasher import WeakPasswordHasher, check_password_hashers
@@ -431,6 +433,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         rules=(
             DestructiveRouteWithoutAuthorization,
             ObjectAccessWithoutOwnerCheck,
+            RowsOfEveryUserWithoutAuthentication,
             AssertAccessControl,
             ClientDataAuthorization,
             ClientAddressAuthorization,
@@ -444,7 +447,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "login-rate-limit",
         "Rate limiting on login",
         "send twenty wrong passwords in a minute and check that the login starts refusing",
-        rules=(LoginWithoutRateLimit,),
+        rules=(LoginWithoutRateLimit, ThrottleKeyedOnForwardedHeader),
         checks=(check_login_rate_limit,),
         nothing_found="no login, token or password-reset route found",
     ),

@@ -115,8 +115,20 @@ def classify_decorator(name: str) -> tuple[bool, bool]:
     return False, False
 
 
+# Marks a role checker built for the roles every signed-in user has (`RolesChecker([Role.CUSTOMER])`): it
+# authenticates, and lets every account through, so it says nothing of which rows the caller may touch.
+EVERY_USER_SUFFIX = ".admits_every_user"
+# Roles that every ordinary account holds (a shop's customers, an app's plain users).
+_ORDINARY_ROLES = patterns.compile(
+    r"^(customers?|users?|members?|guests?|viewers?|readers?|basic|clients?|everyone|any|all|authenticated)$",
+    ignore_case=True,
+)
+
+
 def classify_dependency(name: str) -> tuple[bool, bool]:
     """(authenticates, authorizes) for a FastAPI dependency (`Depends(get_current_admin)`)."""
+    if name.endswith(EVERY_USER_SUFFIX):
+        return True, False
     if name in KNOWN_AUTHZ:
         return True, True
     if name in KNOWN_AUTHN:
@@ -158,12 +170,26 @@ def dependency_names(node: ast.AST | None, scope: Scope, index: ModuleIndex) -> 
             continue
         target = item.args[0]
         if isinstance(target, ast.Call):
-            found.append(callee_name(target, scope, index) + "()")
+            checker = callee_name(target, scope, index)
+            every_user = _AUTHZ_WORDS.search(last_name(checker)) and _admits_only_ordinary_roles(target)
+            found.append(checker + "()" + (EVERY_USER_SUFFIX if every_user else ""))
         else:
             found.append(index.qualified_name(target, scope) or dotted(target) or "")
         if last_name(name) == "Security" and any(k.arg == "scopes" for k in item.keywords):
             found.append(found[-1] + ".scopes")
     return tuple(name for name in found if name)
+
+
+def _admits_only_ordinary_roles(call: ast.Call) -> bool:
+    """`RolesChecker([UserRole.CUSTOMER])`, `require_roles("user")`: every role named is one all accounts hold."""
+    roles: list[str] = []
+    for argument in (*call.args, *(k.value for k in call.keywords)):
+        for node in ast.walk(argument):
+            if isinstance(node, ast.Attribute):
+                roles.append(node.attr)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                roles.append(node.value)
+    return bool(roles) and all(_ORDINARY_ROLES.match(role) for role in roles)
 
 
 def is_current_user(node: ast.AST, scope: Scope, index: ModuleIndex, user_names: Iterable[str] = ()) -> bool:

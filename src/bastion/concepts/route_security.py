@@ -22,7 +22,7 @@ from bastion.concepts.guards import (
 from bastion.concepts.route_effects import authenticates_by_header, authenticates_by_url_secret, changes_state
 from bastion.concepts.routes import RouteHandler, decorator_names
 from bastion.concepts.sites import callee_name, dotted, last_name, object_ref, site_of, walk_body
-from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, Site
+from bastion.concepts.webfacts import FailureBranch, GuardCheck, IdorCandidate, RouteFact, RowListing, Site
 from bastion.core import patterns
 from bastion.semantic.index import ModuleIndex, Scope
 from bastion.semantic.module import PythonModule
@@ -205,6 +205,7 @@ def build_route_fact(
     reads = _request_reads(body, function_scope, index)
     reads_password = password_params or reads["password"]
     login = is_login_route(function.name, handler.path, handler.methods, reads_password)
+    looks_at_user = _looks_at_current_user(body, function_scope, index, user_names)
 
     return RouteFact(
         name=function.name,
@@ -231,8 +232,9 @@ def build_route_fact(
         header_authenticated=authenticates_by_header(body, _request_name(function))
         or authenticates_by_url_secret(body, (*handler.path_params, *handler.parameters)),
         idor=None
-        if _looks_at_current_user(body, function_scope, index, user_names)
+        if looks_at_user
         else _idor_candidate(handler, function, module, function_scope, filled, request_names),
+        listing=None if looks_at_user else _row_listing(body, module, function_scope),
         failure_branches=_failure_branches(body, module, function_scope) if login else (),
         drf=_is_drf(handler, class_node, index),
         verifies_password=_verifies_password(body),
@@ -622,6 +624,33 @@ def _idor_candidate(
             _changes_fetched(node, nodes),
             tuple(dict.fromkeys(read)),
         )
+    return None
+
+
+# Calls that end a query returning every row it selects, and calls that narrow it (which make it no listing).
+_LISTING_ENDS = frozenset({"all", "raw"})
+_NARROWING_CALLS = frozenset({"filter", "filter_by", "where", "exclude", "get", "get_or_404", "first", "one"})
+_PAGE_RENDERERS = frozenset({"render", "render_template", "render_to_response", "TemplateResponse", "TemplateView"})
+
+
+def _row_listing(body: list[ast.stmt], module: PythonModule, scope: Scope) -> RowListing | None:
+    """The first query of the handler that reads every row of a model: `Order.query.all()`, `db.query(Order)
+    .order_by(...).limit(n).all()`, `Tracker.objects.all()`, `Tracker.objects.raw(sql)`; data an API returns,
+    not a page the handler renders from a template."""
+    nodes = walk_body(body)
+    if any(isinstance(node, ast.Call) and last_name(dotted(node.func) or "") in _PAGE_RENDERERS for node in nodes):
+        return None  # a page of the app's own site (a notice board, a feed): its audience is the site's design
+    for node in nodes:
+        if not (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _LISTING_ENDS
+        ):
+            continue
+        chain = _call_chain(node)
+        if any(isinstance(part, ast.Attribute) and part.attr in _NARROWING_CALLS for part in chain):
+            continue
+        model = fetched_model(node, scope, module.index)
+        if model is not None:
+            return RowListing(site_of(node, module), model)
     return None
 
 

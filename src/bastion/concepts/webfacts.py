@@ -257,6 +257,15 @@ class IdorCandidate:
 
 
 @dataclass(frozen=True, slots=True)
+class RowListing:
+    """Every row of a model read with no condition (`Order.query.all()`, `db.query(Order).limit(n).all()`,
+    `Tracker.objects.raw(sql)`), in a handler that never looks at the current user."""
+
+    site: Site
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
 class GuardFunction:
     """A module-level function that may serve as a FastAPI dependency, with what it checks about the caller: whether
     it refuses the request as unauthenticated or forbidden (`raise HTTPException(401)`), tests a role, and the
@@ -326,6 +335,7 @@ class RouteFact:
     # webhook's token): its caller is not known by the browser's cookie.
     header_authenticated: bool = False
     idor: IdorCandidate | None = None
+    listing: RowListing | None = None
     failure_branches: tuple[FailureBranch, ...] = ()
     drf: bool = False  # a Django REST framework view (project-wide DRF defaults apply)
     verifies_password: bool = False  # checks a password itself (`check_password_hash(...)`): a login form

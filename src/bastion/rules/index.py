@@ -35,6 +35,8 @@ RULES: dict[str, tuple[str, bool]] = {
     "CFG308": ("bastion.rules.config.upload_type_unchecked", True),
     "CFG309": ("bastion.rules.config.debug_propagate_exceptions", True),
     "CFG310": ("bastion.rules.config.login_failure_not_logged", True),
+    "CFG311": ("bastion.rules.config.rows_of_every_user_without_authentication", True),
+    "CFG312": ("bastion.rules.config.throttle_keyed_on_forwarded_header", True),
     "CFG401": ("bastion.rules.config.dockerfile_runs_as_root", True),
     "CFG402": ("bastion.rules.config.dockerfile_base_image", True),
     "CFG403": ("bastion.rules.config.dockerfile_secret_in_env", True),

@@ -16,7 +16,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bastion.concepts.webapp import EffectiveConfig, ProjectModel, WebApp, build_model, is_development_profile
+from bastion.concepts.webapp import (
+    EffectiveConfig,
+    ProjectModel,
+    RouteContext,
+    WebApp,
+    build_model,
+    is_development_profile,
+)
 from bastion.concepts.webfacts import Component, SettingValue, Site
 from bastion.core.finding import Finding, Location
 from bastion.core.fix import Applicability, Fix
@@ -235,3 +242,24 @@ def _target_name(target: ast.expr) -> str:
     if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant):
         return str(target.slice.value)
     return ""
+
+
+def authenticated_by_default(context: RouteContext) -> bool:
+    """REST framework's default permission classes, or a Django login middleware, authenticate every view."""
+    app = context.app
+    if app is None:
+        return False
+    for config in production_configs(app):
+        if context.route.drf:
+            setting = config.get("REST_FRAMEWORK")
+            value = setting.value if setting is not None and setting.known else None
+            if setting is not None and not setting.known:
+                return True  # built at run time: assume it says something
+            if isinstance(value, dict):
+                classes = value.get("DEFAULT_PERMISSION_CLASSES") or ()
+                if isinstance(classes, (list, tuple)) and any(not str(name).endswith("AllowAny") for name in classes):
+                    return True
+        _, items = middleware_setting(config)
+        if any("login" in name.lower() or "authrequired" in name.lower() for name, _ in items or ()):
+            return True
+    return False
