@@ -367,6 +367,18 @@ def _statement_settings(statement: ast.stmt, module: PythonModule, scope: Scope)
         for target in statement.targets:
             if isinstance(target, ast.Name) and is_setting_name(target.id):
                 found.append(setting_value(target.id, statement.value, statement, module, scope))
+            elif (
+                isinstance(target, ast.Subscript)
+                and isinstance(target.value, ast.Name)
+                and is_setting_name(target.value.id)
+                and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str)
+            ):
+                # `REST_FRAMEWORK["NUM_PROXIES"] = env.int(...)`: one key of a dictionary setting.
+                entry = ast.copy_location(ast.Dict(keys=[target.slice], values=[statement.value]), statement.value)
+                found.append(
+                    setting_value(target.value.id, entry, statement, module, scope, operation=SettingOperation.UPDATE)
+                )
     elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
         if is_setting_name(statement.target.id) and statement.value is not None:
             found.append(setting_value(statement.target.id, statement.value, statement, module, scope))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from bastion.concepts.classes import ClassIndex
@@ -149,6 +149,9 @@ class EffectiveConfig:
             else:
                 self.lists.pop(name, None)
             return
+        if setting.operation is SettingOperation.UPDATE:
+            self._update(setting)
+            return
         current = self.lists.get(name, [] if name not in self.values else None)
         if current is None:
             return  # the list itself is not known: an extension cannot make it known
@@ -162,6 +165,17 @@ class EffectiveConfig:
             removed = {item for item, _ in added}
             self.lists[name] = [(item, where) for item, where in current if item not in removed]
         self.values.setdefault(name, setting)
+
+    def _update(self, setting: SettingValue) -> None:
+        """`NAME["key"] = value` on a dictionary setting: merged when both are known, else the whole setting is
+        no longer known (a key set to something we cannot read)."""
+        current = self.values.get(setting.name)
+        if current is None or not current.known or not isinstance(current.value, dict):
+            return
+        if setting.known and isinstance(setting.value, dict):
+            self.values[setting.name] = replace(current, value={**current.value, **setting.value})
+        else:
+            self.values[setting.name] = replace(current, source=ValueSource.COMPUTED, value=None)
 
 
 def _item_site(site: Site, line: int) -> Site:

@@ -37,6 +37,7 @@ class SettingOperation(str, Enum):
     SET = "set"
     EXTEND = "extend"  # `+=`, `.append`, `.extend`, `.insert`
     REMOVE = "remove"  # `.remove`
+    UPDATE = "update"  # `REST_FRAMEWORK["NUM_PROXIES"] = 1`: `value` is `{key: value}` when known
 
 
 @dataclass(frozen=True, slots=True)
