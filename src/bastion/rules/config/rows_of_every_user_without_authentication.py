@@ -61,7 +61,7 @@ class RowsOfEveryUserWithoutAuthentication(WebAppRule):
     from sqlalchemy import Column, ForeignKey, Integer, String
     from sqlalchemy.orm import Session, declarative_base
 
-    from app.security import require_delivery_partner
+    from app.security import get_current_partner
 
     app = FastAPI()
     Base = declarative_base()
@@ -78,7 +78,7 @@ class RowsOfEveryUserWithoutAuthentication(WebAppRule):
         return Session()
 
 
-    @app.get("/delivery/orders", dependencies=[Depends(require_delivery_partner)])
+    @app.get("/delivery/orders", dependencies=[Depends(get_current_partner)])
     def delivery_orders(db: Session = Depends(get_db)):
         return db.query(Order).limit(100).all()
     ```

@@ -23,6 +23,7 @@ class ThrottleKeyedOnForwardedHeader(WebAppRule):
 
     ## Example
     ```python file=settings.py
+    INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]
     REST_FRAMEWORK = {
         "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
         "DEFAULT_THROTTLE_RATES": {"anon": "10/minute"},
@@ -31,6 +32,7 @@ class ThrottleKeyedOnForwardedHeader(WebAppRule):
 
     ## Use instead
     ```python file=settings.py
+    INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]
     REST_FRAMEWORK = {
         "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
         "DEFAULT_THROTTLE_RATES": {"anon": "10/minute"},
