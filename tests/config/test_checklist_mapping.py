@@ -28,7 +28,7 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
         | {"TNT502", "TNT602", "TNT603"},
         set(),
     ),
-    "https-hsts": ({"CFG201", "CFG202"}, set()),
+    "https-hsts": ({"CFG201", "CFG202", "PAT907"}, set()),
     "security-headers": ({"CFG203", "CFG204"}, set()),
     "csrf": ({"CFG301"}, set()),
     "secure-cookies": ({"CFG205", "CFG206"}, set()),

@@ -82,6 +82,7 @@ from bastion.rules.pattern.debug_toolbar_client_switch import DebugToolbarClient
 from bastion.rules.pattern.environment_in_response import EnvironmentInResponse
 from bastion.rules.pattern.exception_in_response import ExceptionInResponse
 from bastion.rules.pattern.fast_hash_password import FastHashPassword
+from bastion.rules.pattern.hsts_switched_off import HstsSwitchedOff
 from bastion.rules.pattern.jinja2_autoescape import Jinja2Autoescape
 from bastion.rules.pattern.mako_templates import MakoTemplates
 from bastion.rules.pattern.mark_safe_non_constant import MarkSafeNonConstant
@@ -382,7 +383,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
         "https-hsts",
         "HTTPS enforced, with HSTS",
         "request http:// and check the redirect to https://; check the Strict-Transport-Security header",
-        rules=(HttpsRedirectMissing, HstsMissing),
+        rules=(HttpsRedirectMissing, HstsMissing, HstsSwitchedOff),
         checks=(check_https_redirect, check_hsts),
         nothing_found="no web application found",
     ),

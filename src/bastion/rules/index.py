@@ -118,6 +118,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT904": ("bastion.rules.pattern.template_autoescape_off", True),
     "PAT905": ("bastion.rules.pattern.environment_in_response", True),
     "PAT906": ("bastion.rules.pattern.version_header", True),
+    "PAT907": ("bastion.rules.pattern.hsts_switched_off", True),
     "SEC101": ("bastion.rules.secrets.provider_credential", True),
     "SEC102": ("bastion.rules.secrets.private_key", True),
     "SEC103": ("bastion.rules.secrets.url_credentials", True),
