@@ -57,6 +57,7 @@ NOT_ON_THE_CHECKLIST = {
     "PAT405": "cryptography and tokens (a candidate item of its own)",
     "PAT406": "cryptography and tokens (a candidate item of its own)",
     "PAT410": "what a login answers for an unknown account: login design (a candidate item of its own)",
+    "PAT411": "cryptography and tokens (a candidate item of its own)",
     "TNT701": "cryptography and tokens (a candidate item of its own)",
     "PAT5": "outbound TLS, ciphers and protocols (a candidate item of its own)",
     **dict.fromkeys(("PAT601", "PAT602", "PAT603", "PAT604"), "JWT verification (a candidate item of its own)"),

@@ -78,6 +78,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT408": ("bastion.rules.pattern.constant_password_hashed", True),
     "PAT409": ("bastion.rules.pattern.plaintext_password_stored", True),
     "PAT410": ("bastion.rules.pattern.login_account_enumeration", True),
+    "PAT411": ("bastion.rules.pattern.short_reset_code", True),
     "PAT501": ("bastion.rules.pattern.tls_verify_disabled", True),
     "PAT502": ("bastion.rules.pattern.weak_cipher", True),
     "PAT503": ("bastion.rules.pattern.ecb_mode", True),
