@@ -34,7 +34,10 @@ EXPECTED: dict[str, tuple[set[str], set[str]]] = {
     "secure-cookies": ({"CFG205", "CFG206"}, set()),
     "cors": ({"CFG302"}, set()),
     "host-header": ({"CFG103"}, set()),
-    "access-control": ({"CFG303", "CFG304", "CFG311", "PAT605", "PAT606", "PAT607", "PAT608", "PAT809"}, set()),
+    "access-control": (
+        {"CFG303", "CFG304", "CFG311", "PAT605", "PAT606", "PAT607", "PAT608", "PAT609", "PAT809"},
+        set(),
+    ),
     "login-rate-limit": ({"CFG305", "CFG312"}, set()),
     "uploads": ({"CFG306", "CFG307", "CFG308"}, set()),
     "no-debug": ({"CFG101", "CFG309", "PAT801", "PAT812", "PAT901", "PAT905"}, set()),

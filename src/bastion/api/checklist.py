@@ -88,6 +88,7 @@ from bastion.rules.pattern.mako_templates import MakoTemplates
 from bastion.rules.pattern.mark_safe_non_constant import MarkSafeNonConstant
 from bastion.rules.pattern.mass_assignment_loop import MassAssignmentLoop
 from bastion.rules.pattern.os_system import OsSystem
+from bastion.rules.pattern.own_account_form_privilege import OwnAccountFormPrivilege
 from bastion.rules.pattern.paramiko_exec_command import ParamikoExecCommand
 from bastion.rules.pattern.pbkdf2_iterations import Pbkdf2LowIterations
 from bastion.rules.pattern.plaintext_password_lookup import PlaintextPasswordLookup
@@ -440,6 +441,7 @@ ITEMS: tuple[ItemDefinition, ...] = (
             ClientAddressAuthorization,
             UserFormPrivilegeFields,
             MassAssignmentLoop,
+            OwnAccountFormPrivilege,
         ),
         checks=(check_destructive_routes, check_idor),
         nothing_found="no destructive or admin route found",

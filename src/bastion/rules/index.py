@@ -99,6 +99,7 @@ RULES: dict[str, tuple[str, bool]] = {
     "PAT606": ("bastion.rules.pattern.user_form_privilege_fields", True),
     "PAT607": ("bastion.rules.pattern.client_address_authorization", True),
     "PAT608": ("bastion.rules.pattern.mass_assignment_loop", True),
+    "PAT609": ("bastion.rules.pattern.own_account_form_privilege", True),
     "PAT701": ("bastion.rules.pattern.xml_stdlib_parser", True),
     "PAT702": ("bastion.rules.pattern.lxml_unsafe_parser", True),
     "PAT801": ("bastion.rules.pattern.debug_mode", True),
