@@ -101,3 +101,35 @@ def test_exclude_patterns_are_gitignore_style_relative_to_root(tmp_path: Path) -
     root = write_tree(tmp_path, {"tests/fixtures/x.py": "", "tests/test_a.py": "", "docs/fixtures/y.py": ""})
     assert _rels(root, excludes=("tests/fixtures",)) == {"tests/test_a.py", "docs/fixtures/y.py"}
     assert _rels(root, excludes=("fixtures",)) == {"tests/test_a.py"}
+
+
+def test_a_virtualenv_named_explicitly_is_walked_and_skipped_when_reached_again(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"env/pyvenv.cfg": "home = /usr/bin\n", "env/lib/y.py": "", "app.py": ""})
+    result = discover([root / "env", root], root, ())
+    assert [f.rel for f in result.files] == ["app.py", "env/lib/y.py", "env/pyvenv.cfg"]
+    assert result.skipped_by_exclude == 1  # the walk of the root still sees a virtual environment there
+
+
+def test_a_pyvenv_cfg_link_to_nothing_is_no_virtualenv(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {"tools/run.py": ""})
+    os.symlink(tmp_path / "nowhere", root / "tools" / "pyvenv.cfg")
+    result = discover([root], root, ())
+    assert [f.rel for f in result.files] == ["tools/run.py"]
+    assert result.skipped_by_exclude == 0
+
+
+def test_file_paths_are_the_real_paths_and_ignore_files_count_by_directory(tmp_path: Path) -> None:
+    root = write_tree(
+        tmp_path,
+        {
+            "a/b/c/.gitignore": "*.tmp\n",
+            "a/b/c/keep.py": "",
+            "a/b/c/drop.tmp": "",
+            "a/b/other.tmp": "",
+            "a/b/c/d/deep.tmp": "",
+        },
+    )
+    result = discover([root / "a" / "b"], root, ())
+    assert [f.rel for f in result.files] == ["a/b/c/.gitignore", "a/b/c/keep.py", "a/b/other.tmp"]
+    assert all(f.path == root / f.rel and f.path.is_file() for f in result.files)
+    assert result.skipped_by_gitignore == 2

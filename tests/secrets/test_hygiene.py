@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bastion.api import ScanOptions, scan
 from bastion.core.config import BastionConfig
-from bastion.secrets.hygiene import gitignore_covers, hygiene_problems, sensitive_kind
+from bastion.secrets.hygiene import git_view, gitignore_covers, hygiene_problems, sensitive_kind, tracked_under
 from tests.secrets.gitrepo import GitRepo
 from tests.secrets.tokens import private_key, rand
 
@@ -87,3 +87,20 @@ def test_excluded_paths_are_left_alone(tmp_path: Path) -> None:
     git.commit("init", **{"vendor__lib__.env": SECRET_ENV, "app.py": "x = 1\n"})
     problems = hygiene_problems(git.path, ["app.py"], excludes=["vendor"])
     assert problems == []
+
+
+def test_the_tracked_paths_of_a_project_in_a_subdirectory_of_the_repository(tmp_path: Path) -> None:
+    git = GitRepo(tmp_path / "repo")
+    git.commit("init", **{"sub/.env": SECRET_ENV, "sub/app/x.py": "x = 1\n", "subx/.env": SECRET_ENV, "top.py": ""})
+    view = git_view(git.path / "sub")
+    assert view is not None and view.tracked == {".env", "app/x.py"}
+    assert [(p.rel, p.tracked) for p in hygiene_problems(git.path / "sub", ["app/x.py"])] == [(".env", True)]
+
+
+def test_tracked_under_is_a_relative_path_test() -> None:
+    listed = ["a.py", "sub/x.py", "sub/y/z.env", "subx/q.py", "s/sub/k.py"]
+    top = Path("/r")
+    assert tracked_under(top, top, listed) == set(listed)
+    assert tracked_under(top / "sub", top, listed) == {"x.py", "y/z.env"}
+    assert tracked_under(top / "sub" / "y", top, listed) == {"z.env"}
+    assert tracked_under(Path("/elsewhere"), top, listed) == set()
