@@ -95,6 +95,14 @@ class TaintFinding:
 
 
 @dataclass(frozen=True)
+class _ReachInputs:
+    """What a function's reaches are built from, unchanged while the reaches fixpoint runs (`_reach_inputs`)."""
+
+    own: dict[tuple[Any, ...], Reach]  # its own reaches, by what makes two equal (`_keep_reach`)
+    memo: dict[int, frozenset[Label]]  # the call results resolved on the way (copied by each visit)
+
+
+@dataclass(frozen=True)
 class _Callee:
     function: FunctionFacts
     bound: bool
@@ -147,6 +155,10 @@ class TaintSolver:
         self.reaches: dict[str, frozenset[Reach]] = {}
         self.fields: dict[tuple[str, str], dict[Label, Label]] = {}  # each label: its best witness (`_witness`)
         self._callee_cache: dict[tuple[str, bool], tuple[_Callee, ...]] = {}
+        # Indexes built on first use: each class's own member names (`_methods_matching`) and the functions that
+        # are no methods, in name order (`_denoted`); both scanned every function per pattern before.
+        self._members: dict[str, list[str]] | None = None
+        self._plain_functions: list[str] | None = None
         self._sites: dict[str, dict[int, CallSite]] = {}
         self.callers: dict[str, set[str]] = {}
         self.field_readers: dict[tuple[str, str], set[str]] = {}
@@ -208,10 +220,12 @@ class TaintSolver:
                     found.setdefault(callee.function.qualname, callee)
             return tuple(found[key] for key in sorted(found))
         pattern = _pattern(name)
+        if self._plain_functions is None:
+            self._plain_functions = sorted(name for name, function in self.functions.items() if not function.is_method)
         return tuple(
             _Callee(self.functions[qualname], False, False)
-            for qualname in sorted(self.functions)
-            if pattern.fullmatch(qualname) and not self.functions[qualname].is_method
+            for qualname in self._plain_functions
+            if pattern.fullmatch(qualname)
         )
 
     def _denoted_or_named(self, name: str, hops: int) -> tuple[_Callee, ...]:
@@ -259,19 +273,27 @@ class TaintSolver:
         names: set[str] = set()
         pending = [owner]
         visited: set[str] = set()
+        members = self._members_by_owner()
         while pending and len(visited) <= 32:
             cls = pending.pop()
             if cls in visited:
                 continue
             visited.add(cls)
-            prefix = f"{cls}."
-            for qualname in self.functions:
-                attr = qualname[len(prefix) :] if qualname.startswith(prefix) else ""
-                if attr and pattern.fullmatch(attr):
-                    names.add(attr)
+            # (A name nested deeper, `cls.method.inner`, never matches: `member` holds no dot, `*` matches none.)
+            names.update(attr for attr in members.get(cls, ()) if pattern.fullmatch(attr))
             pending.extend(base for base in self.classes.get(cls, ()) if base in self.classes)
         methods = (self._method(owner, attr) for attr in sorted(names))
         return tuple(_Callee(method, method.is_method, False) for method in methods if method is not None)
+
+    def _members_by_owner(self) -> dict[str, list[str]]:
+        """Every function's last name under the name it is defined in (`pkg.C.get` -> `pkg.C`: [`get`, ...])."""
+        if self._members is None:
+            self._members = {}
+            for qualname in self.functions:
+                owner, _, attr = qualname.rpartition(".")
+                if attr:
+                    self._members.setdefault(owner, []).append(attr)
+        return self._members
 
     def _method(self, owner: str, attr: str) -> FunctionFacts | None:
         pending = [owner]
@@ -393,7 +415,21 @@ class TaintSolver:
     def _fixpoint(self, compute: str, seeds: Iterable[str]) -> set[str]:
         """Recompute one table from `seeds` until nothing changes; the names whose entry changed."""
         table: dict[str, frozenset] = self.returns if compute == "returns" else self.reaches  # type: ignore[type-arg]
-        step = self._returns_of if compute == "returns" else self._reaches_of
+        step: Callable[[FunctionFacts], frozenset[Any]]
+        if compute == "returns":
+            step = self._returns_of
+        else:
+            # While reaches are solved, returns and fields stay as they are: what a function's own sinks and field
+            # writes receive is the same on every visit (only its callees' reaches change), so it is resolved once
+            # per function for this fixpoint.
+            invariant: dict[str, _ReachInputs] = {}
+
+            def step(function: FunctionFacts) -> frozenset[Any]:
+                inputs = invariant.get(function.qualname)
+                if inputs is None:
+                    inputs = invariant[function.qualname] = self._reach_inputs(function)
+                return self._reaches_of(function, inputs)
+
         # Names in `order` (sorted), never in a set's: the paths kept do not depend on it (`_witness`), but past the
         # visit cap what is found does, so it must not depend on the hash seed.
         queue = deque(self.order(seeds))
@@ -421,44 +457,80 @@ class TaintSolver:
             return frozenset()
         return frozenset(self.resolve(function, function.returns, {}))
 
-    def _reaches_of(self, function: FunctionFacts) -> frozenset[Reach]:
-        # By what makes two reaches equal (parameter, target, cleared kinds, attributes), the best witness so far:
-        # many paths through calls give the same reach, which is built only when its witness is better.
-        found: dict[tuple[Any, ...], Reach] = {}
+    def _reach_inputs(self, function: FunctionFacts) -> _ReachInputs:
+        """What of `_reaches_of` does not depend on the callees' reaches: the function's own reaches (its parameters
+        reaching its sinks and field writes) and the call results resolved on the way."""
+        # By what makes two reaches equal (parameter, target, cleared kinds, attributes), the best witness so far.
+        own: dict[tuple[Any, ...], Reach] = {}
         memo: dict[int, frozenset[Label]] = {}
         for index, hit in enumerate(function.sinks):
             target: Target = ("sink", function.qualname, index)
             for label in self.resolve(function, hit.labels, memo):
                 if isinstance(label.origin, ParamOrigin) and not clears(label.cleared, hit.kind):
-                    _keep_reach(found, label.origin.name, target, label.cleared, label.trace, label.depth, label.attrs)
+                    _keep_reach(own, label.origin.name, target, label.cleared, label.trace, label.depth, label.attrs)
         for write in function.field_writes:
             field_target: Target = ("field", write.owner, write.attr)
             for label in self.resolve(function, write.labels, memo):
                 if isinstance(label.origin, ParamOrigin):
                     _keep_reach(
-                        found, label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs
+                        own, label.origin.name, field_target, label.cleared, label.trace, label.depth, label.attrs
                     )
-        for label, reach, composed in self._through_calls(function, memo, fields_fixed=True):
-            if isinstance(label.origin, ParamOrigin):
-                _keep_reach(found, label.origin.name, reach.target, *composed)
-        return frozenset(found.values())
+        return _ReachInputs(own, memo)
 
-    def _through_calls(
-        self, function: FunctionFacts, memo: dict[int, frozenset[Label]], *, fields_fixed: bool = False
-    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]]:
-        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path).
-        `fields_fixed`: the caller stores no field meanwhile, so what a call passes a parameter is resolved once for
-        all the reaches of that parameter (a parameter reaches many targets); otherwise once per reach, seeing the
-        fields learned on the way."""
+    def _reaches_of(self, function: FunctionFacts, inputs: _ReachInputs) -> frozenset[Reach]:
+        # Many paths through calls give the same reach, which is built only when its witness is better.
+        found = dict(inputs.own)
+        # A copy: call results first resolved below are resolved afresh on each visit, as they were before (which
+        # calls a visit enters first depends on the callees' reaches; a loop-carried cycle of calls is cut where
+        # it is entered).
+        memo = dict(inputs.memo)
+        max_depth = self.max_depth
         for site in function.calls:
             if not site.args and not site.receiver:
                 continue
             for callee in self.callees(site):
+                # No field is stored meanwhile: what the call passes a parameter is resolved once for all the
+                # reaches of that parameter (a parameter reaches many targets).
                 passed: dict[str, list[Label]] = {}
                 for reach in self.reaches.get(callee.function.qualname, ()):
-                    labels = passed.get(reach.param) if fields_fixed else None
+                    labels = passed.get(reach.param)
                     if labels is None:
                         labels = passed[reach.param] = self._passed(function, site, callee, reach.param, memo)
+                    kind = self._kind(reach.target)
+                    for label in labels:
+                        # `_extend` then `_keep_reach`, with the trace joined only for a reach that may be better
+                        # than the one kept (no deeper).
+                        cleared = label.cleared | reach.cleared if reach.cleared else label.cleared
+                        deepest = max(label.depth, reach.depth)
+                        if deepest + 1 > max_depth or (kind is not None and clears(cleared, kind)):
+                            if deepest >= max_depth:
+                                self._cut(function, site.line, from_source=isinstance(label.origin, SourceOrigin))
+                            continue
+                        origin = label.origin
+                        if not isinstance(origin, ParamOrigin):
+                            continue
+                        attrs = _joined(label.attrs, reach.attrs)
+                        key = (origin.name, reach.target, cleared, attrs)
+                        known = found.get(key)
+                        if known is not None and known.depth < deepest + 1:
+                            continue
+                        trace = bound_trace(label.trace + reach.trace)
+                        if known is None or (deepest + 1, len(trace), trace) < _witness(known):
+                            found[key] = Reach(origin.name, reach.target, cleared, trace, deepest + 1, attrs)
+        return frozenset(found.values())
+
+    def _through_calls(
+        self, function: FunctionFacts, memo: dict[int, frozenset[Label]]
+    ) -> Iterator[tuple[Label, Reach, tuple[frozenset[str], tuple[Step, ...], int, tuple[str, ...]]]]:
+        """What the function passes to callees whose parameters reach a target: (argument, reach, joined path).
+        What a call passes is resolved once per reach, seeing the fields learned on the way (`_collect` stores
+        fields while it iterates; `_reaches_of` has its own loop, since it does not)."""
+        for site in function.calls:
+            if not site.args and not site.receiver:
+                continue
+            for callee in self.callees(site):
+                for reach in self.reaches.get(callee.function.qualname, ()):
+                    labels = self._passed(function, site, callee, reach.param, memo)
                     for label in labels:
                         composed = _extend(label, reach, self.max_depth, self._kind(reach.target))
                         if composed is not None:
