@@ -22,10 +22,10 @@ APP = {
         import yaml
 
 
-        def run(command, text, data):
+        def run(command, text, api_key):
             subprocess.run("tar -xf " + command, shell=True)
             os.system("clear")
-            hashlib.md5(data)
+            hashlib.md5(api_key)
             return yaml.load(text)
         """,
 }

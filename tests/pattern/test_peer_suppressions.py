@@ -13,7 +13,7 @@ import hashlib
 import random
 import tempfile
 
-digest = hashlib.md5(data)  # nosec B324
+signature = hashlib.md5(data)  # nosec B324
 reset_token = random.random()  # noqa: S311
 path = tempfile.mktemp()  # nosec B602
 """

@@ -48,6 +48,18 @@ def words(identifier: str) -> list[str]:
     return found
 
 
+# Words that make `tokens` a count of language-model tokens: `max_tokens`, `input_tokens`, `total_tokens`.
+TOKEN_COUNT_WORDS = frozenset(
+    {"input", "output", "total", "completion", "prompt", "cached", "reasoning", "used", "usage", "remaining", "llm"}
+)
+
+
+def is_token_count_name(identifier: str) -> bool:
+    """`input_tokens`, `max_tokens`, `total_tokens`: a number of language-model tokens, not a credential."""
+    parts = words(identifier)
+    return "tokens" in parts and any(word in TOKEN_COUNT_WORDS or word in METADATA_WORDS for word in parts)
+
+
 def is_password_name(identifier: str) -> bool:
     """A name that holds a password: `password`, `new_pwd`, `userPassphrase` (not `password_reset_url`)."""
     parts = words(identifier)
@@ -57,7 +69,7 @@ def is_password_name(identifier: str) -> bool:
 def is_secret_name(identifier: str) -> bool:
     """A name that holds a secret value: `password`, `api_key`, `reset_token` (not `token_count`, `key`)."""
     parts = words(identifier)
-    if not parts or any(word in METADATA_WORDS for word in parts):
+    if not parts or any(word in METADATA_WORDS for word in parts) or is_token_count_name(identifier):
         return False
     if any(word in SECRET_WORDS for word in parts):
         return True

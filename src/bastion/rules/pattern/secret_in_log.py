@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._naming import is_secret_name
+from bastion.rules.pattern._naming import is_secret_name, is_token_count_name, words
 from bastion.semantic.calls import last_name
 
 _LEVELS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
@@ -91,7 +91,7 @@ class SecretInLog(AstRule):
         values = [*arguments, *(k.value for k in node.keywords if k.arg not in _NOT_LOGGED_KEYWORDS)]
         for value in values:
             found = _secret_reference(value, ctx)
-            if found is not None:
+            if found is not None and not (words(found) == ["tokens"] and _counts_model_tokens(ctx)):
                 yield ctx.finding(self, node, f"`{found}` is written to the log")
                 return
 
@@ -143,6 +143,21 @@ def _secret_reference(expr: ast.expr, ctx: ModuleContext) -> str | None:
                     return f"{entry_key.value}"
         stack.extend(ast.iter_child_nodes(node))
     return None
+
+
+def _counts_model_tokens(ctx: ModuleContext) -> bool:
+    """The function logging a bare `tokens` also names token counts (`max_tokens=`, `input_tokens`): it counts
+    language-model tokens."""
+    function = next(
+        (node for node in reversed(ctx.ancestors) if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))), None
+    )
+    if function is None:
+        return False
+    for node in ast.walk(function):
+        name = node.id if isinstance(node, ast.Name) else node.arg if isinstance(node, ast.keyword) else None
+        if name is not None and is_token_count_name(name):
+            return True
+    return False
 
 
 def _is_request(expr: ast.expr, ctx: ModuleContext) -> bool:

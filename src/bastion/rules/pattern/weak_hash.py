@@ -1,4 +1,4 @@
-"""PAT401: MD5, SHA-1 and older hashes used where security may depend on them."""
+"""PAT401: MD5, SHA-1 and older hashes of a secret, or whose digest serves as a token, signature or MAC."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from bastion.core.fix import Applicability, Fix
 from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
-from bastion.rules.pattern._hashing import WEAK_HASHLIB, hashes_password
-from bastion.semantic.calls import argument, has_kwargs_splat, keyword
+from bastion.rules.pattern._hashing import WEAK_HASHLIB, hashes_password, weak_hash_use
+from bastion.semantic.calls import argument, keyword
 
 _PYCRYPTO = frozenset(
     f"{package}.Hash.{name}.new" for package in ("Crypto", "Cryptodome") for name in ("MD2", "MD4", "MD5", "SHA")
@@ -22,41 +22,47 @@ _HASHLIB = frozenset(f"hashlib.{name}" for name in WEAK_HASHLIB)
 
 class WeakHash(AstRule):
     """## What it does
-    Finds MD5, SHA-1, MD4 and MD2: `hashlib.md5()`, `hashlib.sha1()`, `hashlib.new("md5")`, PyCryptodome's
-    `Crypto.Hash.MD5.new()`, `cryptography`'s `hashes.MD5()`/`hashes.SHA1()`. Calls that say
-    `usedforsecurity=False` are not reported; an MD5 of a password is reported by PAT402 instead.
+    Finds MD5, SHA-1, MD4 and MD2 (`hashlib.md5()`, `hashlib.sha1()`, `hashlib.new("md5")`, PyCryptodome's
+    `Crypto.Hash.MD5.new()`, `cryptography`'s `hashes.MD5()`/`hashes.SHA1()`) where security depends on the hash:
+    - what is hashed is a secret: a value named like a token, secret, API key, credential, nonce or one-time code
+      (directly, through a local variable, or fed to the hash object with `.update()`);
+    - or the digest serves as a security value: it is assigned to, returned as or passed as a token, signature,
+      MAC, nonce, secret or API key, it is checked with `hmac.compare_digest`, or the function computing it signs,
+      verifies or makes tokens (`sign_request`, `verify_signature`, `make_token`).
+
+    A weak hash with no such sign (a checksum of downloaded content, a cache key, an ETag, de-duplicating files,
+    a directory or colour picked from a name) is not reported: collisions there cost nothing. A call that says
+    `usedforsecurity=False` is never reported. A fast hash of a password is PAT402's finding.
 
     ## Why is this bad?
-    Collisions can be computed for MD5 in seconds and for SHA-1 with modest means. Where a hash protects
-    something (a signature, an integrity check on a download, a token, a cache key that decides access) an
-    attacker can forge a second input with the same hash.
+    Collisions can be computed for MD5 in seconds and for SHA-1 with modest means, and both are fast to brute
+    force. A token derived from a secret by MD5 gives the secret away to an offline search; a signature or MAC
+    made with a weak hash can be forged for a second message with the same digest.
 
     ## Example
     ```python
     import hashlib
 
 
-    def file_fingerprint(data):
-        return hashlib.md5(data).hexdigest()
+    def sign_request(api_secret, body):
+        return hashlib.md5(api_secret.encode() + body).hexdigest()
     ```
 
     ## Use instead
     ```python
     import hashlib
+    import hmac
 
 
-    def file_fingerprint(data):
-        return hashlib.sha256(data).hexdigest()
+    def sign_request(api_secret, body):
+        return hmac.new(api_secret.encode(), body, hashlib.sha256).hexdigest()
     ```
-    When the hash has nothing to do with security (a cache key, a shard number), say so:
-    `hashlib.md5(data, usedforsecurity=False)`.
 
     ## Fix safety
-    For `hashlib` calls, the fix passes `usedforsecurity=False` (Python 3.9+). It is unsafe: it changes no value
-    the hash computes, but it declares that nothing depends on the hash being hard to forge, which only a reader
-    of the code can know; where the hash does protect something (a signature, a token, an integrity check), switch
-    to `hashlib.sha256` instead. It also fails on Python 3.8 and older. No fix for PyCryptodome or `cryptography`
-    hashes, or for a call with `**options`.
+    For `hashlib.md5(...)`/`hashlib.sha1(...)` and `hashlib.new("md5", ...)`, the fix switches to SHA-256. It is
+    unsafe: every digest changes, so tokens, signatures or stored digests made before no longer match, and a
+    keyed digest should become an HMAC (`hmac.new(key, message, hashlib.sha256)`), which only a reader can decide.
+    No fix for a hash imported under another name, PyCryptodome or `cryptography` hashes.
 
     ## References
     - [Python docs: hashlib, usedforsecurity](https://docs.python.org/3/library/hashlib.html#hashlib.new)
@@ -66,11 +72,11 @@ class WeakHash(AstRule):
 
     code = "PAT401"
     slug = "weak-hash"
-    summary = "MD5/SHA-1 (or older) hash without `usedforsecurity=False`"
+    summary = "MD5/SHA-1 (or older) hash of a secret, or whose digest is a token, signature or MAC"
     severity = Severity.MEDIUM
     confidence = Confidence.MEDIUM
     cwe = (327, 328)
-    fix_hint = "use hashlib.sha256 (or pass usedforsecurity=False when the hash protects nothing)"
+    fix_hint = "use hashlib.sha256 (hmac.new(key, message, hashlib.sha256) for a keyed digest)"
     fix = FixAvailability.SOMETIMES
     fix_applicability = Applicability.UNSAFE
     bandit = ("B303", "B324")
@@ -92,9 +98,25 @@ class WeakHash(AstRule):
             return
         if name.startswith("hashlib.") and hashes_password(node, name, ctx):
             return  # PAT402 reports it, with the right fix
-        fix = None
-        if name.startswith("hashlib.") and not has_kwargs_splat(node):
-            edit = ctx.editor.add_keyword(node, "usedforsecurity=False")
-            if edit is not None:
-                fix = Fix("Declare the hash not used for security", Applicability.UNSAFE, (edit,))
-        yield ctx.finding(self, node, f"{shown.upper()} is broken for security use; collisions can be forged", fix=fix)
+        use = weak_hash_use(node, name, ctx)
+        if use is None:
+            return  # nothing says security depends on it: a checksum, a cache key, an ETag
+        yield ctx.finding(
+            self,
+            node,
+            f"{shown.upper()} {use}; collisions can be forged and the input brute-forced",
+            fix=self._fix(node, name, ctx),
+        )
+
+    def _fix(self, node: ast.Call, name: str, ctx: ModuleContext) -> Fix | None:
+        func = node.func
+        if name == "hashlib.new":
+            algorithm = argument(node, 0, "name")
+            if not isinstance(algorithm, ast.Constant):
+                return None
+            edit = ctx.editor.replace(algorithm, '"sha256"')
+        elif name.startswith("hashlib.") and isinstance(func, ast.Attribute) and func.attr == name.rsplit(".", 1)[1]:
+            edit = ctx.editor.replace(func, f"{ctx.editor.source(func.value)}.sha256")
+        else:
+            return None
+        return Fix("Switch to SHA-256", Applicability.UNSAFE, (edit,))
