@@ -190,6 +190,9 @@ _CALL = patterns.compile(r"^[A-Za-z_][\w.]*\(.*\)$")
 _PRIVATE_IDENTIFIER = patterns.compile(r"^_[A-Za-z0-9_]+$")
 _WORDY_NAME = patterns.compile(r"^[a-z]+(?:[-_.][a-z]+){1,2}$")
 _NAME_WORDS = frozenset({"password", "passwd", "token", "secret", "key", "auth", "session", "user", "id", "reset"})
+# A rate limit: django-allauth's `"1/m/ip,5/h/key"`, DRF's `"100/day"`, Flask-Limiter's `"5 per minute; 50/hour"`.
+_RATE = r"[0-9]+ ?(?:/|per) ?[0-9]*(?:s|sec|second|m|min|minute|h|hr|hour|d|day|w|week|mo|month|y|year)s?(?:/[a-z_]+)?"
+_RATE_LIMIT = patterns.compile(rf"^{_RATE}(?:\s*[,;]\s*{_RATE})*$", ignore_case=True)
 _LETTERS_ONLY = patterns.compile(r"^[A-Za-z ]+$")
 _LITERALS = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "undefined", "n/a", "na"})
 _TYPE_NAMES = frozenset({"str", "string", "bytes", "secretstr", "secretbytes", "text", "varchar", "char", "password"})
@@ -206,14 +209,15 @@ def _generated_letters(value: str) -> bool:
 
 
 def is_not_a_value(candidate: Candidate) -> bool:
-    """Booleans, numbers, names of other things (an env var, a dotted attribute, a URL, a path) and prose."""
+    """Booleans, numbers, names of other things (an env var, a dotted attribute, a URL, a path), rate limits and
+    prose."""
     value = candidate.value.strip()
     lowered = value.lower()
     if len(value) < MIN_GENERIC_LENGTH or lowered in _LITERALS or lowered in _TYPE_NAMES:
         return True
     if _NUMBER.match(value) or _ENV_NAME.match(value) or _DOTTED.match(value) or _CALL.match(value):
         return True
-    if _URL.match(value) or _PATH.match(value):
+    if _URL.match(value) or _PATH.match(value) or _RATE_LIMIT.match(value):
         return True
     if _PRIVATE_IDENTIFIER.match(value) or (_WORDY_NAME.match(value) and _NAME_WORDS & set(split_words(value))):
         return True
@@ -398,7 +402,9 @@ FILTERS: tuple[ValueFilter, ...] = (
     ),
     ValueFilter("lockfile-digest", "a hash or integrity digest in a lock file", is_lockfile_digest, Verdict.DROP),
     ValueFilter("names-itself", "the key's own name, not a value", names_itself, Verdict.DROP),
-    ValueFilter("not-a-value", "a boolean, number, name, URL, path or message", is_not_a_value, Verdict.DROP, True),
+    ValueFilter(
+        "not-a-value", "a boolean, number, name, URL, path, rate limit or message", is_not_a_value, Verdict.DROP, True
+    ),
     ValueFilter("ui-text", "a translation string in a locale file", is_ui_text, Verdict.DROP, True),
     ValueFilter("uuid", "a UUID", is_uuid, Verdict.DROP, True),
     ValueFilter("hash-digest", "a hash digest", is_hash_digest, Verdict.DROP, True),

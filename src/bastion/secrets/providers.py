@@ -15,6 +15,7 @@ from bastion.secrets.validators import (
     docker_auth_check,
     jwt_check,
     local_default_credentials,
+    url_password_check,
 )
 
 # Characters that may not continue a token: the end of a base64/base62 token without `\b` (which RE2 treats as
@@ -363,6 +364,7 @@ DETECTORS: tuple[Detector, ...] = (
         r"@(?P<host>[^\s/\"'<>:@]+)",
         ("://",),
         Severity.HIGH,
+        check=url_password_check,
         weak_context=local_default_credentials,
     ),
     Detector(

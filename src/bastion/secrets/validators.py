@@ -18,6 +18,7 @@ import zlib
 from enum import Enum
 from typing import Any
 
+from bastion.core import patterns
 from bastion.core.severity import Severity
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -145,6 +146,16 @@ def is_default_password(user: str, password: str) -> bool:
 
 def _words(text: str) -> list[str]:
     return [word for word in text.replace("-", " ").replace("_", " ").replace(".", " ").split() if word]
+
+
+# `http://INTERNAL:8888\@PUBLIC/`: a port before a backslash-escaped `@`, the shape of URL-parser confusion examples.
+_PORT_BEFORE_ESCAPE = patterns.compile(r"^[0-9]{1,5}\\+$")
+
+
+def url_password_check(password: str) -> Check:
+    """A URL "password" that is a port number followed by a backslash is the host:port of a parser-differential
+    example (`http://internal:8080\\@public/`), not a credential."""
+    return Check.INVALID if _PORT_BEFORE_ESCAPE.match(password) else Check.VALID
 
 
 def local_default_credentials(match: Any) -> tuple[Severity, str] | None:
