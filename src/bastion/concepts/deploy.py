@@ -326,7 +326,7 @@ def _environment(service: str, node: yaml.Node) -> Iterator[ComposeEntry]:
 _SECURITY_TOOLS = patterns.compile(
     r"\bbastion\b|\bbandit\b|\bsemgrep\b|pip[-_]audit|\bsafety\s+(check|scan)|codeql-action|github/codeql|gitleaks"
     r"|trufflehog|detect-secrets|\bsnyk\b|osv-scanner|\btrivy\b|\bgrype\b|dependency-review-action"
-    r"|ossf/scorecard|\bpysa\b|ruff\b.*--(extend-)?select[= ][^\n]*\bS\d*\b",
+    r"|ossf/scorecard|\bpysa\b|\bzizmor\b|ruff\b.*--(extend-)?select[= ][^\n]*\bS\d*\b",
     ignore_case=True,
 )
 

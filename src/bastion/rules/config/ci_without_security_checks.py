@@ -18,7 +18,8 @@ class CiWithoutSecurityChecks(ProjectRule):
     Looks at a project's CI (GitHub Actions workflows in `.github/workflows/`, `.gitlab-ci.yml`) as a whole and
     reports, on its main workflow, when none of them runs a security tool: bastion, bandit, semgrep, CodeQL,
     pip-audit, safety, gitleaks, trufflehog, detect-secrets, osv-scanner, trivy, grype, Snyk, GitHub's dependency
-    review, or ruff with its `S` rules selected. Informational.
+    review, zizmor (an audit of the workflows themselves), or ruff with its `S` rules selected on its command
+    line. Informational.
 
     ## Why is this bad?
     Without an automatic check, a vulnerable dependency, a committed key or a `shell=True` reaches the main branch

@@ -14,7 +14,7 @@ from bastion.rules.config.collectors import DeployFactsCollector
 class PreCommitWithoutSecurityHooks(ProjectRule):
     """## What it does
     Finds `.pre-commit-config.yaml` files that run no security hook (bastion, bandit, semgrep, detect-secrets,
-    gitleaks, trufflehog, pip-audit, safety, or ruff with `S` rules selected in its arguments). Informational.
+    gitleaks, trufflehog, pip-audit, safety, zizmor, or ruff with `S` rules selected in its arguments). Informational.
 
     Off by default (select it with `--select CFG410`): a project whose CI runs no security check already gets
     `CFG409`, and one whose CI does needs no hook as well; on six real apps every finding repeated `CFG409`'s advice.
