@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import replace
+from http import HTTPStatus
 
 from bastion.concepts.guards import dependency_names
 from bastion.core import patterns
@@ -62,7 +63,10 @@ class ExceptionInResponse(AstRule):
     what an error formatter returns (graphene's `format_error` hook or an override of it, `format_custom_error`,
     stack traces stored into its `extensions`). Handlers that answer administrators only are not reported (an admin
     dependency or decorator such as `Depends(check_admin)` or `@staff_member_required`, or a controller class built
-    on an admin base): the people who run the server read its errors in its logs anyway.
+    on an admin base): the people who run the server read its errors in its logs anyway. Nor is an exception's
+    message sent with a 4xx status (`HTTPException(422, str(e))`, `return jsonify(error=str(e)), 400`,
+    `HttpResponseBadRequest(...)`): the app chose it as the answer to a request it refuses (a parser's or a
+    verifier's complaint about the caller's own input). A traceback is reported whatever the status.
 
     ## Why is this bad?
     Tracebacks and raw exception messages describe the inside of the application: file paths, library
@@ -145,6 +149,8 @@ class ExceptionInResponse(AstRule):
                 (found for part in (*node.args, *(k.value for k in node.keywords)) if (found := _leak(part, ctx))),
                 None,
             )
+        if leak is not None and not _is_trace(leak) and _client_error_status(node, ctx):
+            return  # an exception's message chosen as the answer to a bad request (400, 422): feedback, not a leak
         if leak is not None and not _admin_only(ctx):
             yield ctx.finding(self, node, f"the response carries {leak}, which shows the application's internals")
 
@@ -166,6 +172,50 @@ class ExceptionInResponse(AstRule):
                     yield inner.finding(
                         self, call, f"the response carries {leak}, which shows the application's internals"
                     )
+
+
+def _is_trace(leak: str) -> bool:
+    return any(leak == f"`{name}()`" for name in _TRACEBACK)
+
+
+# Response classes whose status is a client error by their name.
+_CLIENT_ERROR_RESPONSES = frozenset({"django.http.HttpResponseBadRequest", "django.http.HttpResponseNotFound"})
+_STATUS_DIGITS = patterns.compile(r"(?:^|_)([1-5][0-9][0-9])(?:_|$)")
+
+
+def _client_error_status(node: ast.Call | ast.Return, ctx: ModuleContext) -> bool:
+    """The response is sent with a 4xx status: `HTTPException(422, str(e))`, `abort(400, ...)`,
+    `JSONResponse(body, status_code=400)`, `make_response(body, 400)`, `return jsonify(...), 400`,
+    `HttpResponseBadRequest(...)`. The app then chose the message as the answer to a request it refuses."""
+    statuses: list[ast.expr] = []
+    if isinstance(node, ast.Call):
+        callee = ctx.qualified_name(node.func) or ""
+        if callee in _CLIENT_ERROR_RESPONSES:
+            return True
+        position = 0 if callee.endswith(("HTTPException", ".abort")) else 1
+        statuses.extend(k.value for k in node.keywords if k.arg in ("status", "status_code", "code"))
+        if len(node.args) > position:
+            statuses.append(node.args[position])
+        holder = ctx.parent
+        if isinstance(holder, ast.Tuple) and len(holder.elts) >= 2 and holder.elts[0] is node:
+            statuses.append(holder.elts[1])
+    elif isinstance(node.value, ast.Tuple) and len(node.value.elts) >= 2:
+        statuses.append(node.value.elts[1])
+    return any(_is_client_error(status, ctx) for status in statuses)
+
+
+def _is_client_error(status: ast.expr, ctx: ModuleContext) -> bool:
+    value = ctx.constant(status)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return bool(400 <= value < 500)
+    if isinstance(status, ast.Attribute):
+        # `status.HTTP_422_UNPROCESSABLE_ENTITY`, `HTTPStatus.BAD_REQUEST`
+        digits = _STATUS_DIGITS.search(status.attr)
+        if digits is not None:
+            return str(digits.group(1)).startswith("4")
+        member = getattr(HTTPStatus, status.attr, None)
+        return isinstance(member, HTTPStatus) and 400 <= member.value < 500
+    return False
 
 
 # Guards that let only administrators in: `Depends(check_admin)`, `@staff_member_required`, `@superuser_only`,
