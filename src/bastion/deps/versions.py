@@ -45,6 +45,29 @@ def pinned_version(specifier: SpecifierSet | str) -> str | None:
     return None
 
 
+def lower_bound(specifier: SpecifierSet | str) -> str | None:
+    """The smallest version a range admits when it names one (`>=2.0` and `~=2.0` -> 2.0, `==2.*` -> 2.0, the
+    largest such bound of a set), else None (`<3`, `>2.0`, `!=1.5`, no specifier). It is what pip installs when
+    something else holds the package back, and the oldest release the declaration accepts."""
+    if isinstance(specifier, str):
+        try:
+            specifier = SpecifierSet(specifier)
+        except InvalidSpecifier:
+            return None
+    bounds = []
+    for item in specifier:
+        if item.operator in (">=", "~="):
+            bounds.append(item.version)
+        elif item.operator == "==" and item.version.endswith(".*"):
+            bounds.append(item.version[: -len(".*")])
+    parsed = [(version, parse_version(version)) for version in bounds]
+    known = [(version, value) for version, value in parsed if value is not None]
+    if not known:
+        return None
+    lowest = max(known, key=lambda pair: pair[1])[0]
+    return lowest if specifier.contains(lowest, prereleases=True) else None
+
+
 def version_key(text: str) -> tuple[int, Version | str]:
     """Sort key that orders PEP 440 versions properly and puts anything unparsable after them, by text."""
     parsed = parse_version(text)

@@ -29,6 +29,10 @@ from bastion.rules.base import ProjectContext, ProjectRule
 from bastion.rules.deps.collector import ManifestCollector
 from bastion.source.files import read_text_file
 
+# Manifests that declare an application's own dependencies: where no lock covers them, a range decides what is
+# installed (DEP201 reports the range, DEP101 audits its lower bound).
+UNLOCKED_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENTS_IN, ManifestKind.PYPROJECT})
+
 LOCK_FILE_NAMES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock", "requirements.lock")
 _URL = patterns.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 

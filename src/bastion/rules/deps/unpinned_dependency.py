@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from bastion.core.finding import Finding
 from bastion.core.severity import Confidence, Severity
 from bastion.deps.model import DependencyKind, ManifestKind
+from bastion.deps.versions import lower_bound
 from bastion.rules.base import ProjectContext
-from bastion.rules.deps.project import DependencyRule, dependencies_of, location_of
-
-_HYGIENE_KINDS = frozenset({ManifestKind.REQUIREMENTS, ManifestKind.REQUIREMENTS_IN, ManifestKind.PYPROJECT})
+from bastion.rules.deps.project import UNLOCKED_KINDS, DependencyRule, dependencies_of, location_of
 
 
 class UnpinnedDependency(DependencyRule):
@@ -28,8 +27,14 @@ class UnpinnedDependency(DependencyRule):
     ## Why is this bad?
     Without a pin, each install takes whatever release is newest that day: a deployment can silently pick up a
     release with a new vulnerability, or one published by an attacker who took over the package, and nobody
-    reviewed the change. It also means bastion cannot say which version is audited: a range is not checked
-    against the advisory database at all.
+    reviewed the change. It also means bastion cannot say which version is installed, so it cannot say whether
+    that version has a known vulnerability.
+
+    Severity says which it is: a dependency with no version, or a range with no lower bound (`<3`, `!=1.5`), is
+    low; a range with a lower bound (`>=2.0`, `~=2.0`, `==2.*`) is info, because `DEP101` audits that lower bound
+    (the oldest release the range admits) and reports it, one level below a vulnerable pin, when it has a known
+    vulnerability. Where a lock file covers the manifest, the lock decides the installed version: nothing is
+    reported here, and `DEP101` audits the lock's pins.
 
     ## Example
     ```text file=requirements.txt
@@ -57,15 +62,24 @@ class UnpinnedDependency(DependencyRule):
     def check_project(self, project: ProjectContext) -> Iterator[Finding]:
         assembled = self.dependencies(project)
         for manifest, dependency in dependencies_of(assembled.manifests):
-            if manifest.kind not in _HYGIENE_KINDS or manifest.library or assembled.has_lock(manifest):
+            if manifest.kind not in UNLOCKED_KINDS or manifest.library or assembled.has_lock(manifest):
                 continue
             if dependency.kind is not DependencyKind.REGISTRY or dependency.pinned or not assembled.applies(dependency):
                 continue
             name = dependency.display_name
-            if dependency.specifier:
+            severity = Severity.LOW
+            floor = lower_bound(dependency.specifier) if dependency.specifier else None
+            if floor is not None:
+                # The range names its oldest release, which DEP101 audits: what is left is reproducibility.
+                severity = Severity.INFO
                 message = (
-                    f"`{name}{dependency.specifier}` is a range and no lock file pins it: the installed version can "
-                    "change without review, and it is not audited for known vulnerabilities"
+                    f"`{name}{dependency.specifier}` is a range and no lock file pins it: each install takes the "
+                    f"newest release it admits, unreviewed (its lower bound {floor} is audited, not what is installed)"
+                )
+            elif dependency.specifier:
+                message = (
+                    f"`{name}{dependency.specifier}` is a range with no lower bound and no lock file pins it: any "
+                    "release it admits can be installed, and none is audited for known vulnerabilities"
                 )
             else:
                 message = (
@@ -76,6 +90,7 @@ class UnpinnedDependency(DependencyRule):
                 self,
                 location_of(manifest, dependency.line, dependency.line_text),
                 message,
+                severity=severity,
                 # An unpackaged pyproject.toml is most likely an application's, but less surely than requirements.
                 confidence=Confidence.MEDIUM if manifest.kind is ManifestKind.PYPROJECT else Confidence.HIGH,
                 snippet=dependency.line_text,

@@ -14,9 +14,15 @@ from bastion.deps.audit import PackageReport, audit_packages
 from bastion.deps.model import Dependency, DependencyKind, Manifest, PackageVersion
 from bastion.deps.services.factory import online_service
 from bastion.deps.services.interface import DatabaseError, ServiceError, VulnerabilityService
-from bastion.deps.versions import parse_version
+from bastion.deps.versions import lower_bound, parse_version
 from bastion.rules.base import ProjectContext
-from bastion.rules.deps.project import DependencyRule, ProjectDependencies, dependencies_of, location_of
+from bastion.rules.deps.project import (
+    UNLOCKED_KINDS,
+    DependencyRule,
+    ProjectDependencies,
+    dependencies_of,
+    location_of,
+)
 from bastion.rules.deps.upgrade import upgrade_fix
 
 _NOT_FROM_PYPI = {
@@ -33,6 +39,12 @@ class VulnerableDependency(DependencyRule):
     local copy (`--db`), and reports each known vulnerability at the line that pins the package, with its ids
     and aliases (PYSEC, GHSA and CVE shown together), the versions that fix it, and the smallest upgrade that
     fixes every known advisory of the package.
+
+    An application's range that no lock file pins (`flask>=2.0` in a requirements file with no lock beside it) is
+    audited at its lower bound, the oldest release it admits: a vulnerability there is reported one severity level
+    lower than the same release pinned (pip installs the newest release the range admits, unless something holds
+    the package back), with medium confidence, a message that names the range, and the advice to raise the lower
+    bound. Where a lock file covers the manifest, the lock's pins are audited instead.
 
     ## Why is this bad?
     A published vulnerability comes with a description of how to exploit it. Old releases of web frameworks,
@@ -65,7 +77,7 @@ class VulnerableDependency(DependencyRule):
 
     code = "DEP101"
     slug = "vulnerable-dependency"
-    summary = "a pinned dependency has a known vulnerability"
+    summary = "a pinned dependency (or an unlocked range's lower bound) has a known vulnerability"
     severity = Severity.HIGH
     confidence = Confidence.HIGH
     cwe = (1395,)
@@ -122,7 +134,11 @@ class VulnerableDependency(DependencyRule):
                 continue
             version = dependency.version
             if version is None:
-                continue  # a range or no version: nothing to look up (DEP201 reports it where no lock exists)
+                # A range no lock file pins: its lower bound is the oldest release it lets in (reported lower than a
+                # pin, since pip picks the newest); a range elsewhere, or no version, names nothing to look up.
+                version = _unlocked_lower_bound(manifest, dependency, assembled)
+                if version is None:
+                    continue
             if parse_version(version) is None:
                 project.notice(
                     NoticeKind.NOT_AUDITED,
@@ -155,20 +171,38 @@ class VulnerableDependency(DependencyRule):
         aliases = f" ({', '.join(group.aliases)})" if group.aliases else ""
         summary = f": {group.summary}" if group.summary else ""
         severity = group.severity
+        level = severity.level if severity.level > Severity.INFO else Severity.LOW
         fix = None
-        if report.smallest_fix is not None:
-            fix = upgrade_fix(manifest, dependency, report.smallest_fix, project.document(manifest.path))
+        if dependency.version is None:
+            # A range whose lower bound is vulnerable: weaker than a vulnerable pin (pip installs the newest release
+            # the range admits, unless something holds it back), so one level lower and no automatic edit.
+            version = report.package.version
+            message = (
+                f"`{dependency.display_name}{dependency.specifier}` admits {dependency.display_name} {version} (its "
+                f"lower bound), which has a known vulnerability, {group.id}{aliases}{summary}"
+            )
+            level = max(Severity.LOW, _one_level_lower(level))
+            confidence = Confidence.MEDIUM
+        else:
+            version = dependency.version
+            message = f"{dependency.display_name} {version} has a known vulnerability, {group.id}{aliases}{summary}"
+            confidence = Confidence.HIGH
+            if report.smallest_fix is not None:
+                fix = upgrade_fix(manifest, dependency, report.smallest_fix, project.document(manifest.path))
         return project.finding(
             self,
             location_of(manifest, dependency.line, dependency.line_text),
-            f"{dependency.display_name} {dependency.version} has a known vulnerability, {group.id}{aliases}{summary}",
-            severity=severity.level if severity.level > Severity.INFO else Severity.LOW,
+            message,
+            severity=level,
+            confidence=confidence,
             fix_hint=_fix_hint(dependency, group, report),
             snippet=dependency.line_text,
             context=f"{dependency.name}:{group.key}",
             properties={
                 "package": dependency.name,
-                "version": dependency.version,
+                "version": version,
+                "specifier": dependency.specifier,
+                "pinned": dependency.version is not None,
                 "manifest": manifest.path,
                 "dependency_group": dependency.group,
                 "id": group.id,
@@ -187,8 +221,30 @@ class VulnerableDependency(DependencyRule):
         )
 
 
+_LEVELS = (Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL)
+
+
+def _one_level_lower(level: Severity) -> Severity:
+    return _LEVELS[max(0, _LEVELS.index(level) - 1)]
+
+
+def _unlocked_lower_bound(manifest: Manifest, dependency: Dependency, assembled: ProjectDependencies) -> str | None:
+    """The lower bound of an application's range that no lock file pins (`flask>=2.0` -> 2.0), else None."""
+    if manifest.kind not in UNLOCKED_KINDS or manifest.library or assembled.has_lock(manifest):
+        return None
+    if dependency.kind is not DependencyKind.REGISTRY or not dependency.specifier:
+        return None
+    return lower_bound(dependency.specifier)
+
+
 def _fix_hint(dependency: Dependency, group: AdvisoryGroup, report: PackageReport) -> str:
     name = dependency.display_name
+    if dependency.version is None:
+        if report.smallest_fix is not None:
+            return (
+                f"raise the lower bound to {report.smallest_fix} (`{name}>={report.smallest_fix}`), or lock the project"
+            )
+        return f"no fixed release of {name} is known: exclude the affected versions, or replace it"
     if report.smallest_fix is not None:
         count = len(report.groups)
         scope = (
