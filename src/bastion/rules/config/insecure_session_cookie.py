@@ -31,12 +31,16 @@ class InsecureSessionCookie(WebAppRule):
     ones; Flask-Talisman's session-cookie options count. Django: `SESSION_COOKIE_SECURE` and `CSRF_COOKIE_SECURE`
     (default off), `SESSION_COOKIE_HTTPONLY`, `SESSION_COOKIE_SAMESITE`, `CSRF_COOKIE_SAMESITE`. Starlette's
     `SessionMiddleware` without `https_only=True` or with `same_site="none"`. An insecure value is reported where it
-    is set; an insecure default left in place is reported at the app (or the settings module), at low severity
-    when only Secure is left at its default (whether the cookie ever travels over plain HTTP depends on how the
-    site is served: HTTPS only, or a plain-HTTP LAN install; a TLS proxy does not add the flag). A flag read from the
-    environment with an insecure default (`SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")`, the
-    switch self-hosted apps give installs served over plain HTTP) is reported at low severity and confidence:
-    whether deployments turn it on is theirs to say.
+    is set; an insecure default left in place is reported at the app (or the settings module).
+
+    Severity: an insecure value written in the production settings (`SESSION_COOKIE_SECURE = False`,
+    `SESSION_COOKIE_HTTPONLY = False`) or HttpOnly/SameSite left at an insecure default is medium. When only Secure
+    is left at the framework's default, it is info: whether the cookie ever travels over plain HTTP depends on how
+    the site is served (HTTPS only, or a plain-HTTP LAN install), which the code does not say; the message says that
+    a TLS proxy does not add the flag. On twelve real apps every such finding was judged debatable (none true), so
+    it informs and never fails a build. A flag read from the environment with an insecure default
+    (`SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")`, the switch self-hosted apps give installs
+    served over plain HTTP) is info with low confidence too: whether deployments turn it on is theirs to say.
 
     ## Why is this bad?
     Without `Secure` the session cookie travels over any plain-HTTP request, where it can be read; without
@@ -136,7 +140,7 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                     verdict.problem(
                         option_site(session, "https_only"),
                         f"SessionMiddleware without https_only=True {_SECURE_DEFAULT_NOTE}",
-                        severity=Severity.LOW,
+                        severity=Severity.INFO,
                         properties=cookie_cwes("Secure"),
                     )
                 else:
@@ -181,7 +185,7 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                     verdict.problem(
                         setting.site,
                         f"{description}: {name} is {value!r} unless the environment turns it on",
-                        severity=Severity.LOW,
+                        severity=Severity.INFO,
                         confidence=Confidence.LOW,
                         properties=cookie_cwes(_flag(name)),
                     )
@@ -196,14 +200,14 @@ def check_session_cookies(model: ProjectModel) -> Verdict:
                     app.site,
                     "; ".join(unset) + (f" {_SECURE_DEFAULT_NOTE}" if only_secure else ""),
                     context=",".join(sorted(unset)),
-                    severity=Severity.LOW if only_secure else None,
+                    severity=Severity.INFO if only_secure else None,
                     properties=cookie_cwes(*flags),
                 )
     return verdict
 
 
 # A Secure flag left at the framework's default: the cookie then also travels over plain HTTP. Whether that exposes
-# it depends on how the site is served (HTTPS-only, a plain-HTTP LAN install), so it is low, and says so.
+# it depends on how the site is served (HTTPS-only, a plain-HTTP LAN install), so it is info, and says so.
 _SECURE_DEFAULT_NOTE = (
     "(left at the framework's default: the cookie also travels over plain HTTP; set it where the site is served "
     "over HTTPS, a proxy that terminates TLS does not add it)"
