@@ -29,7 +29,10 @@ class BindAllInterfaces(AstRule):
     binding call), used as the default of a host-like parameter, or assigned to a host-like name
     (`HOST = "0.0.0.0"`). Comparisons, dictionary keys, other calls' arguments (`is_valid_ipv6_address("::")`,
     `label_suffix="::"`), prose and test files are not reported, nor the address of a development runner that
-    reloads on every edit (`uvicorn.run(..., host="0.0.0.0", reload=True)`; with `debug=True` it is reported).
+    reloads on every edit (`uvicorn.run(..., host="0.0.0.0", reload=True)`) or sits under
+    `if __name__ == "__main__":` (the script run by hand to try the app; with `debug=True` both are reported), nor
+    a host field of a pydantic `BaseSettings` class (`API_HOST: str = "0.0.0.0"`), whose value the environment
+    overrides like `os.environ.get("HOST", "0.0.0.0")`.
 
     ## Why is this bad?
     `0.0.0.0` listens on every interface of the machine, public ones included. A development server, an admin
@@ -86,6 +89,8 @@ def _binding_use(ctx: ModuleContext) -> bool:
     if is_test_path(ctx.path):
         return False
     ancestors = ctx.ancestors
+    if _development_entry_point(ancestors) or _settings_default(ancestors):
+        return False
     for position in range(len(ancestors) - 2, -1, -1):
         node = ancestors[position]
         if isinstance(node, (ast.Compare, ast.Dict, ast.Subscript)):
@@ -106,6 +111,45 @@ def _binding_use(ctx: ModuleContext) -> bool:
         if isinstance(node, ast.stmt):
             return False
     return False
+
+
+def _development_entry_point(ancestors: list[ast.AST]) -> bool:
+    """Inside `if __name__ == "__main__":` without `debug=True`: the script someone runs by hand to try the app
+    (`python run.py`); deployments start the app through a server or a container command that names its own address.
+    """
+    in_main_block = any(isinstance(node, ast.If) and _is_main_guard(node.test) for node in ancestors)
+    if not in_main_block:
+        return False
+    calls = [node for node in ancestors if isinstance(node, ast.Call)]
+    return not any(
+        keyword.arg == "debug" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True
+        for call in calls
+        for keyword in call.keywords
+    )
+
+
+def _is_main_guard(test: ast.expr) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )
+
+
+# Base classes whose fields are read from the environment: a host field's value is only the default.
+_SETTINGS_BASES = frozenset({"BaseSettings", "Settings", "AppSettings", "Env"})
+
+
+def _settings_default(ancestors: list[ast.AST]) -> bool:
+    """A host field of a pydantic `BaseSettings` class (`API_HOST: str = "0.0.0.0"`): the environment overrides it,
+    like `os.environ.get("HOST", "0.0.0.0")`, and containers need it so."""
+    if len(ancestors) < 3 or not isinstance(ancestors[-2], ast.AnnAssign):
+        return False
+    owner = ancestors[-3]
+    return isinstance(owner, ast.ClassDef) and any(last_name(base) in _SETTINGS_BASES for base in owner.bases)
 
 
 def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, default: ast.AST) -> bool:
