@@ -37,7 +37,17 @@ def test_fixing_the_example_app(tmp_path: Path, applicability: Applicability) ->
     assert sum(applied.values()) == len(report.outcome.applied) >= (3 if applicability is Applicability.SAFE else 25)
     # Scanned again from the disk: each fixed finding is gone, no finding appeared, nothing fixable is left.
     after = scan([app], options).findings
-    assert _keys(after) == _keys(before) - applied
+    expected = _keys(before) - applied
+    assert not _keys(after) - expected, "findings appeared"
+    # A fix can also settle another rule's finding on the line it edits: `debug=True` -> `False` in a `__main__`
+    # runner leaves the 0.0.0.0 address of a script run by hand, which PAT805 does not report.
+    fixed_lines = {
+        (f.location.path, f.location.line)
+        for f in before
+        if f.fix is not None and applicability.allows(f.fix.applicability)
+    }
+    settled = expected - _keys(after)
+    assert all((f.location.path, f.location.line) in fixed_lines for f in before if _keys([f]) & settled), settled
     assert not [f for f in after if f.fix is not None and applicability.allows(f.fix.applicability)]
     for path in sorted(app.rglob("*.py")):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")  # parses and compiles; nothing runs
