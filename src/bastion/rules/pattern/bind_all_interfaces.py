@@ -89,7 +89,7 @@ def _binding_use(ctx: ModuleContext) -> bool:
     if is_test_path(ctx.path):
         return False
     ancestors = ctx.ancestors
-    if _development_entry_point(ancestors) or _settings_default(ancestors):
+    if _development_entry_point(ancestors) or _settings_default(ancestors, ctx.module.tree):
         return False
     for position in range(len(ancestors) - 2, -1, -1):
         node = ancestors[position]
@@ -143,13 +143,28 @@ def _is_main_guard(test: ast.expr) -> bool:
 _SETTINGS_BASES = frozenset({"BaseSettings", "Settings", "AppSettings", "Env"})
 
 
-def _settings_default(ancestors: list[ast.AST]) -> bool:
-    """A host field of a pydantic `BaseSettings` class (`API_HOST: str = "0.0.0.0"`): the environment overrides it,
-    like `os.environ.get("HOST", "0.0.0.0")`, and containers need it so."""
+def _settings_default(ancestors: list[ast.AST], tree: ast.Module) -> bool:
+    """A host field of a pydantic `BaseSettings` class, or of a class of this module built on one
+    (`API_HOST: str = "0.0.0.0"`): the environment overrides it, like `os.environ.get("HOST", "0.0.0.0")`, and
+    containers need it so."""
     if len(ancestors) < 3 or not isinstance(ancestors[-2], ast.AnnAssign):
         return False
     owner = ancestors[-3]
-    return isinstance(owner, ast.ClassDef) and any(last_name(base) in _SETTINGS_BASES for base in owner.bases)
+    if not isinstance(owner, ast.ClassDef):
+        return False
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    seen: set[str] = set()
+    pending = [owner]
+    while pending:
+        current = pending.pop()
+        for base in current.bases:
+            name = last_name(base)
+            if name in _SETTINGS_BASES:
+                return True
+            if name in classes and name not in seen:
+                seen.add(name)
+                pending.append(classes[name])
+    return False
 
 
 def _default_of_host_parameter(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, default: ast.AST) -> bool:
