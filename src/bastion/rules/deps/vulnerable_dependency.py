@@ -267,10 +267,12 @@ def _per_manifest(
     hint: str = "",
 ) -> None:
     """One notice per manifest whose pins were not checked, at its first pin: each file's gap is its own finding
-    (BST106/BST107), which a baseline can accept file by file."""
+    (BST106/BST107), which a baseline can accept file by file. Ranges audited at their lower bound are not counted:
+    what they install was never known."""
     by_manifest: dict[str, list[Dependency]] = {}
     for manifest, dependency, _ in audited:
-        by_manifest.setdefault(manifest.path, []).append(dependency)
+        if dependency.version is not None:
+            by_manifest.setdefault(manifest.path, []).append(dependency)
     for path, dependencies in sorted(by_manifest.items()):
         count = len(dependencies)
         project.notice(
