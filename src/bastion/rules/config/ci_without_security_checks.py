@@ -19,7 +19,9 @@ class CiWithoutSecurityChecks(ProjectRule):
     reports, on its main workflow, when none of them runs a security tool: bastion, bandit, semgrep, CodeQL,
     pip-audit, safety, gitleaks, trufflehog, detect-secrets, osv-scanner, trivy, grype, Snyk, GitHub's dependency
     review, zizmor (an audit of the workflows themselves), or ruff with its `S` rules selected on its command
-    line. Informational.
+    line. Informational. Workflows in a subfolder of a project that has CI of its own
+    (`themes/core/.github/workflows/` beside the root's `.github/workflows/`) are vendored code's: GitHub and
+    GitLab run only the repository's own, so they are not judged.
 
     ## Why is this bad?
     Without an automatic check, a vulnerable dependency, a committed key or a `shell=True` reaches the main branch
@@ -76,6 +78,10 @@ class CiWithoutSecurityChecks(ProjectRule):
             if isinstance(facts, DeployFile) and facts.kind == "workflow":
                 by_root.setdefault(ci_root(facts.path), []).append(facts)
         for root, workflows in sorted(by_root.items()):
+            if any(other != root and (not other or root.startswith(other + "/")) for other in by_root):
+                # GitHub and GitLab run only the repository's own `.github/workflows` / `.gitlab-ci.yml`: a nested
+                # one belongs to vendored code (a theme, a plugin) and never runs here.
+                continue
             if any(workflow.security_lines for workflow in workflows):
                 continue
             main = min(workflows, key=_main_first)
