@@ -17,3 +17,15 @@ def catches_everything(kind: ast.expr | None) -> bool:
     if isinstance(kind, ast.Tuple):
         return any(catches_everything(element) for element in kind.elts)
     return last_name(kind) in _BROAD_EXCEPTIONS
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`: the block that runs only when the file is run as a script."""
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and len(test.comparators) == 1
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value == "__main__"
+    )

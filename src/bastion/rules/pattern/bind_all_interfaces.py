@@ -10,6 +10,7 @@ from bastion.core.severity import Confidence, Severity
 from bastion.core.test_paths import is_test_path
 from bastion.rules.base import AstRule, ModuleContext
 from bastion.rules.pattern._naming import words
+from bastion.rules.pattern._syntax import is_main_guard
 from bastion.semantic.calls import last_name
 
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::"})
@@ -117,7 +118,7 @@ def _development_entry_point(ancestors: list[ast.AST]) -> bool:
     """Inside `if __name__ == "__main__":` without `debug=True`: the script someone runs by hand to try the app
     (`python run.py`); deployments start the app through a server or a container command that names its own address.
     """
-    in_main_block = any(isinstance(node, ast.If) and _is_main_guard(node.test) for node in ancestors)
+    in_main_block = any(isinstance(node, ast.If) and is_main_guard(node.test) for node in ancestors)
     if not in_main_block:
         return False
     calls = [node for node in ancestors if isinstance(node, ast.Call)]
@@ -125,17 +126,6 @@ def _development_entry_point(ancestors: list[ast.AST]) -> bool:
         keyword.arg == "debug" and isinstance(keyword.value, ast.Constant) and keyword.value.value is True
         for call in calls
         for keyword in call.keywords
-    )
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "__main__"
     )
 
 

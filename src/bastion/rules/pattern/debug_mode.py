@@ -10,6 +10,7 @@ from bastion.core.fix import Applicability, Fix
 from bastion.core.rule import FixAvailability
 from bastion.core.severity import Confidence, Severity
 from bastion.rules.base import AstRule, ModuleContext
+from bastion.rules.pattern._syntax import is_main_guard
 from bastion.semantic.calls import argument, keyword
 from bastion.semantic.index import BindingKind
 
@@ -102,7 +103,7 @@ class DebugMode(AstRule):
         """`app.run(host=..., debug=True)` under `if __name__ == "__main__":` where `app` is imported from
         another module (`from config import app`: its type is not known here): a development server started with
         its debugger, whatever the app's framework."""
-        if not _is_main_guard(node.test):
+        if not is_main_guard(node.test):
             return
         for statement in node.body:
             call = statement.value if isinstance(statement, ast.Expr) else None
@@ -120,17 +121,6 @@ class DebugMode(AstRule):
                     f"`{receiver.id}.run(debug=True)` starts the development server with its debugger on",
                     fix=_off(switch, ctx),
                 )
-
-
-def _is_main_guard(test: ast.expr) -> bool:
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and len(test.comparators) == 1
-        and isinstance(test.comparators[0], ast.Constant)
-        and test.comparators[0].value == "__main__"
-    )
 
 
 def _imported_from_elsewhere(name: str, ctx: ModuleContext) -> bool:
