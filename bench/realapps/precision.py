@@ -97,9 +97,12 @@ class RuleScore:
     sample: list[Finding] = field(default_factory=list)
     verdicts: collections.Counter[str] = field(default_factory=collections.Counter)
     high_verdicts: collections.Counter[str] = field(default_factory=collections.Counter)
+    # Findings above info: what a user sees as warnings, and what the default --fail-on low fails a build on.
+    above_info: int = 0
+    above_info_verdicts: collections.Counter[str] = field(default_factory=collections.Counter)
 
-    def precision(self, high_only: bool = False) -> float | None:
-        counts = self.high_verdicts if high_only else self.verdicts
+    def precision(self, high_only: bool = False, above_info: bool = False) -> float | None:
+        counts = self.high_verdicts if high_only else self.above_info_verdicts if above_info else self.verdicts
         judged = sum(counts.values())
         return counts["TP"] / judged if judged else None
 
@@ -226,7 +229,12 @@ def score(scans: dict[str, Scan], triage: dict[str, dict[tuple[str, str, str], l
             by_rule[finding.code].append(finding)
     scores: dict[str, RuleScore] = {}
     for code, findings in sorted(by_rule.items()):
-        rule = RuleScore(code, count=len(findings), high=sum(f.severity in HIGH for f in findings))
+        rule = RuleScore(
+            code,
+            count=len(findings),
+            high=sum(f.severity in HIGH for f in findings),
+            above_info=sum(f.severity != "info" for f in findings),
+        )
         rule.sample = sample(findings)
         for finding in rule.sample:
             verdict = verdict_for(finding, triage[finding.app])
@@ -234,17 +242,21 @@ def score(scans: dict[str, Scan], triage: dict[str, dict[tuple[str, str, str], l
             rule.verdicts[label] += 1
             if finding.severity in HIGH:
                 rule.high_verdicts[label] += 1
+            if finding.severity != "info":
+                rule.above_info_verdicts[label] += 1
         scores[code] = rule
     return scores
 
 
-def weighted_precision(scores: dict[str, RuleScore], high_only: bool = False) -> tuple[float | None, float]:
+def weighted_precision(
+    scores: dict[str, RuleScore], high_only: bool = False, above_info: bool = False
+) -> tuple[float | None, float]:
     """Each rule's sample precision weighted by its number of findings; returns (precision, estimated true)."""
     total = 0
     true = 0.0
     for rule in scores.values():
-        weight = rule.high if high_only else rule.count
-        precision = rule.precision(high_only)
+        weight = rule.high if high_only else rule.above_info if above_info else rule.count
+        precision = rule.precision(high_only, above_info)
         if weight and precision is not None:
             total += weight
             true += weight * precision
@@ -268,6 +280,8 @@ def tables(scans: dict[str, Scan], scores: dict[str, RuleScore], title: str) -> 
     high_total = sum(rule.high for rule in scores.values())
     overall, true = weighted_precision(scores)
     high_precision, high_true = weighted_precision(scores, high_only=True)
+    above_info_precision, above_info_true = weighted_precision(scores, above_info=True)
+    above_info_total = sum(rule.above_info for rule in scores.values())
     out = [
         title,
         "",
@@ -290,7 +304,9 @@ def tables(scans: dict[str, Scan], scores: dict[str, RuleScore], title: str) -> 
     out += [
         "",
         f"Precision overall: **{_percent(overall)}** (about {true:.0f} of {findings_total} findings true); "
-        f"at high/critical: **{_percent(high_precision)}** (about {high_true:.0f} of {high_total}).",
+        f"at high/critical: **{_percent(high_precision)}** (about {high_true:.0f} of {high_total}); "
+        f"above info (what the default `--fail-on low` fails a build on): **{_percent(above_info_precision)}** "
+        f"(about {above_info_true:.0f} of {above_info_total}).",
         "",
         "| rule | findings | high/critical | sampled | TP | debatable | FP | untriaged | precision | at high/crit. |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
