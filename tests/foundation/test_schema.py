@@ -75,7 +75,7 @@ def test_every_problem_of_a_table_is_reported_with_its_place() -> None:
 
 
 def test_wrong_shapes_say_what_was_expected() -> None:
-    assert _problems({"exclude": "build"}) == [("tuple_type", ("exclude",), "Input should be a valid tuple")]
+    assert _problems({"exclude": "build"}) == [("tuple_type", ("exclude",), "Input should be a list (a TOML array)")]
     assert _problems({"per-file-ignores": []}) == [
         ("dict_type", ("per-file-ignores",), "Input should be a valid dictionary")
     ]

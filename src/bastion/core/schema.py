@@ -246,7 +246,7 @@ def _typed(hint: Any, value: object, location: Location, problems: list[dict[str
         return _typed(inner, value, location, problems)
     if origin is tuple:
         if not isinstance(value, (list, tuple, set, frozenset)):
-            problems.append(_problem("tuple_type", location, "Input should be a valid tuple", value))
+            problems.append(_problem("tuple_type", location, "Input should be a list (a TOML array)", value))
             return None
         return tuple(_typed(arguments[0], item, (*location, index), problems) for index, item in enumerate(value))
     if origin is dict:
