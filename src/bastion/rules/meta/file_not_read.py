@@ -40,7 +40,7 @@ class FileNotRead(NotAnalysedRule):
     summary = "File not analysed: it could not be read or decoded"
     severity = Severity.LOW
     notice_kinds = frozenset({NoticeKind.DECODE_ERROR, NoticeKind.UNREADABLE, NoticeKind.BINARY})
-    fix_hint = "save the file as UTF-8 (or declare its encoding) and make it readable"
+    fix_hint = "make it a readable regular file (not a pipe or device), saved as UTF-8 or with its encoding declared"
     doc_examples_untestable = True
 
     @classmethod
